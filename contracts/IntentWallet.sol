@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
+import {IERC1155Receiver} from "@openzeppelin/contracts/token/ERC1155/IERC1155Receiver.sol";
+import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+
+import {IIntentValidator} from "./interfaces/IIntentValidator.sol";
+import {IIntentWallet} from "./interfaces/IIntentWallet.sol";
+import {Call, Dependency, Intent, IntentHashing} from "./libraries/IntentHashing.sol";
+
+/// @title IntentWallet
+/// @notice A smart account that executes signed intents by ID, relayed by anyone. Deployed as
+///         ERC-1167 clones of one implementation by `WalletFactory`.
+/// @dev State lives in ERC-7201 namespaced storage. The wallet never delegatecalls and has no
+///      SELFDESTRUCT: every call of an intent is a plain CALL made by the wallet.
+contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Receiver {
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The most revert data of one call kept in `WalletCallReverted` and `IntentFailed`.
+    uint256 public constant MAX_REVERT_DATA = 256;
+
+    /// @dev First byte of a relay signature: the owner signed the ID.
+    bytes1 private constant SIGNED_BY_OWNER = 0x00;
+
+    /// @dev First byte of a relay signature: an installed validator module decides.
+    bytes1 private constant SIGNED_BY_MODULE = 0x01;
+
+    /// @dev Most a CALL can charge before EIP-150's 63/64 split: cold account (2,600), value
+    ///      transfer (9,000) and new account (25,000); plus a margin for the opcodes between the
+    ///      gas check and the CALL.
+    uint256 private constant CALL_COST_WITHOUT_VALUE = 2_600 + 400;
+    uint256 private constant CALL_COST_WITH_VALUE = CALL_COST_WITHOUT_VALUE + 9_000 + 25_000;
+
+    /// @dev ERC-1271's magic value for a valid signature, and the value for an invalid one.
+    bytes4 private constant ERC1271_VALID = IERC1271.isValidSignature.selector;
+    bytes4 private constant ERC1271_INVALID = 0xffffffff;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @custom:storage-location erc7201:intentwallet.storage.IntentWallet
+    struct WalletStorage {
+        // Owner and epoch share one slot: relaying reads both with one SLOAD.
+        address owner;
+        uint96 epoch;
+        mapping(bytes32 id => IntentReceipt) receipts;
+        mapping(address module => bool) modules;
+    }
+
+    /// @dev keccak256(abi.encode(uint256(keccak256("intentwallet.storage.IntentWallet")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_LOCATION = 0xeaed0808e4d28157af1ac47c2a3073cd360637305de8411ec956cb7051ecbf00;
+
+    /// @dev The implementation's own address: lets `initialize` refuse to run on the implementation.
+    address private immutable _implementation;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Locks the implementation: it has no owner and `initialize` reverts on it, so it can
+    ///      never be used as a wallet. Clones delegate to it with their own storage.
+    constructor() {
+        _implementation = address(this);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function initialize(address initialOwner) external {
+        if (address(this) == _implementation) revert WalletImplementationLocked();
+        if (_storage().owner != address(0)) revert WalletAlreadyInitialized();
+        _setOwner(initialOwner);
+    }
+
+    /// @notice Accepts ETH.
+    receive() external payable {}
+
+    /*//////////////////////////////////////////////////////////////
+                               RELAYING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIntentWallet
+    function relay(Intent calldata intent, bytes calldata signature) external returns (bool success) {
+        bytes32 id = intentId(intent);
+        _checkRelayable(id, intent);
+        if (_checkSignature(id, intent, signature)) _checkModuleTargets(id, intent.calls);
+        _checkDependencies(id, intent.dependencies);
+        _storage().receipts[id] = IntentReceipt(IntentStatus.Succeeded, msg.sender, uint64(block.number));
+        success = _executeIntent(id, intent);
+        emit IntentRelayed(id, msg.sender, success);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function cancelIntents(bytes32[] calldata ids) external onlyOwnerOrSelf {
+        mapping(bytes32 => IntentReceipt) storage receipts = _storage().receipts;
+        for (uint256 i; i < ids.length; ++i) {
+            IntentStatus status = receipts[ids[i]].status;
+            if (status == IntentStatus.Canceled) continue;
+            if (status != IntentStatus.None) revert IntentAlreadyRelayed(ids[i]);
+            receipts[ids[i]] = IntentReceipt(IntentStatus.Canceled, msg.sender, uint64(block.number));
+            emit IntentCanceled(ids[i]);
+        }
+    }
+
+    /// @inheritdoc IIntentWallet
+    function invalidateAllIntents() external onlyOwnerOrSelf {
+        WalletStorage storage $ = _storage();
+        uint96 epoch = $.epoch + 1;
+        $.epoch = epoch;
+        emit IntentsInvalidated(epoch);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function execute(Call[] calldata calls) external payable onlyOwnerOrSelf {
+        for (uint256 i; i < calls.length; ++i) {
+            if (!_call(calls[i].to, calls[i].value, calls[i].data, gasleft())) {
+                revert WalletCallReverted(i, _boundedReturnData(MAX_REVERT_DATA));
+            }
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          OWNER AND MODULES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIntentWallet
+    function changeOwner(address newOwner) external onlyOwnerOrSelf {
+        _setOwner(newOwner);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function installModule(address module) external onlyOwnerOrSelf {
+        if (module == address(this) || module.code.length == 0) revert WalletInvalidModule(module);
+        WalletStorage storage $ = _storage();
+        if ($.modules[module]) revert WalletModuleAlreadyInstalled(module);
+        $.modules[module] = true;
+        emit ModuleInstalled(module);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function uninstallModule(address module) external onlyOwnerOrSelf {
+        WalletStorage storage $ = _storage();
+        if (!$.modules[module]) revert WalletModuleNotInstalled(module);
+        delete $.modules[module];
+        emit ModuleUninstalled(module);
+    }
+
+    /// @dev Only the owner, or the wallet itself while it runs an owner-signed intent or `execute`.
+    ///      Module-validated intents can never call the wallet (see `_checkModuleTargets`).
+    modifier onlyOwnerOrSelf() {
+        _checkOwnerOrSelf();
+        _;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIntentWallet
+    function intentId(Intent calldata intent) public view returns (bytes32) {
+        return IntentHashing.intentId(IntentHashing.domainSeparator(address(this), _storage().epoch), intent);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function intentReceipt(bytes32 id) external view returns (IntentReceipt memory) {
+        return _storage().receipts[id];
+    }
+
+    /// @inheritdoc IIntentWallet
+    function intentStatus(bytes32 id) external view returns (IntentStatus) {
+        return _storage().receipts[id].status;
+    }
+
+    /// @inheritdoc IIntentWallet
+    function owner() external view returns (address) {
+        return _storage().owner;
+    }
+
+    /// @inheritdoc IIntentWallet
+    function intentEpoch() external view returns (uint256) {
+        return _storage().epoch;
+    }
+
+    /// @inheritdoc IIntentWallet
+    function domainSeparator() external view returns (bytes32) {
+        return IntentHashing.domainSeparator(address(this), _storage().epoch);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function isModuleInstalled(address module) external view returns (bool) {
+        return _storage().modules[module];
+    }
+
+    /// @inheritdoc IIntentWallet
+    function replaySafeHash(bytes32 hash) public view returns (bytes32) {
+        return IntentHashing.replaySafeHash(address(this), hash);
+    }
+
+    /// @notice ERC-1271: whether the owner signed `replaySafeHash(hash)`. Modules are never asked,
+    ///         so session keys can never sign messages (permits, orders) in the wallet's name.
+    /// @param hash The hash an app wants the wallet to have signed.
+    /// @param signature The owner's signature of `replaySafeHash(hash)`.
+    /// @return `0x1626ba7e` if valid, `0xffffffff` otherwise.
+    function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
+        bool valid = SignatureChecker.isValidSignatureNowCalldata(_storage().owner, replaySafeHash(hash), signature);
+        return valid ? ERC1271_VALID : ERC1271_INVALID;
+    }
+
+    /// @notice ERC-165: the wallet answers for ERC-165, ERC-1271, ERC-721 and ERC-1155 receiving.
+    /// @param interfaceId The interface asked about.
+    /// @return Whether the wallet implements it.
+    function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
+        return
+            interfaceId == type(IERC165).interfaceId ||
+            interfaceId == type(IERC1271).interfaceId ||
+            interfaceId == type(IERC721Receiver).interfaceId ||
+            interfaceId == type(IERC1155Receiver).interfaceId ||
+            interfaceId == type(IIntentWallet).interfaceId;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            TOKEN RECEIVING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Accepts ERC-721 tokens sent with `safeTransferFrom`.
+    /// @return The ERC-721 receiver magic value.
+    function onERC721Received(address, address, uint256, bytes calldata) external pure returns (bytes4) {
+        return IERC721Receiver.onERC721Received.selector;
+    }
+
+    /// @notice Accepts ERC-1155 tokens sent with `safeTransferFrom`.
+    /// @return The ERC-1155 single-receive magic value.
+    function onERC1155Received(address, address, uint256, uint256, bytes calldata) external pure returns (bytes4) {
+        return IERC1155Receiver.onERC1155Received.selector;
+    }
+
+    /// @notice Accepts ERC-1155 tokens sent with `safeBatchTransferFrom`.
+    /// @return The ERC-1155 batch-receive magic value.
+    function onERC1155BatchReceived(
+        address,
+        address,
+        uint256[] calldata,
+        uint256[] calldata,
+        bytes calldata
+    ) external pure returns (bytes4) {
+        return IERC1155Receiver.onERC1155BatchReceived.selector;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                         INTERNAL: RELAY STEPS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Status, calls, expiration and gas price: the checks that need no external call.
+    function _checkRelayable(bytes32 id, Intent calldata intent) private view {
+        IntentStatus status = _storage().receipts[id].status;
+        if (status == IntentStatus.Canceled) revert IntentIsCanceled(id);
+        if (status != IntentStatus.None) revert IntentAlreadyRelayed(id);
+        if (intent.calls.length == 0) revert IntentHasNoCalls(id);
+        if (block.timestamp >= intent.expiration) revert IntentExpired(id, intent.expiration);
+        if (tx.gasprice > intent.maxGasPrice) revert IntentGasPriceTooHigh(id, tx.gasprice, intent.maxGasPrice);
+    }
+
+    /// @dev Reverts unless `signature` authorizes `id`; returns whether a module authorized it.
+    function _checkSignature(
+        bytes32 id,
+        Intent calldata intent,
+        bytes calldata signature
+    ) private returns (bool byModule) {
+        if (signature.length != 0 && signature[0] == SIGNED_BY_OWNER) {
+            if (!SignatureChecker.isValidSignatureNowCalldata(_storage().owner, id, signature[1:])) {
+                revert IntentInvalidSignature(id);
+            }
+            return false;
+        }
+        if (signature.length < 21 || signature[0] != SIGNED_BY_MODULE) revert IntentInvalidSignature(id);
+        address module = address(bytes20(signature[1:21]));
+        if (!_storage().modules[module]) revert WalletModuleNotInstalled(module);
+        bytes4 magic = IIntentValidator(module).validateIntent(id, intent, signature[21:]);
+        if (magic != IIntentValidator.validateIntent.selector) revert IntentInvalidSignature(id);
+        return true;
+    }
+
+    /// @dev A module-validated intent may not call the wallet itself (owner change, module change,
+    ///      cancel) nor any installed module (its own grants, other modules' state).
+    function _checkModuleTargets(bytes32 id, Call[] calldata calls) private view {
+        mapping(address => bool) storage modules = _storage().modules;
+        for (uint256 i; i < calls.length; ++i) {
+            address target = calls[i].to;
+            if (target == address(this) || modules[target]) revert IntentTargetForbidden(id, target);
+        }
+    }
+
+    /// @dev Every dependency must have been relayed successfully, on this wallet or on another.
+    function _checkDependencies(bytes32 id, Dependency[] calldata dependencies) private view {
+        for (uint256 i; i < dependencies.length; ++i) {
+            (address wallet, bytes32 dependencyId) = (dependencies[i].wallet, dependencies[i].id);
+            if (!_hasSucceeded(wallet, dependencyId)) revert IntentDependencyNotMet(id, wallet, dependencyId);
+        }
+    }
+
+    /// @dev Whether intent `id` succeeded on `wallet`. A `wallet` without code, or one that does
+    ///      not answer `intentStatus` with one word, has no successful intents.
+    function _hasSucceeded(address wallet, bytes32 id) private view returns (bool) {
+        if (wallet == address(this)) return _storage().receipts[id].status == IntentStatus.Succeeded;
+        (bool ok, bytes memory answer) = wallet.staticcall(abi.encodeCall(IIntentWallet.intentStatus, (id)));
+        return ok && answer.length == 32 && uint256(bytes32(answer)) == uint256(IntentStatus.Succeeded);
+    }
+
+    /// @dev Runs the calls with at least `minGasLimit` gas: one call directly, a batch through
+    ///      `execute` on the wallet itself so that a failing call undoes the earlier ones. On
+    ///      failure, marks the receipt `Failed` and emits the bounded revert data.
+    function _executeIntent(bytes32 id, Intent calldata intent) private returns (bool success) {
+        bool single = intent.calls.length == 1;
+        (address target, uint256 value, bytes memory data) = (address(this), 0, "");
+        if (single) (target, value, data) = (intent.calls[0].to, intent.calls[0].value, intent.calls[0].data);
+        else data = abi.encodeCall(IIntentWallet.execute, (intent.calls));
+
+        uint256 minGasLimit = intent.minGasLimit;
+        uint256 required =
+            minGasLimit + minGasLimit / 63 + (value == 0 ? CALL_COST_WITHOUT_VALUE : CALL_COST_WITH_VALUE);
+        uint256 available = gasleft();
+        if (available < required) revert IntentInsufficientGas(id, minGasLimit, available);
+        success = _call(target, value, data, available);
+        if (!success) _recordFailure(id, single);
+    }
+
+    /// @dev Marks intent `id` failed and emits why. A single call's revert data is wrapped as the
+    ///      batch path wraps it, so `reason` is always `WalletCallReverted(index, data)`.
+    function _recordFailure(bytes32 id, bool single) private {
+        bytes memory reason =
+            single
+                ? abi.encodeWithSelector(WalletCallReverted.selector, 0, _boundedReturnData(MAX_REVERT_DATA))
+                : _boundedReturnData(MAX_REVERT_DATA + 100); // room for the WalletCallReverted wrapping
+        _storage().receipts[id].status = IntentStatus.Failed;
+        emit IntentFailed(id, reason);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                        INTERNAL: LOW-LEVEL HELPERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev A plain CALL with `gasLimit` (capped by EIP-150 at 63/64 of what is left) that copies
+    ///      no return data, so a callee cannot make the wallet pay for a huge return buffer.
+    function _call(address target, uint256 value, bytes memory data, uint256 gasLimit) private returns (bool ok) {
+        assembly ("memory-safe") {
+            ok := call(gasLimit, target, value, add(data, 0x20), mload(data), 0, 0)
+        }
+    }
+
+    /// @dev The last call's return data, cut to at most `maxLength` bytes.
+    function _boundedReturnData(uint256 maxLength) private pure returns (bytes memory data) {
+        uint256 length = maxLength;
+        assembly ("memory-safe") {
+            if lt(returndatasize(), length) {
+                length := returndatasize()
+            }
+            data := mload(0x40) // free memory pointer
+            mstore(data, length) // length word
+            returndatacopy(add(data, 0x20), 0, length) // the first `length` bytes
+            mstore(0x40, add(add(data, 0x20), and(add(length, 31), not(31)))) // bump, 32-byte aligned
+        }
+    }
+
+    /// @dev Reverts with `WalletUnauthorized` unless the caller is the owner or the wallet itself.
+    function _checkOwnerOrSelf() private view {
+        if (msg.sender != _storage().owner && msg.sender != address(this)) revert WalletUnauthorized(msg.sender);
+    }
+
+    /// @dev Sets the owner, refusing the zero address.
+    function _setOwner(address newOwner) private {
+        if (newOwner == address(0)) revert WalletInvalidOwner(newOwner);
+        WalletStorage storage $ = _storage();
+        address previousOwner = $.owner;
+        $.owner = newOwner;
+        emit OwnerChanged(previousOwner, newOwner);
+    }
+
+    /// @dev The wallet's ERC-7201 storage.
+    function _storage() private pure returns (WalletStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := STORAGE_LOCATION
+        }
+    }
+}

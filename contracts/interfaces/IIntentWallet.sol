@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Call, Intent} from "../libraries/IntentHashing.sol";
+
+/// @title IIntentWallet
+/// @notice A smart account owned by one signer that executes signed intents, which anyone may
+///         relay. Each intent ID executes at most once; its receipt is readable by anyone.
+interface IIntentWallet {
+    /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice What became of an intent ID.
+    enum IntentStatus {
+        /// @dev Never relayed nor canceled.
+        None,
+        /// @dev Relayed, and its calls succeeded.
+        Succeeded,
+        /// @dev Relayed, but its calls reverted: their effects were undone, the ID is consumed.
+        Failed,
+        /// @dev Canceled by the owner before it was relayed: it can never be relayed.
+        Canceled
+    }
+
+    /// @notice The record kept per intent ID, packed in one storage slot.
+    /// @param status What became of the intent.
+    /// @param relayer Who relayed it (`msg.sender` of `relay`), or who canceled it.
+    /// @param blockNumber The block in which it was relayed or canceled.
+    struct IntentReceipt {
+        IntentStatus status;
+        address relayer;
+        uint64 blockNumber;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Intent `id` was relayed by `relayer`; `success` is false when its calls reverted.
+    event IntentRelayed(bytes32 indexed id, address indexed relayer, bool success);
+
+    /// @notice The calls of intent `id` reverted; `reason` is `WalletCallReverted(index, data)`
+    ///         with the failing call's revert data cut to at most `MAX_REVERT_DATA` bytes.
+    event IntentFailed(bytes32 indexed id, bytes reason);
+
+    /// @notice Intent `id` was canceled by the owner: it can never be relayed.
+    event IntentCanceled(bytes32 indexed id);
+
+    /// @notice Every intent signed for an earlier epoch became invalid; new intents sign `epoch`.
+    event IntentsInvalidated(uint256 epoch);
+
+    /// @notice The wallet's owner changed from `previousOwner` to `newOwner`.
+    event OwnerChanged(address indexed previousOwner, address indexed newOwner);
+
+    /// @notice `module` may now validate intents for this wallet.
+    event ModuleInstalled(address indexed module);
+
+    /// @notice `module` may no longer validate intents for this wallet.
+    event ModuleUninstalled(address indexed module);
+
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The signature is neither the owner's nor accepted by an installed validator module,
+    ///         or it is malformed (wrong length, malleable, recovering the zero address, unknown kind).
+    error IntentInvalidSignature(bytes32 id);
+
+    /// @notice Intent `id` was already relayed (successfully or not): an ID executes at most once.
+    error IntentAlreadyRelayed(bytes32 id);
+
+    /// @notice Intent `id` was canceled by the owner.
+    error IntentIsCanceled(bytes32 id);
+
+    /// @notice `block.timestamp >= expiration` (an expiration of 0 is always expired).
+    error IntentExpired(bytes32 id, uint256 expiration);
+
+    /// @notice The relay transaction's `tx.gasprice` is above the intent's `maxGasPrice`.
+    error IntentGasPriceTooHigh(bytes32 id, uint256 gasPrice, uint256 maxGasPrice);
+
+    /// @notice Dependency `dependencyId` on `wallet` has not been relayed successfully.
+    error IntentDependencyNotMet(bytes32 id, address wallet, bytes32 dependencyId);
+
+    /// @notice The relayer left too little gas to give the calls `minGasLimit` (EIP-150's 63/64 rule).
+    error IntentInsufficientGas(bytes32 id, uint256 minGasLimit, uint256 gasLeft);
+
+    /// @notice An intent must carry at least one call.
+    error IntentHasNoCalls(bytes32 id);
+
+    /// @notice Intents validated by a module may not call the wallet itself or any installed module.
+    error IntentTargetForbidden(bytes32 id, address target);
+
+    /// @notice Call number `index` of a batch reverted with `reason` (cut to `MAX_REVERT_DATA` bytes).
+    error WalletCallReverted(uint256 index, bytes reason);
+
+    /// @notice `caller` is neither the owner nor the wallet itself (through an owner's intent).
+    error WalletUnauthorized(address caller);
+
+    /// @notice The owner may not be the zero address.
+    error WalletInvalidOwner(address owner);
+
+    /// @notice The wallet has an owner already.
+    error WalletAlreadyInitialized();
+
+    /// @notice The implementation behind the wallet proxies can never be initialized or used.
+    error WalletImplementationLocked();
+
+    /// @notice `module` has no code, or is the wallet itself.
+    error WalletInvalidModule(address module);
+
+    /// @notice `module` is installed already.
+    error WalletModuleAlreadyInstalled(address module);
+
+    /// @notice `module` is not installed.
+    error WalletModuleNotInstalled(address module);
+
+    /*//////////////////////////////////////////////////////////////
+                               RELAYING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Executes `intent` if `signature` authorizes it; anyone may call it.
+    /// @dev Every check (status, expiration, gas price, signature, dependencies, gas) runs before
+    ///      any call is made, each failing with its own error. If the calls revert, their effects are
+    ///      undone, the ID is consumed with status `Failed` and this function still succeeds.
+    ///      `signature` is one kind byte followed by its payload:
+    ///      - `0x00 ‖ ownerSignature`: the owner's 65-byte ECDSA signature of the ID, or any bytes
+    ///        its ERC-1271 `isValidSignature(id, bytes)` accepts when the owner is a contract;
+    ///      - `0x01 ‖ module (20 bytes) ‖ data`: an installed validator module decides, given `data`.
+    /// @param intent The calls and the conditions under which they may run.
+    /// @param signature The authorization, as above.
+    /// @return success Whether the calls succeeded.
+    function relay(Intent calldata intent, bytes calldata signature) external returns (bool success);
+
+    /// @notice Cancels unrelayed intents, so they can never be relayed. Owner or self only.
+    /// @dev Reverts with `IntentAlreadyRelayed` if any ID was relayed; an ID canceled already is skipped.
+    /// @param ids The intent IDs to cancel.
+    function cancelIntents(bytes32[] calldata ids) external;
+
+    /// @notice Invalidates every intent not yet relayed, at once, by moving to a new epoch.
+    /// @dev The epoch is the salt of the intents' EIP-712 domain, so every ID changes and every
+    ///      outstanding signature stops matching. Receipts of relayed intents stay. Owner or self only.
+    function invalidateAllIntents() external;
+
+    /// @notice Executes `calls` in order, all or nothing. Owner or self only; the owner pays its gas.
+    /// @dev A failing call reverts everything with `WalletCallReverted(index, reason)`.
+    /// @param calls The calls to make.
+    function execute(Call[] calldata calls) external payable;
+
+    /*//////////////////////////////////////////////////////////////
+                          OWNER AND MODULES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Sets the first owner. Called once, by the factory, in the transaction that deploys the wallet.
+    /// @param initialOwner The owner: an EOA (ECDSA) or a contract (ERC-1271).
+    function initialize(address initialOwner) external;
+
+    /// @notice Hands the wallet to `newOwner`. Owner or self only.
+    /// @param newOwner The new owner: an EOA or an ERC-1271 contract, never zero.
+    function changeOwner(address newOwner) external;
+
+    /// @notice Lets `module` validate intents for this wallet. Owner or self only.
+    /// @param module A contract implementing `IIntentValidator`.
+    function installModule(address module) external;
+
+    /// @notice Stops `module` from validating intents for this wallet. Owner or self only.
+    /// @param module An installed module.
+    function uninstallModule(address module) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The intent ID of `intent` on this wallet, chain and current epoch.
+    function intentId(Intent calldata intent) external view returns (bytes32);
+
+    /// @notice The receipt of intent `id` (all zero if it was never relayed nor canceled).
+    function intentReceipt(bytes32 id) external view returns (IntentReceipt memory);
+
+    /// @notice What became of intent `id`; the cheap read that dependencies use.
+    function intentStatus(bytes32 id) external view returns (IntentStatus);
+
+    /// @notice The wallet's owner.
+    function owner() external view returns (address);
+
+    /// @notice The current intent epoch: the salt of the intents' EIP-712 domain.
+    function intentEpoch() external view returns (uint256);
+
+    /// @notice The intents' EIP-712 domain separator at the current epoch.
+    function domainSeparator() external view returns (bytes32);
+
+    /// @notice Whether `module` may validate intents for this wallet.
+    function isModuleInstalled(address module) external view returns (bool);
+
+    /// @notice The EIP-712 hash the owner signs so that this wallet accepts `hash` through ERC-1271.
+    function replaySafeHash(bytes32 hash) external view returns (bytes32);
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Intent} from "../libraries/IntentHashing.sol";
+
+/// @title IWalletFactory
+/// @notice Deploys IntentWallets as ERC-1167 clones at CREATE2 addresses determined by
+///         (factory, owner, salt), so a wallet's address is known, and can receive funds,
+///         before it exists.
+interface IWalletFactory {
+    /// @notice A wallet was deployed at `wallet` for `owner` with `salt`.
+    event WalletCreated(address indexed wallet, address indexed owner, uint256 salt);
+
+    /// @notice The implementation has no code.
+    error FactoryInvalidImplementation(address implementation);
+
+    /// @notice The IntentWallet implementation every wallet delegates to.
+    function implementation() external view returns (address);
+
+    /// @notice Deploys the wallet of (`owner`, `salt`) and sets its owner in the same transaction.
+    /// @dev Idempotent: if the wallet exists already, returns its address and changes nothing.
+    /// @param owner The wallet's first owner (EOA or ERC-1271 contract).
+    /// @param salt Any number, so one owner can have many wallets.
+    /// @return wallet The wallet's address.
+    function createWallet(address owner, uint256 salt) external returns (address wallet);
+
+    /// @notice Deploys the wallet of (`owner`, `salt`) if needed, then relays its first intent.
+    /// @dev The intent's receipt records this factory as its relayer.
+    /// @param owner The wallet's first owner.
+    /// @param salt The wallet's salt.
+    /// @param intent The intent to relay.
+    /// @param signature Its signature, as `IIntentWallet.relay` takes it.
+    /// @return wallet The wallet's address.
+    /// @return success Whether the intent's calls succeeded.
+    function createWalletAndRelay(
+        address owner,
+        uint256 salt,
+        Intent calldata intent,
+        bytes calldata signature
+    ) external returns (address wallet, bool success);
+
+    /// @notice The address the wallet of (`owner`, `salt`) has or will have.
+    function walletAddress(address owner, uint256 salt) external view returns (address);
+}

@@ -1,0 +1,27 @@
+import { TypedDataEncoder } from "ethers";
+
+import { intentDomain } from "./intentDomain.js";
+import { INTENT_TYPES, type Intent, type IntentDomainParameters } from "./types.js";
+
+/**
+ * The intent's ID on a wallet: its EIP-712 digest, computed off-chain. Equals the wallet's
+ * `intentId(intent)` for the same wallet, chain and epoch.
+ *
+ * @example
+ * const id = getIntentId({ intent, wallet, chainId: 31337n });
+ */
+export function getIntentId({ intent, ...domain }: { intent: Intent } & IntentDomainParameters): string {
+  return TypedDataEncoder.hash(intentDomain(domain), mutableTypes(), intent);
+}
+
+/** The EIP-712 struct hash of an intent (without the domain). */
+export function hashIntentStruct(intent: Intent): string {
+  return TypedDataEncoder.hashStruct("Intent", mutableTypes(), intent);
+}
+
+/** ethers wants mutable type arrays. */
+export function mutableTypes(): Record<string, Array<{ name: string; type: string }>> {
+  return Object.fromEntries(
+    Object.entries(INTENT_TYPES).map(([name, fields]) => [name, fields.map((field) => ({ ...field }))]),
+  );
+}

@@ -1,0 +1,55 @@
+/** One call of an intent: the wallet calls `to` with `value` wei and `data`. */
+export interface Call {
+  to: string;
+  value: bigint;
+  data: string;
+}
+
+/** An intent that must have been relayed successfully first; it may live on another wallet. */
+export interface Dependency {
+  wallet: string;
+  id: string;
+}
+
+/** The fields an intent's ID is computed from, exactly as the wallet contract takes them. */
+export interface Intent {
+  calls: Call[];
+  dependencies: Dependency[];
+  salt: bigint;
+  expiration: bigint;
+  maxGasPrice: bigint;
+  minGasLimit: bigint;
+}
+
+/** Where an intent runs: the wallet, its chain and the wallet's intent epoch (0 until the owner invalidates all). */
+export interface IntentDomainParameters {
+  wallet: string;
+  chainId: bigint;
+  epoch?: bigint;
+}
+
+/** EIP-712 types of an intent, as the wallet hashes them. */
+export const INTENT_TYPES = {
+  Intent: [
+    { name: "calls", type: "Call[]" },
+    { name: "dependencies", type: "Dependency[]" },
+    { name: "salt", type: "uint256" },
+    { name: "expiration", type: "uint256" },
+    { name: "maxGasPrice", type: "uint256" },
+    { name: "minGasLimit", type: "uint256" },
+  ],
+  Call: [
+    { name: "to", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "data", type: "bytes" },
+  ],
+  Dependency: [
+    { name: "wallet", type: "address" },
+    { name: "id", type: "bytes32" },
+  ],
+} as const;
+
+/** EIP-712 type of the message an owner signs for the wallet's ERC-1271 `isValidSignature`. */
+export const MESSAGE_TYPES = {
+  IntentWalletMessage: [{ name: "hash", type: "bytes32" }],
+} as const;
