@@ -7,7 +7,12 @@ import {
   type Intent,
   type SignedIntent,
 } from "../../src/sdk/index.js";
-import type { CallTarget, IntentWallet, MockERC20, WalletFactory } from "../../typechain-types/index.js";
+import type {
+  CallTarget,
+  IntentWallet,
+  MockERC20,
+  WalletFactory,
+} from "../../typechain-types/index.js";
 
 export interface WalletWorld {
   ethers: HardhatEthers;

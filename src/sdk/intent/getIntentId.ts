@@ -10,7 +10,10 @@ import { INTENT_TYPES, type Intent, type IntentDomainParameters } from "./types.
  * @example
  * const id = getIntentId({ intent, wallet, chainId: 31337n });
  */
-export function getIntentId({ intent, ...domain }: { intent: Intent } & IntentDomainParameters): string {
+export function getIntentId({
+  intent,
+  ...domain
+}: { intent: Intent } & IntentDomainParameters): string {
   return TypedDataEncoder.hash(intentDomain(domain), mutableTypes(), intent);
 }
 
@@ -22,6 +25,9 @@ export function hashIntentStruct(intent: Intent): string {
 /** ethers wants mutable type arrays. */
 export function mutableTypes(): Record<string, Array<{ name: string; type: string }>> {
   return Object.fromEntries(
-    Object.entries(INTENT_TYPES).map(([name, fields]) => [name, fields.map((field) => ({ ...field }))]),
+    Object.entries(INTENT_TYPES).map(([name, fields]) => [
+      name,
+      fields.map((field) => ({ ...field })),
+    ]),
   );
 }

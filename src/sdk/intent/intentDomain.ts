@@ -9,7 +9,11 @@ import type { IntentDomainParameters } from "./types.js";
  * @example
  * const domain = intentDomain({ wallet, chainId: 31337n });
  */
-export function intentDomain({ wallet, chainId, epoch = 0n }: IntentDomainParameters): TypedDataDomain {
+export function intentDomain({
+  wallet,
+  chainId,
+  epoch = 0n,
+}: IntentDomainParameters): TypedDataDomain {
   return {
     name: "IntentWallet",
     version: "1",
