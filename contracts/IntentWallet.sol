@@ -370,9 +370,10 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         if (msg.sender != _storage().owner && msg.sender != address(this)) revert WalletUnauthorized(msg.sender);
     }
 
-    /// @dev Sets the owner, refusing the zero address.
+    /// @dev Sets the owner, refusing the zero address and the wallet itself (which would ask
+    ///      itself for ERC-1271 signatures forever and lock the wallet).
     function _setOwner(address newOwner) private {
-        if (newOwner == address(0)) revert WalletInvalidOwner(newOwner);
+        if (newOwner == address(0) || newOwner == address(this)) revert WalletInvalidOwner(newOwner);
         WalletStorage storage $ = _storage();
         address previousOwner = $.owner;
         $.owner = newOwner;

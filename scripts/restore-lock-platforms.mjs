@@ -42,7 +42,9 @@ for (const [path, entry] of Object.entries(packages)) {
 }
 
 if (restored.length > 0) {
-  lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
+  lock.packages = Object.fromEntries(
+    Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))),
+  );
   writeFileSync(LOCKFILE, JSON.stringify(lock, null, 2) + "\n");
   console.log(`restore-lock-platforms: restored ${restored.length} entries: ${restored.join(", ")}`);
 }

@@ -97,7 +97,7 @@ interface IIntentWallet {
     /// @notice `caller` is neither the owner nor the wallet itself (through an owner's intent).
     error WalletUnauthorized(address caller);
 
-    /// @notice The owner may not be the zero address.
+    /// @notice The owner may be neither the zero address nor the wallet itself.
     error WalletInvalidOwner(address owner);
 
     /// @notice The wallet has an owner already.
@@ -156,7 +156,7 @@ interface IIntentWallet {
     function initialize(address initialOwner) external;
 
     /// @notice Hands the wallet to `newOwner`. Owner or self only.
-    /// @param newOwner The new owner: an EOA or an ERC-1271 contract, never zero.
+    /// @param newOwner The new owner: an EOA or an ERC-1271 contract, never zero nor the wallet.
     function changeOwner(address newOwner) external;
 
     /// @notice Lets `module` validate intents for this wallet. Owner or self only.
