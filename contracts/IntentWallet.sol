@@ -33,7 +33,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @dev Most a CALL can charge before EIP-150's 63/64 split: cold account (2,600), value
     ///      transfer (9,000) and new account (25,000); plus a margin for the opcodes between the
     ///      gas check and the CALL.
-    uint256 private constant CALL_COST_WITHOUT_VALUE = 2_600 + 400;
+    uint256 private constant CALL_COST_WITHOUT_VALUE = 2_600 + 1_000;
     uint256 private constant CALL_COST_WITH_VALUE = CALL_COST_WITHOUT_VALUE + 9_000 + 25_000;
 
     /// @dev ERC-1271's magic value for a valid signature, and the value for an invalid one.
@@ -87,9 +87,11 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     function relay(Intent calldata intent, bytes calldata signature) external returns (bool success) {
         bytes32 id = intentId(intent);
         _checkRelayable(id, intent);
+        // Consume the ID before a validator module is called: nothing it calls can relay it again.
+        // Any failed check below reverts this write with everything else.
+        _storage().receipts[id] = IntentReceipt(IntentStatus.Succeeded, msg.sender, uint64(block.number));
         if (_checkSignature(id, intent, signature)) _checkModuleTargets(id, intent.calls);
         _checkDependencies(id, intent.dependencies);
-        _storage().receipts[id] = IntentReceipt(IntentStatus.Succeeded, msg.sender, uint64(block.number));
         success = _executeIntent(id, intent);
         emit IntentRelayed(id, msg.sender, success);
     }
@@ -320,6 +322,8 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         else data = abi.encodeCall(IIntentWallet.execute, (intent.calls));
 
         uint256 minGasLimit = intent.minGasLimit;
+        // No block holds 2^64 gas; the bound keeps the sum below from overflowing.
+        if (minGasLimit > type(uint64).max) revert IntentInsufficientGas(id, minGasLimit, gasleft());
         uint256 required =
             minGasLimit + minGasLimit / 63 + (value == 0 ? CALL_COST_WITHOUT_VALUE : CALL_COST_WITH_VALUE);
         uint256 available = gasleft();

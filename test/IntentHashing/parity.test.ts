@@ -1,0 +1,396 @@
+import { expect } from "chai";
+import {
+  concat,
+  getAddress,
+  hexlify,
+  keccak256,
+  toBeHex,
+  toUtf8Bytes,
+  TypedDataEncoder,
+  ZeroAddress,
+  ZeroHash,
+} from "ethers";
+import { network } from "hardhat";
+
+import {
+  getIntentId,
+  hashIntentStruct,
+  intentDomain,
+  NO_GAS_PRICE_LIMIT,
+  type Call,
+  type Dependency,
+  type Intent,
+} from "../../src/sdk/index.js";
+import type { IntentWallet } from "../../typechain-types/index.js";
+import { deployWalletWorld, type WalletWorld } from "../helpers/walletFixture.js";
+
+/**
+ * Parity of intent IDs between the SDK (ethers' EIP-712 encoder) and the wallet contract, over
+ * hundreds of seeded random intents and epochs, plus fixed vectors that
+ * test/solidity/IntentHashing.t.sol pins to the same bytes.
+ */
+
+const { ethers, networkHelpers } = await network.create();
+
+/** Seed of the random intents; a failure prints it with the intent's index, so it can be replayed. */
+const SEED = Number(process.env.PARITY_SEED ?? 0x1d_2024);
+const RANDOM_INTENTS = 300;
+const MAX_EPOCH = 3;
+const MAX_UINT256 = 2n ** 256n - 1n;
+
+/** The wallet's ERC-7201 slot: owner in the low 160 bits, epoch (uint96) above it. */
+const WALLET_STORAGE_SLOT = "0xeaed0808e4d28157af1ac47c2a3073cd360637305de8411ec956cb7051ecbf00";
+
+/*//////////////////////////////////////////////////////////////
+                       SEEDED RANDOMNESS
+//////////////////////////////////////////////////////////////*/
+
+/** mulberry32: a tiny deterministic PRNG, good enough to spread test inputs. */
+class Prng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  next32(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+
+  /** An integer in [min, max]. */
+  int(min: number, max: number): number {
+    return min + (this.next32() % (max - min + 1));
+  }
+
+  chance(numerator: number, denominator: number): boolean {
+    return this.int(1, denominator) <= numerator;
+  }
+
+  bytes(length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; i++) out[i] = this.next32() & 0xff;
+    return out;
+  }
+
+  /** A uniform integer of `bits` bits. */
+  uint(bits: number): bigint {
+    const bytes = this.bytes(Math.ceil(bits / 8));
+    const value = bytes.length === 0 ? 0n : BigInt(hexlify(bytes));
+    return value & ((1n << BigInt(bits)) - 1n);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(0, items.length - 1)];
+  }
+}
+
+/** A uint256 that is often an edge value: 0, 1, 2^256-1, 2^256-2, 2^255, or a random width. */
+function randomUint256(rng: Prng): bigint {
+  switch (rng.int(0, 9)) {
+    case 0:
+      return 0n;
+    case 1:
+      return 1n;
+    case 2:
+      return MAX_UINT256;
+    case 3:
+      return MAX_UINT256 - 1n;
+    case 4:
+      return 1n << 255n;
+    case 5:
+      return rng.uint(rng.int(1, 64));
+    default:
+      return rng.uint(256);
+  }
+}
+
+function randomAddress(rng: Prng, walletAddress: string): string {
+  switch (rng.int(0, 9)) {
+    case 0:
+      return ZeroAddress;
+    case 1:
+      return walletAddress;
+    case 2:
+      return getAddress("0xffffffffffffffffffffffffffffffffffffffff");
+    default:
+      return getAddress(hexlify(rng.bytes(20)));
+  }
+}
+
+function randomBytes32(rng: Prng): string {
+  return rng.chance(1, 8) ? ZeroHash : hexlify(rng.bytes(32));
+}
+
+function randomIntent(rng: Prng, walletAddress: string): Intent {
+  const calls: Call[] = Array.from({ length: rng.int(1, 4) }, () => {
+    // Data lengths 0..200, often around a word boundary.
+    const length = rng.chance(1, 3)
+      ? rng.pick([0, 1, 4, 31, 32, 33, 36, 64, 68, 200])
+      : rng.int(0, 200);
+    return {
+      to: randomAddress(rng, walletAddress),
+      value: randomUint256(rng),
+      data: hexlify(rng.bytes(length)),
+    };
+  });
+  const dependencies: Dependency[] = Array.from({ length: rng.int(0, 3) }, () => ({
+    wallet: randomAddress(rng, walletAddress),
+    id: randomBytes32(rng),
+  }));
+  return {
+    calls,
+    dependencies,
+    salt: randomUint256(rng),
+    expiration: rng.chance(1, 3) ? BigInt(rng.int(0, 2 ** 31)) : randomUint256(rng),
+    maxGasPrice: rng.chance(1, 3) ? NO_GAS_PRICE_LIMIT : randomUint256(rng),
+    minGasLimit: rng.chance(1, 3) ? BigInt(rng.int(0, 30_000_000)) : randomUint256(rng),
+  };
+}
+
+/*//////////////////////////////////////////////////////////////
+                         FIXED VECTORS
+//////////////////////////////////////////////////////////////*/
+
+interface Vector {
+  name: string;
+  wallet: string;
+  chainId: bigint;
+  epoch: bigint;
+  intent: Intent;
+  id: string;
+  structHash: string;
+  domainSeparator: string;
+}
+
+const TARGET_A = "0xE9df421Cb57CA40877037E6c39c41B583BcCdBae";
+const TARGET_B = "0x81521caA19CC643818c8BB3Fa623bdcAf47BAbC1";
+const TARGET_C = "0x02B14e5d97fc52bE3fF497AB56d1BfD4e22fe35f";
+const DEPENDENCY_WALLET = "0xDc9c5655Eb61AcB411C53e4bA9011f61C954b869";
+const VECTOR_WALLET_1 = "0xA8971C76f9a35069c4A83A3e18356f30e9C88585";
+const VECTOR_WALLET_2 = "0x33f45b997aEC55EeD22BFd69bBAE779008E9eB03";
+const VECTOR_WALLET_3 = "0xc37904DaB277201FA6afcaC12d30DFF9165A8f4f";
+
+/** The same vectors, byte for byte, as test/solidity/IntentHashing.t.sol. */
+const VECTORS: Vector[] = [
+  {
+    name: "minimal: one call, no data, no dependencies (chain 31337, epoch 0)",
+    wallet: VECTOR_WALLET_1,
+    chainId: 31337n,
+    epoch: 0n,
+    intent: {
+      calls: [{ to: TARGET_A, value: 0n, data: "0x" }],
+      dependencies: [],
+      salt: 0n,
+      expiration: 1767225600n,
+      maxGasPrice: MAX_UINT256,
+      minGasLimit: 0n,
+    },
+    id: "0x81231600586ba94c2d6e7759ebcc118c7e74b0c21f2a253ae94f42ba559e2c70",
+    structHash: "0x11330e0c282b6642ec69281520c59061c9c0dd86af9a820b939e386cafaef37d",
+    domainSeparator: "0x20ddc3771b6ba8d8d73686572810894bf1fce52387438f5491ac820434ee440f",
+  },
+  {
+    name: "batch: two calls, two dependencies (chain 31337, epoch 3)",
+    wallet: VECTOR_WALLET_2,
+    chainId: 31337n,
+    epoch: 3n,
+    intent: {
+      calls: [
+        {
+          to: TARGET_B,
+          value: 10n ** 18n,
+          data: "0x773acdef0000000000000000000000000000000000000000000000000000000000000007", // ping(7)
+        },
+        { to: TARGET_C, value: 0n, data: "0xdeadbeef" },
+      ],
+      dependencies: [
+        { wallet: VECTOR_WALLET_2, id: keccak256(toUtf8Bytes("first intent")) },
+        { wallet: DEPENDENCY_WALLET, id: "0x" + "11".repeat(32) },
+      ],
+      salt: 42n,
+      expiration: 1893456000n,
+      maxGasPrice: 100_000_000_000n,
+      minGasLimit: 150_000n,
+    },
+    id: "0x63211e9e2cf9e5742a509de40a19ce0c1a1a2d2d5a4833e953e42925d607217c",
+    structHash: "0x57650748860e3fb23084c240c4beb2cf0553827879de10fbf7d0228add564a04",
+    domainSeparator: "0x7602ba741763b34b0819a1b9281f562ef8da0b39f44a73dfe387f9728d5c305e",
+  },
+  {
+    name: "extremes: zero address, 2^256-1 everywhere, 100 bytes of data (chain 31338, epoch 2^96-1)",
+    wallet: VECTOR_WALLET_3,
+    chainId: 31338n,
+    epoch: 2n ** 96n - 1n,
+    intent: {
+      calls: [
+        { to: ZeroAddress, value: MAX_UINT256, data: "0x" },
+        { to: TARGET_A, value: 1n, data: hexlify(Uint8Array.from({ length: 100 }, (_, i) => i)) },
+        { to: VECTOR_WALLET_3, value: 0n, data: "0x00" },
+      ],
+      dependencies: [{ wallet: ZeroAddress, id: ZeroHash }],
+      salt: MAX_UINT256,
+      expiration: 1n,
+      maxGasPrice: 0n,
+      minGasLimit: MAX_UINT256,
+    },
+    id: "0xd6fb8a1d0faf0828d3f7862d1e0533795d66a17fc4c94188186131169897af16",
+    structHash: "0x5bff0cfa19b64f919d995cf3defb9bcd34c23239af3c8026ca385e773a06aba1",
+    domainSeparator: "0x805c75e00b96b777ea1414ff9d6cbc16a2335423b1e0dcb2a21d49130bb0fb7c",
+  },
+];
+
+/*//////////////////////////////////////////////////////////////
+                             TESTS
+//////////////////////////////////////////////////////////////*/
+
+/** The EIP-712 digest from a domain separator and a struct hash, built by hand. */
+function digest(domainSeparator: string, structHash: string): string {
+  return keccak256(concat(["0x1901", domainSeparator, structHash]));
+}
+
+function describeIntent(index: number, epoch: bigint, intent: Intent): string {
+  return `random intent #${index} (seed ${SEED}, epoch ${epoch}): ${JSON.stringify(
+    intent,
+    (_, v) => (typeof v === "bigint" ? v.toString() : v),
+  )}`;
+}
+
+/** Places the real wallet code at `address` with intent epoch `epoch`, and returns it. */
+async function walletAt(
+  connection: { ethers: typeof ethers; networkHelpers: typeof networkHelpers },
+  world: WalletWorld,
+  address: string,
+  epoch: bigint,
+): Promise<IntentWallet> {
+  await connection.networkHelpers.setCode(
+    address,
+    await connection.ethers.provider.getCode(world.walletAddress),
+  );
+  await connection.networkHelpers.setStorageAt(
+    address,
+    WALLET_STORAGE_SLOT,
+    toBeHex(epoch << 160n, 32),
+  );
+  return (await connection.ethers.getContractAt(
+    "IntentWallet",
+    address,
+  )) as unknown as IntentWallet;
+}
+
+describe("IntentHashing parity: SDK vs wallet contract", function () {
+  async function fixture() {
+    return deployWalletWorld(ethers);
+  }
+
+  it(`getIntentId equals wallet.intentId for ${RANDOM_INTENTS} random intents over epochs 0..${MAX_EPOCH}`, async function () {
+    this.timeout(60_000);
+    const world = await networkHelpers.loadFixture(fixture);
+    const { wallet, walletAddress, owner, chainId } = world;
+    const rng = new Prng(SEED);
+
+    const byEpoch: Array<Array<{ index: number; intent: Intent }>> = Array.from(
+      { length: MAX_EPOCH + 1 },
+      () => [],
+    );
+    for (let index = 0; index < RANDOM_INTENTS; index++) {
+      const epoch = rng.int(0, MAX_EPOCH);
+      byEpoch[epoch].push({ index, intent: randomIntent(rng, walletAddress) });
+    }
+
+    let checked = 0;
+    for (let epoch = 0n; epoch <= BigInt(MAX_EPOCH); epoch++) {
+      if (epoch > 0n) await wallet.connect(owner).invalidateAllIntents();
+      expect(await wallet.intentEpoch()).to.equal(epoch);
+      const domainSeparator = await wallet.domainSeparator();
+      expect(domainSeparator).to.equal(
+        TypedDataEncoder.hashDomain(intentDomain({ wallet: walletAddress, chainId, epoch })),
+        `domain separator at epoch ${epoch}`,
+      );
+
+      const cases = byEpoch[Number(epoch)];
+      const onChain = await Promise.all(cases.map(({ intent }) => wallet.intentId(intent)));
+      cases.forEach(({ index, intent }, k) => {
+        const what = describeIntent(index, epoch, intent);
+        expect(onChain[k]).to.equal(
+          getIntentId({ intent, wallet: walletAddress, chainId, epoch }),
+          what,
+        );
+        // The struct hash, checked through the digest the wallet builds from its own domain separator.
+        expect(onChain[k]).to.equal(digest(domainSeparator, hashIntentStruct(intent)), what);
+      });
+      checked += cases.length;
+    }
+    expect(checked).to.equal(RANDOM_INTENTS);
+  });
+
+  it("an ID from another epoch, wallet or chain never matches (random intents)", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const rng = new Prng(SEED ^ 0x5a5a5a5a);
+    for (let index = 0; index < 50; index++) {
+      const intent = randomIntent(rng, world.walletAddress);
+      const base = { intent, wallet: world.walletAddress, chainId: world.chainId };
+      const ids = new Set([
+        getIntentId(base),
+        getIntentId({ ...base, epoch: 1n }),
+        getIntentId({ ...base, chainId: base.chainId + 1n }),
+        getIntentId({ ...base, wallet: getAddress(hexlify(rng.bytes(20))) }),
+        getIntentId({ ...base, intent: { ...intent, salt: intent.salt ^ 1n } }),
+      ]);
+      expect(ids.size).to.equal(5, describeIntent(index, 0n, intent));
+      expect(await world.wallet.intentId(intent)).to.equal(getIntentId(base));
+    }
+  });
+
+  describe("fixed vectors (the same as test/solidity/IntentHashing.t.sol)", function () {
+    for (const vector of VECTORS) {
+      it(`SDK: ${vector.name}`, function () {
+        const domain = { wallet: vector.wallet, chainId: vector.chainId, epoch: vector.epoch };
+        expect(hashIntentStruct(vector.intent)).to.equal(vector.structHash, "struct hash");
+        expect(TypedDataEncoder.hashDomain(intentDomain(domain))).to.equal(
+          vector.domainSeparator,
+          "domain separator",
+        );
+        expect(getIntentId({ intent: vector.intent, ...domain })).to.equal(vector.id, "id");
+        expect(digest(vector.domainSeparator, vector.structHash)).to.equal(
+          vector.id,
+          "digest by hand",
+        );
+      });
+    }
+
+    it("wallet contract on chain 31337: the wallet code at the vector's address and epoch", async function () {
+      const world = await networkHelpers.loadFixture(fixture);
+      for (const vector of VECTORS.filter((v) => v.chainId === world.chainId)) {
+        const wallet = await walletAt(
+          { ethers, networkHelpers },
+          world,
+          vector.wallet,
+          vector.epoch,
+        );
+        expect(await wallet.intentEpoch()).to.equal(vector.epoch, vector.name);
+        expect(await wallet.domainSeparator()).to.equal(vector.domainSeparator, vector.name);
+        expect(await wallet.intentId(vector.intent)).to.equal(vector.id, vector.name);
+      }
+    });
+
+    it("wallet contract on chain 31338 (otherChain)", async function () {
+      const other = await network.create("otherChain");
+      const world = await deployWalletWorld(other.ethers);
+      expect(world.chainId).to.equal(31338n);
+      const vectors = VECTORS.filter((v) => v.chainId === 31338n);
+      expect(vectors).to.have.length.greaterThan(0);
+      for (const vector of vectors) {
+        const wallet = await walletAt(other, world, vector.wallet, vector.epoch);
+        expect(await wallet.intentEpoch()).to.equal(vector.epoch, vector.name);
+        expect(await wallet.domainSeparator()).to.equal(vector.domainSeparator, vector.name);
+        expect(await wallet.intentId(vector.intent)).to.equal(vector.id, vector.name);
+      }
+      await other.close();
+    });
+  });
+});

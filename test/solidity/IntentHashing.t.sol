@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IntentWallet} from "../../contracts/IntentWallet.sol";
+import {WalletFactory} from "../../contracts/WalletFactory.sol";
+import {Call, Dependency, Intent, IntentHashing} from "../../contracts/libraries/IntentHashing.sol";
+import {TestBase} from "./utils/Vm.sol";
+
+/// @notice Exposes the library's calldata functions so the tests can call them with any wallet and epoch.
+contract IntentHashingHarness {
+    function hashIntent(Intent calldata intent) external pure returns (bytes32) {
+        return IntentHashing.hashIntent(intent);
+    }
+
+    function hashCalls(Call[] calldata calls) external pure returns (bytes32) {
+        return IntentHashing.hashCalls(calls);
+    }
+
+    function hashDependencies(Dependency[] calldata dependencies) external pure returns (bytes32) {
+        return IntentHashing.hashDependencies(dependencies);
+    }
+
+    function domainSeparator(address wallet, uint256 epoch) external view returns (bytes32) {
+        return IntentHashing.domainSeparator(wallet, epoch);
+    }
+
+    function intentId(address wallet, uint256 epoch, Intent calldata intent) external view returns (bytes32) {
+        return IntentHashing.intentId(IntentHashing.domainSeparator(wallet, epoch), intent);
+    }
+}
+
+/// @notice An EIP-712 encoding of intents written from the spec and the type strings alone, sharing no
+///         code or constants with `IntentHashing`: type hashes are hashed from inline strings, words are
+///         packed by hand and arrays are hashed back to front.
+abstract contract IntentHashingReference {
+    string private constant CALL_TYPE = "Call(address to,uint256 value,bytes data)";
+    string private constant DEPENDENCY_TYPE = "Dependency(address wallet,bytes32 id)";
+
+    function refHashCalls(Call[] memory calls) internal pure returns (bytes32) {
+        bytes32 typeHash = keccak256(bytes(CALL_TYPE));
+        bytes memory encoded = "";
+        for (uint256 i = calls.length; i > 0; --i) {
+            Call memory c = calls[i - 1];
+            bytes32 member = keccak256(
+                abi.encodePacked(typeHash, bytes12(0), c.to, bytes32(c.value), keccak256(c.data))
+            );
+            encoded = bytes.concat(member, encoded);
+        }
+        return keccak256(encoded);
+    }
+
+    function refHashDependencies(Dependency[] memory dependencies) internal pure returns (bytes32) {
+        bytes32 typeHash = keccak256(bytes(DEPENDENCY_TYPE));
+        bytes memory encoded = "";
+        for (uint256 i = dependencies.length; i > 0; --i) {
+            Dependency memory d = dependencies[i - 1];
+            encoded = bytes.concat(keccak256(abi.encodePacked(typeHash, uint256(uint160(d.wallet)), d.id)), encoded);
+        }
+        return keccak256(encoded);
+    }
+
+    function refHashIntent(Intent memory intent) internal pure returns (bytes32) {
+        // EIP-712: the primary type, then every referenced type sorted by name (Call < Dependency).
+        bytes32 typeHash = keccak256(
+            bytes(
+                string.concat(
+                    "Intent(Call[] calls,Dependency[] dependencies,uint256 salt,uint256 expiration,",
+                    "uint256 maxGasPrice,uint256 minGasLimit)",
+                    CALL_TYPE,
+                    DEPENDENCY_TYPE
+                )
+            )
+        );
+        return
+            keccak256(
+                bytes.concat(
+                    typeHash,
+                    refHashCalls(intent.calls),
+                    refHashDependencies(intent.dependencies),
+                    bytes32(intent.salt),
+                    bytes32(intent.expiration),
+                    bytes32(intent.maxGasPrice),
+                    bytes32(intent.minGasLimit)
+                )
+            );
+    }
+
+    function refDomainSeparator(uint256 chainId, address wallet, uint256 epoch) internal pure returns (bytes32) {
+        return
+            keccak256(
+                bytes.concat(
+                    keccak256(
+                        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract,bytes32 salt)"
+                    ),
+                    keccak256("IntentWallet"),
+                    keccak256("1"),
+                    bytes32(chainId),
+                    bytes32(uint256(uint160(wallet))),
+                    bytes32(epoch)
+                )
+            );
+    }
+
+    function refIntentId(
+        uint256 chainId,
+        address wallet,
+        uint256 epoch,
+        Intent memory intent
+    ) internal pure returns (bytes32) {
+        return
+            keccak256(
+                bytes.concat(hex"19", hex"01", refDomainSeparator(chainId, wallet, epoch), refHashIntent(intent))
+            );
+    }
+}
+
+/// @notice Fuzz and vector tests of intent hashing: the library against an independent reference, the
+///         ID's sensitivity to every field and to the domain, and IDs pinned by the SDK (see
+///         test/IntentHashing/parity.test.ts, which checks the same vectors).
+contract IntentHashingTest is TestBase, IntentHashingReference {
+    /// @dev The wallet's ERC-7201 slot: owner in the low 160 bits, epoch (uint96) above it.
+    bytes32 private constant WALLET_STORAGE = 0xeaed0808e4d28157af1ac47c2a3073cd360637305de8411ec956cb7051ecbf00;
+
+    uint256 private constant MAX_CALLS = 4;
+    uint256 private constant MAX_DEPENDENCIES = 3;
+    uint256 private constant MAX_DATA = 200;
+
+    IntentHashingHarness private harness;
+    WalletFactory private factory;
+    IntentWallet private wallet;
+    address private owner;
+
+    function setUp() public {
+        harness = new IntentHashingHarness();
+        factory = new WalletFactory(address(new IntentWallet()));
+        owner = vm.addr(0xA11CE);
+        wallet = IntentWallet(payable(factory.createWallet(owner, 0)));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                       LIBRARY == REFERENCE (FUZZ)
+    //////////////////////////////////////////////////////////////*/
+
+    function testFuzz_StructHashMatchesReference(Intent memory intent) public view {
+        _shrink(intent);
+        assertEq(harness.hashCalls(intent.calls), refHashCalls(intent.calls), "hashCalls");
+        assertEq(
+            harness.hashDependencies(intent.dependencies),
+            refHashDependencies(intent.dependencies),
+            "hashDependencies"
+        );
+        assertEq(harness.hashIntent(intent), refHashIntent(intent), "hashIntent");
+    }
+
+    function testFuzz_IntentIdMatchesReference(Intent memory intent, uint64 chainId, uint96 epoch) public {
+        _shrink(intent);
+        chainId = uint64(bound(chainId, 1, type(uint64).max));
+        vm.chainId(chainId);
+        _setEpoch(address(wallet), epoch);
+        assertEq(wallet.intentEpoch(), epoch, "epoch stored");
+
+        bytes32 expected = refIntentId(chainId, address(wallet), epoch, intent);
+        assertEq(wallet.intentId(intent), expected, "wallet.intentId");
+        assertEq(harness.intentId(address(wallet), epoch, intent), expected, "library intentId");
+        assertEq(wallet.domainSeparator(), refDomainSeparator(chainId, address(wallet), epoch), "domainSeparator");
+    }
+
+    function testFuzz_LibraryIdMatchesReferenceForAnyWalletAndEpoch(
+        Intent memory intent,
+        address someWallet,
+        uint256 epoch
+    ) public view {
+        _shrink(intent);
+        assertEq(
+            harness.intentId(someWallet, epoch, intent),
+            refIntentId(block.chainid, someWallet, epoch, intent),
+            "library intentId"
+        );
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                  EVERY FIELD CHANGES THE ID (FUZZ)
+    //////////////////////////////////////////////////////////////*/
+
+    function testFuzz_IdChangesWithSalt(Intent memory intent, uint256 other) public view {
+        _shrink(intent);
+        vm.assume(other != intent.salt);
+        bytes32 before = wallet.intentId(intent);
+        intent.salt = other;
+        _assertChangedAndMatches(before, intent, "salt");
+    }
+
+    function testFuzz_IdChangesWithExpiration(Intent memory intent, uint256 other) public view {
+        _shrink(intent);
+        vm.assume(other != intent.expiration);
+        bytes32 before = wallet.intentId(intent);
+        intent.expiration = other;
+        _assertChangedAndMatches(before, intent, "expiration");
+    }
+
+    function testFuzz_IdChangesWithMaxGasPrice(Intent memory intent, uint256 other) public view {
+        _shrink(intent);
+        vm.assume(other != intent.maxGasPrice);
+        bytes32 before = wallet.intentId(intent);
+        intent.maxGasPrice = other;
+        _assertChangedAndMatches(before, intent, "maxGasPrice");
+    }
+
+    function testFuzz_IdChangesWithMinGasLimit(Intent memory intent, uint256 other) public view {
+        _shrink(intent);
+        vm.assume(other != intent.minGasLimit);
+        bytes32 before = wallet.intentId(intent);
+        intent.minGasLimit = other;
+        _assertChangedAndMatches(before, intent, "minGasLimit");
+    }
+
+    /// @dev The four scalars are bound to their positions: swapping two different values changes the ID.
+    function testFuzz_IdBindsScalarPositions(Intent memory intent, uint256 a, uint256 b, uint8 pair) public view {
+        _shrink(intent);
+        vm.assume(a != b);
+        pair = uint8(bound(pair, 0, 2));
+        intent.salt = a;
+        intent.expiration = b;
+        intent.maxGasPrice = a;
+        intent.minGasLimit = b;
+        bytes32 before = wallet.intentId(intent);
+        if (pair == 0) (intent.salt, intent.expiration) = (b, a);
+        else if (pair == 1) (intent.expiration, intent.maxGasPrice) = (a, b);
+        else (intent.maxGasPrice, intent.minGasLimit) = (b, a);
+        _assertChangedAndMatches(before, intent, "swapped scalars");
+    }
+
+    function testFuzz_IdChangesWithCallTarget(Intent memory intent, uint256 index, address other) public view {
+        _shrinkNonEmpty(intent);
+        index = bound(index, 0, intent.calls.length - 1);
+        vm.assume(other != intent.calls[index].to);
+        bytes32 before = wallet.intentId(intent);
+        intent.calls[index].to = other;
+        _assertChangedAndMatches(before, intent, "call.to");
+    }
+
+    function testFuzz_IdChangesWithCallValue(Intent memory intent, uint256 index, uint256 other) public view {
+        _shrinkNonEmpty(intent);
+        index = bound(index, 0, intent.calls.length - 1);
+        vm.assume(other != intent.calls[index].value);
+        bytes32 before = wallet.intentId(intent);
+        intent.calls[index].value = other;
+        _assertChangedAndMatches(before, intent, "call.value");
+    }
+
+    function testFuzz_IdChangesWithCallData(Intent memory intent, uint256 index, bytes memory other) public view {
+        _shrinkNonEmpty(intent);
+        index = bound(index, 0, intent.calls.length - 1);
+        vm.assume(keccak256(other) != keccak256(intent.calls[index].data));
+        bytes32 before = wallet.intentId(intent);
+        intent.calls[index].data = other;
+        _assertChangedAndMatches(before, intent, "call.data");
+    }
+
+    /// @dev One flipped bit anywhere in a call's data, or one byte more or less (a zero byte appended
+    ///      or the last byte dropped), changes the ID.
+    function testFuzz_IdChangesWithOneByteOfCallData(
+        Intent memory intent,
+        uint256 index,
+        uint256 at,
+        uint8 op
+    ) public view {
+        _shrinkNonEmpty(intent);
+        index = bound(index, 0, intent.calls.length - 1);
+        bytes memory data = intent.calls[index].data;
+        bytes32 before = wallet.intentId(intent);
+        op = uint8(bound(op, 0, 2));
+        if (op == 0 && data.length != 0) {
+            at = bound(at, 0, data.length * 8 - 1);
+            data[at / 8] = data[at / 8] ^ bytes1(uint8(1 << (at % 8)));
+        } else if (op == 1 && data.length != 0) {
+            intent.calls[index].data = _slice(data, data.length - 1);
+        } else {
+            intent.calls[index].data = bytes.concat(data, hex"00");
+        }
+        _assertChangedAndMatches(before, intent, "one byte of call.data");
+    }
+
+    function testFuzz_IdChangesWithCallsAddedOrRemoved(Intent memory intent, Call memory extra) public view {
+        _shrinkNonEmpty(intent);
+        _shrinkBytes(extra.data);
+        bytes32 before = wallet.intentId(intent);
+
+        Call[] memory more = new Call[](intent.calls.length + 1);
+        for (uint256 i; i < intent.calls.length; ++i) more[i] = intent.calls[i];
+        more[intent.calls.length] = extra;
+        Call[] memory original = intent.calls;
+        intent.calls = more;
+        _assertChangedAndMatches(before, intent, "call appended");
+
+        Call[] memory fewer = new Call[](original.length - 1);
+        for (uint256 i; i < fewer.length; ++i) fewer[i] = original[i];
+        intent.calls = fewer;
+        _assertChangedAndMatches(before, intent, "last call removed");
+    }
+
+    function testFuzz_IdChangesWithCallOrder(Intent memory intent, Call memory a, Call memory b) public view {
+        _shrink(intent);
+        _shrinkBytes(a.data);
+        _shrinkBytes(b.data);
+        vm.assume(keccak256(abi.encode(a)) != keccak256(abi.encode(b)));
+        intent.calls = new Call[](2);
+        (intent.calls[0], intent.calls[1]) = (a, b);
+        bytes32 before = wallet.intentId(intent);
+        (intent.calls[0], intent.calls[1]) = (b, a);
+        _assertChangedAndMatches(before, intent, "calls swapped");
+    }
+
+    function testFuzz_IdChangesWithDependencyWallet(Intent memory intent, uint256 index, address other) public view {
+        _shrinkWithDependency(intent);
+        index = bound(index, 0, intent.dependencies.length - 1);
+        vm.assume(other != intent.dependencies[index].wallet);
+        bytes32 before = wallet.intentId(intent);
+        intent.dependencies[index].wallet = other;
+        _assertChangedAndMatches(before, intent, "dependency.wallet");
+    }
+
+    function testFuzz_IdChangesWithDependencyId(Intent memory intent, uint256 index, bytes32 other) public view {
+        _shrinkWithDependency(intent);
+        index = bound(index, 0, intent.dependencies.length - 1);
+        vm.assume(other != intent.dependencies[index].id);
+        bytes32 before = wallet.intentId(intent);
+        intent.dependencies[index].id = other;
+        _assertChangedAndMatches(before, intent, "dependency.id");
+    }
+
+    function testFuzz_IdChangesWithDependencyAddedOrRemoved(Intent memory intent, Dependency memory extra) public view {
+        _shrink(intent);
+        bytes32 before = wallet.intentId(intent);
+        uint256 n = intent.dependencies.length;
+
+        Dependency[] memory more = new Dependency[](n + 1);
+        for (uint256 i; i < n; ++i) more[i] = intent.dependencies[i];
+        more[n] = extra;
+        Dependency[] memory original = intent.dependencies;
+        intent.dependencies = more;
+        _assertChangedAndMatches(before, intent, "dependency appended");
+
+        if (n != 0) {
+            Dependency[] memory fewer = new Dependency[](n - 1);
+            for (uint256 i; i < fewer.length; ++i) fewer[i] = original[i];
+            intent.dependencies = fewer;
+            _assertChangedAndMatches(before, intent, "last dependency removed");
+        }
+    }
+
+    /// @dev A call and a dependency with the same words are different things: moving one into the other changes the ID.
+    function testFuzz_CallsAndDependenciesAreNotInterchangeable(address to, bytes32 word) public view {
+        Intent memory asCall = _baseIntent();
+        asCall.calls[0] = Call(to, uint256(word), "");
+        Intent memory asDependency = _baseIntent();
+        asDependency.calls = new Call[](0);
+        asDependency.dependencies = new Dependency[](1);
+        asDependency.dependencies[0] = Dependency(to, word);
+        assertNotEq(wallet.intentId(asCall), wallet.intentId(asDependency), "call vs dependency");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                  THE DOMAIN CHANGES THE ID (FUZZ)
+    //////////////////////////////////////////////////////////////*/
+
+    function testFuzz_IdChangesWithChainId(Intent memory intent, uint64 a, uint64 b) public {
+        _shrink(intent);
+        a = uint64(bound(a, 1, type(uint64).max));
+        b = uint64(bound(b, 1, type(uint64).max));
+        vm.assume(a != b);
+        vm.chainId(a);
+        bytes32 onA = wallet.intentId(intent);
+        assertEq(onA, refIntentId(a, address(wallet), 0, intent), "id on chain a");
+        vm.chainId(b);
+        bytes32 onB = wallet.intentId(intent);
+        assertEq(onB, refIntentId(b, address(wallet), 0, intent), "id on chain b");
+        assertNotEq(onA, onB, "same id on two chains");
+        vm.chainId(a);
+        assertEq(wallet.intentId(intent), onA, "id back on chain a");
+    }
+
+    function testFuzz_IdChangesWithWallet(Intent memory intent, address otherOwner, uint256 salt) public {
+        _shrink(intent);
+        vm.assume(otherOwner != address(0));
+        vm.assume(otherOwner != owner || salt != 0);
+        IntentWallet other = IntentWallet(payable(factory.createWallet(otherOwner, salt)));
+        assertTrue(address(other) != address(wallet), "distinct wallets");
+        bytes32 here = wallet.intentId(intent);
+        bytes32 there = other.intentId(intent);
+        assertEq(there, refIntentId(block.chainid, address(other), 0, intent), "id on the other wallet");
+        assertNotEq(here, there, "same id on two wallets");
+    }
+
+    function testFuzz_IdChangesWithEpoch(Intent memory intent, uint8 invalidations) public {
+        _shrink(intent);
+        invalidations = uint8(bound(invalidations, 1, 6));
+        bytes32[] memory seen = new bytes32[](invalidations + 1);
+        seen[0] = wallet.intentId(intent);
+        for (uint256 e = 1; e <= invalidations; ++e) {
+            vm.prank(owner);
+            wallet.invalidateAllIntents();
+            assertEq(wallet.intentEpoch(), e, "epoch");
+            seen[e] = wallet.intentId(intent);
+            assertEq(seen[e], refIntentId(block.chainid, address(wallet), e, intent), "id at epoch");
+            for (uint256 j; j < e; ++j) assertNotEq(seen[e], seen[j], "id repeated across epochs");
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                 FIXED VECTORS (PINNED BY THE SDK TOO)
+    //////////////////////////////////////////////////////////////*/
+
+    address private constant VECTOR_WALLET_1 = 0xA8971C76f9a35069c4A83A3e18356f30e9C88585;
+    address private constant VECTOR_WALLET_2 = 0x33f45b997aEC55EeD22BFd69bBAE779008E9eB03;
+    address private constant VECTOR_WALLET_3 = 0xc37904DaB277201FA6afcaC12d30DFF9165A8f4f;
+    address private constant TARGET_A = 0xE9df421Cb57CA40877037E6c39c41B583BcCdBae;
+    address private constant TARGET_B = 0x81521caA19CC643818c8BB3Fa623bdcAf47BAbC1;
+    address private constant TARGET_C = 0x02B14e5d97fc52bE3fF497AB56d1BfD4e22fe35f;
+    address private constant DEPENDENCY_WALLET = 0xDc9c5655Eb61AcB411C53e4bA9011f61C954b869;
+
+    /// @dev One call, no data, no dependencies, SDK defaults otherwise; chain 31337, epoch 0.
+    function test_VectorMinimal() public {
+        Intent memory intent;
+        intent.calls = new Call[](1);
+        intent.calls[0] = Call(TARGET_A, 0, "");
+        intent.dependencies = new Dependency[](0);
+        intent.salt = 0;
+        intent.expiration = 1767225600;
+        intent.maxGasPrice = type(uint256).max;
+        intent.minGasLimit = 0;
+        _checkVector(
+            VectorExpectation({
+                chainId: 31337,
+                wallet: VECTOR_WALLET_1,
+                epoch: 0,
+                id: 0x81231600586ba94c2d6e7759ebcc118c7e74b0c21f2a253ae94f42ba559e2c70,
+                structHash: 0x11330e0c282b6642ec69281520c59061c9c0dd86af9a820b939e386cafaef37d,
+                domainSeparator: 0x20ddc3771b6ba8d8d73686572810894bf1fce52387438f5491ac820434ee440f
+            }),
+            intent
+        );
+    }
+
+    /// @dev Two calls (one with value and `ping(7)`), two dependencies; chain 31337, epoch 3.
+    function test_VectorBatchWithDependencies() public {
+        Intent memory intent;
+        intent.calls = new Call[](2);
+        intent.calls[0] = Call(
+            TARGET_B,
+            1 ether,
+            hex"773acdef0000000000000000000000000000000000000000000000000000000000000007"
+        );
+        intent.calls[1] = Call(TARGET_C, 0, hex"deadbeef");
+        intent.dependencies = new Dependency[](2);
+        intent.dependencies[0] = Dependency(VECTOR_WALLET_2, keccak256("first intent"));
+        intent.dependencies[1] = Dependency(
+            DEPENDENCY_WALLET,
+            bytes32(0x1111111111111111111111111111111111111111111111111111111111111111)
+        );
+        intent.salt = 42;
+        intent.expiration = 1893456000;
+        intent.maxGasPrice = 100 gwei;
+        intent.minGasLimit = 150_000;
+        _checkVector(
+            VectorExpectation({
+                chainId: 31337,
+                wallet: VECTOR_WALLET_2,
+                epoch: 3,
+                id: 0x63211e9e2cf9e5742a509de40a19ce0c1a1a2d2d5a4833e953e42925d607217c,
+                structHash: 0x57650748860e3fb23084c240c4beb2cf0553827879de10fbf7d0228add564a04,
+                domainSeparator: 0x7602ba741763b34b0819a1b9281f562ef8da0b39f44a73dfe387f9728d5c305e
+            }),
+            intent
+        );
+    }
+
+    /// @dev Extreme values: zero address, 2^256-1 value/salt/minGasLimit, 100 bytes of data, a zero
+    ///      dependency; chain 31338, epoch 2^96-1 (the largest the wallet can store).
+    function test_VectorExtremes() public {
+        bytes memory data100 = new bytes(100);
+        for (uint256 i; i < 100; ++i) data100[i] = bytes1(uint8(i));
+        assertEq(
+            keccak256(data100),
+            keccak256(
+                hex"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f60616263"
+            ),
+            "data100"
+        );
+        Intent memory intent;
+        intent.calls = new Call[](3);
+        intent.calls[0] = Call(address(0), type(uint256).max, "");
+        intent.calls[1] = Call(TARGET_A, 1, data100);
+        intent.calls[2] = Call(VECTOR_WALLET_3, 0, hex"00");
+        intent.dependencies = new Dependency[](1);
+        intent.dependencies[0] = Dependency(address(0), bytes32(0));
+        intent.salt = type(uint256).max;
+        intent.expiration = 1;
+        intent.maxGasPrice = 0;
+        intent.minGasLimit = type(uint256).max;
+        _checkVector(
+            VectorExpectation({
+                chainId: 31338,
+                wallet: VECTOR_WALLET_3,
+                epoch: type(uint96).max,
+                id: 0xd6fb8a1d0faf0828d3f7862d1e0533795d66a17fc4c94188186131169897af16,
+                structHash: 0x5bff0cfa19b64f919d995cf3defb9bcd34c23239af3c8026ca385e773a06aba1,
+                domainSeparator: 0x805c75e00b96b777ea1414ff9d6cbc16a2335423b1e0dcb2a21d49130bb0fb7c
+            }),
+            intent
+        );
+    }
+
+    /// @dev The library's type hashes are the hashes of the type strings.
+    function test_TypeHashesAreThoseOfTheTypeStrings() public {
+        TypeHashProbe probe = new TypeHashProbe();
+        assertEq(probe.callTypehash(), keccak256("Call(address to,uint256 value,bytes data)"), "CALL_TYPEHASH");
+        assertEq(probe.dependencyTypehash(), keccak256("Dependency(address wallet,bytes32 id)"), "DEPENDENCY_TYPEHASH");
+        assertEq(
+            probe.intentTypehash(),
+            keccak256(
+                "Intent(Call[] calls,Dependency[] dependencies,uint256 salt,uint256 expiration,uint256 maxGasPrice,uint256 minGasLimit)Call(address to,uint256 value,bytes data)Dependency(address wallet,bytes32 id)"
+            ),
+            "INTENT_TYPEHASH"
+        );
+        // Sanity of the wallet slot the vectors write the epoch to: the owner lives in its low 160 bits.
+        assertEq(
+            address(uint160(uint256(vm.load(address(wallet), WALLET_STORAGE)))),
+            owner,
+            "owner in the ERC-7201 slot"
+        );
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                HELPERS
+    //////////////////////////////////////////////////////////////*/
+
+    struct VectorExpectation {
+        uint256 chainId;
+        address wallet;
+        uint96 epoch;
+        bytes32 id;
+        bytes32 structHash;
+        bytes32 domainSeparator;
+    }
+
+    /// @dev Checks a vector through the library, the reference, and the real wallet code placed at the
+    ///      vector's address with the vector's epoch.
+    function _checkVector(VectorExpectation memory v, Intent memory intent) private {
+        vm.chainId(v.chainId);
+        assertEq(harness.hashIntent(intent), v.structHash, "library struct hash");
+        assertEq(refHashIntent(intent), v.structHash, "reference struct hash");
+        assertEq(harness.domainSeparator(v.wallet, v.epoch), v.domainSeparator, "library domain separator");
+        assertEq(refDomainSeparator(v.chainId, v.wallet, v.epoch), v.domainSeparator, "reference domain separator");
+        assertEq(harness.intentId(v.wallet, v.epoch, intent), v.id, "library id");
+        assertEq(refIntentId(v.chainId, v.wallet, v.epoch, intent), v.id, "reference id");
+
+        vm.etch(v.wallet, address(wallet).code);
+        _setEpoch(v.wallet, v.epoch);
+        IntentWallet atVector = IntentWallet(payable(v.wallet));
+        assertEq(atVector.intentEpoch(), v.epoch, "epoch at the vector wallet");
+        assertEq(atVector.domainSeparator(), v.domainSeparator, "wallet domain separator");
+        assertEq(atVector.intentId(intent), v.id, "wallet id");
+    }
+
+    /// @dev Writes `epoch` into a wallet's storage, keeping its owner.
+    function _setEpoch(address target, uint96 epoch) private {
+        uint256 word = uint256(vm.load(target, WALLET_STORAGE));
+        word = (word & type(uint160).max) | (uint256(epoch) << 160);
+        vm.store(target, WALLET_STORAGE, bytes32(word));
+    }
+
+    function _assertChangedAndMatches(bytes32 before, Intent memory intent, string memory what) private view {
+        bytes32 afterChange = wallet.intentId(intent);
+        assertNotEq(before, afterChange, string.concat("id unchanged by ", what));
+        assertEq(
+            afterChange,
+            refIntentId(block.chainid, address(wallet), 0, intent),
+            string.concat("reference after ", what)
+        );
+    }
+
+    function _baseIntent() private pure returns (Intent memory intent) {
+        intent.calls = new Call[](1);
+        intent.dependencies = new Dependency[](0);
+        intent.expiration = 1767225600;
+        intent.maxGasPrice = type(uint256).max;
+    }
+
+    /// @dev Cuts a fuzzed intent down to at most MAX_CALLS calls of at most MAX_DATA bytes and MAX_DEPENDENCIES dependencies.
+    function _shrink(Intent memory intent) private pure {
+        Call[] memory calls = intent.calls;
+        Dependency[] memory dependencies = intent.dependencies;
+        uint256 nCalls = calls.length > MAX_CALLS ? MAX_CALLS : calls.length;
+        uint256 nDependencies = dependencies.length > MAX_DEPENDENCIES ? MAX_DEPENDENCIES : dependencies.length;
+        assembly ("memory-safe") {
+            mstore(calls, nCalls)
+            mstore(dependencies, nDependencies)
+        }
+        for (uint256 i; i < nCalls; ++i) _shrinkBytes(calls[i].data);
+    }
+
+    /// @dev `_shrink`, then makes sure there is at least one call.
+    function _shrinkNonEmpty(Intent memory intent) private pure {
+        _shrink(intent);
+        if (intent.calls.length == 0) {
+            intent.calls = new Call[](1);
+            intent.calls[0] = Call(address(uint160(intent.salt)), intent.expiration, abi.encode(intent.maxGasPrice));
+        }
+    }
+
+    /// @dev `_shrink`, then makes sure there is at least one dependency.
+    function _shrinkWithDependency(Intent memory intent) private pure {
+        _shrink(intent);
+        if (intent.dependencies.length == 0) {
+            intent.dependencies = new Dependency[](1);
+            intent.dependencies[0] = Dependency(address(uint160(intent.salt)), bytes32(intent.minGasLimit));
+        }
+    }
+
+    function _shrinkBytes(bytes memory data) private pure {
+        if (data.length > MAX_DATA) {
+            assembly ("memory-safe") {
+                mstore(data, MAX_DATA)
+            }
+        }
+    }
+
+    function _slice(bytes memory data, uint256 length) private pure returns (bytes memory out) {
+        out = new bytes(length);
+        for (uint256 i; i < length; ++i) out[i] = data[i];
+    }
+}
+
+/// @notice Reads the library's internal type hashes.
+contract TypeHashProbe {
+    function callTypehash() external pure returns (bytes32) {
+        return IntentHashing.CALL_TYPEHASH;
+    }
+
+    function dependencyTypehash() external pure returns (bytes32) {
+        return IntentHashing.DEPENDENCY_TYPEHASH;
+    }
+
+    function intentTypehash() external pure returns (bytes32) {
+        return IntentHashing.INTENT_TYPEHASH;
+    }
+}
