@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { ContractTransactionResponse } from "ethers";
+import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import { network } from "hardhat";
 
 import type { SignedIntent } from "../../src/sdk/index.js";
@@ -9,6 +9,7 @@ import {
   signForWallet,
   type WalletWorld,
 } from "../helpers/walletFixture.js";
+import { selfCall, signedIntent, targetCall } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -28,15 +29,17 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
   /** An owner-signed intent that pings the target with `x`; `salt` tells intents apart. */
   async function signedPing(world: WalletWorld, salt: bigint, epoch = 0n): Promise<SignedIntent> {
     const intent = await buildIntentNow(world, {
-      calls: [
-        {
-          to: await world.target.getAddress(),
-          data: world.target.interface.encodeFunctionData("ping", [salt]),
-        },
-      ],
+      calls: [await targetCall(world, "ping", [salt])],
       salt,
     });
     return signForWallet(world, intent, world.owner, epoch);
+  }
+
+  /** Expects relaying `signed` from the relayer to revert with IntentIsCanceled. */
+  async function expectRelayRefusedAsCanceled(world: WalletWorld, signed: SignedIntent) {
+    await expect(world.wallet.connect(world.relayer).relay(signed.intent, signed.signature))
+      .to.be.revertedWithCustomError(world.wallet, "IntentIsCanceled")
+      .withArgs(signed.id);
   }
 
   async function blockOf(tx: ContractTransactionResponse): Promise<bigint> {
@@ -44,10 +47,34 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
     return BigInt(receipt!.blockNumber);
   }
 
+  /**
+   * Fee overrides for two transactions sent with automine off: the one sent with `high` is
+   * ordered before the one sent with `low` in the next block.
+   */
+  async function orderingFees() {
+    const fees = await ethers.provider.getFeeData();
+    const base = { gasLimit: GAS, maxFeePerGas: fees.maxFeePerGas! * 4n };
+    return {
+      high: { ...base, maxPriorityFeePerGas: 2_000_000_000n },
+      low: { ...base, maxPriorityFeePerGas: 1_000_000_000n },
+    };
+  }
+
+  /** Mines the pending transactions in one block, turns automine back on, returns their receipts. */
+  async function mineTogether(
+    ...txs: ContractTransactionResponse[]
+  ): Promise<TransactionReceipt[]> {
+    await networkHelpers.mine();
+    await ethers.provider.send("evm_setAutomine", [true]);
+    return Promise.all(
+      txs.map(async (tx) => (await ethers.provider.getTransactionReceipt(tx.hash))!),
+    );
+  }
+
   describe("cancelIntents", function () {
     it("lets the owner cancel an unrelayed ID directly, recording who canceled it and when, so it can never be relayed", async function () {
       const world = await networkHelpers.loadFixture(fixture);
-      const { wallet, owner, relayer, target } = world;
+      const { wallet, owner, target } = world;
       const signed = await signedPing(world, 1n);
 
       const tx = await wallet.connect(owner).cancelIntents([signed.id]);
@@ -60,9 +87,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
       expect(receipt.blockNumber).to.equal(block);
       expect(await wallet.intentStatus(signed.id)).to.equal(CANCELED);
 
-      await expect(wallet.connect(relayer).relay(signed.intent, signed.signature))
-        .to.be.revertedWithCustomError(wallet, "IntentIsCanceled")
-        .withArgs(signed.id);
+      await expectRelayRefusedAsCanceled(world, signed);
       expect(await target.pings()).to.equal(0n);
     });
 
@@ -70,15 +95,9 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { wallet, walletAddress, relayer, target } = world;
       const victim = await signedPing(world, 1n);
-      const cancelIntent = await buildIntentNow(world, {
-        calls: [
-          {
-            to: walletAddress,
-            data: wallet.interface.encodeFunctionData("cancelIntents", [[victim.id]]),
-          },
-        ],
+      const { signed: cancel } = await signedIntent(world, {
+        calls: [selfCall(world, "cancelIntents", [[victim.id]])],
       });
-      const cancel = await signForWallet(world, cancelIntent);
 
       const tx = await wallet.connect(relayer).relay(cancel.intent, cancel.signature);
       await expect(tx).to.emit(wallet, "IntentCanceled").withArgs(victim.id);
@@ -92,15 +111,13 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
       expect(receipt.blockNumber).to.equal(block);
       expect(await wallet.intentStatus(cancel.id)).to.equal(SUCCEEDED);
 
-      await expect(wallet.connect(relayer).relay(victim.intent, victim.signature))
-        .to.be.revertedWithCustomError(wallet, "IntentIsCanceled")
-        .withArgs(victim.id);
+      await expectRelayRefusedAsCanceled(world, victim);
       expect(await target.pings()).to.equal(0n);
     });
 
     it("cancels many IDs in one call, emitting one event per ID", async function () {
       const world = await networkHelpers.loadFixture(fixture);
-      const { wallet, relayer } = world;
+      const { wallet } = world;
       const intents = await Promise.all([1n, 2n, 3n, 4n].map((salt) => signedPing(world, salt)));
       const ids = intents.map((signed) => signed.id);
 
@@ -111,9 +128,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
 
       for (const signed of intents) {
         expect(await wallet.intentStatus(signed.id)).to.equal(CANCELED);
-        await expect(wallet.connect(relayer).relay(signed.intent, signed.signature))
-          .to.be.revertedWithCustomError(wallet, "IntentIsCanceled")
-          .withArgs(signed.id);
+        await expectRelayRefusedAsCanceled(world, signed);
       }
     });
 
@@ -176,16 +191,10 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
 
     it("refuses to cancel a relayed ID whose calls failed", async function () {
       const world = await networkHelpers.loadFixture(fixture);
-      const { wallet, relayer, target } = world;
-      const intent = await buildIntentNow(world, {
-        calls: [
-          {
-            to: await target.getAddress(),
-            data: target.interface.encodeFunctionData("fail", [9n]),
-          },
-        ],
+      const { wallet, relayer } = world;
+      const { intent, signed } = await signedIntent(world, {
+        calls: [await targetCall(world, "fail", [9n])],
       });
-      const signed = await signForWallet(world, intent);
       await expect(wallet.connect(relayer).relay(intent, signed.signature))
         .to.emit(wallet, "IntentRelayed")
         .withArgs(signed.id, relayer.address, false);
@@ -232,13 +241,11 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
 
     it("cancel mined first: a later relay reverts with IntentIsCanceled", async function () {
       const world = await networkHelpers.loadFixture(fixture);
-      const { wallet, relayer, target } = world;
+      const { wallet, target } = world;
       const signed = await signedPing(world, 1n);
 
       await wallet.cancelIntents([signed.id]);
-      await expect(wallet.connect(relayer).relay(signed.intent, signed.signature))
-        .to.be.revertedWithCustomError(wallet, "IntentIsCanceled")
-        .withArgs(signed.id);
+      await expectRelayRefusedAsCanceled(world, signed);
       expect(await wallet.intentStatus(signed.id)).to.equal(CANCELED);
       expect(await target.pings()).to.equal(0n);
     });
@@ -252,17 +259,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
         const world = await networkHelpers.loadFixture(fixture);
         const { wallet, owner, relayer, target } = world;
         const signed = await signedPing(world, 1n);
-        const fees = await ethers.provider.getFeeData();
-        const high = {
-          gasLimit: GAS,
-          maxFeePerGas: fees.maxFeePerGas! * 4n,
-          maxPriorityFeePerGas: 2_000_000_000n,
-        };
-        const low = {
-          gasLimit: GAS,
-          maxFeePerGas: fees.maxFeePerGas! * 4n,
-          maxPriorityFeePerGas: 1_000_000_000n,
-        };
+        const { high, low } = await orderingFees();
 
         await ethers.provider.send("evm_setAutomine", [false]);
         const relayTx = await wallet.connect(relayer).relay(signed.intent, signed.signature, high);
@@ -273,15 +270,12 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
           .to.be.revertedWithCustomError(wallet, "IntentAlreadyRelayed")
           .withArgs(signed.id);
         const cancelTx = await wallet.connect(owner).cancelIntents([signed.id], low);
-        await networkHelpers.mine();
-        await ethers.provider.send("evm_setAutomine", [true]);
+        const [relayReceipt, cancelReceipt] = await mineTogether(relayTx, cancelTx);
 
-        const relayReceipt = await ethers.provider.getTransactionReceipt(relayTx.hash);
-        const cancelReceipt = await ethers.provider.getTransactionReceipt(cancelTx.hash);
-        expect(relayReceipt!.blockNumber).to.equal(cancelReceipt!.blockNumber);
-        expect(relayReceipt!.index).to.be.lessThan(cancelReceipt!.index);
-        expect(relayReceipt!.status).to.equal(1);
-        expect(cancelReceipt!.status).to.equal(0);
+        expect(relayReceipt.blockNumber).to.equal(cancelReceipt.blockNumber);
+        expect(relayReceipt.index).to.be.lessThan(cancelReceipt.index);
+        expect(relayReceipt.status).to.equal(1);
+        expect(cancelReceipt.status).to.equal(0);
 
         // Replaying the cancel on the mined state shows why it failed.
         await expect(wallet.connect(owner).cancelIntents.staticCall([signed.id]))
@@ -290,7 +284,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
         const receipt = await wallet.intentReceipt(signed.id);
         expect(receipt.status).to.equal(SUCCEEDED);
         expect(receipt.relayer).to.equal(relayer.address);
-        expect(receipt.blockNumber).to.equal(BigInt(relayReceipt!.blockNumber));
+        expect(receipt.blockNumber).to.equal(BigInt(relayReceipt.blockNumber));
         expect(await target.pings()).to.equal(1n);
       });
 
@@ -298,17 +292,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
         const world = await networkHelpers.loadFixture(fixture);
         const { wallet, owner, relayer, target } = world;
         const signed = await signedPing(world, 1n);
-        const fees = await ethers.provider.getFeeData();
-        const high = {
-          gasLimit: GAS,
-          maxFeePerGas: fees.maxFeePerGas! * 4n,
-          maxPriorityFeePerGas: 2_000_000_000n,
-        };
-        const low = {
-          gasLimit: GAS,
-          maxFeePerGas: fees.maxFeePerGas! * 4n,
-          maxPriorityFeePerGas: 1_000_000_000n,
-        };
+        const { high, low } = await orderingFees();
 
         await ethers.provider.send("evm_setAutomine", [false]);
         const cancelTx = await wallet.connect(owner).cancelIntents([signed.id], high);
@@ -320,15 +304,12 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
           .to.be.revertedWithCustomError(wallet, "IntentIsCanceled")
           .withArgs(signed.id);
         const relayTx = await wallet.connect(relayer).relay(signed.intent, signed.signature, low);
-        await networkHelpers.mine();
-        await ethers.provider.send("evm_setAutomine", [true]);
+        const [cancelReceipt, relayReceipt] = await mineTogether(cancelTx, relayTx);
 
-        const cancelReceipt = await ethers.provider.getTransactionReceipt(cancelTx.hash);
-        const relayReceipt = await ethers.provider.getTransactionReceipt(relayTx.hash);
-        expect(relayReceipt!.blockNumber).to.equal(cancelReceipt!.blockNumber);
-        expect(cancelReceipt!.index).to.be.lessThan(relayReceipt!.index);
-        expect(cancelReceipt!.status).to.equal(1);
-        expect(relayReceipt!.status).to.equal(0);
+        expect(relayReceipt.blockNumber).to.equal(cancelReceipt.blockNumber);
+        expect(cancelReceipt.index).to.be.lessThan(relayReceipt.index);
+        expect(cancelReceipt.status).to.equal(1);
+        expect(relayReceipt.status).to.equal(0);
 
         await expect(wallet.connect(relayer).relay.staticCall(signed.intent, signed.signature))
           .to.be.revertedWithCustomError(wallet, "IntentIsCanceled")
@@ -336,7 +317,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
         const receipt = await wallet.intentReceipt(signed.id);
         expect(receipt.status).to.equal(CANCELED);
         expect(receipt.relayer).to.equal(owner.address);
-        expect(receipt.blockNumber).to.equal(BigInt(cancelReceipt!.blockNumber));
+        expect(receipt.blockNumber).to.equal(BigInt(cancelReceipt.blockNumber));
         expect(await target.pings()).to.equal(0n);
       });
     });
@@ -416,14 +397,11 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
 
     it("can be called through an owner-signed relayed intent", async function () {
       const world = await networkHelpers.loadFixture(fixture);
-      const { wallet, walletAddress, relayer } = world;
+      const { wallet, relayer } = world;
       const other = await signedPing(world, 1n);
-      const intent = await buildIntentNow(world, {
-        calls: [
-          { to: walletAddress, data: wallet.interface.encodeFunctionData("invalidateAllIntents") },
-        ],
+      const { intent, signed } = await signedIntent(world, {
+        calls: [selfCall(world, "invalidateAllIntents", [])],
       });
-      const signed = await signForWallet(world, intent);
 
       await expect(wallet.connect(relayer).relay(intent, signed.signature))
         .to.emit(wallet, "IntentsInvalidated")

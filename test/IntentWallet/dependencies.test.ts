@@ -1,9 +1,15 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { signIntent, type Dependency, type Intent } from "../../src/sdk/index.js";
+import {
+  signIntent,
+  type Dependency,
+  type Intent,
+  type SignedIntent,
+} from "../../src/sdk/index.js";
 import type { IntentWallet } from "../../typechain-types/index.js";
 import { deployWalletWorld, buildIntentNow, signForWallet } from "../helpers/walletFixture.js";
+import { targetCall } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -34,15 +40,20 @@ describe("IntentWallet dependencies", function () {
     salt = 0n,
   ): Promise<Intent> {
     return buildIntentNow(world, {
-      calls: [
-        {
-          to: await world.target.getAddress(),
-          data: world.target.interface.encodeFunctionData("ping", [x]),
-        },
-      ],
+      calls: [await targetCall(world, "ping", [x])],
       dependencies,
       salt,
     });
+  }
+
+  /** `pingIntent`, signed by the owner of `world.wallet`. */
+  async function signedPing(
+    world: World,
+    x: bigint,
+    dependencies: Dependency[] = [],
+    salt = 0n,
+  ): Promise<SignedIntent> {
+    return signForWallet(world, await pingIntent(world, x, dependencies, salt));
   }
 
   /** A signed intent of the other wallet, signed by its owner. */
@@ -55,14 +66,23 @@ describe("IntentWallet dependencies", function () {
     });
   }
 
+  /** Expects relaying `dependent` to revert because its dependency `id` on `wallet` is not met. */
+  async function expectDependencyNotMet(
+    world: World,
+    dependent: SignedIntent,
+    wallet: string,
+    id: string,
+  ) {
+    await expect(world.wallet.connect(world.relayer).relay(dependent.intent, dependent.signature))
+      .to.be.revertedWithCustomError(world.wallet, "IntentDependencyNotMet")
+      .withArgs(dependent.id, wallet, id);
+  }
+
   it("relays an intent whose dependency on the same wallet was relayed successfully", async function () {
     const world = await networkHelpers.loadFixture(fixture);
     const { wallet, walletAddress, target, relayer } = world;
-    const first = await signForWallet(world, await pingIntent(world, 1n));
-    const second = await signForWallet(
-      world,
-      await pingIntent(world, 2n, [{ wallet: walletAddress, id: first.id }]),
-    );
+    const first = await signedPing(world, 1n);
+    const second = await signedPing(world, 2n, [{ wallet: walletAddress, id: first.id }]);
 
     await wallet.connect(relayer).relay(first.intent, first.signature);
     await expect(wallet.connect(relayer).relay(second.intent, second.signature))
@@ -74,15 +94,10 @@ describe("IntentWallet dependencies", function () {
   it("rejects an intent whose dependency has not been relayed yet", async function () {
     const world = await networkHelpers.loadFixture(fixture);
     const { wallet, walletAddress, target, relayer } = world;
-    const first = await signForWallet(world, await pingIntent(world, 1n));
-    const second = await signForWallet(
-      world,
-      await pingIntent(world, 2n, [{ wallet: walletAddress, id: first.id }]),
-    );
+    const first = await signedPing(world, 1n);
+    const second = await signedPing(world, 2n, [{ wallet: walletAddress, id: first.id }]);
 
-    await expect(wallet.connect(relayer).relay(second.intent, second.signature))
-      .to.be.revertedWithCustomError(wallet, "IntentDependencyNotMet")
-      .withArgs(second.id, walletAddress, first.id);
+    await expectDependencyNotMet(world, second, walletAddress, first.id);
     expect(await wallet.intentStatus(second.id)).to.equal(Status.None);
     expect(await target.pings()).to.equal(0n);
 
@@ -94,79 +109,54 @@ describe("IntentWallet dependencies", function () {
 
   it("rejects an intent whose dependency was relayed but failed", async function () {
     const world = await networkHelpers.loadFixture(fixture);
-    const { wallet, walletAddress, target, relayer } = world;
+    const { wallet, walletAddress, relayer } = world;
     const failing = await signForWallet(
       world,
-      await buildIntentNow(world, {
-        calls: [
-          {
-            to: await target.getAddress(),
-            data: target.interface.encodeFunctionData("fail", [1n]),
-          },
-        ],
-      }),
+      await buildIntentNow(world, { calls: [await targetCall(world, "fail", [1n])] }),
     );
-    const dependent = await signForWallet(
-      world,
-      await pingIntent(world, 2n, [{ wallet: walletAddress, id: failing.id }]),
-    );
+    const dependent = await signedPing(world, 2n, [{ wallet: walletAddress, id: failing.id }]);
 
     await wallet.connect(relayer).relay(failing.intent, failing.signature);
     expect(await wallet.intentStatus(failing.id)).to.equal(Status.Failed);
 
-    await expect(wallet.connect(relayer).relay(dependent.intent, dependent.signature))
-      .to.be.revertedWithCustomError(wallet, "IntentDependencyNotMet")
-      .withArgs(dependent.id, walletAddress, failing.id);
+    await expectDependencyNotMet(world, dependent, walletAddress, failing.id);
   });
 
   it("rejects an intent whose dependency was canceled", async function () {
     const world = await networkHelpers.loadFixture(fixture);
-    const { wallet, walletAddress, owner, relayer } = world;
-    const canceled = await signForWallet(world, await pingIntent(world, 1n));
-    const dependent = await signForWallet(
-      world,
-      await pingIntent(world, 2n, [{ wallet: walletAddress, id: canceled.id }]),
-    );
+    const { wallet, walletAddress, owner } = world;
+    const canceled = await signedPing(world, 1n);
+    const dependent = await signedPing(world, 2n, [{ wallet: walletAddress, id: canceled.id }]);
 
     await wallet.connect(owner).cancelIntents([canceled.id]);
     expect(await wallet.intentStatus(canceled.id)).to.equal(Status.Canceled);
 
-    await expect(wallet.connect(relayer).relay(dependent.intent, dependent.signature))
-      .to.be.revertedWithCustomError(wallet, "IntentDependencyNotMet")
-      .withArgs(dependent.id, walletAddress, canceled.id);
+    await expectDependencyNotMet(world, dependent, walletAddress, canceled.id);
   });
 
   it("names the unmet dependency when only one of several is met", async function () {
     const world = await networkHelpers.loadFixture(fixture);
     const { wallet, walletAddress, relayer } = world;
-    const met = await signForWallet(world, await pingIntent(world, 1n));
-    const unmet = await signForWallet(world, await pingIntent(world, 2n));
-    const dependent = await signForWallet(
-      world,
-      await pingIntent(world, 3n, [
-        { wallet: walletAddress, id: met.id },
-        { wallet: walletAddress, id: unmet.id },
-      ]),
-    );
+    const met = await signedPing(world, 1n);
+    const unmet = await signedPing(world, 2n);
+    const dependent = await signedPing(world, 3n, [
+      { wallet: walletAddress, id: met.id },
+      { wallet: walletAddress, id: unmet.id },
+    ]);
 
     await wallet.connect(relayer).relay(met.intent, met.signature);
-    await expect(wallet.connect(relayer).relay(dependent.intent, dependent.signature))
-      .to.be.revertedWithCustomError(wallet, "IntentDependencyNotMet")
-      .withArgs(dependent.id, walletAddress, unmet.id);
+    await expectDependencyNotMet(world, dependent, walletAddress, unmet.id);
   });
 
   it("relays an intent whose dependency on another wallet was relayed there", async function () {
     const world = await networkHelpers.loadFixture(fixture);
     const { wallet, otherWallet, otherWalletAddress, target, relayer } = world;
     const elsewhere = await signedForOtherWallet(world, await pingIntent(world, 1n));
-    const dependent = await signForWallet(
-      world,
-      await pingIntent(world, 2n, [{ wallet: otherWalletAddress, id: elsewhere.id }]),
-    );
+    const dependent = await signedPing(world, 2n, [
+      { wallet: otherWalletAddress, id: elsewhere.id },
+    ]);
 
-    await expect(wallet.connect(relayer).relay(dependent.intent, dependent.signature))
-      .to.be.revertedWithCustomError(wallet, "IntentDependencyNotMet")
-      .withArgs(dependent.id, otherWalletAddress, elsewhere.id);
+    await expectDependencyNotMet(world, dependent, otherWalletAddress, elsewhere.id);
 
     await otherWallet.connect(relayer).relay(elsewhere.intent, elsewhere.signature);
     expect(await otherWallet.intentStatus(elsewhere.id)).to.equal(Status.Succeeded);
@@ -179,68 +169,50 @@ describe("IntentWallet dependencies", function () {
 
   it("rejects a dependency that names the wrong wallet for a relayed ID", async function () {
     const world = await networkHelpers.loadFixture(fixture);
-    const { wallet, otherWallet, otherWalletAddress, relayer } = world;
+    const { otherWallet, otherWalletAddress, relayer } = world;
     // Relayed on the other wallet, but named as a dependency on this wallet.
     const elsewhere = await signedForOtherWallet(world, await pingIntent(world, 1n));
     await otherWallet.connect(relayer).relay(elsewhere.intent, elsewhere.signature);
 
-    const dependent = await signForWallet(
-      world,
-      await pingIntent(world, 2n, [{ wallet: world.walletAddress, id: elsewhere.id }]),
-    );
-    await expect(wallet.connect(relayer).relay(dependent.intent, dependent.signature))
-      .to.be.revertedWithCustomError(wallet, "IntentDependencyNotMet")
-      .withArgs(dependent.id, world.walletAddress, elsewhere.id);
+    const dependent = await signedPing(world, 2n, [
+      { wallet: world.walletAddress, id: elsewhere.id },
+    ]);
+    await expectDependencyNotMet(world, dependent, world.walletAddress, elsewhere.id);
     expect(otherWalletAddress).to.not.equal(world.walletAddress);
   });
 
   it("rejects a dependency on an address with no code", async function () {
     const world = await networkHelpers.loadFixture(fixture);
-    const { wallet, relayer, stranger } = world;
+    const { stranger } = world;
     const depId = ethers.id("anything");
     for (const [salt, address] of [
       [1n, stranger.address],
       [2n, ethers.ZeroAddress],
     ] as const) {
-      const dependent = await signForWallet(
-        world,
-        await pingIntent(world, 2n, [{ wallet: address, id: depId }], salt),
-      );
-      await expect(wallet.connect(relayer).relay(dependent.intent, dependent.signature))
-        .to.be.revertedWithCustomError(wallet, "IntentDependencyNotMet")
-        .withArgs(dependent.id, address, depId);
+      const dependent = await signedPing(world, 2n, [{ wallet: address, id: depId }], salt);
+      await expectDependencyNotMet(world, dependent, address, depId);
     }
   });
 
   it("rejects a dependency on a contract that is not a wallet", async function () {
     const world = await networkHelpers.loadFixture(fixture);
-    const { wallet, relayer, target, token, factory } = world;
+    const { target, token, factory } = world;
     const depId = ethers.id("anything");
     let salt = 0n;
     for (const contract of [target, token, factory]) {
       const address = await contract.getAddress();
       salt += 1n;
-      const dependent = await signForWallet(
-        world,
-        await pingIntent(world, 2n, [{ wallet: address, id: depId }], salt),
-      );
-      await expect(wallet.connect(relayer).relay(dependent.intent, dependent.signature))
-        .to.be.revertedWithCustomError(wallet, "IntentDependencyNotMet")
-        .withArgs(dependent.id, address, depId);
+      const dependent = await signedPing(world, 2n, [{ wallet: address, id: depId }], salt);
+      await expectDependencyNotMet(world, dependent, address, depId);
     }
   });
 
   it("rejects a dependency on the wallet implementation, which never relays", async function () {
     const world = await networkHelpers.loadFixture(fixture);
-    const { wallet, relayer, implementation } = world;
+    const { implementation } = world;
     const address = await implementation.getAddress();
     const depId = ethers.id("anything");
-    const dependent = await signForWallet(
-      world,
-      await pingIntent(world, 2n, [{ wallet: address, id: depId }]),
-    );
-    await expect(wallet.connect(relayer).relay(dependent.intent, dependent.signature))
-      .to.be.revertedWithCustomError(wallet, "IntentDependencyNotMet")
-      .withArgs(dependent.id, address, depId);
+    const dependent = await signedPing(world, 2n, [{ wallet: address, id: depId }]);
+    await expectDependencyNotMet(world, dependent, address, depId);
   });
 });

@@ -1,14 +1,10 @@
 import { expect } from "chai";
-import { Wallet, concat, toBeHex } from "ethers";
+import { Wallet, concat } from "ethers";
 import hre, { network } from "hardhat";
 
 import type { Intent, SignedIntent } from "../../src/sdk/index.js";
-import {
-  buildIntentNow,
-  deployWalletWorld,
-  signForWallet,
-  type WalletWorld,
-} from "../helpers/walletFixture.js";
+import { deployWalletWorld, type WalletWorld } from "../helpers/walletFixture.js";
+import { signedIntent, targetCall } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -65,16 +61,11 @@ describe("IntentWallet minGasLimit", function () {
     gasToBurn: bigint,
     minGasLimit: bigint,
   ): Promise<SignedIntent> {
-    const intent = await buildIntentNow(world, {
-      calls: [
-        {
-          to: await world.target.getAddress(),
-          data: world.target.interface.encodeFunctionData("recordGas", [gasToBurn]),
-        },
-      ],
+    const { signed } = await signedIntent(world, {
+      calls: [await targetCall(world, "recordGas", [gasToBurn])],
       minGasLimit,
     });
-    return signForWallet(world, intent);
+    return signed;
   }
 
   /** Gas a probe call saw, read from the probe's slot 0. */
@@ -283,8 +274,10 @@ describe("IntentWallet minGasLimit", function () {
     const { relayer, wallet } = world;
     const minGasLimit = 100_000n;
     const fresh = Wallet.createRandom().address;
-    const intent = await buildIntentNow(world, { calls: [{ to: fresh, value: 1n }], minGasLimit });
-    const signed = await signForWallet(world, intent);
+    const { intent, signed } = await signedIntent(world, {
+      calls: [{ to: fresh, value: 1n }],
+      minGasLimit,
+    });
     const required = requiredGas(minGasLimit, true);
 
     const passesCheck = async (gasLimit: bigint) =>
@@ -311,8 +304,7 @@ describe("IntentWallet minGasLimit", function () {
       [1n, 100_000n],
       [1n, 1_000_000n],
     ] as const) {
-      const intent = await buildIntentNow(world, { calls: [{ to: probe, value }], minGasLimit });
-      const signed = await signForWallet(world, intent);
+      const { signed } = await signedIntent(world, { calls: [{ to: probe, value }], minGasLimit });
       const measure = () => probeGas(probe);
       const threshold = await lowestPassing(
         50_000n,
@@ -334,7 +326,7 @@ describe("IntentWallet minGasLimit", function () {
     const { target } = world;
     const second = await ethers.deployContract("CallTarget");
     const minGasLimit = 200_000n;
-    const intent = await buildIntentNow(world, {
+    const { signed } = await signedIntent(world, {
       calls: [
         {
           to: await target.getAddress(),
@@ -347,7 +339,6 @@ describe("IntentWallet minGasLimit", function () {
       ],
       minGasLimit,
     });
-    const signed = await signForWallet(world, intent);
 
     const seen: Record<Outcome, number> = { reverted: 0, succeeded: 0, failed: 0 };
     for (let gasLimit = 150_000n; gasLimit <= 450_000n; gasLimit += 5_000n) {

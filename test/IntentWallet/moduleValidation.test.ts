@@ -3,7 +3,8 @@ import { network } from "hardhat";
 
 import { toModuleSignature, type Intent } from "../../src/sdk/index.js";
 import type { MockValidator } from "../../typechain-types/index.js";
-import { deployWalletWorld, buildIntentNow, signForWallet } from "../helpers/walletFixture.js";
+import { deployWalletWorld, buildIntentNow } from "../helpers/walletFixture.js";
+import { selfCall, signedIntent, targetCall } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -36,15 +37,8 @@ describe("IntentWallet module validation", function () {
 
   type World = Awaited<ReturnType<typeof fixture>>;
 
-  async function pingCall(world: World, x = 1n) {
-    return {
-      to: await world.target.getAddress(),
-      data: world.target.interface.encodeFunctionData("ping", [x]),
-    };
-  }
-
   async function pingIntent(world: World, salt = 0n): Promise<Intent> {
-    return buildIntentNow(world, { calls: [await pingCall(world)], salt });
+    return buildIntentNow(world, { calls: [await targetCall(world, "ping", [1n])], salt });
   }
 
   it("rejects a module signature naming a module that is not installed", async function () {
@@ -92,8 +86,8 @@ describe("IntentWallet module validation", function () {
     const { wallet, relayer, validatorAddress, target, stranger } = world;
     const intent = await buildIntentNow(world, {
       calls: [
-        await pingCall(world, 1n),
-        await pingCall(world, 2n),
+        await targetCall(world, "ping", [1n]),
+        await targetCall(world, "ping", [2n]),
         { to: stranger.address, value: 1n },
       ],
     });
@@ -227,10 +221,7 @@ describe("IntentWallet module validation", function () {
       const world = await networkHelpers.loadFixture(installedFixture);
       const { wallet, walletAddress, relayer, validator, validatorAddress, target, stranger } =
         world;
-      const hiddenSelfCall = {
-        to: walletAddress,
-        data: wallet.interface.encodeFunctionData("changeOwner", [stranger.address]),
-      };
+      const hiddenSelfCall = selfCall(world, "changeOwner", [stranger.address]);
       const hiddenModuleCall = { to: validatorAddress, data: "0x" };
 
       let salt = 0n;
@@ -241,10 +232,10 @@ describe("IntentWallet module validation", function () {
         salt += 1n;
         const intent = await buildIntentNow(world, {
           calls: [
-            await pingCall(world, 1n),
-            await pingCall(world, 2n),
+            await targetCall(world, "ping", [1n]),
+            await targetCall(world, "ping", [2n]),
             hidden,
-            await pingCall(world, 3n),
+            await targetCall(world, "ping", [3n]),
           ],
           salt,
         });
@@ -263,16 +254,10 @@ describe("IntentWallet module validation", function () {
 
     it("lets an owner-signed intent call the wallet itself (only module intents are restricted)", async function () {
       const world = await networkHelpers.loadFixture(installedFixture);
-      const { wallet, walletAddress, relayer, otherValidatorAddress } = world;
-      const intent = await buildIntentNow(world, {
-        calls: [
-          {
-            to: walletAddress,
-            data: wallet.interface.encodeFunctionData("installModule", [otherValidatorAddress]),
-          },
-        ],
+      const { wallet, relayer, otherValidatorAddress } = world;
+      const { intent, signed } = await signedIntent(world, {
+        calls: [selfCall(world, "installModule", [otherValidatorAddress])],
       });
-      const signed = await signForWallet(world, intent);
 
       await expect(wallet.connect(relayer).relay(intent, signed.signature))
         .to.emit(wallet, "ModuleInstalled")

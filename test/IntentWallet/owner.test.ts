@@ -4,6 +4,7 @@ import { network } from "hardhat";
 
 import { toModuleSignature } from "../../src/sdk/index.js";
 import { buildIntentNow, deployWalletWorld, signForWallet } from "../helpers/walletFixture.js";
+import { selfCall, signedIntent, targetCall, walletCallReverted } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -32,16 +33,10 @@ describe("IntentWallet owner, execute, modules and interfaces", function () {
 
     it("lets the owner hand the wallet over through an owner-signed intent (a call of the wallet to itself)", async function () {
       const world = await networkHelpers.loadFixture(fixture);
-      const { wallet, walletAddress, owner, relayer, newOwner } = world;
-      const intent = await buildIntentNow(world, {
-        calls: [
-          {
-            to: walletAddress,
-            data: wallet.interface.encodeFunctionData("changeOwner", [newOwner.address]),
-          },
-        ],
+      const { wallet, owner, relayer, newOwner } = world;
+      const { intent, signed } = await signedIntent(world, {
+        calls: [selfCall(world, "changeOwner", [newOwner.address])],
       });
-      const signed = await signForWallet(world, intent);
 
       const tx = wallet.connect(relayer).relay(intent, signed.signature);
       await expect(tx).to.emit(wallet, "OwnerChanged").withArgs(owner.address, newOwner.address);
@@ -67,22 +62,16 @@ describe("IntentWallet owner, execute, modules and interfaces", function () {
 
     it("refuses the zero address with WalletInvalidOwner, directly and through an intent", async function () {
       const world = await networkHelpers.loadFixture(fixture);
-      const { wallet, walletAddress, owner, relayer } = world;
+      const { wallet, owner, relayer } = world;
       await expect(wallet.connect(owner).changeOwner(ZeroAddress))
         .to.be.revertedWithCustomError(wallet, "WalletInvalidOwner")
         .withArgs(ZeroAddress);
 
-      const intent = await buildIntentNow(world, {
-        calls: [
-          {
-            to: walletAddress,
-            data: wallet.interface.encodeFunctionData("changeOwner", [ZeroAddress]),
-          },
-        ],
+      const { intent, signed } = await signedIntent(world, {
+        calls: [selfCall(world, "changeOwner", [ZeroAddress])],
       });
-      const signed = await signForWallet(world, intent);
       const innerError = wallet.interface.encodeErrorResult("WalletInvalidOwner", [ZeroAddress]);
-      const reason = wallet.interface.encodeErrorResult("WalletCallReverted", [0n, innerError]);
+      const reason = walletCallReverted(world, 0n, innerError);
       await expect(wallet.connect(relayer).relay(intent, signed.signature))
         .to.emit(wallet, "IntentFailed")
         .withArgs(signed.id, reason);
@@ -95,12 +84,7 @@ describe("IntentWallet owner, execute, modules and interfaces", function () {
       const { wallet, owner, relayer, newOwner, target } = world;
       await wallet.connect(owner).changeOwner(newOwner.address);
       const intent = await buildIntentNow(world, {
-        calls: [
-          {
-            to: await target.getAddress(),
-            data: target.interface.encodeFunctionData("ping", [1n]),
-          },
-        ],
+        calls: [await targetCall(world, "ping", [1n])],
       });
 
       const byOldOwner = await signForWallet(world, intent, owner);
@@ -125,16 +109,11 @@ describe("IntentWallet owner, execute, modules and interfaces", function () {
 
     it("accepts an ERC-1271 contract as the new owner, whose signer's signatures then authorize intents", async function () {
       const world = await networkHelpers.loadFixture(fixture);
-      const { wallet, owner, relayer, newOwner, target } = world;
+      const { wallet, owner, relayer, newOwner } = world;
       const contractOwner = await ethers.deployContract("ERC1271Owner", [newOwner.address]);
       await wallet.connect(owner).changeOwner(await contractOwner.getAddress());
       const intent = await buildIntentNow(world, {
-        calls: [
-          {
-            to: await target.getAddress(),
-            data: target.interface.encodeFunctionData("ping", [2n]),
-          },
-        ],
+        calls: [await targetCall(world, "ping", [2n])],
       });
 
       // The contract accepts ECDSA signatures of the ID by its signer.
@@ -179,17 +158,12 @@ describe("IntentWallet owner, execute, modules and interfaces", function () {
     });
 
     it("is all or nothing: a failing call reverts the batch with WalletCallReverted(index, revert data)", async function () {
-      const { wallet, walletAddress, owner, target, recipient } =
-        await networkHelpers.loadFixture(fixture);
-      const targetAddress = await target.getAddress();
+      const world = await networkHelpers.loadFixture(fixture);
+      const { wallet, walletAddress, owner, target, recipient } = world;
       const calls = [
-        { to: targetAddress, value: 0n, data: target.interface.encodeFunctionData("ping", [1n]) },
+        await targetCall(world, "ping", [1n]),
         { to: recipient.address, value: 1n, data: "0x" },
-        {
-          to: targetAddress,
-          value: 0n,
-          data: target.interface.encodeFunctionData("pingThenFail", [42n]),
-        },
+        await targetCall(world, "pingThenFail", [42n]),
       ];
       const revertData = target.interface.encodeErrorResult("TargetFailed", [42n]);
       const walletBefore = await ethers.provider.getBalance(walletAddress);
@@ -204,14 +178,9 @@ describe("IntentWallet owner, execute, modules and interfaces", function () {
     });
 
     it("refuses a stranger with WalletUnauthorized", async function () {
-      const { wallet, stranger, target } = await networkHelpers.loadFixture(fixture);
-      const calls = [
-        {
-          to: await target.getAddress(),
-          value: 0n,
-          data: target.interface.encodeFunctionData("ping", [1n]),
-        },
-      ];
+      const world = await networkHelpers.loadFixture(fixture);
+      const { wallet, stranger } = world;
+      const calls = [await targetCall(world, "ping", [1n])];
       await expect(wallet.connect(stranger).execute(calls))
         .to.be.revertedWithCustomError(wallet, "WalletUnauthorized")
         .withArgs(stranger.address);
@@ -279,30 +248,17 @@ describe("IntentWallet owner, execute, modules and interfaces", function () {
 
     it("installs a module through an owner-signed intent; the module then authorizes intents until uninstalled", async function () {
       const world = await networkHelpers.loadFixture(fixture);
-      const { wallet, walletAddress, owner, relayer, validator, target } = world;
+      const { wallet, owner, relayer, validator } = world;
       const module = await validator.getAddress();
-      const install = await buildIntentNow(world, {
-        calls: [
-          {
-            to: walletAddress,
-            data: wallet.interface.encodeFunctionData("installModule", [module]),
-          },
-        ],
+      const { intent: install, signed: signedInstall } = await signedIntent(world, {
+        calls: [selfCall(world, "installModule", [module])],
       });
-      const signedInstall = await signForWallet(world, install);
       await expect(wallet.connect(relayer).relay(install, signedInstall.signature))
         .to.emit(wallet, "ModuleInstalled")
         .withArgs(module);
       expect(await wallet.isModuleInstalled(module)).to.equal(true);
 
-      const ping = await buildIntentNow(world, {
-        calls: [
-          {
-            to: await target.getAddress(),
-            data: target.interface.encodeFunctionData("ping", [1n]),
-          },
-        ],
-      });
+      const ping = await buildIntentNow(world, { calls: [await targetCall(world, "ping", [1n])] });
       const pingId = await wallet.intentId(ping);
       await expect(wallet.connect(relayer).relay(ping, toModuleSignature(module, "0x01")))
         .to.emit(wallet, "IntentRelayed")

@@ -2,8 +2,9 @@ import { expect } from "chai";
 import { concat, dataLength, getCreateAddress, keccak256, toBeHex, type Signer } from "ethers";
 import { network } from "hardhat";
 
-import { toModuleSignature, type Intent } from "../../src/sdk/index.js";
+import { toModuleSignature, type Call, type Intent } from "../../src/sdk/index.js";
 import { deployWalletWorld, buildIntentNow, signForWallet } from "../helpers/walletFixture.js";
+import { selfCall, signedIntent, targetCall, walletCallReverted } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -123,19 +124,25 @@ describe("IntentWallet reentrancy", function () {
 
   type World = Awaited<ReturnType<typeof fixture>>;
 
-  async function pingCall(world: World, x: bigint) {
-    return {
-      to: await world.target.getAddress(),
-      data: world.target.interface.encodeFunctionData("ping", [x]),
-    };
-  }
-
   function relayData(world: World, intent: Intent, signature: string): string {
     return world.wallet.interface.encodeFunctionData("relay", [intent, signature]);
   }
 
-  function walletCallReverted(world: World, index: bigint, data: string): string {
-    return world.wallet.interface.encodeErrorResult("WalletCallReverted", [index, data]);
+  /**
+   * Two owner-signed intents: `inner`, with the single call `innerCall`, and `outer`, whose first
+   * call has the target relay `inner` on the wallet (CallTarget.callBack) and whose second is `lastCall`.
+   */
+  async function nestedIntents(world: World, innerCall: Call, lastCall: Call) {
+    const inner = await signForWallet(world, await buildIntentNow(world, { calls: [innerCall] }));
+    const relayInner = await targetCall(world, "callBack", [
+      world.walletAddress,
+      relayData(world, inner.intent, inner.signature),
+    ]);
+    const outer = await signForWallet(
+      world,
+      await buildIntentNow(world, { calls: [relayInner, lastCall] }),
+    );
+    return { inner, outer };
   }
 
   /** How many IntentRelayed events for `id` a transaction emitted. */
@@ -151,10 +158,9 @@ describe("IntentWallet reentrancy", function () {
     const world = await networkHelpers.loadFixture(fixture);
     const { wallet, walletAddress, target, relayer, deployer } = world;
     const reentry = await nextContractAddress(deployer);
-    const intent = await buildIntentNow(world, {
-      calls: [await pingCall(world, 1n), { to: reentry, data: "0x" }],
+    const { intent, signed } = await signedIntent(world, {
+      calls: [await targetCall(world, "ping", [1n]), { to: reentry, data: "0x" }],
     });
-    const signed = await signForWallet(world, intent);
     // The deferred call: target.callBack(wallet, relay(intent, signature)), reverts bubbled.
     const callBack = target.interface.encodeFunctionData("callBack", [
       walletAddress,
@@ -180,10 +186,9 @@ describe("IntentWallet reentrancy", function () {
     const world = await networkHelpers.loadFixture(fixture);
     const { wallet, walletAddress, target, relayer, deployer } = world;
     const reentry = await nextContractAddress(deployer);
-    const intent = await buildIntentNow(world, {
-      calls: [await pingCall(world, 1n), { to: reentry, data: "0x" }],
+    const { intent, signed } = await signedIntent(world, {
+      calls: [await targetCall(world, "ping", [1n]), { to: reentry, data: "0x" }],
     });
-    const signed = await signForWallet(world, intent);
     const payload = relayData(world, intent, signed.signature);
     await deployRuntime(deployer, deferredCallRuntime(walletAddress, payload, false));
 
@@ -205,8 +210,7 @@ describe("IntentWallet reentrancy", function () {
     const { wallet, walletAddress, target, relayer, deployer } = world;
     const targetAddress = await target.getAddress();
     const reentry = await nextContractAddress(deployer);
-    const intent = await buildIntentNow(world, { calls: [{ to: reentry, data: "0x" }] });
-    const signed = await signForWallet(world, intent);
+    const { intent, signed } = await signedIntent(world, { calls: [{ to: reentry, data: "0x" }] });
     // target.callBack(wallet, cancelIntents([id])): the wallet sees msg.sender == target.
     const callBack = target.interface.encodeFunctionData("callBack", [
       walletAddress,
@@ -239,14 +243,7 @@ describe("IntentWallet reentrancy", function () {
     );
     const cancelSelf = await signForWallet(
       world,
-      await buildIntentNow(world, {
-        calls: [
-          {
-            to: walletAddress,
-            data: wallet.interface.encodeFunctionData("cancelIntents", [[running.id]]),
-          },
-        ],
-      }),
+      await buildIntentNow(world, { calls: [selfCall(world, "cancelIntents", [[running.id]])] }),
     );
     const payload = relayData(world, cancelSelf.intent, cancelSelf.signature);
     await deployRuntime(deployer, deferredCallRuntime(walletAddress, payload, true));
@@ -268,24 +265,10 @@ describe("IntentWallet reentrancy", function () {
     const world = await networkHelpers.loadFixture(fixture);
     const { wallet, walletAddress, target, relayer } = world;
     const targetAddress = await target.getAddress();
-    const inner = await signForWallet(
+    const { inner, outer } = await nestedIntents(
       world,
-      await buildIntentNow(world, { calls: [await pingCall(world, 5n)] }),
-    );
-    const outer = await signForWallet(
-      world,
-      await buildIntentNow(world, {
-        calls: [
-          {
-            to: targetAddress,
-            data: target.interface.encodeFunctionData("callBack", [
-              walletAddress,
-              relayData(world, inner.intent, inner.signature),
-            ]),
-          },
-          await pingCall(world, 6n),
-        ],
-      }),
+      await targetCall(world, "ping", [5n]),
+      await targetCall(world, "ping", [6n]),
     );
 
     const tx = wallet.connect(relayer).relay(outer.intent, outer.signature);
@@ -303,26 +286,11 @@ describe("IntentWallet reentrancy", function () {
 
   it("undoes a nested intent when the batch that relayed it fails, so it can be relayed later", async function () {
     const world = await networkHelpers.loadFixture(fixture);
-    const { wallet, walletAddress, target, relayer } = world;
-    const targetAddress = await target.getAddress();
-    const inner = await signForWallet(
+    const { wallet, target, relayer } = world;
+    const { inner, outer } = await nestedIntents(
       world,
-      await buildIntentNow(world, { calls: [await pingCall(world, 5n)] }),
-    );
-    const outer = await signForWallet(
-      world,
-      await buildIntentNow(world, {
-        calls: [
-          {
-            to: targetAddress,
-            data: target.interface.encodeFunctionData("callBack", [
-              walletAddress,
-              relayData(world, inner.intent, inner.signature),
-            ]),
-          },
-          { to: targetAddress, data: target.interface.encodeFunctionData("fail", [3n]) },
-        ],
-      }),
+      await targetCall(world, "ping", [5n]),
+      await targetCall(world, "fail", [3n]),
     );
 
     await wallet.connect(relayer).relay(outer.intent, outer.signature);
@@ -341,7 +309,7 @@ describe("IntentWallet reentrancy", function () {
     const world = await networkHelpers.loadFixture(fixture);
     const { wallet, walletAddress, owner, target, relayer, deployer } = world;
     const module = await nextContractAddress(deployer);
-    const intent = await buildIntentNow(world, { calls: [await pingCall(world, 1n)] });
+    const intent = await buildIntentNow(world, { calls: [await targetCall(world, "ping", [1n])] });
     const id = await wallet.intentId(intent);
     const signature = toModuleSignature(module, "0x");
     const validators = await ethers.getContractFactory("MockValidator");

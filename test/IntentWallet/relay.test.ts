@@ -3,6 +3,7 @@ import { network } from "hardhat";
 
 import { getIntentId, type Intent } from "../../src/sdk/index.js";
 import { deployWalletWorld, buildIntentNow, signForWallet } from "../helpers/walletFixture.js";
+import { signedIntent, targetCall, walletCallReverted } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -27,19 +28,8 @@ describe("IntentWallet.relay", function () {
     overrides: Partial<Omit<Intent, "calls">> & { x?: bigint } = {},
   ): Promise<Intent> {
     const { x = 7n, ...fields } = overrides;
-    const intent = await buildIntentNow(world, {
-      calls: [
-        {
-          to: await world.target.getAddress(),
-          data: world.target.interface.encodeFunctionData("ping", [x]),
-        },
-      ],
-    });
+    const intent = await buildIntentNow(world, { calls: [await targetCall(world, "ping", [x])] });
     return { ...intent, ...fields };
-  }
-
-  function walletCallReverted(world: World, index: bigint, data: string): string {
-    return world.wallet.interface.encodeErrorResult("WalletCallReverted", [index, data]);
   }
 
   function targetFailed(world: World, code: bigint): string {
@@ -49,12 +39,9 @@ describe("IntentWallet.relay", function () {
   it("executes an owner-signed intent relayed by anyone and records its receipt", async function () {
     const world = await networkHelpers.loadFixture(fixture);
     const { wallet, target, relayer } = world;
-    const intent = await buildIntentNow(world, {
-      calls: [
-        { to: await target.getAddress(), data: target.interface.encodeFunctionData("ping", [7n]) },
-      ],
+    const { intent, signed } = await signedIntent(world, {
+      calls: [await targetCall(world, "ping", [7n])],
     });
-    const signed = await signForWallet(world, intent);
 
     expect(await wallet.intentId(intent)).to.equal(signed.id);
     const tx = wallet.connect(relayer).relay(intent, signed.signature);
@@ -232,15 +219,9 @@ describe("IntentWallet.relay", function () {
     it("consumes an ID whose calls failed: it can never be relayed again", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { wallet, target, relayer } = world;
-      const intent = await buildIntentNow(world, {
-        calls: [
-          {
-            to: await target.getAddress(),
-            data: target.interface.encodeFunctionData("pingThenFail", [5n]),
-          },
-        ],
+      const { intent, signed } = await signedIntent(world, {
+        calls: [await targetCall(world, "pingThenFail", [5n])],
       });
-      const signed = await signForWallet(world, intent);
 
       await expect(wallet.connect(relayer).relay(intent, signed.signature))
         .to.emit(wallet, "IntentRelayed")
@@ -259,14 +240,9 @@ describe("IntentWallet.relay", function () {
     it("undoes the whole batch when its second call reverts", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { wallet, target, relayer } = world;
-      const to = await target.getAddress();
-      const intent = await buildIntentNow(world, {
-        calls: [
-          { to, data: target.interface.encodeFunctionData("ping", [1n]) },
-          { to, data: target.interface.encodeFunctionData("fail", [42n]) },
-        ],
+      const { intent, signed } = await signedIntent(world, {
+        calls: [await targetCall(world, "ping", [1n]), await targetCall(world, "fail", [42n])],
       });
-      const signed = await signForWallet(world, intent);
 
       const tx = wallet.connect(relayer).relay(intent, signed.signature);
       await expect(tx)
@@ -285,15 +261,9 @@ describe("IntentWallet.relay", function () {
     it("records a single failing call as Failed while the relay transaction succeeds at no extra cost", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { wallet, target, relayer, walletAddress } = world;
-      const intent = await buildIntentNow(world, {
-        calls: [
-          {
-            to: await target.getAddress(),
-            data: target.interface.encodeFunctionData("pingThenFail", [9n]),
-          },
-        ],
+      const { intent, signed } = await signedIntent(world, {
+        calls: [await targetCall(world, "pingThenFail", [9n])],
       });
-      const signed = await signForWallet(world, intent);
 
       expect(await wallet.connect(relayer).relay.staticCall(intent, signed.signature)).to.equal(
         false,
@@ -320,16 +290,10 @@ describe("IntentWallet.relay", function () {
 
     it("cuts a single call's revert data to 256 bytes in IntentFailed", async function () {
       const world = await networkHelpers.loadFixture(fixture);
-      const { wallet, target, relayer } = world;
-      const intent = await buildIntentNow(world, {
-        calls: [
-          {
-            to: await target.getAddress(),
-            data: target.interface.encodeFunctionData("failWithData", [10_000n]),
-          },
-        ],
+      const { wallet, relayer } = world;
+      const { intent, signed } = await signedIntent(world, {
+        calls: [await targetCall(world, "failWithData", [10_000n])],
       });
-      const signed = await signForWallet(world, intent);
 
       const cut = ethers.hexlify(new Uint8Array(256));
       await expect(wallet.connect(relayer).relay(intent, signed.signature))
@@ -339,18 +303,16 @@ describe("IntentWallet.relay", function () {
 
     it("keeps revert data of exactly 256 bytes whole and cuts 257 bytes to 256", async function () {
       const world = await networkHelpers.loadFixture(fixture);
-      const { wallet, target, relayer } = world;
-      const to = await target.getAddress();
+      const { wallet, relayer } = world;
       const cut = ethers.hexlify(new Uint8Array(256));
       for (const [salt, size] of [
         [1n, 256n],
         [2n, 257n],
       ]) {
-        const intent = await buildIntentNow(world, {
-          calls: [{ to, data: target.interface.encodeFunctionData("failWithData", [size]) }],
+        const { intent, signed } = await signedIntent(world, {
+          calls: [await targetCall(world, "failWithData", [size])],
           salt,
         });
-        const signed = await signForWallet(world, intent);
         await expect(wallet.connect(relayer).relay(intent, signed.signature))
           .to.emit(wallet, "IntentFailed")
           .withArgs(signed.id, walletCallReverted(world, 0n, cut));
@@ -360,14 +322,12 @@ describe("IntentWallet.relay", function () {
     it("cuts the revert data of a failing call inside a batch to 256 bytes", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { wallet, target, relayer } = world;
-      const to = await target.getAddress();
-      const intent = await buildIntentNow(world, {
+      const { intent, signed } = await signedIntent(world, {
         calls: [
-          { to, data: target.interface.encodeFunctionData("ping", [1n]) },
-          { to, data: target.interface.encodeFunctionData("failWithData", [10_000n]) },
+          await targetCall(world, "ping", [1n]),
+          await targetCall(world, "failWithData", [10_000n]),
         ],
       });
-      const signed = await signForWallet(world, intent);
 
       const cut = ethers.hexlify(new Uint8Array(256));
       await expect(wallet.connect(relayer).relay(intent, signed.signature))
@@ -383,10 +343,9 @@ describe("IntentWallet.relay", function () {
     const to = await target.getAddress();
 
     async function relayGas(size: bigint): Promise<bigint> {
-      const intent = await buildIntentNow(world, {
-        calls: [{ to, data: target.interface.encodeFunctionData("returnData", [size]) }],
+      const { intent, signed } = await signedIntent(world, {
+        calls: [await targetCall(world, "returnData", [size])],
       });
-      const signed = await signForWallet(world, intent);
       const mined = await (await wallet.connect(relayer).relay(intent, signed.signature)).wait();
       expect(await wallet.intentStatus(signed.id)).to.equal(Status.Succeeded);
       return mined!.gasUsed;

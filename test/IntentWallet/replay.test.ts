@@ -3,7 +3,8 @@ import { network } from "hardhat";
 
 import { getIntentId, type Intent } from "../../src/sdk/index.js";
 import type { IntentWallet } from "../../typechain-types/index.js";
-import { deployWalletWorld, buildIntentNow, signForWallet } from "../helpers/walletFixture.js";
+import { deployWalletWorld, signForWallet } from "../helpers/walletFixture.js";
+import { deployWalletWorldWithSignedPing } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 // A second in-process chain (chain ID 31338): the same deployments land at the same addresses.
@@ -14,17 +15,7 @@ const Status = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
 
 describe("IntentWallet replay protection", function () {
   async function fixture() {
-    const world = await deployWalletWorld(ethers);
-    const intent = await buildIntentNow(world, {
-      calls: [
-        {
-          to: await world.target.getAddress(),
-          data: world.target.interface.encodeFunctionData("ping", [7n]),
-        },
-      ],
-    });
-    const signed = await signForWallet(world, intent);
-    return { ...world, intent, signed };
+    return deployWalletWorldWithSignedPing(ethers);
   }
 
   async function otherChainFixture() {

@@ -5,6 +5,7 @@ import { network } from "hardhat";
 import { signIntent, toOwnerSignature, type Intent } from "../../src/sdk/index.js";
 import type { ERC1271Owner, IntentWallet } from "../../typechain-types/index.js";
 import { deployWalletWorld, buildIntentNow, signForWallet } from "../helpers/walletFixture.js";
+import { deployWalletWorldWithSignedPing, targetCall } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -19,17 +20,7 @@ const ECRECOVER = "0x0000000000000000000000000000000000000001";
 
 describe("IntentWallet signatures", function () {
   async function fixture() {
-    const world = await deployWalletWorld(ethers);
-    const intent = await buildIntentNow(world, {
-      calls: [
-        {
-          to: await world.target.getAddress(),
-          data: world.target.interface.encodeFunctionData("ping", [7n]),
-        },
-      ],
-    });
-    const signed = await signForWallet(world, intent);
-    return { ...world, intent, signed };
+    return deployWalletWorldWithSignedPing(ethers);
   }
 
   /** A wallet owned by an ERC1271Owner contract that accepts what `signerEOA` signs. */
@@ -46,14 +37,7 @@ describe("IntentWallet signatures", function () {
       "IntentWallet",
       ownedWalletAddress,
     )) as unknown as IntentWallet;
-    const intent = await buildIntentNow(world, {
-      calls: [
-        {
-          to: await world.target.getAddress(),
-          data: world.target.interface.encodeFunctionData("ping", [8n]),
-        },
-      ],
-    });
+    const intent = await buildIntentNow(world, { calls: [await targetCall(world, "ping", [8n])] });
     const id = await ownedWallet.intentId(intent);
     return { ...world, signerEOA, contractOwner, ownedWallet, ownedWalletAddress, intent, id };
   }

@@ -1,14 +1,10 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import type { Intent } from "../../src/sdk/index.js";
+import type { BuildIntentParameters } from "../../src/sdk/index.js";
 import type { IntentWallet } from "../../typechain-types/index.js";
-import {
-  buildIntentNow,
-  deployWalletWorld,
-  signForWallet,
-  type WalletWorld,
-} from "../helpers/walletFixture.js";
+import { deployWalletWorld, type WalletWorld } from "../helpers/walletFixture.js";
+import { signedIntent } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -31,9 +27,9 @@ describe("IntentWallet token receiving and sending", function () {
     return { ...world, recipient, nft, multi, otherWallet, otherWalletAddress };
   }
 
-  /** Signs `intent` as the owner and relays it from the relayer, expecting its calls to succeed. */
-  async function relayOk(world: WalletWorld, intent: Intent) {
-    const signed = await signForWallet(world, intent);
+  /** Builds an intent, signs it as the owner and relays it from the relayer, expecting its calls to succeed. */
+  async function relayOk(world: WalletWorld, parameters: BuildIntentParameters) {
+    const { intent, signed } = await signedIntent(world, parameters);
     const tx = world.wallet.connect(world.relayer).relay(intent, signed.signature);
     await expect(tx)
       .to.emit(world.wallet, "IntentRelayed")
@@ -55,10 +51,9 @@ describe("IntentWallet token receiving and sending", function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { walletAddress, recipient } = world;
       const amount = ONE_ETHER / 4n;
-      const intent = await buildIntentNow(world, {
+      const tx = await relayOk(world, {
         calls: [{ to: recipient.address, value: amount }],
       });
-      const tx = await relayOk(world, intent);
       await expect(tx).to.changeEtherBalances(
         ethers,
         [walletAddress, recipient],
@@ -90,7 +85,7 @@ describe("IntentWallet token receiving and sending", function () {
       const nftAddress = await nft.getAddress();
       await nft.safeMint(walletAddress, 1n);
       await nft.safeMint(walletAddress, 2n);
-      const intent = await buildIntentNow(world, {
+      const tx = await relayOk(world, {
         calls: [
           {
             to: nftAddress,
@@ -111,7 +106,6 @@ describe("IntentWallet token receiving and sending", function () {
         ],
       });
 
-      const tx = await relayOk(world, intent);
       await expect(tx).to.emit(nft, "Transfer").withArgs(walletAddress, recipient.address, 1n);
       await expect(tx).to.emit(nft, "Transfer").withArgs(walletAddress, otherWalletAddress, 2n);
       expect(await nft.ownerOf(1n)).to.equal(recipient.address);
@@ -143,7 +137,7 @@ describe("IntentWallet token receiving and sending", function () {
       const { walletAddress, multi, recipient, otherWalletAddress } = world;
       const multiAddress = await multi.getAddress();
       await multi.mintBatch(walletAddress, [1n, 2n, 3n], [10n, 20n, 30n]);
-      const intent = await buildIntentNow(world, {
+      const tx = await relayOk(world, {
         calls: [
           {
             to: multiAddress,
@@ -168,7 +162,6 @@ describe("IntentWallet token receiving and sending", function () {
         ],
       });
 
-      const tx = await relayOk(world, intent);
       await expect(tx)
         .to.emit(multi, "TransferSingle")
         .withArgs(walletAddress, walletAddress, recipient.address, 1n, 4n);
@@ -187,7 +180,7 @@ describe("IntentWallet token receiving and sending", function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { walletAddress, token, recipient } = world;
       const amount = 123n * 10n ** 18n;
-      const intent = await buildIntentNow(world, {
+      const tx = await relayOk(world, {
         calls: [
           {
             to: await token.getAddress(),
@@ -195,7 +188,6 @@ describe("IntentWallet token receiving and sending", function () {
           },
         ],
       });
-      const tx = await relayOk(world, intent);
       await expect(tx).to.changeTokenBalances(
         ethers,
         token,

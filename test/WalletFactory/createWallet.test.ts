@@ -3,6 +3,7 @@ import { AbiCoder, ZeroAddress, concat, getCreate2Address, keccak256 } from "eth
 import { network } from "hardhat";
 
 import { buildIntentNow, deployWalletWorld, signForWallet } from "../helpers/walletFixture.js";
+import { targetCall } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -206,12 +207,7 @@ describe("WalletFactory.createWallet", function () {
       const { implementation, implementationAddress, owner, relayer, stranger, target, chainId } =
         world;
       const intent = await buildIntentNow(world, {
-        calls: [
-          {
-            to: await target.getAddress(),
-            data: target.interface.encodeFunctionData("ping", [1n]),
-          },
-        ],
+        calls: [await targetCall(world, "ping", [1n])],
       });
       for (const signer of [owner, stranger]) {
         const signed = await signForWallet(

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 
 import type { Intent } from "../../src/sdk/index.js";
@@ -61,38 +62,48 @@ describe("WalletFactory.createWalletAndRelay", function () {
     );
   }
 
+  /** factory.createWalletAndRelay of Alice's wallet (salt SALT), sent by the relayer. */
+  function createAndRelay(world: Fixture, intent: Intent, signature: string) {
+    const { factory, relayer, alice } = world;
+    return factory.connect(relayer).createWalletAndRelay(alice.address, SALT, intent, signature);
+  }
+
+  /** The same call simulated: [the wallet's address, whether the intent's calls succeeded]. */
+  function simulateCreateAndRelay(world: Fixture, intent: Intent, signature: string) {
+    const { factory, relayer, alice } = world;
+    return factory
+      .connect(relayer)
+      .createWalletAndRelay.staticCall(alice.address, SALT, intent, signature);
+  }
+
+  /** Expects `tx` to deploy Alice's wallet (WalletCreated) and relay `id` from the factory with `success`. */
+  async function expectCreatedAndRelayed(
+    world: Fixture,
+    tx: Promise<ContractTransactionResponse>,
+    id: string,
+    success: boolean,
+  ) {
+    const { factory, factoryAddress, alice, counterfactual, aliceWallet } = world;
+    await expect(tx)
+      .to.emit(factory, "WalletCreated")
+      .withArgs(counterfactual, alice.address, SALT);
+    await expect(tx).to.emit(aliceWallet, "IntentRelayed").withArgs(id, factoryAddress, success);
+  }
+
   it("deploys the pre-funded wallet and relays its first intent (an ERC-20 transfer) in one transaction", async function () {
     const world = await networkHelpers.loadFixture(fixture);
-    const {
-      factory,
-      factoryAddress,
-      token,
-      alice,
-      relayer,
-      recipient,
-      counterfactual,
-      aliceWallet,
-    } = world;
+    const { factoryAddress, token, alice, recipient, counterfactual, aliceWallet } = world;
     expect(await ethers.provider.getCode(counterfactual)).to.equal("0x");
     const amount = 250n * 10n ** 18n;
     const intent = await transferIntent(world, amount);
     const signed = await signForAlice(world, intent);
 
-    const [predicted, success] = await factory
-      .connect(relayer)
-      .createWalletAndRelay.staticCall(alice.address, SALT, intent, signed.signature);
+    const [predicted, success] = await simulateCreateAndRelay(world, intent, signed.signature);
     expect(predicted).to.equal(counterfactual);
     expect(success).to.equal(true);
 
-    const tx = factory
-      .connect(relayer)
-      .createWalletAndRelay(alice.address, SALT, intent, signed.signature);
-    await expect(tx)
-      .to.emit(factory, "WalletCreated")
-      .withArgs(counterfactual, alice.address, SALT);
-    await expect(tx)
-      .to.emit(aliceWallet, "IntentRelayed")
-      .withArgs(signed.id, factoryAddress, true);
+    const tx = createAndRelay(world, intent, signed.signature);
+    await expectCreatedAndRelayed(world, tx, signed.id, true);
     await expect(tx).to.emit(token, "Transfer").withArgs(counterfactual, recipient.address, amount);
     const receipt = await (await tx).wait();
     expect(receipt!.status).to.equal(1);
@@ -126,9 +137,7 @@ describe("WalletFactory.createWalletAndRelay", function () {
     const first = await signForAlice(world, await transferIntent(world, 1n, 1n));
     const second = await signForAlice(world, await transferIntent(world, 2n, 2n));
     for (const signed of [first, second]) {
-      const tx = factory
-        .connect(relayer)
-        .createWalletAndRelay(alice.address, SALT, signed.intent, signed.signature);
+      const tx = createAndRelay(world, signed.intent, signed.signature);
       await expect(tx).to.not.emit(factory, "WalletCreated");
       await expect(tx)
         .to.emit(aliceWallet, "IntentRelayed")
@@ -139,11 +148,7 @@ describe("WalletFactory.createWalletAndRelay", function () {
     expect(await token.balanceOf(counterfactual)).to.equal(FUNDED_TOKENS - 3n);
 
     // The same ID can't run twice, whichever way it is relayed.
-    await expect(
-      factory
-        .connect(relayer)
-        .createWalletAndRelay(alice.address, SALT, first.intent, first.signature),
-    )
+    await expect(createAndRelay(world, first.intent, first.signature))
       .to.be.revertedWithCustomError(aliceWallet, "IntentAlreadyRelayed")
       .withArgs(first.id);
     await expect(aliceWallet.connect(relayer).relay(second.intent, second.signature))
@@ -153,17 +158,14 @@ describe("WalletFactory.createWalletAndRelay", function () {
 
   it("reverts the whole transaction on a bad signature: the wallet is not deployed and nothing moves", async function () {
     const world = await networkHelpers.loadFixture(fixture);
-    const { factory, token, alice, relayer, stranger, recipient, counterfactual, aliceWallet } =
-      world;
+    const { token, stranger, recipient, counterfactual, aliceWallet } = world;
     const intent = await transferIntent(world, 5n);
     const forged = await signForAlice(world, intent, stranger);
 
-    await expect(
-      factory.connect(relayer).createWalletAndRelay(alice.address, SALT, intent, forged.signature),
-    )
+    await expect(createAndRelay(world, intent, forged.signature))
       .to.be.revertedWithCustomError(aliceWallet, "IntentInvalidSignature")
       .withArgs(forged.id);
-    await expect(factory.connect(relayer).createWalletAndRelay(alice.address, SALT, intent, "0x"))
+    await expect(createAndRelay(world, intent, "0x"))
       .to.be.revertedWithCustomError(aliceWallet, "IntentInvalidSignature")
       .withArgs(forged.id);
     expect(await ethers.provider.getCode(counterfactual)).to.equal("0x");
@@ -173,7 +175,7 @@ describe("WalletFactory.createWalletAndRelay", function () {
 
   it("rejects an intent signed for another of the owner's wallets (another salt), leaving this one undeployed", async function () {
     const world = await networkHelpers.loadFixture(fixture);
-    const { factory, alice, relayer, counterfactual, aliceWallet, chainId } = world;
+    const { factory, alice, counterfactual, aliceWallet, chainId } = world;
     const intent = await transferIntent(world, 5n);
     const otherWallet = await factory.walletAddress(alice.address, SALT + 1n);
     const signedForOther = await signForWallet(
@@ -182,11 +184,7 @@ describe("WalletFactory.createWalletAndRelay", function () {
     );
     const idHere = (await signForAlice(world, intent)).id;
 
-    await expect(
-      factory
-        .connect(relayer)
-        .createWalletAndRelay(alice.address, SALT, intent, signedForOther.signature),
-    )
+    await expect(createAndRelay(world, intent, signedForOther.signature))
       .to.be.revertedWithCustomError(aliceWallet, "IntentInvalidSignature")
       .withArgs(idHere);
     expect(await ethers.provider.getCode(counterfactual)).to.equal("0x");
@@ -194,24 +192,15 @@ describe("WalletFactory.createWalletAndRelay", function () {
 
   it("deploys the wallet and consumes the intent when its calls fail, returning success = false", async function () {
     const world = await networkHelpers.loadFixture(fixture);
-    const { factory, factoryAddress, token, alice, relayer, counterfactual, aliceWallet } = world;
+    const { token, alice, counterfactual, aliceWallet } = world;
     // More tokens than the wallet holds: the transfer reverts.
     const intent = await transferIntent(world, FUNDED_TOKENS + 1n);
     const signed = await signForAlice(world, intent);
 
-    const [, success] = await factory
-      .connect(relayer)
-      .createWalletAndRelay.staticCall(alice.address, SALT, intent, signed.signature);
+    const [, success] = await simulateCreateAndRelay(world, intent, signed.signature);
     expect(success).to.equal(false);
-    const tx = factory
-      .connect(relayer)
-      .createWalletAndRelay(alice.address, SALT, intent, signed.signature);
-    await expect(tx)
-      .to.emit(factory, "WalletCreated")
-      .withArgs(counterfactual, alice.address, SALT);
-    await expect(tx)
-      .to.emit(aliceWallet, "IntentRelayed")
-      .withArgs(signed.id, factoryAddress, false);
+    const tx = createAndRelay(world, intent, signed.signature);
+    await expectCreatedAndRelayed(world, tx, signed.id, false);
     expect(await aliceWallet.intentStatus(signed.id)).to.equal(FAILED);
     expect(await aliceWallet.owner()).to.equal(alice.address);
     expect(await token.balanceOf(counterfactual)).to.equal(FUNDED_TOKENS);
