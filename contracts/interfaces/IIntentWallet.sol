@@ -83,6 +83,8 @@ interface IIntentWallet {
     error IntentDependencyNotMet(bytes32 id, address wallet, bytes32 dependencyId);
 
     /// @notice The relayer left too little gas to give the calls `minGasLimit` (EIP-150's 63/64 rule).
+    /// @dev Just before the call the wallet requires `gasleft() >= minGasLimit + minGasLimit / 63 + 3,600`
+    ///      (`+ 37,600` when the call sends ETH: value transfer and a possible new account).
     error IntentInsufficientGas(bytes32 id, uint256 minGasLimit, uint256 gasLeft);
 
     /// @notice An intent must carry at least one call.

@@ -234,7 +234,7 @@ describe("IntentWallet minGasLimit", function () {
     },
   );
 
-  it("reverts with IntentInsufficientGas(id, minGasLimit, gasLeft) when the relayer sends too little, exactly below minGasLimit + minGasLimit/63 + 3,000", async function () {
+  it("reverts with IntentInsufficientGas(id, minGasLimit, gasLeft) when the relayer sends too little, exactly below minGasLimit + minGasLimit/63 + 3,600", async function () {
     const world = await networkHelpers.loadFixture(fixture);
     const { wallet, relayer } = world;
     const minGasLimit = 200_000n;
@@ -269,7 +269,7 @@ describe("IntentWallet minGasLimit", function () {
     expect(justBelow?.args[2]).to.equal(required - 1n);
   });
 
-  it("reserves the value-transfer and new-account costs (37,000) for a call with value", async function () {
+  it("reserves the value-transfer and new-account costs (37,600) for a call with value", async function () {
     const world = await networkHelpers.loadFixture(fixture);
     const { relayer, wallet } = world;
     const minGasLimit = 100_000n;
