@@ -278,6 +278,8 @@ contract IntentPoolHandler is TestBase {
         address relayer,
         bool viaFactory
     ) private returns (bool reverted, bool success) {
+        // No transaction comes from the zero address; a pranked one would record relayer 0.
+        if (relayer == address(0)) relayer = address(0xBEEF);
         if (viaFactory) {
             vm.prank(relayer);
             try factory.createWalletAndRelay(owner, 0, intent, signature) returns (address, bool ok) {
