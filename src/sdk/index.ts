@@ -3,3 +3,7 @@ export * from "./intent/intentDomain.js";
 export * from "./intent/buildIntent.js";
 export * from "./intent/getIntentId.js";
 export * from "./intent/signIntent.js";
+export * from "./session/types.js";
+export * from "./session/sessionDomain.js";
+export * from "./session/grant.js";
+export * from "./session/sessionSigner.js";

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+
+import {IIntentValidator} from "../interfaces/IIntentValidator.sol";
+import {IIntentWallet} from "../interfaces/IIntentWallet.sol";
+import {ISessionKeyModule} from "../interfaces/ISessionKeyModule.sol";
+import {Call, Intent} from "../libraries/IntentHashing.sol";
+import {Permission, SessionGrant, SessionGrantHashing} from "../libraries/SessionGrantHashing.sol";
+
+/// @title SessionKeyModule
+/// @notice Validates intents signed by session keys: short-lived keys the owner granted, with one
+///         EIP-712 signature, a set of (target, function) pairs until a deadline. One module serves
+///         every wallet that installs it; each wallet's sessions are its own.
+/// @dev Checking a call costs one storage read: the entry for (wallet, session key, target,
+///      selector) holds the window, the epoch and the revocation of the grant that listed it. If
+///      several live grants of one key list the same pair, the last registered decides for that
+///      pair. The wallet itself forbids session intents to call the wallet or any installed module.
+contract SessionKeyModule is ISessionKeyModule, EIP712 {
+    using SessionGrantHashing for SessionGrant;
+    using SessionGrantHashing for Permission;
+
+    /// @dev A session key's signature of an intent ID: ECDSA, r ‖ s ‖ v.
+    uint256 private constant SESSION_SIGNATURE_LENGTH = 65;
+
+    mapping(address wallet => mapping(address sessionKey => mapping(address target => mapping(bytes4 selector => PermissionEntry))))
+        private _entries;
+    mapping(address wallet => mapping(bytes32 sessionId => bool)) private _revoked;
+    mapping(address wallet => uint32) private _epochs;
+
+    constructor() EIP712("IntentWallet Sessions", "1") {}
+
+    /*//////////////////////////////////////////////////////////////
+                              VALIDATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Authorizes intent `id` of the calling wallet if a live session of the key that
+    ///         signed it allows every call; registers the grant carried in `data` first, if any.
+    /// @param id The intent ID, as computed by the wallet.
+    /// @param intent The intent, whose calls are checked.
+    /// @param data The session signature, optionally followed by `abi.encode(grant, ownerSignature)`.
+    /// @return `IIntentValidator.validateIntent.selector`; any refusal reverts with its own error.
+    function validateIntent(bytes32 id, Intent calldata intent, bytes calldata data) external returns (bytes4) {
+        if (data.length < SESSION_SIGNATURE_LENGTH) revert SessionInvalidSignature();
+        address sessionKey = _recoverSessionKey(id, data[:SESSION_SIGNATURE_LENGTH]);
+        if (data.length > SESSION_SIGNATURE_LENGTH) {
+            _registerCarriedGrant(sessionKey, data[SESSION_SIGNATURE_LENGTH:]);
+        }
+        _checkCalls(sessionKey, intent.calls);
+        return IIntentValidator.validateIntent.selector;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                         GRANTS AND REVOCATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISessionKeyModule
+    function registerSession(SessionGrant calldata grant) external onlyGrantWallet(grant.wallet) {
+        SessionGrant memory copy = grant;
+        _register(copy, _sessionId(copy));
+    }
+
+    /// @inheritdoc ISessionKeyModule
+    function revokeSession(SessionGrant calldata grant) external onlyGrantWallet(grant.wallet) {
+        SessionGrant memory copy = grant;
+        bytes32 id = _sessionId(copy);
+        _revoked[msg.sender][id] = true;
+        uint120 tag = uint120(uint256(id));
+        mapping(address => mapping(bytes4 => PermissionEntry)) storage entries = _entries[msg.sender][copy.sessionKey];
+        for (uint256 i; i < copy.permissions.length; ++i) {
+            PermissionEntry storage entry = entries[copy.permissions[i].target][copy.permissions[i].selectorOf()];
+            if (entry.grantTag == tag) entry.revoked = true;
+        }
+        emit SessionRevoked(msg.sender, id);
+    }
+
+    /// @inheritdoc ISessionKeyModule
+    function revokeAllSessions() external {
+        uint32 epoch = _epochs[msg.sender] + 1;
+        _epochs[msg.sender] = epoch;
+        emit AllSessionsRevoked(msg.sender, epoch);
+    }
+
+    /// @dev Only the wallet a grant names may register or revoke it.
+    modifier onlyGrantWallet(address wallet) {
+        if (msg.sender != wallet) revert SessionCallerNotWallet(msg.sender, wallet);
+        _;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISessionKeyModule
+    function sessionId(SessionGrant calldata grant) external view returns (bytes32) {
+        return _sessionId(grant);
+    }
+
+    /// @inheritdoc ISessionKeyModule
+    function sessionStatus(SessionGrant calldata grant) external view returns (SessionStatus) {
+        SessionGrant memory copy = grant;
+        bytes32 id = _sessionId(copy);
+        if (_revoked[copy.wallet][id] || copy.epoch < _epochs[copy.wallet]) return SessionStatus.Revoked;
+        if (block.timestamp >= copy.validUntil) return SessionStatus.Expired;
+        if (copy.epoch != _epochs[copy.wallet] || !_isRegistered(copy, uint120(uint256(id)))) {
+            return SessionStatus.Unregistered;
+        }
+        if (block.timestamp < copy.validAfter) return SessionStatus.Pending;
+        return SessionStatus.Active;
+    }
+
+    /// @inheritdoc ISessionKeyModule
+    function sessionEpoch(address wallet) external view returns (uint32) {
+        return _epochs[wallet];
+    }
+
+    /// @inheritdoc ISessionKeyModule
+    function isSessionRevoked(address wallet, bytes32 id) external view returns (bool) {
+        return _revoked[wallet][id];
+    }
+
+    /// @inheritdoc ISessionKeyModule
+    function permissionEntry(
+        address wallet,
+        address sessionKey,
+        address target,
+        bytes4 selector
+    ) external view returns (PermissionEntry memory) {
+        return _entries[wallet][sessionKey][target][selector];
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               INTERNAL
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev The session key that signed intent `id`; reverts on a malformed or malleable signature.
+    function _recoverSessionKey(bytes32 id, bytes calldata signature) private pure returns (address sessionKey) {
+        ECDSA.RecoverError error;
+        (sessionKey, error, ) = ECDSA.tryRecoverCalldata(id, signature);
+        if (error != ECDSA.RecoverError.NoError) revert SessionInvalidSignature();
+    }
+
+    /// @dev Every call must go, with no ETH, to a (target, selector) pair that a live grant of
+    ///      `sessionKey` lists for the calling wallet, inside that grant's window.
+    function _checkCalls(address sessionKey, Call[] calldata calls) private view {
+        uint32 epoch = _epochs[msg.sender];
+        mapping(address => mapping(bytes4 => PermissionEntry)) storage entries = _entries[msg.sender][sessionKey];
+        for (uint256 i; i < calls.length; ++i) {
+            Call calldata call = calls[i];
+            if (call.value != 0) revert SessionValueNotAllowed(i, call.value);
+            if (call.data.length < 4) revert SessionCalldataTooShort(i);
+            bytes4 selector = bytes4(call.data[:4]);
+            PermissionEntry memory entry = entries[call.to][selector];
+            if (entry.validUntil == 0) revert SessionCallNotAllowed(i, call.to, selector);
+            if (entry.revoked || entry.epoch != epoch) revert SessionIsRevoked(sessionKey);
+            if (block.timestamp < entry.validAfter) revert SessionNotYetValid(sessionKey, entry.validAfter);
+            if (block.timestamp >= entry.validUntil) revert SessionExpired(sessionKey, entry.validUntil);
+        }
+    }
+
+    /// @dev Registers the grant carried in a session intent, after checking that the key that
+    ///      signed the intent is the grant's and that the wallet's owner signed the grant.
+    function _registerCarriedGrant(address sessionKey, bytes calldata carried) private {
+        (SessionGrant memory grant, bytes memory ownerSignature) = abi.decode(carried, (SessionGrant, bytes));
+        if (grant.sessionKey != sessionKey) revert GrantKeyMismatch(grant.sessionKey, sessionKey);
+        bytes32 id = _sessionId(grant);
+        address owner = IIntentWallet(msg.sender).owner();
+        if (!SignatureChecker.isValidSignatureNow(owner, id, ownerSignature)) revert GrantInvalidOwnerSignature(id);
+        _register(grant, id);
+    }
+
+    /// @dev Checks that `grant` may be registered for the calling wallet, then writes one entry per permission.
+    function _register(SessionGrant memory grant, bytes32 id) private {
+        _checkRegistrable(grant, id);
+        PermissionEntry memory entry = PermissionEntry({
+            validAfter: grant.validAfter,
+            validUntil: grant.validUntil,
+            epoch: grant.epoch,
+            revoked: false,
+            grantTag: uint120(uint256(id))
+        });
+        mapping(address => mapping(bytes4 => PermissionEntry)) storage entries = _entries[msg.sender][grant.sessionKey];
+        for (uint256 i; i < grant.permissions.length; ++i) {
+            Permission memory permission = grant.permissions[i];
+            if (permission.target == msg.sender || permission.target == address(this)) {
+                revert GrantForbiddenTarget(permission.target);
+            }
+            entries[permission.target][permission.selectorOf()] = entry;
+        }
+        emit SessionRegistered(msg.sender, id, grant.sessionKey, grant);
+    }
+
+    /// @dev The checks of a grant that need no signature: wallet, key, window, epoch, permissions, revocation.
+    function _checkRegistrable(SessionGrant memory grant, bytes32 id) private view {
+        if (grant.wallet != msg.sender) revert GrantWrongWallet(grant.wallet, msg.sender);
+        if (grant.sessionKey == address(0)) revert GrantInvalidSessionKey();
+        if (grant.validUntil <= grant.validAfter) revert GrantInvalidWindow(grant.validAfter, grant.validUntil);
+        if (block.timestamp >= grant.validUntil) revert GrantExpired(id, grant.validUntil);
+        uint32 epoch = _epochs[msg.sender];
+        if (grant.epoch != epoch) revert GrantStaleEpoch(grant.epoch, epoch);
+        if (grant.permissions.length == 0) revert GrantHasNoPermissions();
+        if (_revoked[msg.sender][id]) revert GrantRevoked(id);
+    }
+
+    /// @dev Whether some permission of `grant` is still held by the grant tagged `tag`.
+    function _isRegistered(SessionGrant memory grant, uint120 tag) private view returns (bool) {
+        mapping(address => mapping(bytes4 => PermissionEntry)) storage entries = _entries[grant.wallet][
+            grant.sessionKey
+        ];
+        for (uint256 i; i < grant.permissions.length; ++i) {
+            if (entries[grant.permissions[i].target][grant.permissions[i].selectorOf()].grantTag == tag) return true;
+        }
+        return false;
+    }
+
+    /// @dev The session ID: the EIP-712 digest of `grant` under this module's domain.
+    function _sessionId(SessionGrant memory grant) private view returns (bytes32) {
+        return _hashTypedDataV4(grant.hashGrant());
+    }
+}
