@@ -13,7 +13,13 @@ import { fileURLToPath } from "node:url";
 import type { ContractTransactionResponse, TransactionResponse } from "ethers";
 import { network } from "hardhat";
 
-import { buildIntent, signIntent } from "../src/sdk/index.js";
+import {
+  buildIntent,
+  buildSessionGrant,
+  signIntent,
+  signSessionGrant,
+  signSessionIntent,
+} from "../src/sdk/index.js";
 
 const { ethers } = await network.create();
 const { chainId } = await ethers.provider.getNetwork();
@@ -47,16 +53,20 @@ const tokenAddress = await token.getAddress();
 const latest = await ethers.provider.getBlock("latest");
 const now = BigInt(latest!.timestamp);
 
-/** An owner-signed intent of `wallet` that transfers AMOUNT tokens to `to`. */
-async function signedTransfer(wallet: string, to: string, salt: bigint) {
-  const intent = buildIntent({
+/** An intent that transfers AMOUNT tokens to `to`. */
+function transferIntent(to: string, salt: bigint) {
+  return buildIntent({
     calls: [
       { to: tokenAddress, data: token.interface.encodeFunctionData("transfer", [to, AMOUNT]) },
     ],
     salt,
     now,
   });
-  return signIntent({ signer: owner, intent, wallet, chainId });
+}
+
+/** An owner-signed intent of `wallet` that transfers AMOUNT tokens to `to`. */
+async function signedTransfer(wallet: string, to: string, salt: bigint) {
+  return signIntent({ signer: owner, intent: transferIntent(to, salt), wallet, chainId });
 }
 
 // (1) Wallet creation.
@@ -107,6 +117,45 @@ assert.equal(await newWallet.intentStatus(first.id), 1n);
 assert.equal(await token.balanceOf(freshForFirst), AMOUNT);
 assert.equal(await token.balanceOf(counterfactual), 1_000n * TOKEN_UNIT - AMOUNT);
 
+// (5) Session keys: the same transfer to the funded recipient, signed by a session key whose
+// grant allows only `transfer` on the token; first with the grant carried inside (registered on
+// the way), then once registered.
+const sessionModule = await ethers.deployContract("SessionKeyModule", [], deployer);
+const moduleAddress = await sessionModule.getAddress();
+await wallet.connect(owner).installModule(moduleAddress);
+const sessionKey = ethers.Wallet.createRandom();
+const grant = buildSessionGrant({
+  wallet: walletAddress,
+  app: "gas-figures",
+  sessionKey: sessionKey.address,
+  permissions: [{ target: tokenAddress, functionSignature: "transfer(address,uint256)" }],
+  validUntil: now + 86_400n,
+});
+const signedGrant = await signSessionGrant({
+  signer: owner,
+  grant,
+  module: moduleAddress,
+  chainId,
+});
+async function sessionTransfer(salt: bigint, carry?: typeof signedGrant) {
+  const intent = transferIntent(funded.address, salt);
+  const signed = await signSessionIntent({
+    sessionKey,
+    intent,
+    wallet: walletAddress,
+    chainId,
+    module: moduleAddress,
+    carry,
+  });
+  const before = await token.balanceOf(funded.address);
+  const gas = await gasUsed(wallet.connect(relayer).relay(signed.intent, signed.signature));
+  assert.equal(await wallet.intentStatus(signed.id), 1n);
+  assert.equal(await token.balanceOf(funded.address), before + AMOUNT);
+  return gas;
+}
+const sessionFirstUse = await sessionTransfer(100n, signedGrant);
+const sessionRegistered = await sessionTransfer(101n);
+
 // Report.
 interface Row {
   operation: string;
@@ -125,6 +174,16 @@ const rows: Row[] = [
   {
     operation: "relay ERC-20 transfer, funded recipient",
     gasUsed: relayFunded,
+    baseline: eoaFunded,
+  },
+  {
+    operation: "session-key transfer, funded, grant carried (first use)",
+    gasUsed: sessionFirstUse,
+    baseline: eoaFunded,
+  },
+  {
+    operation: "session-key transfer, funded, session registered",
+    gasUsed: sessionRegistered,
     baseline: eoaFunded,
   },
   {
@@ -152,6 +211,9 @@ console.log(
   `|${widths.map((width, column) => (column === 0 ? ` ${"-".repeat(width)} ` : ` ${"-".repeat(width - 1)}: `)).join("|")}|`,
 );
 for (const line of lines) console.log(format(line));
+console.log(
+  `\nsession-key intent over the same owner intent: +${(sessionRegistered - relayFunded).toLocaleString("en-US")} once registered, +${(sessionFirstUse - relayFunded).toLocaleString("en-US")} with the grant carried`,
+);
 
 const output = {
   chainId: Number(chainId),
@@ -163,11 +225,19 @@ const output = {
     relayTransferFreshRecipient: Number(relayFresh),
     relayTransferFundedRecipient: Number(relayFunded),
     createWalletAndRelayFirstTransfer: Number(createAndRelay),
+    sessionTransferFundedGrantCarried: Number(sessionFirstUse),
+    sessionTransferFundedRegistered: Number(sessionRegistered),
   },
   overheadVsEoa: {
     relayFreshRecipient: Number(relayFresh - eoaFresh),
     relayFundedRecipient: Number(relayFunded - eoaFunded),
     createWalletAndRelayFirstTransfer: Number(createAndRelay - eoaFresh),
+    sessionTransferFundedGrantCarried: Number(sessionFirstUse - eoaFunded),
+    sessionTransferFundedRegistered: Number(sessionRegistered - eoaFunded),
+  },
+  sessionOverOwnerIntent: {
+    registered: Number(sessionRegistered - relayFunded),
+    grantCarried: Number(sessionFirstUse - relayFunded),
   },
 };
 const outputPath = fileURLToPath(new URL("../gas-figures.json", import.meta.url));
