@@ -104,6 +104,9 @@ interface ISessionKeyModule is IIntentValidator {
     /// @notice The wallet's owner did not sign the grant `sessionId` (on this chain, for this module).
     error GrantInvalidOwnerSignature(bytes32 sessionId);
 
+    /// @notice The module data goes on after the session signature, but not with `abi.encode(grant, ownerSignature)`.
+    error GrantMalformed();
+
     /// @notice The grant carried in an intent names another key than the one that signed the intent.
     error GrantKeyMismatch(address grantKey, address signer);
 
@@ -116,8 +119,9 @@ interface ISessionKeyModule is IIntentValidator {
     /// @notice The grant's deadline has already passed.
     error GrantExpired(bytes32 sessionId, uint48 validUntil);
 
-    /// @notice The grant was signed for an earlier session epoch: every session before was revoked.
-    error GrantStaleEpoch(uint32 grantEpoch, uint32 currentEpoch);
+    /// @notice The grant was signed for another session epoch than the wallet's: an earlier one (every
+    ///         session before was revoked) or one still to come.
+    error GrantEpochMismatch(uint32 grantEpoch, uint32 currentEpoch);
 
     /// @notice The grant lists no permission.
     error GrantHasNoPermissions();
@@ -148,6 +152,15 @@ interface ISessionKeyModule is IIntentValidator {
     /// @notice Revokes every session of the calling wallet, registered or not, by moving its
     ///         session epoch: grants signed before can neither be used nor registered.
     function revokeAllSessions() external;
+
+    /// @notice Decodes the grant carried after a session signature; `validateIntent` calls it so that
+    ///         a malformed encoding is refused with `GrantMalformed` rather than an empty revert.
+    /// @param carried `abi.encode(grant, ownerSignature)`.
+    /// @return grant The grant.
+    /// @return ownerSignature The owner's signature of the grant's session ID.
+    function decodeCarriedGrant(
+        bytes calldata carried
+    ) external pure returns (SessionGrant memory grant, bytes memory ownerSignature);
 
     /// @notice The session ID of `grant`: the EIP-712 digest the owner signs.
     /// @param grant The grant.

@@ -95,6 +95,13 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ISessionKeyModule
+    function decodeCarriedGrant(
+        bytes calldata carried
+    ) external pure returns (SessionGrant memory grant, bytes memory ownerSignature) {
+        return abi.decode(carried, (SessionGrant, bytes));
+    }
+
+    /// @inheritdoc ISessionKeyModule
     function sessionId(SessionGrant calldata grant) external view returns (bytes32) {
         return _sessionId(grant);
     }
@@ -164,7 +171,13 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
     /// @dev Registers the grant carried in a session intent, after checking that the key that
     ///      signed the intent is the grant's and that the wallet's owner signed the grant.
     function _registerCarriedGrant(address sessionKey, bytes calldata carried) private {
-        (SessionGrant memory grant, bytes memory ownerSignature) = abi.decode(carried, (SessionGrant, bytes));
+        SessionGrant memory grant;
+        bytes memory ownerSignature;
+        try this.decodeCarriedGrant(carried) returns (SessionGrant memory decoded, bytes memory signature) {
+            (grant, ownerSignature) = (decoded, signature);
+        } catch {
+            revert GrantMalformed();
+        }
         if (grant.sessionKey != sessionKey) revert GrantKeyMismatch(grant.sessionKey, sessionKey);
         bytes32 id = _sessionId(grant);
         address owner = IIntentWallet(msg.sender).owner();
@@ -200,7 +213,7 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
         if (grant.validUntil <= grant.validAfter) revert GrantInvalidWindow(grant.validAfter, grant.validUntil);
         if (block.timestamp >= grant.validUntil) revert GrantExpired(id, grant.validUntil);
         uint32 epoch = _epochs[msg.sender];
-        if (grant.epoch != epoch) revert GrantStaleEpoch(grant.epoch, epoch);
+        if (grant.epoch != epoch) revert GrantEpochMismatch(grant.epoch, epoch);
         if (grant.permissions.length == 0) revert GrantHasNoPermissions();
         if (_revoked[msg.sender][id]) revert GrantRevoked(id);
     }

@@ -1,4 +1,4 @@
-import { TypedDataEncoder, type Signer } from "ethers";
+import { FunctionFragment, TypedDataEncoder, type Signer } from "ethers";
 
 import { sessionDomain } from "./sessionDomain.js";
 import {
@@ -41,7 +41,33 @@ export interface SignedSessionGrant extends SessionDomainParameters {
  */
 export function buildSessionGrant(parameters: BuildSessionGrantParameters): SessionGrant {
   const { validAfter = 0n, epoch = 0n, salt = 0n, ...required } = parameters;
+  required.permissions.forEach(({ functionSignature }) =>
+    assertCanonicalSignature(functionSignature),
+  );
   return { ...required, validAfter, epoch, salt };
+}
+
+/**
+ * Throws unless `functionSignature` is canonical (`name(type1,type2)`, no spaces, no parameter
+ * names): the module derives the selector from its exact bytes, so any other spelling would be
+ * a permission that allows nothing.
+ *
+ * @example
+ * assertCanonicalSignature("placeOrder(uint256,uint256)"); // ok
+ * assertCanonicalSignature("placeOrder(uint256 price, uint256 amount)"); // throws
+ */
+export function assertCanonicalSignature(functionSignature: string): void {
+  let canonical: string;
+  try {
+    canonical = FunctionFragment.from(functionSignature).format("sighash");
+  } catch {
+    throw new Error(`not a function signature: "${functionSignature}"`);
+  }
+  if (canonical !== functionSignature) {
+    throw new Error(
+      `function signature "${functionSignature}" is not canonical: write "${canonical}"`,
+    );
+  }
 }
 
 /**
