@@ -68,12 +68,7 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
         SessionGrant memory copy = grant;
         bytes32 id = _sessionId(copy);
         _revoked[msg.sender][id] = true;
-        uint120 tag = uint120(uint256(id));
-        mapping(address => mapping(bytes4 => PermissionEntry)) storage entries = _entries[msg.sender][copy.sessionKey];
-        for (uint256 i; i < copy.permissions.length; ++i) {
-            PermissionEntry storage entry = entries[copy.permissions[i].target][copy.permissions[i].selectorOf()];
-            if (entry.grantTag == tag) entry.revoked = true;
-        }
+        _markEntriesRevoked(copy, uint120(uint256(id)));
         emit SessionRevoked(msg.sender, id);
     }
 
@@ -216,6 +211,16 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
         if (grant.epoch != epoch) revert GrantEpochMismatch(grant.epoch, epoch);
         if (grant.permissions.length == 0) revert GrantHasNoPermissions();
         if (_revoked[msg.sender][id]) revert GrantRevoked(id);
+    }
+
+    /// @dev Marks revoked the entries of `grant`'s pairs that it still holds (tagged `tag`); pairs
+    ///      a later grant of the same key took over are that grant's, and left alone.
+    function _markEntriesRevoked(SessionGrant memory grant, uint120 tag) private {
+        mapping(address => mapping(bytes4 => PermissionEntry)) storage entries = _entries[msg.sender][grant.sessionKey];
+        for (uint256 i; i < grant.permissions.length; ++i) {
+            PermissionEntry storage entry = entries[grant.permissions[i].target][grant.permissions[i].selectorOf()];
+            if (entry.grantTag == tag) entry.revoked = true;
+        }
     }
 
     /// @dev Whether some permission of `grant` is still held by the grant tagged `tag`.
