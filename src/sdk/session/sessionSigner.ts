@@ -1,10 +1,11 @@
-import { AbiCoder, concat, type Signer } from "ethers";
+import { AbiCoder, Wallet, concat, type ContractRunner, type Signer } from "ethers";
 
 import { getIntentId, mutableTypes } from "../intent/getIntentId.js";
 import { intentDomain } from "../intent/intentDomain.js";
 import { toModuleSignature, type SignedIntent } from "../intent/signIntent.js";
 import type { Intent, IntentDomainParameters } from "../intent/types.js";
 import type { SignedSessionGrant } from "./grant.js";
+import { readSessionState, type SessionState } from "./sessionCalls.js";
 import { SESSION_GRANT_ABI_TYPE } from "./types.js";
 
 /**
@@ -60,4 +61,101 @@ export function encodeCarriedGrant({
     [SESSION_GRANT_ABI_TYPE, "bytes"],
     [grant, ownerSignature],
   );
+}
+
+/**
+ * A fresh random session key for an app: a local key that never holds funds and signs intents
+ * without prompting the owner. Keep it only as long as the session lives.
+ *
+ * @example
+ * const sessionKey = createSessionKey();
+ * const grant = buildSessionGrant({ ...parameters, sessionKey: sessionKey.address });
+ */
+export function createSessionKey(): Wallet {
+  return new Wallet(Wallet.createRandom().privateKey);
+}
+
+/**
+ * What an app holds during a session: the session key and the owner-signed grant. It signs
+ * intents for the grant's wallet, carrying the grant until it is known to be registered, so
+ * the first intent registers the session on the way.
+ *
+ * @example
+ * const session = new SessionSigner({ sessionKey, signedGrant });
+ * const first = await session.signIntent(buildIntent({ calls: [placeOrder] })); // carries the grant
+ * await relayer.submit(first);
+ * session.markRegistered(); // once the first intent is relayed; or: await session.syncRegistration(provider)
+ * const next = await session.signIntent(buildIntent({ calls: [placeAnotherOrder] }));
+ */
+export class SessionSigner {
+  readonly sessionKey: Signer;
+  readonly signedGrant: SignedSessionGrant;
+  #registered: boolean;
+
+  constructor({
+    sessionKey,
+    signedGrant,
+    registered = false,
+  }: {
+    sessionKey: Signer;
+    signedGrant: SignedSessionGrant;
+    registered?: boolean;
+  }) {
+    this.sessionKey = sessionKey;
+    this.signedGrant = signedGrant;
+    this.#registered = registered;
+  }
+
+  /**
+   * Whether intents are signed without the grant (it is registered on-chain).
+   *
+   * @example
+   * if (!session.registered) console.log("the next intent registers the session");
+   */
+  get registered(): boolean {
+    return this.#registered;
+  }
+
+  /**
+   * Signs `intent` for the grant's wallet with the session key.
+   *
+   * @example
+   * const signed = await session.signIntent(buildIntent({ calls: [placeOrder] }));
+   */
+  async signIntent(intent: Intent, { epoch = 0n }: { epoch?: bigint } = {}): Promise<SignedIntent> {
+    const { grant, module, chainId } = this.signedGrant;
+    return signSessionIntent({
+      sessionKey: this.sessionKey,
+      intent,
+      wallet: grant.wallet,
+      chainId,
+      epoch,
+      module,
+      carry: this.#registered ? undefined : this.signedGrant,
+    });
+  }
+
+  /**
+   * Stops carrying the grant: call it once an intent that carried it was relayed.
+   *
+   * @example
+   * await relayer.waitFor(first.id);
+   * session.markRegistered();
+   */
+  markRegistered(): void {
+    this.#registered = true;
+  }
+
+  /**
+   * Reads the grant's state on-chain and carries the grant only while it is unregistered.
+   *
+   * @example
+   * const state = await session.syncRegistration(provider); // "active", "expired", ...
+   */
+  async syncRegistration(runner: ContractRunner): Promise<SessionState> {
+    const { grant, module } = this.signedGrant;
+    const state = await readSessionState({ module, grant, runner });
+    this.#registered = state !== "unregistered";
+    return state;
+  }
 }
