@@ -7,3 +7,4 @@ export * from "./session/types.js";
 export * from "./session/sessionDomain.js";
 export * from "./session/grant.js";
 export * from "./session/sessionSigner.js";
+export * from "./session/sessionCalls.js";
