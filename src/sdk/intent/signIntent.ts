@@ -14,6 +14,8 @@ export interface SignedIntent {
   intent: Intent;
   wallet: string;
   chainId: bigint;
+  /** The wallet's intent epoch the ID was computed for (0 until the owner invalidates all intents). */
+  epoch?: bigint;
   id: string;
   /** The relay signature, kind byte included, ready for `relay(intent, signature)`. */
   signature: string;
@@ -37,6 +39,7 @@ export async function signIntent({
     intent,
     wallet: domain.wallet,
     chainId: domain.chainId,
+    epoch: domain.epoch ?? 0n,
     id: getIntentId({ intent, ...domain }),
     signature: toOwnerSignature(ownerSignature),
   };

@@ -41,6 +41,7 @@ export async function signSessionIntent({
     intent,
     wallet: domain.wallet,
     chainId: domain.chainId,
+    epoch: domain.epoch ?? 0n,
     id: getIntentId({ intent, ...domain }),
     signature: toModuleSignature(module, data),
   };

@@ -1,0 +1,4 @@
+export * from "./types.js";
+export * from "./relayerError.js";
+export * from "./toWireIntent.js";
+export * from "./relayerClient.js";

@@ -1,0 +1,3 @@
+export * from "./computeWalletAddress.js";
+export * from "./walletCalls.js";
+export * from "./WalletClient.js";
