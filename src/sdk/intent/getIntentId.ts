@@ -17,12 +17,22 @@ export function getIntentId({
   return TypedDataEncoder.hash(intentDomain(domain), mutableTypes(), intent);
 }
 
-/** The EIP-712 struct hash of an intent (without the domain). */
+/**
+ * The EIP-712 struct hash of an intent (without the domain).
+ *
+ * @example
+ * const structHash = hashIntentStruct(buildIntent({ calls: [call] }));
+ */
 export function hashIntentStruct(intent: Intent): string {
   return TypedDataEncoder.hashStruct("Intent", mutableTypes(), intent);
 }
 
-/** ethers wants mutable type arrays. */
+/**
+ * `INTENT_TYPES` as the mutable record ethers' typed-data functions take.
+ *
+ * @example
+ * const signature = await signer.signTypedData(intentDomain({ wallet, chainId }), mutableTypes(), intent);
+ */
 export function mutableTypes(): Record<string, Array<{ name: string; type: string }>> {
   return Object.fromEntries(
     Object.entries(INTENT_TYPES).map(([name, fields]) => [

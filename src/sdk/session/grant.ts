@@ -103,7 +103,12 @@ export async function signSessionGrant({
   return { ...domain, grant, id: getSessionId({ grant, ...domain }), ownerSignature };
 }
 
-/** `SESSION_GRANT_TYPES` as the mutable record ethers' typed-data functions take. */
+/**
+ * `SESSION_GRANT_TYPES` as the mutable record ethers' typed-data functions take.
+ *
+ * @example
+ * const digest = TypedDataEncoder.hash(sessionDomain({ module, chainId }), mutableGrantTypes(), grant);
+ */
 export function mutableGrantTypes(): Record<string, { name: string; type: string }[]> {
   return Object.fromEntries(
     Object.entries(SESSION_GRANT_TYPES).map(([name, fields]) => [
