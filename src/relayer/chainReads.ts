@@ -1,0 +1,109 @@
+import type { Provider } from "ethers";
+
+import { IntentWallet__factory } from "../../typechain-types/factories/IntentWallet__factory.js";
+import { ContractRevertError, type AnyContractRevertError } from "../sdk/errors/contractRevertError.js";
+import { decodeRevert } from "../sdk/errors/decodeRevert.js";
+import type { SignedIntent } from "../sdk/intent/signIntent.js";
+import type { IntentReason } from "./types.js";
+
+/** The wallet's receipt statuses, as `IIntentWallet.IntentStatus`. */
+export const OnChainStatus = { None: 0, Succeeded: 1, Failed: 2, Canceled: 3 } as const;
+
+export const walletInterface = IntentWallet__factory.createInterface();
+
+/** The status of intent `id` on `wallet` (0 for an address that is no wallet). */
+export async function onChainStatus(
+  provider: Provider,
+  wallet: string,
+  id: string,
+): Promise<number> {
+  try {
+    return Number(await IntentWallet__factory.connect(wallet, provider).intentStatus(id));
+  } catch {
+    return OnChainStatus.None;
+  }
+}
+
+/** The chain's notion of "now" for expirations: the latest block's time, or the wall clock if later. */
+export async function chainNow(provider: Provider): Promise<bigint> {
+  const block = await provider.getBlock("latest");
+  return BigInt(Math.max(block?.timestamp ?? 0, Math.floor(Date.now() / 1000)));
+}
+
+/** What a simulated relay says about an intent. */
+export type Simulation =
+  | { kind: "ok"; callsSucceed: boolean }
+  | { kind: "revert"; error: AnyContractRevertError | undefined; reason: IntentReason };
+
+/** Simulates `relay(intent, signature)` from `from` with eth_call. */
+export async function simulateRelay(
+  provider: Provider,
+  signed: SignedIntent,
+  from: string,
+): Promise<Simulation> {
+  const wallet = IntentWallet__factory.connect(signed.wallet, provider);
+  try {
+    const callsSucceed = await wallet.relay.staticCall(signed.intent, signed.signature, { from });
+    return { kind: "ok", callsSucceed };
+  } catch (error) {
+    const decoded = decodeRevert(error);
+    if (decoded === undefined) throw error; // not a revert: the node is unreachable, say
+    const contractError = decoded instanceof ContractRevertError ? decoded : undefined;
+    return {
+      kind: "revert",
+      error: contractError,
+      reason: { code: "simulation_failed", message: decoded.shortMessage },
+    };
+  }
+}
+
+/** Why the calls of `signed` revert: `execute(calls)` simulated as the wallet itself. */
+export async function callFailureReason(
+  provider: Provider,
+  signed: SignedIntent,
+): Promise<IntentReason> {
+  const data = walletInterface.encodeFunctionData("execute", [signed.intent.calls]);
+  try {
+    await provider.call({ to: signed.wallet, from: signed.wallet, data });
+    return { code: "call_would_fail", message: "the intent's calls revert in simulation" };
+  } catch (error) {
+    const decoded = decodeRevert(error);
+    return {
+      code: "call_would_fail",
+      message: decoded?.shortMessage ?? "the intent's calls revert in simulation",
+    };
+  }
+}
+
+/** How a revert of `relay` classifies: refuse at once (with an HTTP status and code), wait, or hold and retry. */
+export type RevertVerdict =
+  | { kind: "refuse"; status: number; code: string }
+  | { kind: "wait"; status: "waiting_dependencies" | "waiting_gas_price" }
+  | { kind: "hold" };
+
+/** Classifies a decoded revert of `relay` (see docs/relayer-api.md). */
+export function classifyRevert(error: AnyContractRevertError | undefined): RevertVerdict {
+  if (error === undefined) return { kind: "hold" };
+  if (error.contract === "SessionKeyModule")
+    return { kind: "refuse", status: 400, code: "invalid_signature" };
+  switch (error.errorName) {
+    case "IntentInvalidSignature":
+    case "WalletModuleNotInstalled":
+    case "IntentTargetForbidden":
+      return { kind: "refuse", status: 400, code: "invalid_signature" };
+    case "IntentExpired":
+      return { kind: "refuse", status: 400, code: "expired" };
+    case "IntentAlreadyRelayed":
+      return { kind: "refuse", status: 409, code: "already_relayed" };
+    case "IntentIsCanceled":
+      return { kind: "refuse", status: 409, code: "canceled" };
+    case "IntentHasNoCalls":
+      return { kind: "refuse", status: 400, code: "invalid_field" };
+    case "IntentDependencyNotMet":
+      return { kind: "wait", status: "waiting_dependencies" };
+    case "IntentGasPriceTooHigh":
+      return { kind: "wait", status: "waiting_gas_price" };
+    default:
+      return { kind: "hold" };
+  }
+}

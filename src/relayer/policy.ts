@@ -1,0 +1,99 @@
+import { getAddress, type Provider } from "ethers";
+
+import { RelayerRefusal } from "./http/RelayerService.js";
+import type { IntentStore } from "./store/IntentStore.js";
+
+/** What the relayer is willing to pay for (SPEC section 5: a sponsor's spending policy). */
+export interface SpendingPolicyParameters {
+  /** Wallets that are ERC-1167 clones of this implementation are served. */
+  implementation?: string;
+  /** Wallets served whatever their code. */
+  allowedWallets: string[];
+  /** Submissions accepted per wallet per minute. */
+  ratePerMinute: number;
+  /** Wei the relayer may spend on gas per period. */
+  gasBudgetWei: bigint;
+  budgetPeriodMs: number;
+}
+
+/**
+ * Bounds what anyone can make the relayer spend: which wallets it serves, how fast one wallet
+ * may submit, and how much gas (in wei) it pays per period.
+ */
+export class SpendingPolicy {
+  readonly #parameters: SpendingPolicyParameters;
+  readonly #allowed: Set<string>;
+  readonly #cloneCode: string | undefined;
+  readonly #submissions = new Map<string, number[]>();
+
+  constructor(parameters: SpendingPolicyParameters) {
+    this.#parameters = parameters;
+    this.#allowed = new Set(parameters.allowedWallets.map((wallet) => getAddress(wallet)));
+    this.#cloneCode =
+      parameters.implementation === undefined
+        ? undefined
+        : cloneRuntimeCode(parameters.implementation);
+  }
+
+  /** Refuses (403) a wallet that is neither allowed nor a deployed clone of our implementation. */
+  async checkServed(wallet: string, provider: Provider): Promise<void> {
+    if (this.#allowed.has(getAddress(wallet))) return;
+    if (
+      this.#cloneCode !== undefined &&
+      (await provider.getCode(wallet)).toLowerCase() === this.#cloneCode
+    )
+      return;
+    throw new RelayerRefusal(
+      403,
+      "wallet_not_served",
+      `this relayer does not serve wallet ${wallet}`,
+      {
+        wallet,
+      },
+    );
+  }
+
+  /** Refuses (429) a wallet that submitted `ratePerMinute` intents in the last minute; else counts this one. */
+  checkRate(wallet: string, now: number): void {
+    const key = getAddress(wallet);
+    const recent = (this.#submissions.get(key) ?? []).filter((at) => at > now - 60_000);
+    if (recent.length >= this.#parameters.ratePerMinute) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((recent[0] + 60_000 - now) / 1000));
+      throw new RelayerRefusal(
+        429,
+        "rate_limited",
+        `wallet ${key} submitted ${recent.length} intents in the last minute (limit ${this.#parameters.ratePerMinute})`,
+        { wallet: key, limit: this.#parameters.ratePerMinute },
+        retryAfterSeconds,
+      );
+    }
+    recent.push(now);
+    this.#submissions.set(key, recent);
+  }
+
+  /** Whether the gas budget of the current period still has room. */
+  async hasBudget(store: IntentStore, now: number): Promise<boolean> {
+    return (
+      (await store.spendingSince(now - this.#parameters.budgetPeriodMs)) <
+      this.#parameters.gasBudgetWei
+    );
+  }
+
+  /** Refuses (429) new intents while the gas budget of the current period is used up. */
+  async checkBudget(store: IntentStore, now: number): Promise<void> {
+    if (await this.hasBudget(store, now)) return;
+    throw new RelayerRefusal(
+      429,
+      "budget_exhausted",
+      `the relayer's gas budget of ${this.#parameters.gasBudgetWei} wei per ${this.#parameters.budgetPeriodMs / 1000} s is used up`,
+      undefined,
+      Math.ceil(this.#parameters.budgetPeriodMs / 1000),
+    );
+  }
+}
+
+/** The runtime code of an OpenZeppelin ERC-1167 clone of `implementation`, lowercase. */
+export function cloneRuntimeCode(implementation: string): string {
+  const target = getAddress(implementation).slice(2).toLowerCase();
+  return `0x363d3d373d3d3d363d73${target}5af43d82803e903d91602b57fd5bf3`;
+}

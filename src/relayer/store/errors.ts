@@ -1,0 +1,37 @@
+/** A `cursor` that no `listByWallet` page gave out (malformed, or from another API version). */
+export class InvalidCursorError extends Error {
+  constructor(
+    readonly cursor: string,
+    readonly reason: string,
+  ) {
+    super(`invalid cursor ${JSON.stringify(cursor.slice(0, 80))}: ${reason}`);
+    this.name = "InvalidCursorError";
+  }
+}
+
+/** `update` of an intent, or `updateTransaction` of a transaction, that the store does not hold. */
+export class RecordNotFoundError extends Error {
+  constructor(
+    readonly kind: "intent" | "transaction",
+    readonly key: string,
+  ) {
+    super(`no ${kind} ${key} is stored`);
+    this.name = "RecordNotFoundError";
+  }
+}
+
+/** `insertTransaction` of a hash the store holds already (a replacement has its own hash). */
+export class TransactionExistsError extends Error {
+  constructor(readonly hash: string) {
+    super(`transaction ${hash} is already stored`);
+    this.name = "TransactionExistsError";
+  }
+}
+
+/** Any call on a store after `close()`. */
+export class StoreClosedError extends Error {
+  constructor() {
+    super("the intent store is closed");
+    this.name = "StoreClosedError";
+  }
+}
