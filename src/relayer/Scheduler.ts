@@ -264,13 +264,24 @@ export class Scheduler {
   }
 
   async #onSenderEvent(event: SenderEvent): Promise<void> {
-    if (event.kind === "replaced" || event.kind === "replacement")
+    this.#log(event.kind === "mined" ? "debug" : "info", `transaction ${event.kind}`, {
+      hash: event.hash,
+    });
+    if (event.kind === "replaced") {
       this.#p.hooks?.onSent?.("replacement");
-    if (event.kind !== "mined" || !("receipt" in event)) {
-      if (event.kind !== "mined")
-        this.#log("info", `transaction ${event.kind}`, { hash: event.hash });
+      await this.#forEachRecord(event.intentIds, (record) =>
+        this.#set(record, { txHash: event.hash }),
+      );
       return;
     }
+    if (event.kind === "dropped") {
+      // This nonce will not relay them: they go back to the queue and are simulated again.
+      await this.#forEachRecord(event.intentIds, (record) =>
+        record.status === "submitted" ? this.#set(record, { status: "queued" }) : Promise.resolve(),
+      );
+      return;
+    }
+    if (event.kind !== "mined" || !("receipt" in event)) return;
     const { receipt, intentIds } = event;
     const weiSpent = receipt.gasUsed * receipt.gasPrice;
     for (const id of intentIds) {
@@ -295,6 +306,16 @@ export class Scheduler {
       });
     }
     this.#p.hooks?.onGasSpent?.(receipt.gasUsed, weiSpent);
+  }
+
+  async #forEachRecord(
+    ids: string[] | undefined,
+    action: (record: IntentRecord) => Promise<void>,
+  ): Promise<void> {
+    for (const id of ids ?? []) {
+      const record = await this.#p.store.get(id);
+      if (record !== undefined) await action(record);
+    }
   }
 
   async #set(record: IntentRecord, patch: IntentRecordPatch): Promise<void> {

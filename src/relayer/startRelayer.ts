@@ -1,0 +1,126 @@
+import type { AddressInfo } from "node:net";
+
+import { JsonRpcProvider, Wallet } from "ethers";
+
+import { TransactionSender } from "./chain/TransactionSender.js";
+import { relayerKey, type RelayerConfig } from "./config.js";
+import { createRelayerHttpServer } from "./http/server.js";
+import { IntentRelayerService } from "./IntentRelayerService.js";
+import { createLogger, type Logger } from "./logger.js";
+import { RelayerMetrics } from "./metrics.js";
+import { SpendingPolicy } from "./policy.js";
+import { Scheduler } from "./Scheduler.js";
+import { SqliteIntentStore } from "./store/SqliteIntentStore.js";
+
+/** A running relayer: its URL, its account, and how to stop it. */
+export interface RunningRelayer {
+  url: string;
+  relayerAddress: string;
+  chainId: bigint;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the relayer: connects to the JSON-RPC endpoint, opens the store, resumes the
+ * transactions it had in flight, then serves HTTP and relays.
+ *
+ * @example
+ * const relayer = await startRelayer(loadRelayerConfig());
+ * console.log(`relayer at ${relayer.url}`);
+ */
+export async function startRelayer(
+  config: RelayerConfig,
+  logger?: Logger,
+): Promise<RunningRelayer> {
+  const log =
+    logger ?? createLogger({ level: config.RELAYER_LOG_LEVEL, base: { service: "relayer" } });
+  const provider = new JsonRpcProvider(config.RELAYER_RPC_URL, undefined, {
+    cacheTimeout: -1,
+    pollingInterval: config.RELAYER_POLL_MS,
+  });
+  const { chainId } = await provider.getNetwork();
+  if (config.RELAYER_CHAIN_ID !== undefined && config.RELAYER_CHAIN_ID !== chainId) {
+    throw new Error(
+      `RELAYER_RPC_URL serves chain ${chainId}, not RELAYER_CHAIN_ID ${config.RELAYER_CHAIN_ID}`,
+    );
+  }
+  const signer = new Wallet(relayerKey(config, chainId), provider);
+  const store = await SqliteIntentStore.open({ path: config.RELAYER_DB_PATH });
+  const metrics = new RelayerMetrics();
+  const sender = new TransactionSender({
+    provider,
+    signer,
+    store,
+    chainId,
+    confirmations: config.RELAYER_CONFIRMATIONS,
+    replaceAfterMs: config.RELAYER_REPLACE_AFTER_MS,
+    feeBumpPercent: config.RELAYER_FEE_BUMP_PERCENT,
+    logger: log,
+  });
+  await sender.init();
+  const policy = new SpendingPolicy({
+    implementation: config.RELAYER_IMPLEMENTATION,
+    allowedWallets: config.RELAYER_ALLOWED_WALLETS,
+    ratePerMinute: config.RELAYER_RATE_PER_MINUTE,
+    gasBudgetWei: config.RELAYER_GAS_BUDGET_WEI,
+    budgetPeriodMs: config.RELAYER_BUDGET_PERIOD_SECONDS * 1000,
+  });
+  const service = new IntentRelayerService({
+    provider,
+    store,
+    policy,
+    chainId,
+    relayerAddress: signer.address,
+    renderMetrics: async () => {
+      metrics.setIntentCounts(await store.countByStatus());
+      metrics.setBalance(await provider.getBalance(signer.address));
+      return metrics.render();
+    },
+  });
+  const scheduler = new Scheduler({
+    provider,
+    store,
+    policy,
+    sender,
+    holdMs: config.RELAYER_HOLD_MS,
+    hooks: {
+      log: (level, message, fields) => log[level](message, fields),
+      onFinal: (_record, status, seconds) => {
+        metrics.intentFinal(status);
+        if ((status === "relayed" || status === "failed") && seconds !== undefined)
+          metrics.submitToReceipt(seconds);
+      },
+      onSent: (kind) => metrics.transactionSent(kind),
+      onGasSpent: (gasUsed) => metrics.recordGasSpent(gasUsed),
+    },
+  });
+  scheduler.start(config.RELAYER_POLL_MS);
+  const server = createRelayerHttpServer({
+    service,
+    metrics,
+    logger: log,
+    bodyLimitBytes: config.RELAYER_BODY_LIMIT_BYTES,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.RELAYER_PORT, config.RELAYER_HOST, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.RELAYER_HOST}:${port}`;
+  log.info("relayer started", { url, chainId: chainId.toString(), relayer: signer.address });
+  return {
+    url,
+    relayerAddress: signer.address,
+    chainId,
+    logger: log,
+    async stop() {
+      scheduler.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await store.close();
+      provider.destroy();
+      log.info("relayer stopped");
+    },
+  };
+}

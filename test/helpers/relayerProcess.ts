@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const MAIN = fileURLToPath(new URL("../../src/relayer/main.ts", import.meta.url));
+
+/** Loaded into the relayer's process: it exits when its stdin closes (the test process died). */
+const EXIT_WITH_PARENT = `data:text/javascript,${encodeURIComponent(
+  'process.stdin.on("end",()=>process.exit(0));process.stdin.on("error",()=>process.exit(0));process.stdin.resume();',
+)}`;
+
+export interface RelayerProcess {
+  url: string;
+  process: ChildProcess;
+  /** Everything it printed so far (structured logs), for failure messages. */
+  output(): string;
+  /** SIGTERM, and wait for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: no cleanup at all, as in a crash. */
+  kill(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.once("exit", () => running.forEach((child) => child.kill("SIGKILL")));
+
+/**
+ * Starts the relayer service as its own process (`node --import tsx/esm src/relayer/main.ts`)
+ * with `env` (RELAYER_* variables), and waits until it listens.
+ */
+export async function startRelayerProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<RelayerProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx/esm", "--import", EXIT_WITH_PARENT, MAIN],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, RELAYER_PORT: "0", ...env },
+    },
+  );
+  running.add(child);
+  let text = "";
+  const record = (chunk: Buffer) => (text = (text + chunk.toString("utf8")).slice(-50_000));
+  child.stdout!.on("data", record);
+  child.stderr!.on("data", record);
+  child.stdin!.on("error", () => {});
+  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  void exited.then(() => running.delete(child));
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = /relayer listening on (http:\/\/[^\s]+)/.exec(text);
+    if (match !== null) {
+      return {
+        url: match[1],
+        process: child,
+        output: () => text,
+        stop: () => end("SIGTERM"),
+        kill: () => end("SIGKILL"),
+      };
+    }
+    if (child.exitCode !== null) throw new Error(`the relayer exited before listening:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await end("SIGKILL");
+  throw new Error(`the relayer did not listen within ${timeoutMs} ms:\n${text}`);
+}
