@@ -44,7 +44,13 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+const SEVERITY: Record<LogLevel, number> = {
+  debug: 10,
+  info: 20,
+  warn: 30,
+  error: 40,
+  silent: 100,
+};
 const RESERVED = new Set(["time", "level", "msg"]);
 
 /**
@@ -65,7 +71,9 @@ export function createLogger({
   now = () => new Date(),
 }: CreateLoggerParameters = {}): Logger {
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw new RangeError(`unknown log level "${String(level)}" (expected ${LOG_LEVELS.join(", ")})`);
+    throw new RangeError(
+      `unknown log level "${String(level)}" (expected ${LOG_LEVELS.join(", ")})`,
+    );
   }
   const threshold = SEVERITY[level];
   const isLevelEnabled = (candidate: Exclude<LogLevel, "silent">) =>

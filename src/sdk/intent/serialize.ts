@@ -310,6 +310,11 @@ function show(value: unknown): string {
   if (value === undefined) return "undefined";
   if (typeof value === "bigint") return `${value}n`;
   if (Array.isArray(value)) return "an array";
-  const text = JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = typeof value === "object" && value !== null ? "an object nested too deeply" : String(value);
+  }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

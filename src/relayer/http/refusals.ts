@@ -1,0 +1,47 @@
+import { RelayerRefusal } from "./RelayerService.js";
+
+/**
+ * The refusals the HTTP layer itself answers (docs/relayer-api.md section 5), before the
+ * service sees anything. Each `message` is one sentence naming the problem, the field and the
+ * value.
+ */
+
+/** `400 invalid_field`: a missing field, a wrong type or format, a bad path or query parameter. */
+export function invalidField(
+  path: string,
+  reason: string,
+  extra: Record<string, unknown> = {},
+): RelayerRefusal {
+  return new RelayerRefusal(400, "invalid_field", `${describePath(path)}: ${reason}`, {
+    path,
+    reason,
+    ...extra,
+  });
+}
+
+/** `400 unknown_field`: a field or query parameter the schema does not define. */
+export function unknownField(path: string, reason: string): RelayerRefusal {
+  return new RelayerRefusal(400, "unknown_field", `${describePath(path)}: ${reason}`, {
+    path,
+    reason,
+  });
+}
+
+/** `404 not_found`. */
+export function notFound(message: string, details?: Record<string, unknown>): RelayerRefusal {
+  return new RelayerRefusal(404, "not_found", message, details);
+}
+
+/** `405 method_not_allowed`, with the methods to use (the `Allow` header repeats them). */
+export function methodNotAllowed(method: string, route: string, allow: string): RelayerRefusal {
+  return new RelayerRefusal(
+    405,
+    "method_not_allowed",
+    `${method} is not allowed on ${route}: use ${allow}`,
+    { allow },
+  );
+}
+
+function describePath(path: string): string {
+  return path === "" ? "the body" : path;
+}

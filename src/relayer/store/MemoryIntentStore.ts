@@ -1,0 +1,198 @@
+import {
+  FINAL_STATUSES,
+  type IntentPage,
+  type IntentRecord,
+  type IntentRecordPatch,
+  type TransactionRecord,
+} from "../types.js";
+import {
+  checkLimit,
+  compareNewestFirst,
+  compareOldestFirst,
+  decodeCursor,
+  isAfterCursor,
+  toPage,
+  type CursorPosition,
+} from "./cursor.js";
+import { RecordNotFoundError, StoreClosedError, TransactionExistsError } from "./errors.js";
+import { IntentExistsError, type IntentStore } from "./IntentStore.js";
+import {
+  SignedIntentCache,
+  expectTime,
+  intentToRow,
+  intentUpdateToColumns,
+  lookupKey,
+  rowToIntent,
+  rowToTransaction,
+  spendingToRow,
+  statusCounts,
+  sumWei,
+  transactionPatchToColumns,
+  transactionToRow,
+  type IntentRow,
+  type SpendingRow,
+  type TransactionRow,
+} from "./rows.js";
+
+export interface MemoryIntentStoreOptions {
+  /** How many parsed signed intents to keep (parsing recomputes the ID); default 10,000. */
+  signedCacheSize?: number;
+}
+
+const FINAL = new Set<string>(FINAL_STATUSES);
+
+/**
+ * An `IntentStore` in memory, for tests and benchmarks: nothing survives the process. It keeps
+ * the same rows as `SqliteIntentStore` (through the same conversions), so it validates,
+ * normalizes, orders and pages exactly as the embedded default does.
+ *
+ * @example
+ * const store = new MemoryIntentStore();
+ * await store.insert(record);
+ * const { intents, nextCursor } = await store.listByWallet(wallet, { limit: 50 });
+ */
+export class MemoryIntentStore implements IntentStore {
+  readonly #intents = new Map<string, IntentRow>();
+  /** Intent IDs by lowercase wallet. */
+  readonly #byWallet = new Map<string, Set<string>>();
+  readonly #transactions = new Map<string, TransactionRow>();
+  readonly #spending: SpendingRow[] = [];
+  readonly #signed: SignedIntentCache;
+  #closed = false;
+
+  constructor({ signedCacheSize }: MemoryIntentStoreOptions = {}) {
+    this.#signed = new SignedIntentCache(signedCacheSize);
+  }
+
+  async insert(record: IntentRecord): Promise<void> {
+    this.#open();
+    const row = intentToRow(record);
+    if (this.#intents.has(row.id)) throw new IntentExistsError(row.id);
+    this.#intents.set(row.id, row);
+    let ids = this.#byWallet.get(row.wallet);
+    if (ids === undefined) this.#byWallet.set(row.wallet, (ids = new Set()));
+    ids.add(row.id);
+  }
+
+  async get(id: string): Promise<IntentRecord | undefined> {
+    this.#open();
+    const row = this.#intents.get(lookupKey(id));
+    return row === undefined ? undefined : rowToIntent(row, this.#signed);
+  }
+
+  async update(id: string, patch: IntentRecordPatch, now: number): Promise<void> {
+    this.#open();
+    const key = lookupKey(id);
+    const columns = intentUpdateToColumns(patch, now);
+    const row = this.#intents.get(key);
+    if (row === undefined) throw new RecordNotFoundError("intent", key);
+    this.#intents.set(key, { ...row, ...columns });
+  }
+
+  async listByWallet(
+    wallet: string,
+    { limit, cursor }: { limit: number; cursor?: string },
+  ): Promise<IntentPage> {
+    this.#open();
+    checkLimit(limit);
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const rows: IntentRow[] = [];
+    for (const id of this.#byWallet.get(lookupKey(wallet)) ?? []) {
+      const row = this.#intents.get(id) as IntentRow;
+      if (after === undefined || isAfterCursor(positionOf(row), after)) rows.push(row);
+    }
+    rows.sort((a, b) => compareNewestFirst(positionOf(a), positionOf(b)));
+    const { items, nextCursor } = toPage(rows.slice(0, limit + 1), limit, positionOf);
+    return {
+      intents: items.map((row) => rowToIntent(row, this.#signed)),
+      ...(nextCursor === undefined ? {} : { nextCursor }),
+    };
+  }
+
+  async listActive(): Promise<IntentRecord[]> {
+    this.#open();
+    return [...this.#intents.values()]
+      .filter((row) => !FINAL.has(row.status))
+      .sort((a, b) => compareOldestFirst(positionOf(a), positionOf(b)))
+      .map((row) => rowToIntent(row, this.#signed));
+  }
+
+  async countByStatus(): Promise<Record<string, number>> {
+    this.#open();
+    const counts = new Map<string, number>();
+    for (const { status } of this.#intents.values()) {
+      counts.set(status, (counts.get(status) ?? 0) + 1);
+    }
+    return statusCounts([...counts].map(([status, count]) => ({ status, count })));
+  }
+
+  async insertTransaction(transaction: TransactionRecord): Promise<void> {
+    this.#open();
+    const row = transactionToRow(transaction);
+    if (this.#transactions.has(row.hash)) throw new TransactionExistsError(row.hash);
+    this.#transactions.set(row.hash, row);
+  }
+
+  async updateTransaction(
+    hash: string,
+    patch: Partial<Pick<TransactionRecord, "state" | "blockNumber">>,
+  ): Promise<void> {
+    this.#open();
+    const key = lookupKey(hash);
+    const columns = transactionPatchToColumns(patch);
+    const row = this.#transactions.get(key);
+    if (row === undefined) throw new RecordNotFoundError("transaction", key);
+    this.#transactions.set(key, { ...row, ...columns });
+  }
+
+  async listPendingTransactions(): Promise<TransactionRecord[]> {
+    this.#open();
+    return [...this.#transactions.values()]
+      .filter((row) => row.state === "pending")
+      .sort(
+        (a, b) =>
+          a.nonce - b.nonce ||
+          a.sent_at - b.sent_at ||
+          (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0),
+      )
+      .map(rowToTransaction);
+  }
+
+  async maxNonce(): Promise<number | undefined> {
+    this.#open();
+    let max: number | undefined;
+    for (const { nonce } of this.#transactions.values()) {
+      if (max === undefined || nonce > max) max = nonce;
+    }
+    return max;
+  }
+
+  async addSpending(entry: {
+    at: number;
+    wallet: string;
+    weiSpent: bigint;
+    gasUsed: bigint;
+  }): Promise<void> {
+    this.#open();
+    this.#spending.push(spendingToRow(entry));
+  }
+
+  async spendingSince(since: number): Promise<bigint> {
+    this.#open();
+    expectTime(since, "since");
+    return sumWei(this.#spending.filter((row) => row.at >= since).map((row) => row.wei));
+  }
+
+  /** Every later call throws a `StoreClosedError`; a second `close` does nothing. */
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new StoreClosedError();
+  }
+}
+
+function positionOf(row: IntentRow): CursorPosition {
+  return { createdAt: row.created_at, id: row.id };
+}
