@@ -1,4 +1,4 @@
-import { getAddress, type Provider } from "ethers";
+import { getAddress, recoverAddress, type Provider } from "ethers";
 
 import { IntentWallet__factory } from "../../typechain-types/factories/IntentWallet__factory.js";
 import type { SignedIntent } from "../sdk/intent/signIntent.js";
@@ -11,7 +11,7 @@ import {
 } from "./chainReads.js";
 import { RelayerRefusal, type RelayerService } from "./http/RelayerService.js";
 import type { SpendingPolicy } from "./policy.js";
-import type { IntentStore } from "./store/IntentStore.js";
+import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";
 import { FINAL_STATUSES, type IntentPage, type IntentRecord } from "./types.js";
 
 /** What the service needs to know about its chain and account. */
@@ -57,34 +57,16 @@ export class IntentRelayerService implements RelayerService {
         "wrong_chain",
         `chain ${signed.chainId} is not this relayer's chain ${this.#p.chainId}`,
         {
-          chainId: signed.chainId.toString(),
           expected: this.#p.chainId.toString(),
+          received: signed.chainId.toString(),
         },
       );
     }
-    const known = await store.get(signed.id);
-    if (known !== undefined) {
-      if (known.signed.signature.toLowerCase() === signed.signature.toLowerCase())
-        return { record: known, alreadyKnown: true };
-      throw new RelayerRefusal(
-        409,
-        "duplicate",
-        `intent ${signed.id} was already submitted with another signature`,
-        {
-          id: signed.id,
-        },
-      );
-    }
+    const known = await this.#known(signed);
+    if (known !== undefined) return known;
     const now = Date.now();
     await policy.checkServed(signed.wallet, provider);
-    policy.checkRate(signed.wallet, now);
-    await this.#checkEpoch(signed);
-    await this.#checkNotConsumed(signed);
-    await this.#checkSignature(signed);
-    await this.#checkExpiration(signed);
-    await this.#checkDependencies(signed);
-    await policy.checkBudget(store, now);
-
+    const uncount = policy.checkRate(signed.wallet, now);
     const record: IntentRecord = {
       id: signed.id.toLowerCase(),
       wallet: getAddress(signed.wallet),
@@ -93,9 +75,41 @@ export class IntentRelayerService implements RelayerService {
       createdAt: now,
       updatedAt: now,
     };
-    await store.insert(record);
+    try {
+      await this.#checkEpoch(signed);
+      await this.#checkNotConsumed(signed);
+      await this.#checkSignature(signed);
+      await this.#checkExpiration(signed);
+      await this.#checkDependencies(signed);
+      await policy.checkBudget(store, now);
+      await store.insert(record);
+    } catch (error) {
+      uncount(); // a refused submission does not count toward the wallet's rate
+      // The same ID accepted meanwhile by a concurrent submission: answer as if it came first.
+      if (error instanceof IntentExistsError) {
+        const raced = await this.#known(signed);
+        if (raced !== undefined) return raced;
+      }
+      throw error;
+    }
     this.#p.onAccepted?.(record);
     return { record, alreadyKnown: false };
+  }
+
+  /** Check 8: the same signed intent again is answered with its current status; another signature is a duplicate. */
+  async #known(
+    signed: SignedIntent,
+  ): Promise<{ record: IntentRecord; alreadyKnown: true } | undefined> {
+    const known = await this.#p.store.get(signed.id);
+    if (known === undefined) return undefined;
+    if (known.signed.signature.toLowerCase() === signed.signature.toLowerCase())
+      return { record: known, alreadyKnown: true };
+    throw new RelayerRefusal(
+      409,
+      "duplicate",
+      `intent ${signed.id} was already accepted with another signature (it is ${known.status})`,
+      { status: known.status },
+    );
   }
 
   async #checkEpoch(signed: SignedIntent): Promise<void> {
@@ -108,10 +122,8 @@ export class IntentRelayerService implements RelayerService {
       throw new RelayerRefusal(
         409,
         "canceled",
-        `the wallet invalidated every intent of epoch ${signedEpoch} (now ${epoch})`,
-        {
-          epoch: epoch.toString(),
-        },
+        `wallet ${signed.wallet} invalidated every intent of epoch ${signedEpoch}: it is at epoch ${epoch} now`,
+        { reason: "epoch", epoch: epoch.toString() },
       );
     }
     if (signedEpoch > epoch) {
@@ -128,19 +140,30 @@ export class IntentRelayerService implements RelayerService {
 
   async #checkNotConsumed(signed: SignedIntent): Promise<void> {
     const status = await onChainStatus(this.#p.provider, signed.wallet, signed.id);
-    if (status === OnChainStatus.Succeeded || status === OnChainStatus.Failed) {
-      throw new RelayerRefusal(409, "already_relayed", `intent ${signed.id} was already relayed`, {
-        id: signed.id,
-      });
-    }
+    if (status === OnChainStatus.None) return;
     if (status === OnChainStatus.Canceled) {
       throw new RelayerRefusal(
         409,
         "canceled",
-        `intent ${signed.id} was canceled by the wallet's owner`,
-        { id: signed.id },
+        `intent ${signed.id} was canceled by the owner of wallet ${signed.wallet}`,
+        { reason: "canceled" },
       );
     }
+    const receipt = await IntentWallet__factory.connect(
+      signed.wallet,
+      this.#p.provider,
+    ).intentReceipt(signed.id);
+    const outcome = status === OnChainStatus.Succeeded ? "succeeded" : "failed";
+    throw new RelayerRefusal(
+      409,
+      "already_relayed",
+      `intent ${signed.id} was already relayed on wallet ${signed.wallet} in block ${receipt.blockNumber} by ${receipt.relayer} (its calls ${outcome})`,
+      {
+        status: outcome,
+        blockNumber: receipt.blockNumber.toString(),
+        relayer: receipt.relayer,
+      },
+    );
   }
 
   /** The wallet decides: a simulated relay that fails on the signature, a module or a target is refused. */
@@ -149,6 +172,17 @@ export class IntentRelayerService implements RelayerService {
     if (simulation.kind === "ok") return;
     const verdict = classifyRevert(simulation.error);
     if (verdict.kind !== "refuse") return; // waits or is held: not a reason to refuse it now
+    // The wallet checks the expiration before the signature: check 14 says it with its details.
+    if (verdict.code === "expired") await this.#checkExpiration(signed);
+    if (verdict.code === "invalid_signature") {
+      const signer = ownerSigner(signed);
+      throw new RelayerRefusal(
+        400,
+        "invalid_signature",
+        `the signature does not authorize intent ${signed.id} for wallet ${signed.wallet}${signer === undefined ? "" : ` (it was signed by ${signer})`}: ${simulation.reason.message}`,
+        signer === undefined ? {} : { signer },
+      );
+    }
     throw new RelayerRefusal(verdict.status, verdict.code, simulation.reason.message, {
       error: simulation.error?.errorName,
     });
@@ -160,9 +194,10 @@ export class IntentRelayerService implements RelayerService {
       throw new RelayerRefusal(
         400,
         "expired",
-        `intent ${signed.id} expired at ${signed.intent.expiration} (now ${now})`,
+        `intent ${signed.id} expired at ${signed.intent.expiration} (the chain's time is ${now})`,
         {
           expiration: signed.intent.expiration.toString(),
+          now: now.toString(),
         },
       );
     }
@@ -170,51 +205,71 @@ export class IntentRelayerService implements RelayerService {
 
   /** No dependency on itself or in a cycle of known intents; none already failed or canceled. */
   async #checkDependencies(signed: SignedIntent): Promise<void> {
-    if (
-      await this.#reachesItself(
-        signed.id.toLowerCase(),
-        signed.intent.dependencies.map((d) => d.id.toLowerCase()),
-      )
-    ) {
+    const cycle = await this.#cycleThrough(signed);
+    if (cycle !== undefined) {
       throw new RelayerRefusal(
         400,
         "dependency_cycle",
-        `intent ${signed.id} depends on itself through its dependencies`,
+        `intent ${signed.id} depends on itself through ${cycle.length - 1} dependencies`,
+        { cycle },
       );
     }
     for (const dependency of signed.intent.dependencies) {
-      const status = await onChainStatus(this.#p.provider, dependency.wallet, dependency.id);
+      const onChain = await onChainStatus(this.#p.provider, dependency.wallet, dependency.id);
       const known = await this.#p.store.get(dependency.id);
-      const dead =
-        status === OnChainStatus.Failed ||
-        status === OnChainStatus.Canceled ||
-        (known !== undefined && ["failed", "rejected", "expired"].includes(known.status));
-      if (dead) {
+      const status =
+        onChain === OnChainStatus.Failed
+          ? "failed"
+          : onChain === OnChainStatus.Canceled
+            ? "canceled"
+            : known !== undefined && ["failed", "rejected", "expired"].includes(known.status)
+              ? known.status
+              : undefined;
+      if (status !== undefined) {
         throw new RelayerRefusal(
           409,
           "dependency_failed",
-          `dependency ${dependency.id} on ${dependency.wallet} can never succeed`,
-          {
-            wallet: dependency.wallet,
-            id: dependency.id,
-          },
+          `dependency ${dependency.id} on wallet ${dependency.wallet} can never succeed: it is ${status}`,
+          { dependency: { wallet: dependency.wallet, id: dependency.id }, status },
         );
       }
     }
   }
 
-  async #reachesItself(id: string, start: string[]): Promise<boolean> {
-    const seen = new Set<string>();
-    const queue = [...start];
-    while (queue.length > 0 && seen.size < 10_000) {
+  /**
+   * A path from `signed` back to itself through the dependencies of the intents the relayer
+   * knows (`[signed, …, signed]`), if any. An ID hashes its dependencies, so no signed intent
+   * can close such a cycle; the check is cheap and keeps the scheduler safe.
+   */
+  async #cycleThrough(
+    signed: SignedIntent,
+  ): Promise<Array<{ wallet: string; id: string }> | undefined> {
+    const id = signed.id.toLowerCase();
+    const wallets = new Map<string, string>([[id, getAddress(signed.wallet)]]);
+    const parent = new Map<string, string>();
+    const queue: string[] = [];
+    const visit = (from: string, dependencies: SignedIntent["intent"]["dependencies"]) => {
+      for (const dependency of dependencies) {
+        const next = dependency.id.toLowerCase();
+        if (parent.has(next)) continue;
+        parent.set(next, from);
+        wallets.set(next, getAddress(dependency.wallet));
+        queue.push(next);
+      }
+    };
+    visit(id, signed.intent.dependencies);
+    while (queue.length > 0 && parent.size < 10_000) {
       const next = queue.shift()!;
-      if (next === id) return true;
-      if (seen.has(next)) continue;
-      seen.add(next);
+      if (next === id) {
+        const path = [id];
+        for (let at = parent.get(id)!; at !== id; at = parent.get(at)!) path.unshift(at);
+        path.unshift(id);
+        return path.map((step) => ({ wallet: wallets.get(step)!, id: step }));
+      }
       const record = await this.#p.store.get(next);
-      record?.signed.intent.dependencies.forEach((d) => queue.push(d.id.toLowerCase()));
+      if (record !== undefined) visit(next, record.signed.intent.dependencies);
     }
-    return false;
+    return undefined;
   }
 
   get(id: string): Promise<IntentRecord | undefined> {
@@ -261,5 +316,16 @@ export class IntentRelayerService implements RelayerService {
 
   async metrics(): Promise<string> {
     return (await this.#p.renderMetrics?.()) ?? "";
+  }
+}
+
+/** The address an owner-kind relay signature (`0x00 ‖ 65-byte ECDSA`) recovers to, if it is one. */
+function ownerSigner(signed: SignedIntent): string | undefined {
+  const signature = signed.signature.toLowerCase();
+  if (!signature.startsWith("0x00") || signature.length !== 4 + 130) return undefined;
+  try {
+    return recoverAddress(signed.id, `0x${signature.slice(4)}`);
+  } catch {
+    return undefined;
   }
 }

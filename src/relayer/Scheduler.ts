@@ -66,6 +66,9 @@ export interface SchedulerParameters {
   hooks?: SchedulerHooks;
 }
 
+/** How many intents a tick advances at once. */
+const CONCURRENCY = 16;
+
 /** Gas a relay is given above the node's estimate, in percent. */
 const GAS_LIMIT_MARGIN_PERCENT = 25n;
 
@@ -111,19 +114,28 @@ export class Scheduler {
       );
       const context = await this.#context();
       let submissions = 0;
+      const waiting: IntentRecord[] = [];
       for (const record of await this.#p.store.listActive()) {
-        if (record.status === "submitted") continue;
         if (inFlight.has(record.id)) {
           await this.#set(record, { status: "submitted" }); // sent before a crash, not yet recorded
           continue;
         }
-        const submitted = await this.#advance(
-          record,
-          context,
-          submissions < (this.#p.maxSubmissionsPerTick ?? 50),
-        );
-        if (submitted) submissions++;
+        // "submitted" without a pending transaction: the sender settled it but a crash came
+        // before the news reached the intent. It is advanced like the others: the chain says
+        // whether it was relayed, and if not it is sent again.
+        waiting.push(record);
       }
+      // Intents are independent JSON-RPC work: advance up to CONCURRENCY at once, oldest first.
+      // Nonces stay ordered: the sender assigns them under its own lock.
+      let next = 0;
+      const worker = async () => {
+        while (next < waiting.length) {
+          const record = waiting[next++];
+          const maySubmit = submissions < (this.#p.maxSubmissionsPerTick ?? 200);
+          if (await this.#advance(record, context, maySubmit)) submissions++;
+        }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     } finally {
       this.#ticking = false;
     }
@@ -145,29 +157,42 @@ export class Scheduler {
     context: { now: bigint; networkPrice: bigint; hasBudget: boolean },
     maySubmit: boolean,
   ): Promise<boolean> {
-    const { intent, wallet, id } = record.signed;
+    const { intent } = record.signed;
+    // What the chain says first: an intent relayed (by anyone) before it expired is relayed.
+    if (await this.#settledOnChain(record)) return false;
     if (intent.expiration <= context.now) {
+      const waitingFor = waitingForOf(record, context.hasBudget);
       await this.#final(record, "expired", {
         code: "expired",
-        message: `expired at ${intent.expiration} while ${record.status}`,
-        details: { waitingFor: record.status },
+        message: `expired at ${intent.expiration} while waiting for ${waitingFor.replace("_", " ")}`,
+        details: { waitingFor },
       });
       return false;
     }
-    if (await this.#settledOnChain(record)) return false;
     for (const dependency of intent.dependencies) {
       const status = await onChainStatus(this.#p.provider, dependency.wallet, dependency.id);
-      if (status === OnChainStatus.Failed || status === OnChainStatus.Canceled) {
+      if (status === OnChainStatus.Succeeded) continue;
+      // Dead on-chain, or final here without a relay: it can never succeed (section 4).
+      const here =
+        status === OnChainStatus.None ? await this.#p.store.get(dependency.id) : undefined;
+      const dead =
+        status === OnChainStatus.Failed
+          ? "failed"
+          : status === OnChainStatus.Canceled
+            ? "was canceled"
+            : here !== undefined && ["rejected", "expired", "failed"].includes(here.status)
+              ? `was ${here.status} here`
+              : undefined;
+      if (dead !== undefined) {
         await this.#final(record, "rejected", {
           code: "dependency_failed",
-          message: `dependency ${dependency.id} on ${dependency.wallet} ${status === OnChainStatus.Failed ? "failed" : "was canceled"}`,
+          message: `dependency ${dependency.id} on wallet ${dependency.wallet} ${dead}: this intent can never run`,
+          details: { dependency: { wallet: dependency.wallet, id: dependency.id } },
         });
         return false;
       }
-      if (status !== OnChainStatus.Succeeded) {
-        await this.#set(record, { status: "waiting_dependencies" });
-        return false;
-      }
+      await this.#set(record, { status: "waiting_dependencies" });
+      return false;
     }
     if (context.networkPrice > intent.maxGasPrice) {
       await this.#set(record, { status: "waiting_gas_price" });
@@ -186,8 +211,6 @@ export class Scheduler {
       await this.#final(record, "rejected", { ...simulation.reason, code: verdict.code });
     else if (verdict.kind === "wait") await this.#set(record, { status: verdict.status });
     else await this.#hold(record, simulation.reason);
-    void wallet;
-    void id;
     return false;
   }
 
@@ -362,6 +385,7 @@ function relayOutcome(
       reason = {
         code: "call_reverted",
         message: decodeFailureReason(parsed.args.reason as string).shortMessage,
+        details: { revertData: parsed.args.reason as string },
       };
     }
   }
@@ -374,6 +398,16 @@ function safeParse(log: { topics: readonly string[]; data: string }) {
   } catch {
     return null;
   }
+}
+
+/** What an expiring intent was waiting for, as `details.waitingFor` names it (docs/relayer-api.md section 4). */
+function waitingForOf(
+  record: IntentRecord,
+  hasBudget: boolean,
+): "dependencies" | "gas_price" | "simulation" | "budget" {
+  if (record.status === "waiting_dependencies") return "dependencies";
+  if (record.status === "waiting_gas_price") return "gas_price";
+  return hasBudget || record.holdUntil !== undefined ? "simulation" : "budget";
 }
 
 function max(a: bigint, b: bigint): bigint {

@@ -1,8 +1,11 @@
 import type { Provider } from "ethers";
 
 import { IntentWallet__factory } from "../../typechain-types/factories/IntentWallet__factory.js";
-import { ContractRevertError, type AnyContractRevertError } from "../sdk/errors/contractRevertError.js";
-import { decodeRevert } from "../sdk/errors/decodeRevert.js";
+import {
+  ContractRevertError,
+  type AnyContractRevertError,
+} from "../sdk/errors/contractRevertError.js";
+import { decodeRevert, findRevertData } from "../sdk/errors/decodeRevert.js";
 import type { SignedIntent } from "../sdk/intent/signIntent.js";
 import type { IntentReason } from "./types.js";
 
@@ -52,7 +55,11 @@ export async function simulateRelay(
     return {
       kind: "revert",
       error: contractError,
-      reason: { code: "simulation_failed", message: decoded.shortMessage },
+      reason: {
+        code: "simulation_failed",
+        message: decoded.shortMessage,
+        details: { revertData: findRevertData(error) ?? "0x" },
+      },
     };
   }
 }
@@ -68,9 +75,11 @@ export async function callFailureReason(
     return { code: "call_would_fail", message: "the intent's calls revert in simulation" };
   } catch (error) {
     const decoded = decodeRevert(error);
+    const revertData = findRevertData(error);
     return {
       code: "call_would_fail",
       message: decoded?.shortMessage ?? "the intent's calls revert in simulation",
+      ...(revertData === undefined ? {} : { details: { revertData } }),
     };
   }
 }

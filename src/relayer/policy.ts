@@ -53,8 +53,12 @@ export class SpendingPolicy {
     );
   }
 
-  /** Refuses (429) a wallet that submitted `ratePerMinute` intents in the last minute; else counts this one. */
-  checkRate(wallet: string, now: number): void {
+  /**
+   * Refuses (429) a wallet that had `ratePerMinute` intents accepted in the last minute; else
+   * counts this one and returns how to take it back, for a submission refused by a later check
+   * (a refused submission does not count toward the rate, docs/relayer-api.md section 5).
+   */
+  checkRate(wallet: string, now: number): () => void {
     const key = getAddress(wallet);
     const recent = (this.#submissions.get(key) ?? []).filter((at) => at > now - 60_000);
     if (recent.length >= this.#parameters.ratePerMinute) {
@@ -63,12 +67,17 @@ export class SpendingPolicy {
         429,
         "rate_limited",
         `wallet ${key} submitted ${recent.length} intents in the last minute (limit ${this.#parameters.ratePerMinute})`,
-        { wallet: key, limit: this.#parameters.ratePerMinute },
+        { wallet: key, limit: this.#parameters.ratePerMinute, windowSeconds: 60 },
         retryAfterSeconds,
       );
     }
     recent.push(now);
     this.#submissions.set(key, recent);
+    return () => {
+      const list = this.#submissions.get(key);
+      const index = list?.lastIndexOf(now) ?? -1;
+      if (index >= 0) list!.splice(index, 1);
+    };
   }
 
   /** Whether the gas budget of the current period still has room. */

@@ -33,7 +33,14 @@ export async function startRelayerProcess(
 ): Promise<RelayerProcess> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx/esm", "--import", EXIT_WITH_PARENT, MAIN],
+    [
+      "--disable-warning=ExperimentalWarning",
+      "--import",
+      "tsx/esm",
+      "--import",
+      EXIT_WITH_PARENT,
+      MAIN,
+    ],
     {
       cwd: PROJECT_ROOT,
       stdio: ["pipe", "pipe", "pipe"],

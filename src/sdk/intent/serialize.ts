@@ -314,7 +314,8 @@ function show(value: unknown): string {
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = typeof value === "object" && value !== null ? "an object nested too deeply" : String(value);
+    text =
+      typeof value === "object" && value !== null ? "an object nested too deeply" : String(value);
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
