@@ -1,18 +1,44 @@
 /**
- * The IntentWallet story, told step by step on Hardhat's in-process network: deploy, a
- * counterfactual wallet funded before it exists, intents relayed by a third party with a
- * dependency chain, a failing intent that costs the relayer nothing, a cancel and an expiry.
+ * The IntentWallet story, told step by step on Hardhat's in-process network, with no setup:
+ * deterministic deployment; a wallet whose address is known (and funded) before it exists;
+ * intents with a dependency chain relayed by the relayer service; a trading session granted
+ * with one owner signature, used by an app, refused outside its grant, revoked; a second
+ * session that expires by time.
  *
  * Run: `./dev demo` (or `npm run demo`). Exits 0 only if every step behaved as told.
  */
-import { network } from "hardhat";
-import type { ContractTransactionResponse, Interface } from "ethers";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
-import { buildIntent, signIntent, type Intent, type SignedIntent } from "../src/sdk/index.js";
-import type { IntentWallet, MockERC20, WalletFactory } from "../typechain-types/index.js";
+import { Wallet } from "ethers";
+import { network } from "hardhat";
+
+import { deployIntentWallet } from "../deploy/deployIntentWallet.js";
+import { relayerConfigSchema } from "../src/relayer/config.js";
+import { startRelayer } from "../src/relayer/startRelayer.js";
+import {
+  buildIntent,
+  buildSessionGrant,
+  createSessionKey,
+  dependencyOn,
+  installModuleCall,
+  readSessionState,
+  RelayerClient,
+  RelayerError,
+  revokeSessionCall,
+  SessionSigner,
+  signIntent,
+  signSessionGrant,
+  WalletClient,
+  withDependencies,
+  type Call,
+  type Intent,
+  type SignedIntent,
+} from "../src/sdk/index.js";
+import type { MockERC20, MockExchange } from "../typechain-types/index.js";
 
 const { ethers, networkHelpers } = await network.create();
-
 const TOKEN = 10n ** 18n;
 let failures = 0;
 
@@ -25,172 +51,277 @@ function check(ok: boolean, what: string): void {
   if (!ok) failures += 1;
 }
 
-async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
-  const receipt = await (await tx).wait();
-  return receipt!.gasUsed;
+const short = (hex: string) => `${hex.slice(0, 10)}…${hex.slice(-4)}`;
+const now = async (): Promise<bigint> =>
+  BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+
+// Account #0 deploys and sponsors wallet creation; account #1 is the relayer's (its default
+// key on a local chain). The owner and the session key are plain keys that never hold ETH.
+const [deployer] = await ethers.getSigners();
+const owner = new Wallet("0x" + "11".repeat(32));
+const { chainId } = await ethers.provider.getNetwork();
+
+step("1. Deploy: implementation, factory and session module at CREATE2 addresses");
+const deployment = await deployIntentWallet({
+  signer: deployer,
+  log: (line) => console.log(`   ${line}`),
+});
+const token = (await ethers.deployContract("MockERC20")) as unknown as MockERC20;
+const exchange = (await ethers.deployContract("MockExchange")) as unknown as MockExchange;
+const [tokenAddress, exchangeAddress] = [await token.getAddress(), await exchange.getAddress()];
+console.log(`   an app's contracts: token ${tokenAddress}, exchange ${exchangeAddress}`);
+
+step("2. A wallet known before it exists: fund its address, then deploy it");
+const wallet = WalletClient.counterfactual({
+  factory: deployment.factory,
+  implementation: deployment.implementation,
+  owner: owner.address,
+  salt: 0n,
+  runner: deployer,
+});
+await (await token.mint(wallet.address, 1_000n * TOKEN)).wait();
+console.log(`   owner ${owner.address} → wallet ${wallet.address}`);
+check(!(await wallet.isDeployed()), "no code at the wallet's address yet");
+check(
+  (await token.balanceOf(wallet.address)) === 1_000n * TOKEN,
+  "yet it already holds 1,000 tokens",
+);
+const created = await wallet.deploy();
+check(await wallet.isDeployed(), `deployed by the factory (gas ${created.receipt?.gasUsed ?? 0n})`);
+
+step("3. The relayer service starts, on this same in-process chain");
+const relayerConfig = relayerConfigSchema.parse({
+  RELAYER_IMPLEMENTATION: deployment.implementation,
+  RELAYER_DB_PATH: join(mkdtempSync(join(tmpdir(), "intentwallet-demo-")), "relayer.db"),
+  RELAYER_PORT: "0",
+  RELAYER_POLL_MS: "50",
+  RELAYER_HOLD_MS: "0",
+  RELAYER_LOG_LEVEL: "silent",
+});
+const relayer = await startRelayer(relayerConfig, { provider: ethers.provider });
+const client = new RelayerClient({ url: relayer.url });
+console.log(`   relayer ${relayer.relayerAddress} serving ${relayer.url}`);
+
+/** Signs `intent` as the owner, submits it to the relayer, and waits until it is final. */
+async function relayAsOwner(intent: Intent, label: string) {
+  const signed = await signIntent({ signer: owner, intent, wallet: wallet.address, chainId });
+  await client.submit(signed);
+  return waitAndReport(signed, label);
 }
 
-/** The custom error a call reverts with, decoded as "Name(arg, ...)", or "no revert". */
-async function revertOf(call: Promise<unknown>, abi: Interface): Promise<string> {
+async function waitAndReport(signed: SignedIntent, label: string) {
+  const final = await client.waitFor(signed.id, { intervalMs: 50, timeoutMs: 30_000 });
+  const receipt = final.txHash ? await ethers.provider.getTransactionReceipt(final.txHash) : null;
+  console.log(
+    `   ${label}: ${short(signed.id)} ${final.status}${receipt ? `, gas ${receipt.gasUsed}` : ""}`,
+  );
+  return final;
+}
+
+/** Submits `signed`; returns the relayer's refusal (code and message), or undefined if accepted. */
+async function refusalOf(signed: SignedIntent): Promise<RelayerError | undefined> {
   try {
-    await call;
-    return "no revert";
+    await client.submit(signed);
+    return undefined;
   } catch (error) {
-    const data = (error as { data?: string }).data;
-    const parsed = data ? abi.parseError(data) : null;
-    if (!parsed) return `undecoded revert: ${(error as Error).message}`;
-    return `${parsed.name}(${parsed.args.map((arg) => String(arg)).join(", ")})`;
+    if (error instanceof RelayerError) return error;
+    throw error;
   }
 }
 
-const [owner, relayer, alice, bob] = await ethers.getSigners();
-const { chainId } = await ethers.provider.getNetwork();
+const call = (to: string, data: string): Call => ({ to, value: 0n, data });
 
-step("1. Deploy the wallet implementation and the factory");
-const implementation = await ethers.deployContract("IntentWallet");
-const factory = (await ethers.deployContract("WalletFactory", [
-  await implementation.getAddress(),
-])) as unknown as WalletFactory;
-const token = (await ethers.deployContract("MockERC20")) as unknown as MockERC20;
-console.log(`   implementation ${await implementation.getAddress()}`);
-console.log(`   factory        ${await factory.getAddress()}`);
-
-step("2. A wallet address known before the wallet exists, funded first");
-const walletAddress = await factory.walletAddress(owner.address, 0n);
-await token.mint(walletAddress, 1_000n * TOKEN);
-await owner.sendTransaction({ to: walletAddress, value: 10n ** 18n });
-console.log(`   owner ${owner.address} → wallet ${walletAddress}`);
-check((await ethers.provider.getCode(walletAddress)) === "0x", "no code at the wallet address yet");
-check((await token.balanceOf(walletAddress)) === 1_000n * TOKEN, "it already holds 1,000 tokens");
-
-const now = async (): Promise<bigint> =>
-  BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
-const sign = async (intent: Intent): Promise<SignedIntent> =>
-  signIntent({ signer: owner, intent, wallet: walletAddress, chainId });
-const transfer = (to: string, amount: bigint) => ({
-  to: token.target as string,
-  data: token.interface.encodeFunctionData("transfer", [to, amount]),
-});
-
-step("3. The first intent deploys the wallet and relays, in one transaction paid by the relayer");
-const first = await sign(
-  buildIntent({ calls: [transfer(alice.address, 10n * TOKEN)], now: await now() }),
+step(
+  "4. A dependency chain through the relayer: approve, then transfer (submitted in reverse order)",
 );
-const createGas = await gasOf(
-  factory.connect(relayer).createWalletAndRelay(owner.address, 0n, first.intent, first.signature),
-);
-const wallet = (await ethers.getContractAt(
-  "IntentWallet",
-  walletAddress,
-)) as unknown as IntentWallet;
-console.log(`   intent ${first.id}`);
-console.log(`   gas used: ${createGas}`);
-check((await wallet.owner()) === owner.address, "the wallet exists and belongs to the owner");
-check(
-  (await wallet.intentStatus(first.id)) === 1n,
-  "the intent's receipt says: relayed successfully",
-);
-check((await token.balanceOf(alice.address)) === 10n * TOKEN, "alice received 10 tokens");
-
-step("4. A dependency chain: approve, then (only after it) a transfer");
-const approve = await sign(
-  buildIntent({
+const bob = Wallet.createRandom().address;
+const approve = await signIntent({
+  signer: owner,
+  intent: buildIntent({
     calls: [
-      {
-        to: token.target as string,
-        data: token.interface.encodeFunctionData("approve", [bob.address, 50n * TOKEN]),
-      },
+      call(
+        tokenAddress,
+        token.interface.encodeFunctionData("approve", [exchangeAddress, 50n * TOKEN]),
+      ),
     ],
     now: await now(),
   }),
+  wallet: wallet.address,
+  chainId,
+});
+const transfer = await signIntent({
+  signer: owner,
+  intent: withDependencies(
+    buildIntent({
+      calls: [
+        call(tokenAddress, token.interface.encodeFunctionData("transfer", [bob, 10n * TOKEN])),
+      ],
+      now: await now(),
+    }),
+    dependencyOn(approve),
+  ),
+  wallet: wallet.address,
+  chainId,
+});
+await client.submit(transfer);
+const waiting = await client.waitFor(transfer.id, {
+  until: ["waiting_dependencies"],
+  intervalMs: 20,
+  timeoutMs: 10_000,
+});
+check(
+  waiting.status === "waiting_dependencies",
+  `the transfer waits for the approval (${waiting.status})`,
 );
-const afterApprove = await sign(
+await client.submit(approve);
+const approved = await waitAndReport(approve, "approve");
+const transferred = await waitAndReport(transfer, "transfer");
+check(
+  approved.status === "relayed" && transferred.status === "relayed",
+  "both relayed, the approval first",
+);
+check(
+  (await token.balanceOf(bob)) === 10n * TOKEN,
+  "Bob received 10 tokens; the owner paid no gas",
+);
+
+step("5. The owner installs the session module and grants a trading session with ONE signature");
+const installed = await relayAsOwner(
   buildIntent({
-    calls: [transfer(bob.address, 5n * TOKEN)],
-    dependencies: [{ wallet: walletAddress, id: approve.id }],
+    calls: [installModuleCall({ wallet: wallet.address, module: deployment.sessionModule })],
     now: await now(),
   }),
+  "install module",
 );
-const early = await revertOf(
-  wallet.connect(relayer).relay.staticCall(afterApprove.intent, afterApprove.signature),
-  wallet.interface,
-);
-console.log(`   relaying the transfer first: ${early}`);
-check(early.startsWith("IntentDependencyNotMet"), "the transfer waits for the approval");
-const approveGas = await gasOf(wallet.connect(relayer).relay(approve.intent, approve.signature));
-const transferGas = await gasOf(
-  wallet.connect(relayer).relay(afterApprove.intent, afterApprove.signature),
-);
-console.log(`   approve relayed (gas ${approveGas}), then transfer relayed (gas ${transferGas})`);
-check(
-  (await token.allowance(walletAddress, bob.address)) === 50n * TOKEN,
-  "bob may spend 50 tokens",
-);
-check((await token.balanceOf(bob.address)) === 5n * TOKEN, "bob received 5 tokens");
-
-step(
-  "5. An intent whose call fails: consumed and recorded, the relayer's transaction still succeeds",
-);
-const tooMuch = await sign(
-  buildIntent({ calls: [transfer(alice.address, 1_000_000n * TOKEN)], now: await now() }),
-);
-const failed = await (
-  await wallet.connect(relayer).relay(tooMuch.intent, tooMuch.signature)
-).wait();
-check(failed!.status === 1, "the relay transaction succeeded");
-check(
-  (await wallet.intentStatus(tooMuch.id)) === 2n,
-  "the receipt says: relayed, but the calls reverted",
-);
-const again = await revertOf(
-  wallet.connect(relayer).relay.staticCall(tooMuch.intent, tooMuch.signature),
-  wallet.interface,
-);
-check(again.startsWith("IntentAlreadyRelayed"), `it can never run again: ${again}`);
-
-step("6. The owner cancels an intent before it is relayed");
-const unwanted = await sign(
-  buildIntent({ calls: [transfer(alice.address, TOKEN)], salt: 1n, now: await now() }),
-);
-await wallet.connect(owner).cancelIntents([unwanted.id]);
-const canceled = await revertOf(
-  wallet.connect(relayer).relay.staticCall(unwanted.intent, unwanted.signature),
-  wallet.interface,
-);
-check(canceled.startsWith("IntentIsCanceled"), `relaying it now fails: ${canceled}`);
-
-step("7. An intent expires at its expiration second");
-const shortLived = await sign(
-  buildIntent({
-    calls: [transfer(alice.address, TOKEN)],
-    expiration: (await now()) + 60n,
-    now: await now(),
-  }),
-);
-await networkHelpers.time.increase(60);
-const expired = await revertOf(
-  wallet.connect(relayer).relay.staticCall(shortLived.intent, shortLived.signature),
-  wallet.interface,
-);
-check(expired.startsWith("IntentExpired"), `one minute later: ${expired}`);
-
-step("8. The same calls on another chain or wallet are another intent");
-const otherWallet = await factory.walletAddress(owner.address, 1n);
-const replayed = await revertOf(
-  factory
-    .connect(relayer)
-    .createWalletAndRelay.staticCall(owner.address, 1n, first.intent, first.signature),
-  wallet.interface,
-);
-console.log(`   owner's second wallet ${otherWallet}: ${replayed}`);
-check(
-  replayed.startsWith("IntentInvalidSignature"),
-  "a signature for one wallet is useless on another",
-);
-
+check(installed.status === "relayed", "session module installed by an owner intent");
+const sessionKey = createSessionKey();
+const permissions = [
+  "placeOrder(uint256,uint256)",
+  "modifyOrder(uint256,uint256,uint256)",
+  "cancelOrder(uint256)",
+].map((functionSignature) => ({ target: exchangeAddress, functionSignature }));
+const grant = buildSessionGrant({
+  wallet: wallet.address,
+  app: "trade.example.com",
+  sessionKey: sessionKey.address,
+  permissions,
+  validUntil: (await now()) + 3_600n,
+});
+const signedGrant = await signSessionGrant({
+  signer: owner,
+  grant,
+  module: deployment.sessionModule,
+  chainId,
+});
 console.log(
-  failures === 0
-    ? "\nEvery step behaved as told."
-    : `\n${failures} step(s) did not behave as told.`,
+  `   grant ${short(signedGrant.id)}: ${grant.app}, key ${sessionKey.address}, 3 functions, 1 hour`,
 );
+const session = new SessionSigner({ sessionKey, signedGrant });
+
+step("6. The app trades alone: its first order carries the grant, the next ones need nothing");
+const order = (price: bigint, salt: bigint) =>
+  buildIntent({
+    calls: [
+      call(exchangeAddress, exchange.interface.encodeFunctionData("placeOrder", [price, 5n])),
+    ],
+    salt,
+  });
+const placed: string[] = [];
+for (const [index, price] of [100n, 101n, 102n].entries()) {
+  const intent = { ...order(price, BigInt(index)), expiration: (await now()) + 600n };
+  const signed = await session.signIntent(intent);
+  await client.submit(signed);
+  const final = await waitAndReport(
+    signed,
+    `order at ${price}${index === 0 ? " (registers the session)" : ""}`,
+  );
+  if (final.status === "relayed") session.markRegistered();
+  placed.push(signed.id);
+}
+check((await exchange.orderCount()) === 3n, "3 orders on the exchange, made by the wallet");
+check(
+  (await readSessionState({ module: deployment.sessionModule, grant, runner: ethers.provider })) ===
+    "active",
+  "the session is active",
+);
+
+step("7. A call outside the grant is refused");
+const withdraw = await session.signIntent(
+  buildIntent({
+    calls: [call(exchangeAddress, exchange.interface.encodeFunctionData("withdraw", [bob, 1n]))],
+    now: await now(),
+  }),
+);
+const refused = await refusalOf(withdraw);
+console.log(`   withdraw → ${refused?.status} ${refused?.code}: ${refused?.shortMessage}`);
+check(
+  refused?.code === "invalid_signature" && /SessionCallNotAllowed/.test(refused.message),
+  "the relayer refuses it: SessionCallNotAllowed",
+);
+
+step("8. The owner revokes the session; the next order is refused, earlier ones stay");
+const revoked = await relayAsOwner(
+  buildIntent({
+    calls: [revokeSessionCall({ module: deployment.sessionModule, grant })],
+    now: await now(),
+  }),
+  "revoke",
+);
+check(revoked.status === "relayed", "revoked by an owner intent");
+const late = await session.signIntent({ ...order(103n, 9n), expiration: (await now()) + 600n });
+const lateRefusal = await refusalOf(late);
+console.log(
+  `   next order → ${lateRefusal?.status} ${lateRefusal?.code}: ${lateRefusal?.shortMessage}`,
+);
+check(/SessionIsRevoked/.test(lateRefusal?.message ?? ""), "refused: SessionIsRevoked");
+const earlier = await Promise.all(placed.map((id) => wallet.receipt(id)));
+check(
+  earlier.every((receipt) => receipt.status === "relayed"),
+  "the 3 earlier orders keep their receipts",
+);
+check((await exchange.orderCount()) === 3n, "and stay on the exchange");
+
+step("9. A second session expires by time");
+const shortKey = createSessionKey();
+const shortGrant = buildSessionGrant({
+  wallet: wallet.address,
+  app: "trade.example.com",
+  sessionKey: shortKey.address,
+  permissions,
+  validUntil: (await now()) + 120n,
+  salt: 1n,
+});
+const shortSession = new SessionSigner({
+  sessionKey: shortKey,
+  signedGrant: await signSessionGrant({
+    signer: owner,
+    grant: shortGrant,
+    module: deployment.sessionModule,
+    chainId,
+  }),
+});
+const inTime = await shortSession.signIntent({
+  ...order(200n, 20n),
+  expiration: (await now()) + 600n,
+});
+await client.submit(inTime);
+check(
+  (await waitAndReport(inTime, "order within 2 minutes")).status === "relayed",
+  "relayed while the session lives",
+);
+shortSession.markRegistered();
+await networkHelpers.time.increase(121);
+await networkHelpers.mine();
+const afterDeadline = await shortSession.signIntent({
+  ...order(201n, 21n),
+  expiration: (await now()) + 600n,
+});
+const expiredRefusal = await refusalOf(afterDeadline);
+console.log(
+  `   order after the deadline → ${expiredRefusal?.status} ${expiredRefusal?.code}: ${expiredRefusal?.shortMessage}`,
+);
+check(/SessionExpired/.test(expiredRefusal?.message ?? ""), "refused: SessionExpired");
+
+await relayer.stop();
+console.log(failures === 0 ? "\nEvery step behaved as told." : `\n${failures} step(s) misbehaved.`);
 process.exitCode = failures === 0 ? 0 : 1;

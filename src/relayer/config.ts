@@ -21,48 +21,38 @@ const wei = z
   .transform((value) => BigInt(value));
 
 /** The relayer's configuration, read from `RELAYER_*` environment variables and checked at start-up. */
-export const relayerConfigSchema = z
-  .object({
-    RELAYER_RPC_URL: z.string().url().default("http://127.0.0.1:8545"),
-    RELAYER_PRIVATE_KEY: z
-      .string()
-      .refine((value) => isHexString(value, 32), "not a 32-byte hex private key")
-      .optional(),
-    RELAYER_CHAIN_ID: wei.optional(),
-    RELAYER_HOST: z.string().default("127.0.0.1"),
-    RELAYER_PORT: integer(0, 65_535).default(8080),
-    RELAYER_DB_PATH: z.string().min(1).default("relayer.db"),
-    RELAYER_CONFIRMATIONS: integer(1, 1_000).default(1),
-    RELAYER_POLL_MS: integer(10, 60_000).default(250),
-    RELAYER_REPLACE_AFTER_MS: integer(100).default(30_000),
-    RELAYER_FEE_BUMP_PERCENT: integer(10, 1_000).default(15),
-    RELAYER_HOLD_MS: integer(0).default(60_000),
-    RELAYER_IMPLEMENTATION: address.optional(),
-    RELAYER_ALLOWED_WALLETS: z
-      .string()
-      .default("")
-      .transform((value) =>
-        value
-          .split(",")
-          .map((entry) => entry.trim())
-          .filter((entry) => entry !== ""),
-      )
-      .pipe(z.array(address)),
-    RELAYER_RATE_PER_MINUTE: integer(1).default(600),
-    RELAYER_GAS_BUDGET_WEI: wei.default("1000000000000000000"),
-    RELAYER_BUDGET_PERIOD_SECONDS: integer(1).default(3_600),
-    RELAYER_BODY_LIMIT_BYTES: integer(1_024, 16 * 1024 * 1024).default(128 * 1024),
-    RELAYER_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-  })
-  .refine(
-    (config) =>
-      config.RELAYER_IMPLEMENTATION !== undefined || config.RELAYER_ALLOWED_WALLETS.length > 0,
-    {
-      message:
-        "set RELAYER_IMPLEMENTATION (serve its wallets) or RELAYER_ALLOWED_WALLETS, or the relayer serves nobody",
-      path: ["RELAYER_IMPLEMENTATION"],
-    },
-  );
+export const relayerConfigSchema = z.object({
+  RELAYER_RPC_URL: z.string().url().default("http://127.0.0.1:8545"),
+  RELAYER_PRIVATE_KEY: z
+    .string()
+    .refine((value) => isHexString(value, 32), "not a 32-byte hex private key")
+    .optional(),
+  RELAYER_CHAIN_ID: wei.optional(),
+  RELAYER_HOST: z.string().default("127.0.0.1"),
+  RELAYER_PORT: integer(0, 65_535).default(8080),
+  RELAYER_DB_PATH: z.string().min(1).default("relayer.db"),
+  RELAYER_CONFIRMATIONS: integer(1, 1_000).default(1),
+  RELAYER_POLL_MS: integer(10, 60_000).default(250),
+  RELAYER_REPLACE_AFTER_MS: integer(100).default(30_000),
+  RELAYER_FEE_BUMP_PERCENT: integer(10, 1_000).default(15),
+  RELAYER_HOLD_MS: integer(0).default(60_000),
+  RELAYER_IMPLEMENTATION: address.optional(),
+  RELAYER_ALLOWED_WALLETS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ""),
+    )
+    .pipe(z.array(address)),
+  RELAYER_RATE_PER_MINUTE: integer(1).default(600),
+  RELAYER_GAS_BUDGET_WEI: wei.default("1000000000000000000"),
+  RELAYER_BUDGET_PERIOD_SECONDS: integer(1).default(3_600),
+  RELAYER_BODY_LIMIT_BYTES: integer(1_024, 16 * 1024 * 1024).default(128 * 1024),
+  RELAYER_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
 
 export type RelayerConfig = z.infer<typeof relayerConfigSchema>;
 

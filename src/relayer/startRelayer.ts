@@ -1,8 +1,9 @@
 import type { AddressInfo } from "node:net";
 
-import { JsonRpcProvider, Wallet } from "ethers";
+import { JsonRpcProvider, Wallet, type Provider } from "ethers";
 
 import { TransactionSender } from "./chain/TransactionSender.js";
+import { readDeployment } from "../sdk/deployments.js";
 import { relayerKey, type RelayerConfig } from "./config.js";
 import { createRelayerHttpServer } from "./http/server.js";
 import { IntentRelayerService } from "./IntentRelayerService.js";
@@ -31,14 +32,20 @@ export interface RunningRelayer {
  */
 export async function startRelayer(
   config: RelayerConfig,
-  logger?: Logger,
+  { logger, provider: givenProvider }: { logger?: Logger; provider?: Provider } = {},
 ): Promise<RunningRelayer> {
   const log =
     logger ?? createLogger({ level: config.RELAYER_LOG_LEVEL, base: { service: "relayer" } });
-  const provider = new JsonRpcProvider(config.RELAYER_RPC_URL, undefined, {
-    cacheTimeout: -1,
-    pollingInterval: config.RELAYER_POLL_MS,
-  });
+  // `provider` lets a host process lend its own (Hardhat's in-process network, say); otherwise
+  // the relayer connects to RELAYER_RPC_URL, with ethers' response cache off (stale nonces).
+  const ownProvider =
+    givenProvider === undefined
+      ? new JsonRpcProvider(config.RELAYER_RPC_URL, undefined, {
+          cacheTimeout: -1,
+          pollingInterval: config.RELAYER_POLL_MS,
+        })
+      : undefined;
+  const provider: Provider = givenProvider ?? ownProvider!;
   const { chainId } = await provider.getNetwork();
   if (config.RELAYER_CHAIN_ID !== undefined && config.RELAYER_CHAIN_ID !== chainId) {
     throw new Error(
@@ -59,8 +66,17 @@ export async function startRelayer(
     logger: log,
   });
   await sender.init();
+  // Served wallets: clones of the configured implementation, or of the one recorded by the
+  // deploy script for this chain, and the allow-list.
+  const implementation =
+    config.RELAYER_IMPLEMENTATION ?? (await readDeployment({ chainId }))?.implementation;
+  if (implementation === undefined && config.RELAYER_ALLOWED_WALLETS.length === 0) {
+    throw new Error(
+      `no wallets to serve on chain ${chainId}: set RELAYER_IMPLEMENTATION or RELAYER_ALLOWED_WALLETS, or deploy (npm run deploy) so deployments/${chainId}.json exists`,
+    );
+  }
   const policy = new SpendingPolicy({
-    implementation: config.RELAYER_IMPLEMENTATION,
+    implementation,
     allowedWallets: config.RELAYER_ALLOWED_WALLETS,
     ratePerMinute: config.RELAYER_RATE_PER_MINUTE,
     gasBudgetWei: config.RELAYER_GAS_BUDGET_WEI,
@@ -119,7 +135,7 @@ export async function startRelayer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await store.close();
-      provider.destroy();
+      ownProvider?.destroy();
       log.info("relayer stopped");
     },
   };

@@ -1,0 +1,44 @@
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const HARDHAT_CLI = fileURLToPath(new URL("../../node_modules/.bin/hardhat", import.meta.url));
+
+/** Runs `hardhat run scripts/demo.ts` as the README's `./dev demo` does, and collects its output. */
+function runDemo(): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [HARDHAT_CLI, "run", "scripts/demo.ts"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, FORCE_COLOR: "0" },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+describe("the demo", function () {
+  this.timeout(180_000);
+
+  it("tells the whole story and exits 0, every step behaving as told", async function () {
+    const { code, output } = await runDemo();
+    expect(output, output).to.include("Every step behaved as told.");
+    expect(output).to.not.include("✘");
+    for (const step of [
+      "1. Deploy",
+      "2. A wallet known before it exists",
+      "3. The relayer service starts",
+      "4. A dependency chain through the relayer",
+      "5. The owner installs the session module",
+      "6. The app trades alone",
+      "7. A call outside the grant is refused",
+      "8. The owner revokes the session",
+      "9. A second session expires by time",
+    ]) {
+      expect(output).to.include(step);
+    }
+    expect(code, output).to.equal(0);
+  });
+});
