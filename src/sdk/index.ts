@@ -13,4 +13,3 @@ export * from "./session/sessionCalls.js";
 export * from "./wallet/index.js";
 export * from "./errors/index.js";
 export * from "./relayer/index.js";
-export * from "./deployments.js";

@@ -34,7 +34,7 @@ import {
   type DeployIntentWalletReturnType,
 } from "../../deploy/deployIntentWallet.js";
 import { Create2DeployerMissingError, DeployedCodeMismatchError } from "../../deploy/errors.js";
-import { readDeployment, type Deployment } from "../../src/sdk/index.js";
+import { readDeployment, type Deployment } from "../../src/sdk/deployments.js";
 import {
   IntentWallet__factory,
   SessionKeyModule__factory,

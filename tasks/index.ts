@@ -1,0 +1,234 @@
+import { emptyTask, task } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
+import type { TaskDefinition } from "hardhat/types/tasks";
+
+/*
+ * The IntentWallet tasks, as subtasks of `wallet`, `intent` and `session`
+ * (`npx hardhat intent sign --help`). Each action lives in its own file, loaded only when the
+ * task runs. Contract addresses come from `deployments/<chainId>.json` (`npm run deploy`);
+ * `--factory`, `--implementation` and `--module` override it. Integers are decimal or 0x strings;
+ * lists are comma-separated (Hardhat 3 options cannot be repeated).
+ */
+
+/** An optional string option (no default: `undefined` when not given). */
+function optional<NameT extends string>(name: NameT, description: string) {
+  return {
+    name,
+    description,
+    type: ArgumentType.STRING_WITHOUT_DEFAULT as const,
+    defaultValue: undefined,
+  };
+}
+
+/** An optional file path option. */
+function optionalFile<NameT extends string>(name: NameT, description: string) {
+  return {
+    name,
+    description,
+    type: ArgumentType.FILE_WITHOUT_DEFAULT as const,
+    defaultValue: undefined,
+  };
+}
+
+const signer = (role: string) => ({
+  name: "signer" as const,
+  description: `The index of the network account that ${role}`,
+  type: ArgumentType.INT as const,
+  defaultValue: 0,
+});
+
+const factory = optional(
+  "factory",
+  "The WalletFactory (default: the one recorded in deployments/<chainId>.json)",
+);
+const implementation = optional(
+  "implementation",
+  "The IntentWallet implementation the factory clones (default: recorded, or read from --factory)",
+);
+const module = optional(
+  "module",
+  "The SessionKeyModule (default: the one recorded in deployments/<chainId>.json)",
+);
+const owner = optional("owner", "The wallet's owner (default: the --signer account)");
+const walletSalt = {
+  name: "salt" as const,
+  description: "The owner's salt: one owner can have many wallets",
+  type: ArgumentType.BIGINT as const,
+  defaultValue: 0n,
+};
+const wallet = optional("wallet", "The wallet's address");
+
+const walletTasks = [
+  emptyTask("wallet", "Create IntentWallet wallets or print their addresses").build(),
+
+  task(
+    ["wallet", "address"],
+    "Print a wallet's counterfactual address (owner, salt); sends nothing",
+  )
+    .addOption(owner)
+    .addOption(walletSalt)
+    .addOption(signer("is the default owner"))
+    .addOption(factory)
+    .addOption(implementation)
+    .setAction(() => import("./wallet/address.js"))
+    .build(),
+
+  task(["wallet", "create"], "Deploy a wallet through the factory; does nothing if it exists")
+    .addOption(owner)
+    .addOption(walletSalt)
+    .addOption(signer("pays for the deployment (and is the default owner)"))
+    .addOption(factory)
+    .addOption(implementation)
+    .setAction(() => import("./wallet/create.js"))
+    .build(),
+];
+
+const intentTasks = [
+  emptyTask("intent", "Sign, relay, inspect and cancel intents").build(),
+
+  task(
+    ["intent", "sign"],
+    "Build an intent and sign it as the owner; prints the signed-intent JSON",
+  )
+    .addOption(optional("wallet", "The wallet that makes the calls (or `wallet` in --intent-file)"))
+    .addOption(optional("to", "The called address, for a one-call intent"))
+    .addOption(optional("value", "The wei sent with the call to --to (default 0)"))
+    .addOption(optional("data", "The calldata of the call to --to, 0x hex (default 0x)"))
+    .addOption(
+      optionalFile(
+        "callsFile",
+        'A JSON file of the calls: [{ "to": "0x…", "value": "0", "data": "0x…" }]',
+      ),
+    )
+    .addOption(
+      optionalFile(
+        "intentFile",
+        "A JSON intent: { wallet?, calls, dependencies?, salt?, expiration?, maxGasPrice?, minGasLimit? }",
+      ),
+    )
+    .addOption(optional("salt", "The intent's salt, to sign the same calls again (default 0)"))
+    .addOption(
+      optional("expiration", "Unix seconds at which the intent dies (default: now + 365 days)"),
+    )
+    .addOption(
+      optional(
+        "dependsOn",
+        "Comma list of intent IDs of the wallet (or wallet:id of another) that must be relayed first",
+      ),
+    )
+    .addOption(optional("maxGasPrice", "The highest gas price a relay may pay (default: no limit)"))
+    .addOption(optional("minGasLimit", "The least gas the calls must be given (default 0)"))
+    .addOption(signer("signs (the owner)"))
+    .addOption(optionalFile("out", "Write the signed intent to this file instead of printing it"))
+    .setAction(() => import("./intent/sign.js"))
+    .build(),
+
+  task(["intent", "relay"], "Relay a signed intent (the signer pays gas), or send it to a relayer")
+    .addOption(optionalFile("file", "The signed-intent JSON file (from `intent sign`)"))
+    .addOption(
+      optional("relayerUrl", "Submit to this relayer (e.g. http://127.0.0.1:8080) instead"),
+    )
+    .addFlag({ name: "wait", description: "With --relayer-url: wait for a final status" })
+    .addOption(signer("sends and pays for the relay transaction"))
+    .addOption(
+      optional(
+        "owner",
+        "The owner of a wallet not deployed yet: deploys it in the relay transaction",
+      ),
+    )
+    .addOption({
+      name: "walletSalt",
+      description: "With --owner: the owner's salt of the wallet",
+      type: ArgumentType.BIGINT,
+      defaultValue: 0n,
+    })
+    .addOption(factory)
+    .addOption(implementation)
+    .setAction(() => import("./intent/relay.js"))
+    .build(),
+
+  task(
+    ["intent", "receipt"],
+    "Show an intent's state: pending, relayed, failed, canceled or expired",
+  )
+    .addOption(wallet)
+    .addOption(optional("id", "The intent ID"))
+    .addOption(optionalFile("file", "A signed-intent JSON file, instead of --wallet and --id"))
+    .setAction(() => import("./intent/receipt.js"))
+    .build(),
+
+  task(["intent", "cancel"], "Cancel unrelayed intents, sent by the owner (who pays gas)")
+    .addOption(wallet)
+    .addOption(optional("ids", "Comma list of the intent IDs to cancel"))
+    .addOption(optionalFile("file", "A signed-intent JSON file whose intent to cancel"))
+    .addOption(signer("sends the cancel (the owner)"))
+    .setAction(() => import("./intent/cancel.js"))
+    .build(),
+];
+
+const sessionTasks = [
+  emptyTask("session", "Grant, revoke and list session keys").build(),
+
+  task(
+    ["session", "grant"],
+    "Sign a session grant as the owner and print it; --register registers it",
+  )
+    .addOption(wallet)
+    .addOption(
+      optional("app", "The app asking for the session, as the owner reads it (trade.example.com)"),
+    )
+    .addOption(optional("key", "The session key's address (the app holds its private key)"))
+    .addOption(
+      optional(
+        "permission",
+        "Comma list of target:functionSignature, e.g. 0x5FbD…:placeOrder(uint256,uint256)",
+      ),
+    )
+    .addOption(optional("validFor", "The session's length in seconds from now (or --valid-until)"))
+    .addOption(optional("validUntil", "Unix seconds from which the session is dead"))
+    .addOption(optional("validAfter", "Unix seconds from which the session is usable (default 0)"))
+    .addOption({
+      name: "salt",
+      description: "The grant's salt, to grant the same again as another session",
+      type: ArgumentType.BIGINT,
+      defaultValue: 0n,
+    })
+    .addOption(signer("signs the grant (the owner)"))
+    .addOption(module)
+    .addFlag({
+      name: "register",
+      description:
+        "Also register it now by the owner's direct execute (installs the module if needed)",
+    })
+    .addOption(optionalFile("out", "Write the signed grant to this file instead of printing it"))
+    .setAction(() => import("./session/grant.js"))
+    .build(),
+
+  task(["session", "revoke"], "Revoke one session grant (registered or not), sent by the owner")
+    .addOption(optionalFile("file", "The signed-grant JSON file (from `session grant`)"))
+    .addOption(signer("sends the revocation (the owner)"))
+    .setAction(() => import("./session/revoke.js"))
+    .build(),
+
+  task(["session", "revoke-all"], "Revoke every session of a wallet at once, sent by the owner")
+    .addOption(wallet)
+    .addOption(signer("sends the revocation (the owner)"))
+    .addOption(module)
+    .setAction(() => import("./session/revokeAll.js"))
+    .build(),
+
+  task(["session", "list"], "List a wallet's sessions with their current status")
+    .addOption(wallet)
+    .addOption({
+      name: "fromBlock",
+      description: "The first block to search for session events",
+      type: ArgumentType.INT,
+      defaultValue: 0,
+    })
+    .addOption(module)
+    .setAction(() => import("./session/list.js"))
+    .build(),
+];
+
+/** Every IntentWallet task definition, for the config's `tasks`. */
+export const tasks: TaskDefinition[] = [...walletTasks, ...intentTasks, ...sessionTasks];
