@@ -11,6 +11,7 @@ import { network } from "hardhat";
 
 import {
   computeWalletAddress,
+  InvalidParameterError,
   getCloneInitCode,
   getWalletCreate2Salt,
   WalletClient,
@@ -180,9 +181,12 @@ describe("computeWalletAddress", function () {
       implementation: implementationAddress,
       owner: owner.address,
     };
-    expect(() => computeWalletAddress({ ...base, salt: -1n })).to.throw(RangeError, /uint256/);
+    expect(() => computeWalletAddress({ ...base, salt: -1n })).to.throw(
+      InvalidParameterError,
+      /uint256/,
+    );
     expect(() => computeWalletAddress({ ...base, salt: 2n ** 256n })).to.throw(
-      RangeError,
+      InvalidParameterError,
       /uint256/,
     );
   });

@@ -24,4 +24,5 @@ export {
   type DecodeRevertReturnType,
   type DecodedRevert,
 } from "./decodeRevert.js";
+export { InvalidParameterError } from "./invalidParameterError.js";
 export { withDecodedRevert } from "./withDecodedRevert.js";

@@ -1,4 +1,5 @@
 import type { Call, Dependency, Intent } from "./types.js";
+import { InvalidParameterError } from "../errors/invalidParameterError.js";
 
 /** One year, the default lifetime of an intent. */
 export const DEFAULT_INTENT_LIFETIME_SECONDS = 365n * 24n * 60n * 60n;
@@ -27,7 +28,11 @@ export interface BuildIntentParameters {
  * const intent = buildIntent({ calls: [{ to: token, data: transferData }] });
  */
 export function buildIntent(parameters: BuildIntentParameters): Intent {
-  if (parameters.calls.length === 0) throw new Error("an intent needs at least one call");
+  if (parameters.calls.length === 0)
+    throw new InvalidParameterError({
+      parameter: "calls",
+      shortMessage: "an intent needs at least one call",
+    });
   const now = parameters.now ?? BigInt(Math.floor(Date.now() / 1000));
   const calls: Call[] = parameters.calls.map((call) => ({
     to: call.to,

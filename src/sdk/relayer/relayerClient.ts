@@ -10,6 +10,7 @@ import {
   type ListWalletIntentsResponse,
   type SubmitIntentResponse,
 } from "./types.js";
+import { InvalidParameterError } from "../errors/invalidParameterError.js";
 
 /**
  * The parameters of the `RelayerClient` constructor.
@@ -104,10 +105,22 @@ export class RelayerClient {
     timeoutMs = DEFAULT_RELAYER_TIMEOUT_MS,
     headers = {},
   }: RelayerClientParameters) {
-    if (!/^https?:\/\//i.test(url)) throw new TypeError(`relayer url must be http(s): "${url}"`);
-    if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive: ${timeoutMs}`);
+    if (!/^https?:\/\//i.test(url))
+      throw new InvalidParameterError({
+        parameter: "url",
+        shortMessage: `relayer url must be http(s): "${url}"`,
+      });
+    if (!(timeoutMs > 0))
+      throw new InvalidParameterError({
+        parameter: "timeoutMs",
+        shortMessage: `timeoutMs must be positive: ${timeoutMs}`,
+      });
     const chosenFetch = fetch ?? globalThis.fetch;
-    if (typeof chosenFetch !== "function") throw new TypeError("no fetch available: pass one");
+    if (typeof chosenFetch !== "function")
+      throw new InvalidParameterError({
+        parameter: "fetch",
+        shortMessage: "no fetch available: pass one",
+      });
     this.url = url.replace(/\/+$/, "");
     this.timeoutMs = timeoutMs;
     this.#fetch = chosenFetch;

@@ -7,6 +7,7 @@ import {
   type SessionDomainParameters,
   type SessionGrant,
 } from "./types.js";
+import { InvalidParameterError } from "../errors/invalidParameterError.js";
 
 /** The parameters of `buildSessionGrant`; the optional ones default to a session usable at once. */
 export interface BuildSessionGrantParameters {
@@ -61,12 +62,16 @@ export function assertCanonicalSignature(functionSignature: string): void {
   try {
     canonical = FunctionFragment.from(functionSignature).format("sighash");
   } catch {
-    throw new Error(`not a function signature: "${functionSignature}"`);
+    throw new InvalidParameterError({
+      parameter: "functionSignature",
+      shortMessage: `not a function signature: "${functionSignature}"`,
+    });
   }
   if (canonical !== functionSignature) {
-    throw new Error(
-      `function signature "${functionSignature}" is not canonical: write "${canonical}"`,
-    );
+    throw new InvalidParameterError({
+      parameter: "functionSignature",
+      shortMessage: `function signature "${functionSignature}" is not canonical: write "${canonical}"`,
+    });
   }
 }
 

@@ -15,6 +15,8 @@ import type { SignedIntent } from "../intent/signIntent.js";
 import type { Call } from "../intent/types.js";
 import { computeWalletAddress } from "./computeWalletAddress.js";
 import { rethrowDecoded } from "./rethrowDecoded.js";
+import { IntentWalletSdkError } from "../errors/baseError.js";
+import { InvalidParameterError } from "../errors/invalidParameterError.js";
 
 /** Where a wallet comes from: the factory deploys the clone of `implementation` for (`owner`, `salt`). */
 export interface WalletDeployment {
@@ -470,7 +472,10 @@ export class WalletClient {
     try {
       const response = await sendTransaction();
       const receipt = await response.wait();
-      if (receipt === null) throw new Error(`transaction ${response.hash} was not mined`);
+      if (receipt === null)
+        throw new IntentWalletSdkError({
+          shortMessage: `transaction ${response.hash} was not mined`,
+        });
       return receipt;
     } catch (error) {
       return rethrowDecoded(error);
@@ -506,7 +511,9 @@ export class WalletClient {
         failure = this.decodeFailure(parsed.args.reason as string);
     }
     if (success === undefined) {
-      throw new Error(`the relay transaction ${receipt.hash} emitted no IntentRelayed for ${id}`);
+      throw new IntentWalletSdkError({
+        shortMessage: `the relay transaction ${receipt.hash} emitted no IntentRelayed for ${id}`,
+      });
     }
     return { success, failure };
   }
@@ -527,15 +534,18 @@ export class WalletClient {
   /** Refuses an intent signed for another wallet before sending anything. */
   private checkWallet(wallet: string): void {
     if (getAddress(wallet) !== this.address) {
-      throw new Error(`the intent is for wallet ${getAddress(wallet)}, not ${this.address}`);
+      throw new InvalidParameterError({
+        parameter: "signed.wallet",
+        shortMessage: `the intent is for wallet ${getAddress(wallet)}, not ${this.address}`,
+      });
     }
   }
 
   private requireDeployment(action: string): WalletDeployment {
     if (this.deployment === null) {
-      throw new Error(
-        `cannot ${action}: no wallet is deployed at ${this.address}, and a client made with WalletClient.at does not know the wallet's deployment (use WalletClient.counterfactual)`,
-      );
+      throw new IntentWalletSdkError({
+        shortMessage: `cannot ${action}: no wallet is deployed at ${this.address}, and a client made with WalletClient.at does not know the wallet's deployment (use WalletClient.counterfactual)`,
+      });
     }
     return this.deployment;
   }
@@ -543,7 +553,10 @@ export class WalletClient {
   private provider(): Provider {
     const provider = this.runner.provider;
     if (provider === null || provider === undefined) {
-      throw new Error("the wallet client's runner has no provider");
+      throw new InvalidParameterError({
+        parameter: "runner",
+        shortMessage: "the wallet client's runner has no provider",
+      });
     }
     return provider;
   }

@@ -1,4 +1,5 @@
 import { AbiCoder, concat, getAddress, getCreate2Address, keccak256 } from "ethers";
+import { InvalidParameterError } from "../errors/invalidParameterError.js";
 
 /**
  * The ERC-1167 minimal proxy's creation code before the implementation's address, exactly as
@@ -74,7 +75,11 @@ export function computeWalletAddress({
   owner,
   salt,
 }: ComputeWalletAddressParameters): ComputeWalletAddressReturnType {
-  if (salt < 0n || salt >= 2n ** 256n) throw new RangeError(`salt ${salt} is not a uint256`);
+  if (salt < 0n || salt >= 2n ** 256n)
+    throw new InvalidParameterError({
+      parameter: "salt",
+      shortMessage: `salt ${salt} is not a uint256`,
+    });
   return getCreate2Address(
     getAddress(factory),
     getWalletCreate2Salt({ owner, salt }),
