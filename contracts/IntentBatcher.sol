@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IIntentBatcher} from "./interfaces/IIntentBatcher.sol";
+import {IIntentWallet} from "./interfaces/IIntentWallet.sol";
+
+/// @title IntentBatcher
+/// @notice Relays many intents, from any wallets, in one transaction; a failing entry is skipped,
+///         never reverting the others. Stateless and ownerless.
+/// @dev Calls each wallet with a low-level CALL rather than try/catch, so that a wallet (or a
+///      contract posing as one) can't make the batcher copy a huge revert reason into memory.
+contract IntentBatcher is IIntentBatcher {
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The most revert data of one skipped entry kept in `BatchedIntentSkipped`.
+    uint256 public constant MAX_REASON_LENGTH = 256;
+
+    /// @notice Gas kept back from each `relay`, so the batch can always report the entry and stop.
+    /// @dev Covers the CALL itself (cold wallet: 2,600), copying and emitting a 256-byte reason
+    ///      (about 4,500) and a `BatchStopped` event (about 1,500).
+    uint256 public constant GAS_RESERVE = 10_000;
+
+    /// @dev What became of one entry.
+    enum Outcome {
+        Relayed,
+        Skipped,
+        Stopped
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               RELAYING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIntentBatcher
+    function relayBatch(BatchedRelay[] calldata relays) external returns (uint256 relayedCount) {
+        uint256 freeMemory = _freeMemoryPointer();
+        for (uint256 i; i < relays.length; ++i) {
+            Outcome outcome = _relayEntry(i, relays[i]);
+            if (outcome == Outcome.Stopped) break;
+            if (outcome == Outcome.Relayed) ++relayedCount;
+            // Nothing allocated for an entry is read after it: reuse its memory, so memory costs
+            // stay linear in the batch's length.
+            _setFreeMemoryPointer(freeMemory);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           INTERNAL: ONE ENTRY
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Relays entry `index` with all the gas but `GAS_RESERVE`, and reports what became of it.
+    function _relayEntry(uint256 index, BatchedRelay calldata entry) private returns (Outcome) {
+        if (gasleft() < GAS_RESERVE) return _stop(index);
+        bytes memory data = abi.encodeCall(IIntentWallet.relay, (entry.intent, entry.signature));
+        uint256 gasLeft = gasleft(); // after the encoding, which costs gas by the intent's size
+        if (gasLeft < GAS_RESERVE) return _stop(index);
+        address wallet = entry.wallet;
+        (bool reverted, bool answered, bool success) = _callRelay(wallet, data, gasLeft - GAS_RESERVE);
+        if (answered) {
+            emit BatchedIntentRelayed(index, wallet, success);
+            return Outcome.Relayed;
+        }
+        bytes memory reason =
+            reverted
+                ? _boundedReturnData(MAX_REASON_LENGTH)
+                : abi.encodeWithSelector(BatcherInvalidAnswer.selector, wallet);
+        emit BatchedIntentSkipped(index, wallet, reason);
+        return Outcome.Skipped;
+    }
+
+    /// @dev Emits that the batch stops before entry `index`.
+    function _stop(uint256 index) private returns (Outcome) {
+        emit BatchStopped(index, gasleft());
+        return Outcome.Stopped;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                        INTERNAL: LOW-LEVEL HELPERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Calls `wallet` with `data` (an encoded `relay`) and `gasLimit`, copying no return data
+    ///      but one answer word. `answered` when it returned exactly one ABI-encoded bool, `success`.
+    function _callRelay(
+        address wallet,
+        bytes memory data,
+        uint256 gasLimit
+    ) private returns (bool reverted, bool answered, bool success) {
+        assembly ("memory-safe") {
+            let ok := call(gasLimit, wallet, 0, add(data, 0x20), mload(data), 0, 0) // no copy
+            reverted := iszero(ok)
+            if and(ok, eq(returndatasize(), 0x20)) {
+                returndatacopy(0, 0, 0x20) // the answer word, into scratch space
+                let word := mload(0)
+                answered := lt(word, 2) // an ABI-encoded bool is 0 or 1
+                success := eq(word, 1)
+            }
+        }
+    }
+
+    /// @dev The last call's return data, cut to at most `maxLength` bytes (as `IntentWallet` does).
+    function _boundedReturnData(uint256 maxLength) private pure returns (bytes memory data) {
+        uint256 length = maxLength;
+        assembly ("memory-safe") {
+            if lt(returndatasize(), length) {
+                length := returndatasize()
+            }
+            data := mload(0x40) // free memory pointer
+            mstore(data, length) // length word
+            returndatacopy(add(data, 0x20), 0, length) // the first `length` bytes
+            mstore(0x40, add(add(data, 0x20), and(add(length, 31), not(31)))) // bump, 32-byte aligned
+        }
+    }
+
+    /// @dev The free memory pointer.
+    function _freeMemoryPointer() private pure returns (uint256 pointer) {
+        assembly ("memory-safe") {
+            pointer := mload(0x40) // free memory pointer
+        }
+    }
+
+    /// @dev Moves the free memory pointer back to `pointer`: memory above it is reused.
+    function _setFreeMemoryPointer(uint256 pointer) private pure {
+        assembly ("memory-safe") {
+            mstore(0x40, pointer) // free memory pointer
+        }
+    }
+}

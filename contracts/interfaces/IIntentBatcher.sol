@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Intent} from "../libraries/IntentHashing.sol";
+
+/// @title IIntentBatcher
+/// @notice Relays many intents, from any wallets, in one transaction. One failing or invalid intent
+///         does not revert the others: each entry is either relayed (its wallet keeps its own
+///         receipt, with the batcher as relayer) or skipped with the reason its wallet gave.
+/// @dev The batcher has no state and no owner; anyone may call it. It adds no guarantee of its own:
+///      each wallet still checks its intent's signature, expiration, dependencies and `minGasLimit`
+///      inside its `relay`, and an entry whose `relay` reverts leaves its intent unconsumed.
+interface IIntentBatcher {
+    /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice One entry of a batch: what `IIntentWallet(wallet).relay(intent, signature)` takes.
+    /// @param wallet The wallet the intent was signed for.
+    /// @param intent The intent.
+    /// @param signature Its relay signature, kind byte included.
+    struct BatchedRelay {
+        address wallet;
+        Intent intent;
+        bytes signature;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Entry `index` was relayed on `wallet`; `success` is false when its calls reverted
+    ///         (its wallet then recorded it `Failed`).
+    event BatchedIntentRelayed(uint256 index, address indexed wallet, bool success);
+
+    /// @notice Entry `index` was skipped: `wallet`'s `relay` reverted with `reason` (cut to
+    ///         `MAX_REASON_LENGTH` bytes; empty when it ran out of gas), so its intent is unconsumed.
+    ///         If `wallet` answered without reverting but not with one bool (it has no code, or it is
+    ///         no IntentWallet), `reason` is `BatcherInvalidAnswer(wallet)`.
+    event BatchedIntentSkipped(uint256 index, address indexed wallet, bytes reason);
+
+    /// @notice Only `gasLeft` gas remained before entry `index`: it and every later entry were not
+    ///         attempted, so the batch could still finish and report.
+    event BatchStopped(uint256 index, uint256 gasLeft);
+
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Never reverted: the `reason` of a skipped entry whose `wallet` answered `relay`
+    ///         without reverting but not with one ABI-encoded bool (no code, or no IntentWallet).
+    error BatcherInvalidAnswer(address wallet);
+
+    /*//////////////////////////////////////////////////////////////
+                               RELAYING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Relays each entry, in order, through its wallet's `relay`; anyone may call it.
+    /// @dev Order matters: an intent may depend on one relayed earlier in the same batch. Each
+    ///      `relay` is given all the gas left but `GAS_RESERVE`; a wallet that can't guarantee its
+    ///      intent's `minGasLimit` with it reverts `IntentInsufficientGas`, and the entry is skipped.
+    ///      If less than `GAS_RESERVE` gas is left before an entry, the batch stops there with
+    ///      `BatchStopped`. The batch itself never reverts because of an entry, so `eth_estimateGas`
+    ///      (the lowest limit that doesn't revert) may return a limit at which some entries are
+    ///      skipped: simulate with the limit you send and check `relayedCount`.
+    /// @param relays The entries, relayed in order.
+    /// @return relayedCount How many entries were relayed (whether their calls succeeded or not).
+    function relayBatch(BatchedRelay[] calldata relays) external returns (uint256 relayedCount);
+}

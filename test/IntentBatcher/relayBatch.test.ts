@@ -1,0 +1,467 @@
+import { expect } from "chai";
+import {
+  concat,
+  dataLength,
+  dataSlice,
+  getAddress,
+  getBytes,
+  id,
+  type ContractTransactionReceipt,
+} from "ethers";
+import hre, { network } from "hardhat";
+
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { BuildIntentParameters, SignedIntent } from "../../src/sdk/index.js";
+import type { IntentBatcher, IntentWallet } from "../../typechain-types/index.js";
+import type { IIntentBatcher } from "../../typechain-types/interfaces/IIntentBatcher.js";
+import { signedIntent, targetCall } from "../helpers/intents.js";
+import { deployWalletWorld } from "../helpers/walletFixture.js";
+
+const { ethers, networkHelpers } = await network.create();
+
+/** Coverage adds gas between the batcher's gas checks and its events: gas sweeps only hold without it. */
+const itGasExact = hre.globalOptions.coverage === true ? it.skip : it;
+
+const NONE = 0n;
+const SUCCEEDED = 1n;
+const FAILED = 2n;
+const WALLETS = 10;
+const FUNDED_TOKENS = 1_000n * 10n ** 18n;
+const AMOUNT = 10n ** 18n;
+const MAX_REASON_LENGTH = 256;
+/** 2100-01-01: a fixed expiration keeps calldata, so gas figures, the same on every run. */
+const FIXED_EXPIRATION = 4_102_444_800n;
+
+/** Runtime `CALLDATASIZE PUSH0 PUSH0 CALLDATACOPY CALLDATASIZE PUSH0 REVERT`: reverts with its calldata. */
+const ECHO_REVERT_RUNTIME = "0x365f5f37365ffd";
+const ECHO_REVERT_INIT = concat(["0x6007600a5f3960075ff3", ECHO_REVERT_RUNTIME]);
+
+type BatchedRelay = IIntentBatcher.BatchedRelayStruct;
+
+describe("IntentBatcher.relayBatch", function () {
+  async function fixture() {
+    const world = await deployWalletWorld(ethers);
+    const { factory, token } = world;
+    const batcher = (await ethers.deployContract("IntentBatcher")) as unknown as IntentBatcher;
+    const owners = (await ethers.getSigners()).slice(5, 5 + WALLETS);
+    const wallets: IntentWallet[] = [];
+    const walletAddresses: string[] = [];
+    const recipients: string[] = [];
+    for (const owner of owners) {
+      await factory.createWallet(owner.address, 0n);
+      const address = await factory.walletAddress(owner.address, 0n);
+      await token.mint(address, FUNDED_TOKENS);
+      wallets.push(
+        (await ethers.getContractAt("IntentWallet", address)) as unknown as IntentWallet,
+      );
+      walletAddresses.push(address);
+      // A funded recipient: the transfer writes a nonzero balance, as most transfers do.
+      const recipient = getAddress(dataSlice(id(`recipient ${walletAddresses.length}`), 0, 20));
+      await token.mint(recipient, 1n);
+      recipients.push(recipient);
+    }
+    const deployment = await world.owner.sendTransaction({ data: ECHO_REVERT_INIT });
+    const echoRevert = (await deployment.wait())!.contractAddress!;
+    return {
+      ...world,
+      batcher,
+      batcherAddress: await batcher.getAddress(),
+      owners,
+      wallets,
+      walletAddresses,
+      recipients,
+      echoRevert,
+    };
+  }
+
+  type Fixture = Awaited<ReturnType<typeof fixture>>;
+
+  /** An intent built and signed for wallet `k` by its owner (or by `signer`). */
+  function signedFor(
+    world: Fixture,
+    k: number,
+    parameters: BuildIntentParameters,
+    signer: HardhatEthersSigner = world.owners[k],
+  ): Promise<SignedIntent> {
+    const forWallet = { ...world, owner: world.owners[k], walletAddress: world.walletAddresses[k] };
+    return signedIntent(forWallet, parameters, signer).then(({ signed }) => signed);
+  }
+
+  /** Wallet `k` transfers `amount` tokens to its recipient. */
+  async function transferFrom(
+    world: Fixture,
+    k: number,
+    extra: Partial<BuildIntentParameters> = {},
+    amount = AMOUNT,
+  ): Promise<SignedIntent> {
+    const { token, recipients } = world;
+    return signedFor(world, k, {
+      calls: [
+        {
+          to: await token.getAddress(),
+          data: token.interface.encodeFunctionData("transfer", [recipients[k], amount]),
+        },
+      ],
+      ...extra,
+    });
+  }
+
+  function entry(signed: SignedIntent): BatchedRelay {
+    return { wallet: signed.wallet, intent: signed.intent, signature: signed.signature };
+  }
+
+  async function relayBatch(world: Fixture, relays: BatchedRelay[], gasLimit?: bigint) {
+    const { batcher, relayer } = world;
+    const tx = await batcher.connect(relayer).relayBatch(relays, gasLimit ? { gasLimit } : {});
+    return (await tx.wait())!;
+  }
+
+  type BatchEvent =
+    | { name: "BatchedIntentRelayed"; index: bigint; wallet: string; success: boolean }
+    | { name: "BatchedIntentSkipped"; index: bigint; wallet: string; reason: string }
+    | { name: "BatchStopped"; index: bigint; gasLeft: bigint };
+
+  /** The batcher's events in `receipt`, in order. */
+  function batchEvents(world: Fixture, receipt: ContractTransactionReceipt): BatchEvent[] {
+    const { batcher, batcherAddress } = world;
+    return receipt.logs
+      .filter((log) => log.address === batcherAddress)
+      .map((log) => {
+        const parsed = batcher.interface.parseLog(log)!;
+        const [index, second, third] = parsed.args as unknown as [bigint, never, never];
+        if (parsed.name === "BatchStopped")
+          return { name: "BatchStopped", index, gasLeft: second as bigint };
+        if (parsed.name === "BatchedIntentRelayed")
+          return { name: parsed.name, index, wallet: second as string, success: third as boolean };
+        return { name: "BatchedIntentSkipped", index, wallet: second as string, reason: third };
+      });
+  }
+
+  /** The wallet error `reason` decodes to, as [name, ...args]. */
+  function decodeReason(world: Fixture, reason: string): unknown[] {
+    const error = world.wallet.interface.parseError(reason)!;
+    return [error.name, ...error.args];
+  }
+
+  /** The lowest gas limit a transaction with `data` is accepted with: intrinsic gas or EIP-7623's floor. */
+  function minimumGasLimit(data: string): bigint {
+    const bytes = getBytes(data);
+    const zeros = BigInt(bytes.filter((byte) => byte === 0).length);
+    const nonZeros = BigInt(bytes.length) - zeros;
+    const intrinsic = 21_000n + 4n * zeros + 16n * nonZeros;
+    const floor = 21_000n + 10n * (zeros + 4n * nonZeros);
+    return intrinsic > floor ? intrinsic : floor;
+  }
+
+  it("relays 10 intents from 10 different wallets in one transaction, each with its own receipt (relayer = the batcher) and its transfer", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { batcher, batcherAddress, relayer, token, wallets, walletAddresses, recipients } = world;
+    const signed = await Promise.all(walletAddresses.map((_, k) => transferFrom(world, k)));
+    const relays = signed.map(entry);
+
+    expect(await batcher.connect(relayer).relayBatch.staticCall(relays)).to.equal(BigInt(WALLETS));
+    const receipt = await relayBatch(world, relays);
+
+    expect(batchEvents(world, receipt)).to.deep.equal(
+      walletAddresses.map((wallet, k) => ({
+        name: "BatchedIntentRelayed",
+        index: BigInt(k),
+        wallet,
+        success: true,
+      })),
+    );
+    for (let k = 0; k < WALLETS; k++) {
+      const intentReceipt = await wallets[k].intentReceipt(signed[k].id);
+      expect(intentReceipt.status).to.equal(SUCCEEDED);
+      expect(intentReceipt.relayer).to.equal(batcherAddress);
+      expect(intentReceipt.blockNumber).to.equal(BigInt(receipt.blockNumber));
+      expect(await token.balanceOf(walletAddresses[k])).to.equal(FUNDED_TOKENS - AMOUNT);
+      expect(await token.balanceOf(recipients[k])).to.equal(1n + AMOUNT);
+    }
+    const relayedEvents = receipt.logs.filter(
+      (log) => log.topics[0] === wallets[0].interface.getEvent("IntentRelayed").topicHash,
+    );
+    expect(relayedEvents.map((log) => log.address)).to.deep.equal(walletAddresses);
+  });
+
+  it("costs less than 10 separate relays of the same 10 ERC-20 transfers to funded recipients (figures logged)", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { wallets, walletAddresses, relayer } = world;
+    const signed = await Promise.all(
+      walletAddresses.map((_, k) => transferFrom(world, k, { expiration: FIXED_EXPIRATION })),
+    );
+
+    const snapshot = await networkHelpers.takeSnapshot();
+    const batchGas = (await relayBatch(world, signed.map(entry))).gasUsed;
+    await snapshot.restore();
+    let separateGas = 0n;
+    for (let k = 0; k < WALLETS; k++) {
+      const tx = await wallets[k].connect(relayer).relay(signed[k].intent, signed[k].signature);
+      separateGas += (await tx.wait())!.gasUsed;
+      expect(await wallets[k].intentStatus(signed[k].id)).to.equal(SUCCEEDED);
+    }
+
+    console.log(
+      `      10 ERC-20 transfers from 10 wallets: one batch ${batchGas} gas ` +
+        `(${batchGas / 10n} per intent), 10 separate relays ${separateGas} gas ` +
+        `(${separateGas / 10n} per intent), saved ${separateGas - batchGas}`,
+    );
+    expect(batchGas).to.be.lessThan(separateGas);
+  });
+
+  it("skips a bad signature, an expired intent, one already relayed and one with an unmet dependency, each with its decoded reason, and still relays the others; a reverting call is relayed with success = false", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { batcher, relayer, stranger, wallets, walletAddresses } = world;
+    const block = await ethers.provider.getBlock("latest");
+    const good = await Promise.all([0, 1, 2].map((k) => transferFrom(world, k)));
+    const badSignature = await transferFrom(world, 3);
+    const forged = await signedFor(world, 3, badSignature.intent, stranger);
+    // Expires at the latest block's timestamp: the batch's block is later.
+    const expired = await transferFrom(world, 4, { expiration: BigInt(block!.timestamp) });
+    const alreadyRelayed = await transferFrom(world, 5);
+    await wallets[5].connect(relayer).relay(alreadyRelayed.intent, alreadyRelayed.signature);
+    const neverRelayed = await transferFrom(world, 0, { salt: 99n });
+    const dependency = { wallet: walletAddresses[0], id: neverRelayed.id };
+    const unmetDependency = await transferFrom(world, 6, { dependencies: [dependency] });
+    // More tokens than the wallet holds: the call reverts and the wallet records Failed.
+    const failingCall = await transferFrom(world, 7, {}, FUNDED_TOKENS + 1n);
+
+    const relays = [
+      good[0],
+      { ...badSignature, signature: forged.signature },
+      expired,
+      good[1],
+      alreadyRelayed,
+      unmetDependency,
+      failingCall,
+      good[2],
+    ].map(entry);
+    expect(await batcher.connect(relayer).relayBatch.staticCall(relays)).to.equal(4n);
+    const receipt = await relayBatch(world, relays);
+
+    const events = batchEvents(world, receipt);
+    expect(events.map((event) => [event.name, event.index])).to.deep.equal(
+      relays.map((_, index) => [
+        [1, 2, 4, 5].includes(index) ? "BatchedIntentSkipped" : "BatchedIntentRelayed",
+        BigInt(index),
+      ]),
+    );
+    const reasons = events.map((event) =>
+      event.name === "BatchedIntentSkipped" ? decodeReason(world, event.reason) : event,
+    );
+    expect(reasons[1]).to.deep.equal(["IntentInvalidSignature", badSignature.id]);
+    expect(reasons[2]).to.deep.equal(["IntentExpired", expired.id, BigInt(block!.timestamp)]);
+    expect(reasons[4]).to.deep.equal(["IntentAlreadyRelayed", alreadyRelayed.id]);
+    expect(reasons[5]).to.deep.equal([
+      "IntentDependencyNotMet",
+      unmetDependency.id,
+      dependency.wallet,
+      dependency.id,
+    ]);
+    expect(reasons[6]).to.include({ wallet: walletAddresses[7], success: false });
+    const failedTopic = wallets[7].interface.getEvent("IntentFailed").topicHash;
+    expect(
+      receipt.logs.filter((log) => log.topics[0] === failedTopic).map((log) => log.address),
+    ).to.deep.equal([walletAddresses[7]]);
+
+    const relayed = [
+      await wallets[0].intentStatus(good[0].id),
+      await wallets[1].intentStatus(good[1].id),
+      await wallets[2].intentStatus(good[2].id),
+      await wallets[7].intentStatus(failingCall.id),
+    ];
+    expect(relayed).to.deep.equal([SUCCEEDED, SUCCEEDED, SUCCEEDED, FAILED]);
+    expect(await wallets[3].intentStatus(badSignature.id)).to.equal(NONE);
+    expect(await wallets[4].intentStatus(expired.id)).to.equal(NONE);
+    expect(await wallets[6].intentStatus(unmetDependency.id)).to.equal(NONE);
+    // The intent relayed before keeps its first receipt.
+    const first = await wallets[5].intentReceipt(alreadyRelayed.id);
+    expect([first.status, first.relayer]).to.deep.equal([SUCCEEDED, relayer.address]);
+  });
+
+  it("relays an intent whose dependency on another wallet is relayed earlier in the same batch, and skips it when the order is reversed", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { wallets, walletAddresses } = world;
+    const first = await transferFrom(world, 0);
+    const dependency = { wallet: walletAddresses[0], id: first.id };
+    const dependent = await transferFrom(world, 1, { dependencies: [dependency] });
+
+    const snapshot = await networkHelpers.takeSnapshot();
+    const reversed = batchEvents(world, await relayBatch(world, [dependent, first].map(entry)));
+    expect(reversed.map((event) => event.name)).to.deep.equal([
+      "BatchedIntentSkipped",
+      "BatchedIntentRelayed",
+    ]);
+    const skipped = reversed[0] as Extract<BatchEvent, { name: "BatchedIntentSkipped" }>;
+    expect(decodeReason(world, skipped.reason)).to.deep.equal([
+      "IntentDependencyNotMet",
+      dependent.id,
+      dependency.wallet,
+      dependency.id,
+    ]);
+    expect(await wallets[1].intentStatus(dependent.id)).to.equal(NONE);
+    await snapshot.restore();
+
+    const inOrder = batchEvents(world, await relayBatch(world, [first, dependent].map(entry)));
+    expect(inOrder.map((event) => event.name)).to.deep.equal([
+      "BatchedIntentRelayed",
+      "BatchedIntentRelayed",
+    ]);
+    expect(await wallets[0].intentStatus(first.id)).to.equal(SUCCEEDED);
+    expect(await wallets[1].intentStatus(dependent.id)).to.equal(SUCCEEDED);
+  });
+
+  it("cuts a huge revert reason to its first 256 bytes and goes on", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { wallets, echoRevert } = world;
+    const good = await transferFrom(world, 0);
+    // A contract posing as a wallet reverts with the relay's calldata: over 10,000 bytes here.
+    const huge = {
+      ...entry(good),
+      wallet: echoRevert,
+      signature: concat(["0x00", "0x" + "ab".repeat(10_000)]),
+    };
+    const calldata = wallets[0].interface.encodeFunctionData("relay", [
+      huge.intent,
+      huge.signature,
+    ]);
+    expect(dataLength(calldata)).to.be.greaterThan(10_000);
+
+    const events = batchEvents(world, await relayBatch(world, [huge, entry(good)]));
+    expect(events).to.deep.equal([
+      {
+        name: "BatchedIntentSkipped",
+        index: 0n,
+        wallet: echoRevert,
+        reason: dataSlice(calldata, 0, MAX_REASON_LENGTH),
+      },
+      { name: "BatchedIntentRelayed", index: 1n, wallet: good.wallet, success: true },
+    ]);
+    expect(await world.batcher.MAX_REASON_LENGTH()).to.equal(BigInt(MAX_REASON_LENGTH));
+  });
+
+  it("skips an address that answers relay without a bool (no code) with BatcherInvalidAnswer", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { batcher, stranger } = world;
+    const good = await transferFrom(world, 0);
+
+    const events = batchEvents(
+      world,
+      await relayBatch(world, [{ ...entry(good), wallet: stranger.address }, entry(good)]),
+    );
+    expect(events).to.deep.equal([
+      {
+        name: "BatchedIntentSkipped",
+        index: 0n,
+        wallet: stranger.address,
+        reason: batcher.interface.encodeErrorResult("BatcherInvalidAnswer", [stranger.address]),
+      },
+      { name: "BatchedIntentRelayed", index: 1n, wallet: good.wallet, success: true },
+    ]);
+  });
+
+  it("skips, unconsumed, an intent whose minGasLimit the batch's gas can't guarantee (IntentInsufficientGas), while a cheap one still relays; with enough gas it relays with its minGasLimit", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { target, wallets } = world;
+    const minGasLimit = 1_000_000n;
+    const heavy = await signedFor(world, 0, {
+      calls: [await targetCall(world, "recordGas", [0n])],
+      minGasLimit,
+    });
+    const cheap = await transferFrom(world, 1, { minGasLimit: 50_000n });
+
+    const snapshot = await networkHelpers.takeSnapshot();
+    const starved = batchEvents(
+      world,
+      await relayBatch(world, [heavy, cheap].map(entry), 500_000n),
+    );
+    expect(starved.map((event) => event.name)).to.deep.equal([
+      "BatchedIntentSkipped",
+      "BatchedIntentRelayed",
+    ]);
+    const skipped = starved[0] as Extract<BatchEvent, { name: "BatchedIntentSkipped" }>;
+    const [name, id, limit, gasLeft] = decodeReason(world, skipped.reason);
+    expect([name, id, limit]).to.deep.equal(["IntentInsufficientGas", heavy.id, minGasLimit]);
+    expect(gasLeft as bigint).to.be.lessThan(minGasLimit);
+    expect(await wallets[0].intentStatus(heavy.id)).to.equal(NONE);
+    expect(await wallets[1].intentStatus(cheap.id)).to.equal(SUCCEEDED);
+    await snapshot.restore();
+
+    const fed = batchEvents(world, await relayBatch(world, [heavy, cheap].map(entry), 2_000_000n));
+    expect(fed.map((event) => event.name)).to.deep.equal([
+      "BatchedIntentRelayed",
+      "BatchedIntentRelayed",
+    ]);
+    expect(await wallets[0].intentStatus(heavy.id)).to.equal(SUCCEEDED);
+    expect(await target.gasAtEntry()).to.be.greaterThanOrEqual(minGasLimit);
+  });
+
+  itGasExact(
+    "never reverts and never burns an intent, whatever the gas limit: every entry is relayed, skipped unconsumed, or left after BatchStopped",
+    async function () {
+      const world = await networkHelpers.loadFixture(fixture);
+      const { batcher, echoRevert, wallets } = world;
+      const transfers = await Promise.all(
+        [0, 1, 2].map((k) => transferFrom(world, k, { minGasLimit: 40_000n })),
+      );
+      const huge = {
+        ...entry(transfers[0]),
+        wallet: echoRevert,
+        signature: concat(["0x00", "0x" + "ab".repeat(2_000)]),
+      };
+      const relays = [entry(transfers[0]), huge, entry(transfers[1]), entry(transfers[2])];
+      // Not estimateGas: the batch never reverts, so the estimate may leave an entry short of its minGasLimit.
+      const plenty = 600_000n;
+      const lowest = minimumGasLimit(batcher.interface.encodeFunctionData("relayBatch", [relays]));
+
+      const seen = { stopped: 0, skipped: 0, allRelayed: 0 };
+      for (let gasLimit = lowest; gasLimit <= plenty; gasLimit += 3_000n) {
+        const snapshot = await networkHelpers.takeSnapshot();
+        const receipt = await relayBatch(world, relays, gasLimit);
+        expect(receipt.status, `gasLimit ${gasLimit}`).to.equal(1);
+        const events = batchEvents(world, receipt);
+        const stop = events.findIndex((event) => event.name === "BatchStopped");
+        const attempted = stop === -1 ? events : events.slice(0, stop);
+        expect(
+          attempted.map((event) => event.index),
+          `gasLimit ${gasLimit}`,
+        ).to.deep.equal(attempted.map((_, index) => BigInt(index)));
+        if (stop === -1) expect(attempted.length, `gasLimit ${gasLimit}`).to.equal(relays.length);
+        else
+          expect(stop, `gasLimit ${gasLimit}: BatchStopped comes last`).to.equal(events.length - 1);
+        for (const [k, transfer] of transfers.entries()) {
+          const index = relays.findIndex((relay) => relay.signature === transfer.signature);
+          const event = attempted.find((event) => event.index === BigInt(index));
+          const expected = event?.name === "BatchedIntentRelayed" ? SUCCEEDED : NONE;
+          expect(await wallets[k].intentStatus(transfer.id), `gasLimit ${gasLimit}`).to.equal(
+            expected,
+          );
+        }
+        seen.stopped += stop === -1 ? 0 : 1;
+        seen.skipped += attempted.some(
+          (event) => event.name === "BatchedIntentSkipped" && event.wallet !== echoRevert,
+        )
+          ? 1
+          : 0;
+        seen.allRelayed +=
+          attempted.filter((event) => event.name === "BatchedIntentRelayed").length ===
+          transfers.length
+            ? 1
+            : 0;
+        await snapshot.restore();
+      }
+      expect(seen.stopped).to.be.greaterThan(0);
+      expect(seen.skipped).to.be.greaterThan(0);
+      expect(seen.allRelayed).to.be.greaterThan(0);
+    },
+  );
+
+  it("relays nothing in an empty batch", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { batcher, relayer } = world;
+    expect(await batcher.connect(relayer).relayBatch.staticCall([])).to.equal(0n);
+    const receipt = await relayBatch(world, []);
+    expect(receipt.status).to.equal(1);
+    expect(receipt.logs).to.have.length(0);
+  });
+});
