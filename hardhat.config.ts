@@ -23,14 +23,52 @@ const compiler = {
   },
 };
 
+/**
+ * Peers for the gas benchmark (scripts/bench-gas.ts), compiled from their npm packages:
+ * Safe 1.4.1 with its own solc 0.7.6 and the settings its package was built with (optimizer
+ * off, the canonical bytecode), and ERC-4337 v0.8 with the 0.8.28 compiler (via IR, as upstream).
+ */
+const SAFE_SOLC_VERSION = "0.7.6";
+const safeCompiler = {
+  version: SAFE_SOLC_VERSION,
+  path: require.resolve("solc-0.7.6/soljson.js"),
+  settings: { optimizer: { enabled: false, runs: 200 } },
+};
+const safeSources = [
+  "@safe-global/safe-contracts/contracts/Safe.sol",
+  "@safe-global/safe-contracts/contracts/proxies/SafeProxyFactory.sol",
+  "@safe-global/safe-contracts/contracts/libraries/MultiSendCallOnly.sol",
+];
+const erc4337Compiler = {
+  version: SOLC_VERSION,
+  path: solcPath,
+  settings: {
+    evmVersion: "cancun",
+    viaIR: true,
+    optimizer: { enabled: true, runs: 1_000_000 },
+  },
+};
+const erc4337Sources = [
+  "@account-abstraction/contracts/core/EntryPoint.sol",
+  "@account-abstraction/contracts/accounts/SimpleAccountFactory.sol",
+];
+const buildProfile = {
+  compilers: [compiler, safeCompiler],
+  overrides: Object.fromEntries([
+    ...safeSources.map((source) => [source, safeCompiler]),
+    ...erc4337Sources.map((source) => [source, erc4337Compiler]),
+  ]),
+};
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   tasks,
   solidity: {
     profiles: {
-      default: compiler,
-      production: compiler,
+      default: buildProfile,
+      production: buildProfile,
     },
+    npmFilesToBuild: [...safeSources, ...erc4337Sources],
   },
   typechain: {
     outDir: "typechain-types",
