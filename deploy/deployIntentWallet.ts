@@ -3,9 +3,9 @@ import { relative } from "node:path";
 import { dataLength, getAddress, hexlify, id, type Provider, type Signer } from "ethers";
 
 import { DEPLOYMENTS_DIRECTORY, type Deployment } from "../src/sdk/deployments.js";
-import { IntentWallet__factory } from "../typechain-types/factories/IntentWallet__factory.js";
-import { SessionKeyModule__factory } from "../typechain-types/factories/modules/SessionKeyModule__factory.js";
-import { WalletFactory__factory } from "../typechain-types/factories/WalletFactory__factory.js";
+import { IntentWallet__factory } from "../typechain-types/factories/contracts/IntentWallet__factory.js";
+import { SessionKeyModule__factory } from "../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";
+import { WalletFactory__factory } from "../typechain-types/factories/contracts/WalletFactory__factory.js";
 import {
   create2Address,
   CREATE2_DEPLOYER,

@@ -1,6 +1,6 @@
 import { getAddress, recoverAddress, type Provider } from "ethers";
 
-import { IntentWallet__factory } from "../../typechain-types/factories/IntentWallet__factory.js";
+import { IntentWallet__factory } from "../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import type { SignedIntent } from "../sdk/intent/signIntent.js";
 import {
   OnChainStatus,

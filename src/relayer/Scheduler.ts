@@ -1,6 +1,6 @@
 import type { Provider, TransactionReceipt } from "ethers";
 
-import { IntentWallet__factory } from "../../typechain-types/factories/IntentWallet__factory.js";
+import { IntentWallet__factory } from "../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { decodeFailureReason } from "../sdk/errors/decodeRevert.js";
 import {
   OnChainStatus,

@@ -5,7 +5,7 @@ import {
   readDeployment,
   type Deployment,
 } from "../../src/sdk/deployments.js";
-import { WalletFactory__factory } from "../../typechain-types/factories/WalletFactory__factory.js";
+import { WalletFactory__factory } from "../../typechain-types/factories/contracts/WalletFactory__factory.js";
 import { parseAddress } from "./parse.js";
 import type { TaskNetwork } from "./connect.js";
 

@@ -1,6 +1,6 @@
 import { readSessionState, type SessionGrant, type SessionState } from "../../src/sdk/index.js";
-import { SessionKeyModule__factory } from "../../typechain-types/factories/modules/SessionKeyModule__factory.js";
-import type { SessionGrantStructOutput } from "../../typechain-types/modules/SessionKeyModule.js";
+import { SessionKeyModule__factory } from "../../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";
+import type { SessionGrantStructOutput } from "../../typechain-types/contracts/modules/SessionKeyModule.js";
 import { connectNetwork } from "../helpers/connect.js";
 import { resolveModule, type ContractOptions } from "../helpers/contracts.js";
 import { printFields } from "../helpers/output.js";

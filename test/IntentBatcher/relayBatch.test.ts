@@ -13,7 +13,7 @@ import hre, { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { BuildIntentParameters, SignedIntent } from "../../src/sdk/index.js";
 import type { IntentBatcher, IntentWallet } from "../../typechain-types/index.js";
-import type { IIntentBatcher } from "../../typechain-types/interfaces/IIntentBatcher.js";
+import type { IIntentBatcher } from "../../typechain-types/contracts/interfaces/IIntentBatcher.js";
 import { signedIntent, targetCall } from "../helpers/intents.js";
 import { deployWalletWorld } from "../helpers/walletFixture.js";
 

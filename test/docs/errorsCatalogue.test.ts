@@ -13,9 +13,9 @@ import {
 } from "ethers";
 
 import * as sdk from "../../src/sdk/index.js";
-import { IntentWallet__factory } from "../../typechain-types/factories/IntentWallet__factory.js";
-import { WalletFactory__factory } from "../../typechain-types/factories/WalletFactory__factory.js";
-import { SessionKeyModule__factory } from "../../typechain-types/factories/modules/SessionKeyModule__factory.js";
+import { IntentWallet__factory } from "../../typechain-types/factories/contracts/IntentWallet__factory.js";
+import { WalletFactory__factory } from "../../typechain-types/factories/contracts/WalletFactory__factory.js";
+import { SessionKeyModule__factory } from "../../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";
 
 /*
  * Keeps the spec-level docs true: docs/errors.md lists every custom error of the three contracts'

@@ -16,8 +16,8 @@ import {
   type DecodedRevert,
   type Intent,
 } from "../../src/sdk/index.js";
-import { CallTarget__factory } from "../../typechain-types/factories/mocks/CallTarget__factory.js";
-import { IntentWallet__factory } from "../../typechain-types/factories/IntentWallet__factory.js";
+import { CallTarget__factory } from "../../typechain-types/factories/contracts/mocks/CallTarget__factory.js";
+import { IntentWallet__factory } from "../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { signedIntent, targetCall } from "../helpers/intents.js";
 import {
   WITHDRAW,

@@ -1,8 +1,8 @@
 import type { Interface } from "ethers";
 
-import { IntentWallet__factory } from "../../../typechain-types/factories/IntentWallet__factory.js";
-import { WalletFactory__factory } from "../../../typechain-types/factories/WalletFactory__factory.js";
-import { SessionKeyModule__factory } from "../../../typechain-types/factories/modules/SessionKeyModule__factory.js";
+import { IntentWallet__factory } from "../../../typechain-types/factories/contracts/IntentWallet__factory.js";
+import { WalletFactory__factory } from "../../../typechain-types/factories/contracts/WalletFactory__factory.js";
+import { SessionKeyModule__factory } from "../../../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";
 
 /** The ABIs whose custom errors the SDK decodes, by contract name (TypeChain's `as const` ABIs). */
 const CONTRACT_ABIS = {

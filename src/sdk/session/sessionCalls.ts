@@ -1,7 +1,7 @@
 import type { ContractRunner } from "ethers";
 
-import { SessionKeyModule__factory } from "../../../typechain-types/factories/modules/SessionKeyModule__factory.js";
-import { IntentWallet__factory } from "../../../typechain-types/factories/IntentWallet__factory.js";
+import { SessionKeyModule__factory } from "../../../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";
+import { IntentWallet__factory } from "../../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import type { Call } from "../intent/types.js";
 import type { SessionGrant } from "./types.js";
 

@@ -8,9 +8,9 @@ import {
 } from "ethers";
 
 import type { NonPayableOverrides, PayableOverrides } from "../../../typechain-types/common.js";
-import { IntentWallet__factory } from "../../../typechain-types/factories/IntentWallet__factory.js";
-import { WalletFactory__factory } from "../../../typechain-types/factories/WalletFactory__factory.js";
-import type { IntentWallet } from "../../../typechain-types/IntentWallet.js";
+import { IntentWallet__factory } from "../../../typechain-types/factories/contracts/IntentWallet__factory.js";
+import { WalletFactory__factory } from "../../../typechain-types/factories/contracts/WalletFactory__factory.js";
+import type { IntentWallet } from "../../../typechain-types/contracts/IntentWallet.js";
 import type { SignedIntent } from "../intent/signIntent.js";
 import type { Call } from "../intent/types.js";
 import { computeWalletAddress } from "./computeWalletAddress.js";

@@ -1,4 +1,4 @@
-import { IntentWallet__factory } from "../../../typechain-types/factories/IntentWallet__factory.js";
+import { IntentWallet__factory } from "../../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import type { Call } from "../intent/types.js";
 
 const walletInterface = IntentWallet__factory.createInterface();
