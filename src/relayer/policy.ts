@@ -1,5 +1,6 @@
 import { getAddress, type Provider } from "ethers";
 
+import { getCloneRuntimeCode } from "../sdk/wallet/computeWalletAddress.js";
 import { RelayerRefusal } from "./http/RelayerService.js";
 import type { IntentStore } from "./store/IntentStore.js";
 
@@ -32,7 +33,7 @@ export class SpendingPolicy {
     this.#cloneCode =
       parameters.implementation === undefined
         ? undefined
-        : cloneRuntimeCode(parameters.implementation);
+        : getCloneRuntimeCode({ implementation: parameters.implementation });
   }
 
   /** Refuses (403) a wallet that is neither allowed nor a deployed clone of our implementation. */
@@ -99,10 +100,4 @@ export class SpendingPolicy {
       Math.ceil(this.#parameters.budgetPeriodMs / 1000),
     );
   }
-}
-
-/** The runtime code of an OpenZeppelin ERC-1167 clone of `implementation`, lowercase. */
-export function cloneRuntimeCode(implementation: string): string {
-  const target = getAddress(implementation).slice(2).toLowerCase();
-  return `0x363d3d373d3d3d363d73${target}5af43d82803e903d91602b57fd5bf3`;
 }

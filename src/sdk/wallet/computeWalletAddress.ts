@@ -1,15 +1,14 @@
 import { AbiCoder, concat, getAddress, getCreate2Address, keccak256 } from "ethers";
 import { InvalidParameterError } from "../errors/invalidParameterError.js";
 
-/**
- * The ERC-1167 minimal proxy's creation code before the implementation's address, exactly as
- * OpenZeppelin 5's `Clones.cloneDeterministic` lays it out (10 bytes of constructor, then the
- * 45-byte runtime code up to its `PUSH20`).
- */
-const CLONE_CODE_PREFIX = "0x3d602d80600a3d3981f3363d3d373d3d3d363d73";
+/** The 10-byte constructor of an ERC-1167 clone: it returns the 45-byte runtime code after it. */
+const CLONE_CONSTRUCTOR = "0x3d602d80600a3d3981f3";
+
+/** The ERC-1167 runtime code before the implementation's address (up to its `PUSH20`). */
+const CLONE_RUNTIME_PREFIX = "0x363d3d373d3d3d363d73";
 
 /** The ERC-1167 runtime code after the implementation's address. */
-const CLONE_CODE_SUFFIX = "0x5af43d82803e903d91602b57fd5bf3";
+const CLONE_RUNTIME_SUFFIX = "0x5af43d82803e903d91602b57fd5bf3";
 
 export interface GetCloneInitCodeParameters {
   /** The IntentWallet implementation every wallet clone delegates to. */
@@ -17,15 +16,30 @@ export interface GetCloneInitCodeParameters {
 }
 
 /**
+ * The 45-byte runtime code of an ERC-1167 clone of `implementation`: the code every wallet
+ * deployed by `WalletFactory` holds (a relayer recognises its wallets by it).
+ *
+ * @example
+ * const isOurWallet = (await provider.getCode(wallet)) === getCloneRuntimeCode({ implementation });
+ */
+export function getCloneRuntimeCode({ implementation }: GetCloneInitCodeParameters): string {
+  return concat([
+    CLONE_RUNTIME_PREFIX,
+    getAddress(implementation),
+    CLONE_RUNTIME_SUFFIX,
+  ]).toLowerCase();
+}
+
+/**
  * The 55-byte creation code of an ERC-1167 clone of `implementation`, the code `WalletFactory`
- * deploys with CREATE2 (through OpenZeppelin's `Clones.cloneDeterministic`).
+ * deploys with CREATE2 (through OpenZeppelin 5's `Clones.cloneDeterministic`).
  *
  * @example
  * const initCode = getCloneInitCode({ implementation });
  * // 0x3d602d80600a3d3981f3363d3d373d3d3d363d73 ‖ implementation ‖ 5af43d82803e903d91602b57fd5bf3
  */
 export function getCloneInitCode({ implementation }: GetCloneInitCodeParameters): string {
-  return concat([CLONE_CODE_PREFIX, getAddress(implementation), CLONE_CODE_SUFFIX]);
+  return concat([CLONE_CONSTRUCTOR, getCloneRuntimeCode({ implementation })]);
 }
 
 export interface GetWalletCreate2SaltParameters {
