@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 import {IERC1155Receiver} from "@openzeppelin/contracts/token/ERC1155/IERC1155Receiver.sol";
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 
@@ -46,34 +47,45 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
 
     /// @custom:storage-location erc7201:intentwallet.storage.IntentWallet
     struct WalletStorage {
-        // Owner and epoch share one slot: relaying reads both with one SLOAD.
-        address owner;
-        uint96 epoch;
+        // The header: one slot that every relay reads, and the only one besides the receipt.
+        uint64 epoch;
+        // Whether `changeOwner` ran: until then the owner is the one in the clone's code.
+        bool ownerChanged;
+        // How many modules are installed.
+        uint16 moduleCount;
+        // One installed module (or zero), so that relays it validates need no module read.
+        address cachedModule;
+        // The owner set by `changeOwner`; read only when `ownerChanged`.
+        address changedOwner;
         mapping(bytes32 id => IntentReceipt) receipts;
         mapping(address module => bool) modules;
     }
 
     /// @dev keccak256(abi.encode(uint256(keccak256("intentwallet.storage.IntentWallet")) - 1)) & ~bytes32(uint256(0xff))
+    /// @dev What a relay needs of the header slot.
+    struct Header {
+        uint64 epoch;
+        uint16 moduleCount;
+        address cachedModule;
+    }
+
     bytes32 private constant STORAGE_LOCATION = 0xeaed0808e4d28157af1ac47c2a3073cd360637305de8411ec956cb7051ecbf00;
 
-    /// @dev The implementation's own address: lets `initialize` refuse to run on the implementation.
+    /// @dev Where the first owner sits in a wallet's code: right after the 45 bytes of the ERC-1167
+    ///      proxy, as `WalletFactory` deploys it (OpenZeppelin's `Clones` with immutable arguments).
+    uint256 private constant CLONE_OWNER_OFFSET = 0x2d;
+
+    /// @dev The implementation's own address: on it, there is no owner and nothing can be authorized.
     address private immutable _implementation;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTION
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Locks the implementation: it has no owner and `initialize` reverts on it, so it can
-    ///      never be used as a wallet. Clones delegate to it with their own storage.
+    /// @dev Locks the implementation: it has no owner, so it can never be used as a wallet. Clones
+    ///      delegate to it with their own storage and their owner in their own code.
     constructor() {
         _implementation = address(this);
-    }
-
-    /// @inheritdoc IIntentWallet
-    function initialize(address initialOwner) external {
-        if (address(this) == _implementation) revert WalletImplementationLocked();
-        if (_storage().owner != address(0)) revert WalletAlreadyInitialized();
-        _setOwner(initialOwner);
     }
 
     /// @notice Accepts ETH.
@@ -85,12 +97,14 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
 
     /// @inheritdoc IIntentWallet
     function relay(Intent calldata intent, bytes calldata signature) external returns (bool success) {
-        bytes32 id = intentId(intent);
-        _checkRelayable(id, intent);
+        WalletStorage storage $ = _storage();
+        Header memory header = _header($);
+        bytes32 id = IntentHashing.intentId(IntentHashing.domainSeparator(address(this), header.epoch), intent);
+        _checkRelayable($, id, intent);
         // Consume the ID before a validator module is called: nothing it calls can relay it again.
         // Any failed check below reverts this write with everything else.
-        _storage().receipts[id] = IntentReceipt(IntentStatus.Succeeded, msg.sender, uint64(block.number));
-        if (_checkSignature(id, intent, signature)) _checkModuleTargets(id, intent.calls);
+        $.receipts[id] = IntentReceipt(IntentStatus.Succeeded, msg.sender, uint64(block.number));
+        if (_checkSignature($, header, id, intent.calls, signature)) _checkModuleTargets($, header, id, intent.calls);
         _checkDependencies(id, intent.dependencies);
         success = _executeIntent(id, intent);
         emit IntentRelayed(id, msg.sender, success);
@@ -111,7 +125,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @inheritdoc IIntentWallet
     function invalidateAllIntents() external onlyOwnerOrSelf {
         WalletStorage storage $ = _storage();
-        uint96 epoch = $.epoch + 1;
+        uint64 epoch = $.epoch + 1;
         $.epoch = epoch;
         emit IntentsInvalidated(epoch);
     }
@@ -131,7 +145,11 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
 
     /// @inheritdoc IIntentWallet
     function changeOwner(address newOwner) external onlyOwnerOrSelf {
-        _setOwner(newOwner);
+        if (newOwner == address(0) || newOwner == address(this)) revert WalletInvalidOwner(newOwner);
+        address previousOwner = _owner();
+        WalletStorage storage $ = _storage();
+        ($.ownerChanged, $.changedOwner) = (true, newOwner);
+        emit OwnerChanged(previousOwner, newOwner);
     }
 
     /// @inheritdoc IIntentWallet
@@ -140,6 +158,8 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         WalletStorage storage $ = _storage();
         if ($.modules[module]) revert WalletModuleAlreadyInstalled(module);
         $.modules[module] = true;
+        $.moduleCount += 1;
+        if ($.cachedModule == address(0)) $.cachedModule = module;
         emit ModuleInstalled(module);
     }
 
@@ -148,6 +168,8 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         WalletStorage storage $ = _storage();
         if (!$.modules[module]) revert WalletModuleNotInstalled(module);
         delete $.modules[module];
+        $.moduleCount -= 1;
+        if ($.cachedModule == module) $.cachedModule = address(0);
         emit ModuleUninstalled(module);
     }
 
@@ -163,7 +185,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IIntentWallet
-    function intentId(Intent calldata intent) public view returns (bytes32) {
+    function intentId(Intent calldata intent) external view returns (bytes32) {
         return IntentHashing.intentId(IntentHashing.domainSeparator(address(this), _storage().epoch), intent);
     }
 
@@ -179,7 +201,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
 
     /// @inheritdoc IIntentWallet
     function owner() external view returns (address) {
-        return _storage().owner;
+        return address(this) == _implementation ? address(0) : _owner();
     }
 
     /// @inheritdoc IIntentWallet
@@ -208,8 +230,8 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @param signature The owner's signature of `replaySafeHash(hash)`.
     /// @return `0x1626ba7e` if valid, `0xffffffff` otherwise.
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
-        bool valid = SignatureChecker.isValidSignatureNowCalldata(_storage().owner, replaySafeHash(hash), signature);
-        return valid ? ERC1271_VALID : ERC1271_INVALID;
+        if (address(this) == _implementation) return ERC1271_INVALID;
+        return _isOwnerSignature(replaySafeHash(hash), signature) ? ERC1271_VALID : ERC1271_INVALID;
     }
 
     /// @notice ERC-165: the wallet answers for ERC-165, ERC-1271, ERC-721 and ERC-1155 receiving.
@@ -257,8 +279,8 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     //////////////////////////////////////////////////////////////*/
 
     /// @dev Status, calls, expiration and gas price: the checks that need no external call.
-    function _checkRelayable(bytes32 id, Intent calldata intent) private view {
-        IntentStatus status = _storage().receipts[id].status;
+    function _checkRelayable(WalletStorage storage $, bytes32 id, Intent calldata intent) private view {
+        IntentStatus status = $.receipts[id].status;
         if (status == IntentStatus.Canceled) revert IntentIsCanceled(id);
         if (status != IntentStatus.None) revert IntentAlreadyRelayed(id);
         if (intent.calls.length == 0) revert IntentHasNoCalls(id);
@@ -268,31 +290,48 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
 
     /// @dev Reverts unless `signature` authorizes `id`; returns whether a module authorized it.
     function _checkSignature(
+        WalletStorage storage $,
+        Header memory header,
         bytes32 id,
-        Intent calldata intent,
+        Call[] calldata calls,
         bytes calldata signature
     ) private returns (bool byModule) {
         if (signature.length != 0 && signature[0] == SIGNED_BY_OWNER) {
-            if (!SignatureChecker.isValidSignatureNowCalldata(_storage().owner, id, signature[1:])) {
-                revert IntentInvalidSignature(id);
-            }
+            if (!_isOwnerSignature(id, signature[1:])) revert IntentInvalidSignature(id);
             return false;
         }
         if (signature.length < 21 || signature[0] != SIGNED_BY_MODULE) revert IntentInvalidSignature(id);
         address module = address(bytes20(signature[1:21]));
-        if (!_storage().modules[module]) revert WalletModuleNotInstalled(module);
-        bytes4 magic = IIntentValidator(module).validateIntent(id, intent, signature[21:]);
+        bool installed = module == header.cachedModule ? module != address(0) : $.modules[module];
+        if (!installed) revert WalletModuleNotInstalled(module);
+        bytes4 magic = IIntentValidator(module).validateIntent(id, calls, signature[21:]);
         if (magic != IIntentValidator.validateIntent.selector) revert IntentInvalidSignature(id);
         return true;
     }
 
+    /// @dev Whether the owner signed `hash`: ECDSA first (no read of the owner's code), then
+    ///      ERC-1271 when the owner is a contract.
+    function _isOwnerSignature(bytes32 hash, bytes calldata signature) private view returns (bool) {
+        address signer = _owner();
+        (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(hash, signature);
+        if (error == ECDSA.RecoverError.NoError && recovered == signer) return true;
+        return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, hash, signature);
+    }
+
     /// @dev A module-validated intent may not call the wallet itself (owner change, module change,
-    ///      cancel) nor any installed module (its own grants, other modules' state).
-    function _checkModuleTargets(bytes32 id, Call[] calldata calls) private view {
-        mapping(address => bool) storage modules = _storage().modules;
+    ///      cancel) nor any installed module (its own grants, other modules' state). With one module
+    ///      installed and cached in the header, that is two comparisons per call and no read.
+    function _checkModuleTargets(
+        WalletStorage storage $,
+        Header memory header,
+        bytes32 id,
+        Call[] calldata calls
+    ) private view {
+        bool onlyCached = header.moduleCount == 1 && header.cachedModule != address(0);
         for (uint256 i; i < calls.length; ++i) {
             address target = calls[i].to;
-            if (target == address(this) || modules[target]) revert IntentTargetForbidden(id, target);
+            bool isModule = onlyCached ? target == header.cachedModule : $.modules[target];
+            if (target == address(this) || isModule) revert IntentTargetForbidden(id, target);
         }
     }
 
@@ -371,17 +410,25 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
 
     /// @dev Reverts with `WalletUnauthorized` unless the caller is the owner or the wallet itself.
     function _checkOwnerOrSelf() private view {
-        if (msg.sender != _storage().owner && msg.sender != address(this)) revert WalletUnauthorized(msg.sender);
+        if (msg.sender != address(this) && msg.sender != _owner()) revert WalletUnauthorized(msg.sender);
     }
 
-    /// @dev Sets the owner, refusing the zero address and the wallet itself (which would ask
-    ///      itself for ERC-1271 signatures forever and lock the wallet).
-    function _setOwner(address newOwner) private {
-        if (newOwner == address(0) || newOwner == address(this)) revert WalletInvalidOwner(newOwner);
+    /// @dev The owner: the one `changeOwner` set, or else the first owner, read from the clone's
+    ///      own code (20 bytes after the proxy), so an unchanged owner costs no storage read.
+    ///      Reverts on the implementation, which has no owner.
+    function _owner() private view returns (address current) {
+        if (address(this) == _implementation) revert WalletImplementationLocked();
         WalletStorage storage $ = _storage();
-        address previousOwner = $.owner;
-        $.owner = newOwner;
-        emit OwnerChanged(previousOwner, newOwner);
+        if ($.ownerChanged) return $.changedOwner;
+        assembly ("memory-safe") {
+            extcodecopy(address(), 0, CLONE_OWNER_OFFSET, 20)
+            current := shr(96, mload(0))
+        }
+    }
+
+    /// @dev The header slot, read once per relay.
+    function _header(WalletStorage storage $) private view returns (Header memory) {
+        return Header($.epoch, $.moduleCount, $.cachedModule);
     }
 
     /// @dev The wallet's ERC-7201 storage.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Intent} from "../libraries/IntentHashing.sol";
+import {Call} from "../libraries/IntentHashing.sol";
 
 /// @title IIntentValidator
 /// @notice A module the owner installs on a wallet to authorize intents signed by someone other
@@ -14,8 +14,8 @@ interface IIntentValidator {
     /// @dev Must revert with a descriptive error when it may not; may record state (for example,
     ///      register a session grant carried in `data`), which is undone if the relay reverts.
     /// @param id The intent ID, as computed by the wallet.
-    /// @param intent The intent itself, to check its calls against the module's rules.
+    /// @param calls The intent's calls, to check against the module's rules (the ID binds the rest).
     /// @param data The module's part of the relay signature.
     /// @return magic `IIntentValidator.validateIntent.selector` when the intent is authorized.
-    function validateIntent(bytes32 id, Intent calldata intent, bytes calldata data) external returns (bytes4 magic);
+    function validateIntent(bytes32 id, Call[] calldata calls, bytes calldata data) external returns (bytes4 magic);
 }

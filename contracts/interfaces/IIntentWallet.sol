@@ -102,10 +102,7 @@ interface IIntentWallet {
     /// @notice The owner may be neither the zero address nor the wallet itself.
     error WalletInvalidOwner(address owner);
 
-    /// @notice The wallet has an owner already.
-    error WalletAlreadyInitialized();
-
-    /// @notice The implementation behind the wallet proxies can never be initialized or used.
+    /// @notice The implementation behind the wallet proxies has no owner and can never be used.
     error WalletImplementationLocked();
 
     /// @notice `module` has no code, or is the wallet itself.
@@ -153,10 +150,6 @@ interface IIntentWallet {
                           OWNER AND MODULES
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Sets the first owner. Called once, by the factory, in the transaction that deploys the wallet.
-    /// @param initialOwner The owner: an EOA (ECDSA) or a contract (ERC-1271).
-    function initialize(address initialOwner) external;
-
     /// @notice Hands the wallet to `newOwner`. Owner or self only.
     /// @param newOwner The new owner: an EOA or an ERC-1271 contract, never zero nor the wallet.
     function changeOwner(address newOwner) external;
@@ -182,7 +175,8 @@ interface IIntentWallet {
     /// @notice What became of intent `id`; the cheap read that dependencies use.
     function intentStatus(bytes32 id) external view returns (IntentStatus);
 
-    /// @notice The wallet's owner.
+    /// @notice The wallet's owner: the first owner, written in the wallet's code at deployment,
+    ///         until `changeOwner` sets another. The zero address on the implementation.
     function owner() external view returns (address);
 
     /// @notice The current intent epoch: the salt of the intents' EIP-712 domain.

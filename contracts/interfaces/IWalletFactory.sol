@@ -5,7 +5,7 @@ import {Intent} from "../libraries/IntentHashing.sol";
 
 /// @title IWalletFactory
 /// @notice Deploys IntentWallets as ERC-1167 clones at CREATE2 addresses determined by
-///         (factory, owner, salt), so a wallet's address is known, and can receive funds,
+///         (factory, implementation, owner, salt), so a wallet's address is known, and can receive funds,
 ///         before it exists.
 interface IWalletFactory {
     /// @notice A wallet was deployed at `wallet` for `owner` with `salt`.
@@ -14,17 +14,26 @@ interface IWalletFactory {
     /// @notice The implementation has no code.
     error FactoryInvalidImplementation(address implementation);
 
+    /// @notice A wallet needs an owner: the zero address can't be one.
+    error FactoryInvalidOwner(address owner);
+
+    /// @notice The wallet at `wallet` exists already (CREATE2 found its address taken).
+    /// @dev CREATE2 onto a taken address consumes the gas it was given: check `walletAddress`'s
+    ///      code first, or use `createWalletAndRelay`, which does.
+    error FactoryWalletExists(address wallet);
+
     /// @notice The IntentWallet implementation every wallet delegates to.
     function implementation() external view returns (address);
 
-    /// @notice Deploys the wallet of (`owner`, `salt`) and sets its owner in the same transaction.
-    /// @dev Idempotent: if the wallet exists already, returns its address and changes nothing.
+    /// @notice Deploys the wallet of (`owner`, `salt`), its owner written in its code.
+    /// @dev Reverts with `FactoryWalletExists` if it exists already (simulate first: that revert
+    ///      comes after CREATE2 has used most of the gas it was given).
     /// @param owner The wallet's first owner (EOA or ERC-1271 contract).
     /// @param salt Any number, so one owner can have many wallets.
     /// @return wallet The wallet's address.
     function createWallet(address owner, uint256 salt) external returns (address wallet);
 
-    /// @notice Deploys the wallet of (`owner`, `salt`) if needed, then relays its first intent.
+    /// @notice Deploys the wallet of (`owner`, `salt`) unless it exists, then relays the intent.
     /// @dev The intent's receipt records this factory as its relayer.
     /// @param owner The wallet's first owner.
     /// @param salt The wallet's salt.

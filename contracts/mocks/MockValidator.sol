@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IIntentValidator} from "../interfaces/IIntentValidator.sol";
-import {Intent} from "../libraries/IntentHashing.sol";
+import {Call} from "../libraries/IntentHashing.sol";
 
 /// @notice A validator module for tests: its data's first byte says what it answers.
 /// @dev 0x01: authorize; 0x02: answer a wrong magic value; anything else: revert.
@@ -14,7 +14,7 @@ contract MockValidator is IIntentValidator {
     bytes32 public lastAuthorized;
 
     /// @inheritdoc IIntentValidator
-    function validateIntent(bytes32 id, Intent calldata, bytes calldata data) external returns (bytes4) {
+    function validateIntent(bytes32 id, Call[] calldata, bytes calldata data) external returns (bytes4) {
         if (data.length != 0 && data[0] == 0x01) {
             lastAuthorized = id;
             return IIntentValidator.validateIntent.selector;

@@ -8,7 +8,7 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {IIntentValidator} from "../interfaces/IIntentValidator.sol";
 import {IIntentWallet} from "../interfaces/IIntentWallet.sol";
 import {ISessionKeyModule} from "../interfaces/ISessionKeyModule.sol";
-import {Call, Intent} from "../libraries/IntentHashing.sol";
+import {Call} from "../libraries/IntentHashing.sol";
 import {Permission, SessionGrant, SessionGrantHashing} from "../libraries/SessionGrantHashing.sol";
 
 /// @title SessionKeyModule
@@ -40,16 +40,16 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
     /// @notice Authorizes intent `id` of the calling wallet if a live session of the key that
     ///         signed it allows every call; registers the grant carried in `data` first, if any.
     /// @param id The intent ID, as computed by the wallet.
-    /// @param intent The intent, whose calls are checked.
+    /// @param calls The intent's calls, each checked against the key's permissions.
     /// @param data The session signature, optionally followed by `abi.encode(grant, ownerSignature)`.
     /// @return `IIntentValidator.validateIntent.selector`; any refusal reverts with its own error.
-    function validateIntent(bytes32 id, Intent calldata intent, bytes calldata data) external returns (bytes4) {
+    function validateIntent(bytes32 id, Call[] calldata calls, bytes calldata data) external returns (bytes4) {
         if (data.length < SESSION_SIGNATURE_LENGTH) revert SessionInvalidSignature();
         address sessionKey = _recoverSessionKey(id, data[:SESSION_SIGNATURE_LENGTH]);
         if (data.length > SESSION_SIGNATURE_LENGTH) {
             _registerCarriedGrant(sessionKey, data[SESSION_SIGNATURE_LENGTH:]);
         }
-        _checkCalls(sessionKey, intent.calls);
+        _checkCalls(sessionKey, calls);
         return IIntentValidator.validateIntent.selector;
     }
 

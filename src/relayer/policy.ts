@@ -1,6 +1,6 @@
 import { getAddress, type Provider } from "ethers";
 
-import { getCloneRuntimeCode } from "../sdk/wallet/computeWalletAddress.js";
+import { isWalletCode } from "../sdk/wallet/computeWalletAddress.js";
 import { RelayerRefusal } from "./http/RelayerService.js";
 import type { IntentStore } from "./store/IntentStore.js";
 
@@ -24,24 +24,22 @@ export interface SpendingPolicyParameters {
 export class SpendingPolicy {
   readonly #parameters: SpendingPolicyParameters;
   readonly #allowed: Set<string>;
-  readonly #cloneCode: string | undefined;
+  readonly #implementation: string | undefined;
   readonly #submissions = new Map<string, number[]>();
 
   constructor(parameters: SpendingPolicyParameters) {
     this.#parameters = parameters;
     this.#allowed = new Set(parameters.allowedWallets.map((wallet) => getAddress(wallet)));
-    this.#cloneCode =
-      parameters.implementation === undefined
-        ? undefined
-        : getCloneRuntimeCode({ implementation: parameters.implementation });
+    this.#implementation = parameters.implementation;
   }
 
   /** Refuses (403) a wallet that is neither allowed nor a deployed clone of our implementation. */
   async checkServed(wallet: string, provider: Provider): Promise<void> {
     if (this.#allowed.has(getAddress(wallet))) return;
+    const implementation = this.#implementation;
     if (
-      this.#cloneCode !== undefined &&
-      (await provider.getCode(wallet)).toLowerCase() === this.#cloneCode
+      implementation !== undefined &&
+      isWalletCode({ code: await provider.getCode(wallet), implementation })
     )
       return;
     throw new RelayerRefusal(

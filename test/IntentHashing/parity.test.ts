@@ -38,7 +38,7 @@ const RANDOM_INTENTS = 300;
 const MAX_EPOCH = 3;
 const MAX_UINT256 = 2n ** 256n - 1n;
 
-/** The wallet's ERC-7201 slot: owner in the low 160 bits, epoch (uint96) above it. */
+/** The wallet's ERC-7201 header slot: the epoch (uint64) in its low 64 bits. */
 const WALLET_STORAGE_SLOT = "0xeaed0808e4d28157af1ac47c2a3073cd360637305de8411ec956cb7051ecbf00";
 
 /*//////////////////////////////////////////////////////////////
@@ -222,10 +222,10 @@ const VECTORS: Vector[] = [
     domainSeparator: "0x7602ba741763b34b0819a1b9281f562ef8da0b39f44a73dfe387f9728d5c305e",
   },
   {
-    name: "extremes: zero address, 2^256-1 everywhere, 100 bytes of data (chain 31338, epoch 2^96-1)",
+    name: "extremes: zero address, 2^256-1 everywhere, 100 bytes of data (chain 31338, epoch 2^64-1)",
     wallet: VECTOR_WALLET_3,
     chainId: 31338n,
-    epoch: 2n ** 96n - 1n,
+    epoch: 2n ** 64n - 1n,
     intent: {
       calls: [
         { to: ZeroAddress, value: MAX_UINT256, data: "0x" },
@@ -238,9 +238,9 @@ const VECTORS: Vector[] = [
       maxGasPrice: 0n,
       minGasLimit: MAX_UINT256,
     },
-    id: "0xd6fb8a1d0faf0828d3f7862d1e0533795d66a17fc4c94188186131169897af16",
+    id: "0xf1b976cfcb3cbce44be4a0cbb0296d81bbb46fe26898d7f8895fa2fe5ebd83a1",
     structHash: "0x5bff0cfa19b64f919d995cf3defb9bcd34c23239af3c8026ca385e773a06aba1",
-    domainSeparator: "0x805c75e00b96b777ea1414ff9d6cbc16a2335423b1e0dcb2a21d49130bb0fb7c",
+    domainSeparator: "0xdfaa2c5ab6e131d50d2fe18a7d87d17746f6107f8cd30ce8726bb7c3ac58ee60",
   },
 ];
 
@@ -271,11 +271,7 @@ async function walletAt(
     address,
     await connection.ethers.provider.getCode(world.walletAddress),
   );
-  await connection.networkHelpers.setStorageAt(
-    address,
-    WALLET_STORAGE_SLOT,
-    toBeHex(epoch << 160n, 32),
-  );
+  await connection.networkHelpers.setStorageAt(address, WALLET_STORAGE_SLOT, toBeHex(epoch, 32));
   return (await connection.ethers.getContractAt(
     "IntentWallet",
     address,

@@ -185,7 +185,7 @@ describe("IntentWallet module validation", function () {
             to: validatorAddress,
             data: validator.interface.encodeFunctionData("validateIntent", [
               ethers.id("x"),
-              await pingIntent(world),
+              (await pingIntent(world)).calls,
               AUTHORIZE,
             ]),
           },

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, dataSlice, getAddress } from "ethers";
 import { network } from "hardhat";
 
 import { toModuleSignature } from "../../src/sdk/index.js";
@@ -274,17 +274,20 @@ describe("IntentWallet owner, execute, modules and interfaces", function () {
     });
   });
 
-  describe("initialize", function () {
-    it("refuses a second initialization with WalletAlreadyInitialized, whoever calls", async function () {
+  describe("first owner", function () {
+    it("is read from the wallet's code until changeOwner, then from storage", async function () {
       const { wallet, owner, stranger } = await networkHelpers.loadFixture(fixture);
-      await expect(
-        wallet.connect(stranger).initialize(stranger.address),
-      ).to.be.revertedWithCustomError(wallet, "WalletAlreadyInitialized");
-      await expect(wallet.connect(owner).initialize(owner.address)).to.be.revertedWithCustomError(
-        wallet,
-        "WalletAlreadyInitialized",
-      );
+      const code = await ethers.provider.getCode(await wallet.getAddress());
+      expect(getAddress(dataSlice(code, 45))).to.equal(owner.address);
       expect(await wallet.owner()).to.equal(owner.address);
+
+      await wallet.connect(owner).changeOwner(stranger.address);
+      expect(await wallet.owner()).to.equal(stranger.address);
+      // The code never changes: the new owner lives in storage and wins from now on.
+      expect(await ethers.provider.getCode(await wallet.getAddress())).to.equal(code);
+      await expect(wallet.connect(owner).changeOwner(owner.address))
+        .to.be.revertedWithCustomError(wallet, "WalletUnauthorized")
+        .withArgs(owner.address);
     });
   });
 

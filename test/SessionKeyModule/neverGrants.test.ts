@@ -336,7 +336,7 @@ describe("SessionKeyModule never grants", function () {
         value: 0n,
         data: validator.interface.encodeFunctionData("validateIntent", [
           id("a forged authorization"),
-          victim,
+          victim.calls,
           "0x01",
         ]),
       };

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { AbiCoder, ZeroAddress, concat, getCreate2Address, keccak256 } from "ethers";
+import { ZeroAddress, ZeroHash, concat, getCreate2Address, keccak256, toBeHex } from "ethers";
 import { network } from "hardhat";
 
 import { buildIntentNow, deployWalletWorld, signForWallet } from "../helpers/walletFixture.js";
@@ -7,10 +7,16 @@ import { targetCall } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 
-/** ERC-1167 creation code around the implementation address. */
-const CLONE_INIT_PREFIX = "0x3d602d80600a3d3981f3363d3d373d3d3d363d73";
+/** The constructor that returns the 65 bytes after it (OpenZeppelin's clone-with-arguments layout). */
+const WALLET_CONSTRUCTOR = "0x6100413d81600a3d39f3";
+/** ERC-1167 runtime code around the implementation address. */
 const CLONE_RUNTIME_PREFIX = "0x363d3d373d3d3d363d73";
 const CLONE_SUFFIX = "0x5af43d82803e903d91602b57fd5bf3";
+
+/** A wallet's code: the ERC-1167 proxy to `implementation`, then its first owner. */
+function walletCode(implementation: string, owner: string): string {
+  return concat([CLONE_RUNTIME_PREFIX, implementation, CLONE_SUFFIX, owner]).toLowerCase();
+}
 
 /** The wallet address of (`owner`, `salt`), computed off-chain exactly as CREATE2 does. */
 function predictWalletAddress(
@@ -19,11 +25,8 @@ function predictWalletAddress(
   owner: string,
   salt: bigint,
 ): string {
-  const initCode = concat([CLONE_INIT_PREFIX, implementation, CLONE_SUFFIX]);
-  const create2Salt = keccak256(
-    AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [owner, salt]),
-  );
-  return getCreate2Address(factory, create2Salt, keccak256(initCode));
+  const initCode = concat([WALLET_CONSTRUCTOR, walletCode(implementation, owner)]);
+  return getCreate2Address(factory, toBeHex(salt, 32), keccak256(initCode));
 }
 
 describe("WalletFactory.createWallet", function () {
@@ -56,7 +59,7 @@ describe("WalletFactory.createWallet", function () {
         expect(await ethers.provider.getCode(predicted)).to.equal("0x");
       }
 
-      // And the deployed clone is exactly there, with the ERC-1167 runtime code.
+      // And the deployed clone is exactly there: the ERC-1167 proxy, then the owner.
       const predicted = predictWalletAddress(
         factoryAddress,
         implementationAddress,
@@ -65,7 +68,7 @@ describe("WalletFactory.createWallet", function () {
       );
       await factory.createWallet(alice.address, 7n);
       expect((await ethers.provider.getCode(predicted)).toLowerCase()).to.equal(
-        concat([CLONE_RUNTIME_PREFIX, implementationAddress, CLONE_SUFFIX]).toLowerCase(),
+        walletCode(implementationAddress, alice.address),
       );
     });
 
@@ -118,7 +121,7 @@ describe("WalletFactory.createWallet", function () {
   });
 
   describe("deployment", function () {
-    it("deploys and sets the owner in the same transaction, emitting WalletCreated", async function () {
+    it("deploys with the owner written in the wallet's code, emitting WalletCreated", async function () {
       const { factory, alice, stranger } = await networkHelpers.loadFixture(fixture);
       const address = await factory.walletAddress(alice.address, 9n);
       const wallet = await ethers.getContractAt("IntentWallet", address);
@@ -129,24 +132,28 @@ describe("WalletFactory.createWallet", function () {
       );
       const tx = factory.connect(stranger).createWallet(alice.address, 9n);
       await expect(tx).to.emit(factory, "WalletCreated").withArgs(address, alice.address, 9n);
-      await expect(tx).to.emit(wallet, "OwnerChanged").withArgs(ZeroAddress, alice.address);
       expect(await wallet.owner()).to.equal(alice.address);
       expect(await wallet.intentEpoch()).to.equal(0n);
     });
 
-    it("is idempotent: a second call returns the same address without an event, a revert or any change", async function () {
+    it("refuses to deploy a wallet twice (FactoryWalletExists) and changes nothing", async function () {
       const { factory, alice, bob } = await networkHelpers.loadFixture(fixture);
       await factory.createWallet(alice.address, 1n);
       const address = await factory.walletAddress(alice.address, 1n);
       const wallet = await ethers.getContractAt("IntentWallet", address);
       await wallet.connect(alice).changeOwner(bob.address);
 
-      expect(await factory.createWallet.staticCall(alice.address, 1n)).to.equal(address);
-      const tx = factory.createWallet(alice.address, 1n);
-      await expect(tx).to.not.be.revert(ethers);
-      await expect(tx).to.not.emit(factory, "WalletCreated");
-      await expect(tx).to.not.emit(wallet, "OwnerChanged");
+      await expect(factory.createWallet(alice.address, 1n))
+        .to.be.revertedWithCustomError(factory, "FactoryWalletExists")
+        .withArgs(address);
       expect(await wallet.owner()).to.equal(bob.address);
+    });
+
+    it("refuses the zero address as owner (FactoryInvalidOwner)", async function () {
+      const { factory } = await networkHelpers.loadFixture(fixture);
+      await expect(factory.createWallet(ZeroAddress, 0n))
+        .to.be.revertedWithCustomError(factory, "FactoryInvalidOwner")
+        .withArgs(ZeroAddress);
     });
 
     it("deploys distinct wallets for different salts and owners, each with its own owner", async function () {
@@ -167,14 +174,6 @@ describe("WalletFactory.createWallet", function () {
       }
       expect(new Set(addresses).size).to.equal(3);
     });
-
-    it("refuses to re-initialize a deployed wallet (WalletAlreadyInitialized)", async function () {
-      const { wallet, owner, stranger } = await networkHelpers.loadFixture(fixture);
-      await expect(
-        wallet.connect(stranger).initialize(stranger.address),
-      ).to.be.revertedWithCustomError(wallet, "WalletAlreadyInitialized");
-      expect(await wallet.owner()).to.equal(owner.address);
-    });
   });
 
   describe("implementation", function () {
@@ -185,24 +184,7 @@ describe("WalletFactory.createWallet", function () {
       expect(await implementation.owner()).to.equal(ZeroAddress);
     });
 
-    it("can never be initialized (WalletImplementationLocked), by anyone", async function () {
-      const { implementation, owner, stranger } = await networkHelpers.loadFixture(fixture);
-      for (const caller of [owner, stranger]) {
-        await expect(
-          implementation.connect(caller).initialize(caller.address),
-        ).to.be.revertedWithCustomError(implementation, "WalletImplementationLocked");
-      }
-      expect(await implementation.owner()).to.equal(ZeroAddress);
-
-      // Not even a freshly deployed implementation, before anyone else touches it.
-      const fresh = await ethers.deployContract("IntentWallet");
-      await expect(fresh.initialize(owner.address)).to.be.revertedWithCustomError(
-        fresh,
-        "WalletImplementationLocked",
-      );
-    });
-
-    it("can't be used as a wallet: relays fail signature checks and owner functions are unauthorized", async function () {
+    it("can't be used as a wallet: relays and owner functions revert with WalletImplementationLocked", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { implementation, implementationAddress, owner, relayer, stranger, target, chainId } =
         world;
@@ -215,16 +197,21 @@ describe("WalletFactory.createWallet", function () {
           intent,
           signer,
         );
-        await expect(implementation.connect(relayer).relay(intent, signed.signature))
-          .to.be.revertedWithCustomError(implementation, "IntentInvalidSignature")
-          .withArgs(signed.id);
+        await expect(
+          implementation.connect(relayer).relay(intent, signed.signature),
+        ).to.be.revertedWithCustomError(implementation, "WalletImplementationLocked");
       }
-      await expect(implementation.connect(stranger).changeOwner(stranger.address))
-        .to.be.revertedWithCustomError(implementation, "WalletUnauthorized")
-        .withArgs(stranger.address);
-      await expect(implementation.connect(stranger).execute([]))
-        .to.be.revertedWithCustomError(implementation, "WalletUnauthorized")
-        .withArgs(stranger.address);
+      for (const caller of [owner, stranger]) {
+        await expect(
+          implementation.connect(caller).changeOwner(caller.address),
+        ).to.be.revertedWithCustomError(implementation, "WalletImplementationLocked");
+        await expect(implementation.connect(caller).execute([])).to.be.revertedWithCustomError(
+          implementation,
+          "WalletImplementationLocked",
+        );
+      }
+      expect(await implementation.owner()).to.equal(ZeroAddress);
+      expect(await implementation.isValidSignature(ZeroHash, "0x")).to.equal("0xffffffff");
       expect(await target.pings()).to.equal(0n);
     });
   });

@@ -13,7 +13,8 @@ import {
   computeWalletAddress,
   InvalidParameterError,
   getCloneInitCode,
-  getWalletCreate2Salt,
+  getCloneRuntimeCode,
+  isWalletCode,
   WalletClient,
 } from "../../src/sdk/index.js";
 import { deployWalletWorld } from "../helpers/walletFixture.js";
@@ -158,19 +159,35 @@ describe("computeWalletAddress", function () {
     expect(addresses.size).to.equal(5);
   });
 
-  it("is the CREATE2 of the 55-byte ERC-1167 creation code whose runtime part the wallet runs", async function () {
-    const { walletAddress, implementationAddress } = await networkHelpers.loadFixture(fixture);
-    const initCode = getCloneInitCode({ implementation: implementationAddress });
+  it("is the CREATE2 of the 75-byte creation code whose last 65 bytes (proxy, owner) the wallet runs", async function () {
+    const { walletAddress, implementationAddress, owner } =
+      await networkHelpers.loadFixture(fixture);
+    const initCode = getCloneInitCode({
+      implementation: implementationAddress,
+      owner: owner.address,
+    });
 
-    expect(dataLength(initCode)).to.equal(55);
-    // The 10-byte constructor returns the 45 bytes after it: exactly the code the wallet runs.
-    expect(await ethers.provider.getCode(walletAddress)).to.equal(dataSlice(initCode, 10));
+    expect(dataLength(initCode)).to.equal(75);
+    // The 10-byte constructor returns the 65 bytes after it: exactly the code the wallet holds.
+    const code = await ethers.provider.getCode(walletAddress);
+    expect(code).to.equal(dataSlice(initCode, 10));
+    expect(code).to.equal(
+      getCloneRuntimeCode({ implementation: implementationAddress, owner: owner.address }),
+    );
+    expect(isWalletCode({ code, implementation: implementationAddress })).to.equal(true);
   });
 
-  it("salts CREATE2 with keccak256(abi.encode(owner, salt))", async function () {
-    const { owner } = await networkHelpers.loadFixture(fixture);
-    const encoded = `0x${owner.address.slice(2).toLowerCase().padStart(64, "0")}${7n.toString(16).padStart(64, "0")}`;
-    expect(getWalletCreate2Salt({ owner: owner.address, salt: 7n })).to.equal(keccak256(encoded));
+  it("recognises wallet code of any owner, and nothing else, with isWalletCode", async function () {
+    const { walletAddress, implementationAddress, factoryAddress, stranger } =
+      await networkHelpers.loadFixture(fixture);
+    const implementation = implementationAddress;
+    const strangers = getCloneRuntimeCode({ implementation, owner: stranger.address });
+    expect(isWalletCode({ code: strangers, implementation })).to.equal(true);
+    const code = await ethers.provider.getCode(walletAddress);
+    expect(isWalletCode({ code, implementation: factoryAddress })).to.equal(false);
+    expect(isWalletCode({ code: dataSlice(code, 0, 45), implementation })).to.equal(false);
+    expect(isWalletCode({ code: `${code}00`, implementation })).to.equal(false);
+    expect(isWalletCode({ code: "0x", implementation })).to.equal(false);
   });
 
   it("refuses a salt outside uint256", async function () {

@@ -118,7 +118,7 @@ abstract contract IntentHashingReference {
 ///         ID's sensitivity to every field and to the domain, and IDs pinned by the SDK (see
 ///         test/IntentHashing/parity.test.ts, which checks the same vectors).
 contract IntentHashingTest is TestBase, IntentHashingReference {
-    /// @dev The wallet's ERC-7201 slot: owner in the low 160 bits, epoch (uint96) above it.
+    /// @dev The wallet's ERC-7201 header slot: the epoch (uint64) in its low 64 bits.
     bytes32 private constant WALLET_STORAGE = 0xeaed0808e4d28157af1ac47c2a3073cd360637305de8411ec956cb7051ecbf00;
 
     uint256 private constant MAX_CALLS = 4;
@@ -152,7 +152,7 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
         assertEq(harness.hashIntent(intent), refHashIntent(intent), "hashIntent");
     }
 
-    function testFuzz_IntentIdMatchesReference(Intent memory intent, uint64 chainId, uint96 epoch) public {
+    function testFuzz_IntentIdMatchesReference(Intent memory intent, uint64 chainId, uint64 epoch) public {
         _shrink(intent);
         chainId = uint64(bound(chainId, 1, type(uint64).max));
         vm.chainId(chainId);
@@ -476,7 +476,7 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
     }
 
     /// @dev Extreme values: zero address, 2^256-1 value/salt/minGasLimit, 100 bytes of data, a zero
-    ///      dependency; chain 31338, epoch 2^96-1 (the largest the wallet can store).
+    ///      dependency; chain 31338, epoch 2^64-1 (the largest the wallet can store).
     function test_VectorExtremes() public {
         bytes memory data100 = new bytes(100);
         for (uint256 i; i < 100; ++i) data100[i] = bytes1(uint8(i));
@@ -502,10 +502,10 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
             VectorExpectation({
                 chainId: 31338,
                 wallet: VECTOR_WALLET_3,
-                epoch: type(uint96).max,
-                id: 0xd6fb8a1d0faf0828d3f7862d1e0533795d66a17fc4c94188186131169897af16,
+                epoch: type(uint64).max,
+                id: 0xf1b976cfcb3cbce44be4a0cbb0296d81bbb46fe26898d7f8895fa2fe5ebd83a1,
                 structHash: 0x5bff0cfa19b64f919d995cf3defb9bcd34c23239af3c8026ca385e773a06aba1,
-                domainSeparator: 0x805c75e00b96b777ea1414ff9d6cbc16a2335423b1e0dcb2a21d49130bb0fb7c
+                domainSeparator: 0xdfaa2c5ab6e131d50d2fe18a7d87d17746f6107f8cd30ce8726bb7c3ac58ee60
             }),
             intent
         );
@@ -523,12 +523,10 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
             ),
             "INTENT_TYPEHASH"
         );
-        // Sanity of the wallet slot the vectors write the epoch to: the owner lives in its low 160 bits.
-        assertEq(
-            address(uint160(uint256(vm.load(address(wallet), WALLET_STORAGE)))),
-            owner,
-            "owner in the ERC-7201 slot"
-        );
+        // Sanity of the wallet slot the vectors write the epoch to: the epoch lives in its low 64 bits.
+        vm.prank(owner);
+        wallet.invalidateAllIntents();
+        assertEq(uint64(uint256(vm.load(address(wallet), WALLET_STORAGE))), 1, "epoch in the ERC-7201 slot");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -538,7 +536,7 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
     struct VectorExpectation {
         uint256 chainId;
         address wallet;
-        uint96 epoch;
+        uint64 epoch;
         bytes32 id;
         bytes32 structHash;
         bytes32 domainSeparator;
@@ -563,10 +561,10 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
         assertEq(atVector.intentId(intent), v.id, "wallet id");
     }
 
-    /// @dev Writes `epoch` into a wallet's storage, keeping its owner.
-    function _setEpoch(address target, uint96 epoch) private {
+    /// @dev Writes `epoch` into a wallet's header slot, keeping the rest of it.
+    function _setEpoch(address target, uint64 epoch) private {
         uint256 word = uint256(vm.load(target, WALLET_STORAGE));
-        word = (word & type(uint160).max) | (uint256(epoch) << 160);
+        word = (word & ~uint256(type(uint64).max)) | epoch;
         vm.store(target, WALLET_STORAGE, bytes32(word));
     }
 

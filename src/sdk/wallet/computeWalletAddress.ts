@@ -1,8 +1,11 @@
-import { AbiCoder, concat, getAddress, getCreate2Address, keccak256 } from "ethers";
+import { concat, getAddress, getCreate2Address, keccak256, toBeHex } from "ethers";
 import { InvalidParameterError } from "../errors/invalidParameterError.js";
 
-/** The 10-byte constructor of an ERC-1167 clone: it returns the 45-byte runtime code after it. */
-const CLONE_CONSTRUCTOR = "0x3d602d80600a3d3981f3";
+/**
+ * The 10-byte constructor of a wallet: it returns the 65 bytes of code after it (OpenZeppelin 5's
+ * `Clones` layout with immutable arguments).
+ */
+const WALLET_CONSTRUCTOR = "0x6100413d81600a3d39f3";
 
 /** The ERC-1167 runtime code before the implementation's address (up to its `PUSH20`). */
 const CLONE_RUNTIME_PREFIX = "0x363d3d373d3d3d363d73";
@@ -10,54 +13,66 @@ const CLONE_RUNTIME_PREFIX = "0x363d3d373d3d3d363d73";
 /** The ERC-1167 runtime code after the implementation's address. */
 const CLONE_RUNTIME_SUFFIX = "0x5af43d82803e903d91602b57fd5bf3";
 
-export interface GetCloneInitCodeParameters {
+/** Bytes of a wallet's code: the 45-byte ERC-1167 proxy, then the 20-byte first owner. */
+const WALLET_CODE_BYTES = 65;
+
+export interface GetCloneRuntimeCodeParameters {
   /** The IntentWallet implementation every wallet clone delegates to. */
   implementation: string;
+  /** The wallet's first owner, written in its code after the proxy. */
+  owner: string;
 }
 
 /**
- * The 45-byte runtime code of an ERC-1167 clone of `implementation`: the code every wallet
- * deployed by `WalletFactory` holds (a relayer recognises its wallets by it).
+ * The 65-byte runtime code of the wallet of `owner`: the ERC-1167 proxy to `implementation`
+ * (45 bytes) followed by the first owner (20 bytes), as `WalletFactory` deploys it.
  *
  * @example
- * const isOurWallet = (await provider.getCode(wallet)) === getCloneRuntimeCode({ implementation });
+ * const code = getCloneRuntimeCode({ implementation, owner: alice });
+ * const isAlicesWallet = (await provider.getCode(wallet)) === code;
  */
-export function getCloneRuntimeCode({ implementation }: GetCloneInitCodeParameters): string {
+export function getCloneRuntimeCode({
+  implementation,
+  owner,
+}: GetCloneRuntimeCodeParameters): string {
   return concat([
     CLONE_RUNTIME_PREFIX,
     getAddress(implementation),
     CLONE_RUNTIME_SUFFIX,
+    getAddress(owner),
   ]).toLowerCase();
 }
 
 /**
- * The 55-byte creation code of an ERC-1167 clone of `implementation`, the code `WalletFactory`
- * deploys with CREATE2 (through OpenZeppelin 5's `Clones.cloneDeterministic`).
+ * The 75-byte creation code of the wallet of `owner`, the code `WalletFactory` deploys with
+ * CREATE2: a constructor returning `getCloneRuntimeCode({ implementation, owner })`.
  *
  * @example
- * const initCode = getCloneInitCode({ implementation });
- * // 0x3d602d80600a3d3981f3363d3d373d3d3d363d73 ‖ implementation ‖ 5af43d82803e903d91602b57fd5bf3
+ * const initCode = getCloneInitCode({ implementation, owner: alice });
+ * // 0x6100413d81600a3d39f3 ‖ 363d3d373d3d3d363d73 ‖ implementation ‖ 5af43d82803e903d91602b57fd5bf3 ‖ owner
  */
-export function getCloneInitCode({ implementation }: GetCloneInitCodeParameters): string {
-  return concat([CLONE_CONSTRUCTOR, getCloneRuntimeCode({ implementation })]);
+export function getCloneInitCode({ implementation, owner }: GetCloneRuntimeCodeParameters): string {
+  return concat([WALLET_CONSTRUCTOR, getCloneRuntimeCode({ implementation, owner })]);
 }
 
-export interface GetWalletCreate2SaltParameters {
-  /** The wallet's owner. */
-  owner: string;
-  /** The owner's salt: one owner can have many wallets. */
-  salt: bigint;
+export interface IsWalletCodeParameters {
+  /** Code read from the chain (`provider.getCode(address)`). */
+  code: string;
+  /** The IntentWallet implementation. */
+  implementation: string;
 }
 
 /**
- * The CREATE2 salt `WalletFactory` uses for a wallet: `keccak256(abi.encode(owner, salt))`. The
- * owner is part of it, so nobody can deploy a wallet at your address with another owner.
+ * Whether `code` is the code of a wallet of `implementation`, whoever its owner: a relayer
+ * recognises the wallets it serves by it.
  *
  * @example
- * const create2Salt = getWalletCreate2Salt({ owner, salt: 0n });
+ * const served = isWalletCode({ code: await provider.getCode(wallet), implementation });
  */
-export function getWalletCreate2Salt({ owner, salt }: GetWalletCreate2SaltParameters): string {
-  return keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [owner, salt]));
+export function isWalletCode({ code, implementation }: IsWalletCodeParameters): boolean {
+  const proxy = concat([CLONE_RUNTIME_PREFIX, getAddress(implementation), CLONE_RUNTIME_SUFFIX]);
+  const lower = code.toLowerCase();
+  return lower.length === 2 + 2 * WALLET_CODE_BYTES && lower.startsWith(proxy.toLowerCase());
 }
 
 export interface ComputeWalletAddressParameters {
@@ -75,7 +90,8 @@ export interface ComputeWalletAddressParameters {
 export type ComputeWalletAddressReturnType = string;
 
 /**
- * The address `factory` deploys the wallet of (`owner`, `salt`) at, computed locally with no node
+ * The address `factory` deploys the wallet of (`owner`, `salt`) at: CREATE2 with `salt` as the
+ * salt and the wallet's creation code (which holds the owner), computed locally with no node
  * round trip, so the wallet can receive funds before it exists. Equals the factory's
  * `walletAddress(owner, salt)`.
  *
@@ -96,7 +112,7 @@ export function computeWalletAddress({
     });
   return getCreate2Address(
     getAddress(factory),
-    getWalletCreate2Salt({ owner, salt }),
-    keccak256(getCloneInitCode({ implementation })),
+    toBeHex(salt, 32),
+    keccak256(getCloneInitCode({ implementation, owner })),
   );
 }
