@@ -100,13 +100,16 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         WalletStorage storage $ = _storage();
         Header memory header = _header($);
         bytes32 id = IntentHashing.intentId(IntentHashing.domainSeparator(address(this), header.epoch), intent);
-        _checkRelayable($, id, intent);
+        Call[] calldata calls = intent.calls;
+        IntentReceipt storage receipt = $.receipts[id];
+        _checkRelayable(receipt, id, calls.length, intent.expiration, intent.maxGasPrice);
         // Consume the ID before a validator module is called: nothing it calls can relay it again.
         // Any failed check below reverts this write with everything else.
-        $.receipts[id] = IntentReceipt(IntentStatus.Succeeded, msg.sender, uint64(block.number));
-        if (_checkSignature($, header, id, intent.calls, signature)) _checkModuleTargets($, header, id, intent.calls);
+        _writeReceipt(receipt, IntentStatus.Succeeded);
+        if (_checkSignature($, header, id, calls, signature)) _checkModuleTargets($, header, id, calls);
         _checkDependencies(id, intent.dependencies);
-        success = _executeIntent(id, intent);
+        success = _executeIntent(id, calls, intent.minGasLimit);
+        if (!success) receipt.status = IntentStatus.Failed;
         emit IntentRelayed(id, msg.sender, success);
     }
 
@@ -117,7 +120,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
             IntentStatus status = receipts[ids[i]].status;
             if (status == IntentStatus.Canceled) continue;
             if (status != IntentStatus.None) revert IntentAlreadyRelayed(ids[i]);
-            receipts[ids[i]] = IntentReceipt(IntentStatus.Canceled, msg.sender, uint64(block.number));
+            _writeReceipt(receipts[ids[i]], IntentStatus.Canceled);
             emit IntentCanceled(ids[i]);
         }
     }
@@ -279,13 +282,19 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     //////////////////////////////////////////////////////////////*/
 
     /// @dev Status, calls, expiration and gas price: the checks that need no external call.
-    function _checkRelayable(WalletStorage storage $, bytes32 id, Intent calldata intent) private view {
-        IntentStatus status = $.receipts[id].status;
+    function _checkRelayable(
+        IntentReceipt storage receipt,
+        bytes32 id,
+        uint256 callCount,
+        uint256 expiration,
+        uint256 maxGasPrice
+    ) private view {
+        IntentStatus status = receipt.status;
         if (status == IntentStatus.Canceled) revert IntentIsCanceled(id);
         if (status != IntentStatus.None) revert IntentAlreadyRelayed(id);
-        if (intent.calls.length == 0) revert IntentHasNoCalls(id);
-        if (block.timestamp >= intent.expiration) revert IntentExpired(id, intent.expiration);
-        if (tx.gasprice > intent.maxGasPrice) revert IntentGasPriceTooHigh(id, tx.gasprice, intent.maxGasPrice);
+        if (callCount == 0) revert IntentHasNoCalls(id);
+        if (block.timestamp >= expiration) revert IntentExpired(id, expiration);
+        if (tx.gasprice > maxGasPrice) revert IntentGasPriceTooHigh(id, tx.gasprice, maxGasPrice);
     }
 
     /// @dev Reverts unless `signature` authorizes `id`; returns whether a module authorized it.
@@ -353,14 +362,19 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
 
     /// @dev Runs the calls with at least `minGasLimit` gas: one call directly, a batch through
     ///      `execute` on the wallet itself so that a failing call undoes the earlier ones. On
-    ///      failure, marks the receipt `Failed` and emits the bounded revert data.
-    function _executeIntent(bytes32 id, Intent calldata intent) private returns (bool success) {
-        bool single = intent.calls.length == 1;
-        (address target, uint256 value, bytes memory data) = (address(this), 0, "");
-        if (single) (target, value, data) = (intent.calls[0].to, intent.calls[0].value, intent.calls[0].data);
-        else data = abi.encodeCall(IIntentWallet.execute, (intent.calls));
+    ///      failure, emits the bounded revert data (the caller marks the receipt `Failed`).
+    function _executeIntent(bytes32 id, Call[] calldata calls, uint256 minGasLimit) private returns (bool success) {
+        bool single = calls.length == 1;
+        address target = address(this);
+        uint256 value;
+        bytes memory data;
+        if (single) {
+            Call calldata only = calls[0];
+            (target, value, data) = (only.to, only.value, only.data);
+        } else {
+            data = abi.encodeCall(IIntentWallet.execute, (calls));
+        }
 
-        uint256 minGasLimit = intent.minGasLimit;
         // No block holds 2^64 gas; the bound keeps the sum below from overflowing.
         if (minGasLimit > type(uint64).max) revert IntentInsufficientGas(id, minGasLimit, gasleft());
         uint256 required =
@@ -368,18 +382,26 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         uint256 available = gasleft();
         if (available < required) revert IntentInsufficientGas(id, minGasLimit, available);
         success = _call(target, value, data, available);
-        if (!success) _recordFailure(id, single);
+        if (!success) _emitFailure(id, single);
     }
 
-    /// @dev Marks intent `id` failed and emits why. A single call's revert data is wrapped as the
-    ///      batch path wraps it, so `reason` is always `WalletCallReverted(index, data)`.
-    function _recordFailure(bytes32 id, bool single) private {
+    /// @dev Emits why intent `id` failed. A single call's revert data is wrapped as the batch path
+    ///      wraps it, so `reason` is always `WalletCallReverted(index, data)`.
+    function _emitFailure(bytes32 id, bool single) private {
         bytes memory reason =
             single
                 ? abi.encodeWithSelector(WalletCallReverted.selector, 0, _boundedReturnData(MAX_REVERT_DATA))
                 : _boundedReturnData(MAX_REVERT_DATA + 100); // room for the WalletCallReverted wrapping
-        _storage().receipts[id].status = IntentStatus.Failed;
         emit IntentFailed(id, reason);
+    }
+
+    /// @dev Writes a receipt in one SSTORE: `status`, `msg.sender`, this block.
+    function _writeReceipt(IntentReceipt storage receipt, IntentStatus status) private {
+        // The struct's packing: status in bits 0-7, relayer in bits 8-167, block number above.
+        uint256 word = uint256(status) | (uint256(uint160(msg.sender)) << 8) | (block.number << 168);
+        assembly ("memory-safe") {
+            sstore(receipt.slot, word)
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
