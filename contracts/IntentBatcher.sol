@@ -53,15 +53,12 @@ contract IntentBatcher is IIntentBatcher {
     /// @dev Relays entry `index` with all the gas but `GAS_RESERVE`, and reports what became of it.
     function _relayEntry(uint256 index, BatchedRelay calldata entry) private returns (Outcome) {
         if (gasleft() < GAS_RESERVE) return _stop(index);
-        bytes memory data = abi.encodeCall(IIntentWallet.relay, (entry.intent, entry.signature));
-        uint256 gasLeft = gasleft(); // after the encoding, which costs gas by the intent's size
+        bytes memory data = _relayCalldata(entry.relayArguments);
+        uint256 gasLeft = gasleft(); // after the copy, which costs gas by the intent's size
         if (gasLeft < GAS_RESERVE) return _stop(index);
         address wallet = entry.wallet;
-        (bool reverted, bool answered, bool success) = _callRelay(wallet, data, gasLeft - GAS_RESERVE);
-        if (answered) {
-            emit BatchedIntentRelayed(index, wallet, success);
-            return Outcome.Relayed;
-        }
+        (bool reverted, bool answered) = _callRelay(wallet, data, gasLeft - GAS_RESERVE);
+        if (answered) return Outcome.Relayed;
         bytes memory reason =
             reverted
                 ? _boundedReturnData(MAX_REASON_LENGTH)
@@ -80,21 +77,32 @@ contract IntentBatcher is IIntentBatcher {
                         INTERNAL: LOW-LEVEL HELPERS
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev `relay`'s selector followed by `arguments`, in memory: the call to make.
+    function _relayCalldata(bytes calldata arguments) private pure returns (bytes memory data) {
+        bytes4 selector = IIntentWallet.relay.selector;
+        assembly ("memory-safe") {
+            data := mload(0x40) // free memory pointer
+            mstore(data, add(arguments.length, 4)) // length word
+            mstore(add(data, 0x20), selector)
+            calldatacopy(add(data, 0x24), arguments.offset, arguments.length)
+            mstore(0x40, add(add(data, 0x40), arguments.length)) // bump past the data, and a word more
+        }
+    }
+
     /// @dev Calls `wallet` with `data` (an encoded `relay`) and `gasLimit`, copying no return data
-    ///      but one answer word. `answered` when it returned exactly one ABI-encoded bool, `success`.
+    ///      but one answer word. `answered` when it returned exactly one ABI-encoded bool (whether
+    ///      the intent's calls succeeded: the wallet's `IntentRelayed` event says which).
     function _callRelay(
         address wallet,
         bytes memory data,
         uint256 gasLimit
-    ) private returns (bool reverted, bool answered, bool success) {
+    ) private returns (bool reverted, bool answered) {
         assembly ("memory-safe") {
             let ok := call(gasLimit, wallet, 0, add(data, 0x20), mload(data), 0, 0) // no copy
             reverted := iszero(ok)
             if and(ok, eq(returndatasize(), 0x20)) {
                 returndatacopy(0, 0, 0x20) // the answer word, into scratch space
-                let word := mload(0)
-                answered := lt(word, 2) // an ABI-encoded bool is 0 or 1
-                success := eq(word, 1)
+                answered := lt(mload(0), 2) // an ABI-encoded bool is 0 or 1
             }
         }
     }

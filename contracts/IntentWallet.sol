@@ -65,6 +65,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @dev What a relay needs of the header slot.
     struct Header {
         uint64 epoch;
+        bool ownerChanged;
         uint16 moduleCount;
         address cachedModule;
     }
@@ -97,17 +98,17 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
 
     /// @inheritdoc IIntentWallet
     function relay(Intent calldata intent, bytes calldata signature) external returns (bool success) {
-        WalletStorage storage $ = _storage();
-        Header memory header = _header($);
-        bytes32 id = IntentHashing.intentId(IntentHashing.domainSeparator(address(this), header.epoch), intent);
+        Header memory header = _header();
         Call[] calldata calls = intent.calls;
-        IntentReceipt storage receipt = $.receipts[id];
-        _checkRelayable(receipt, id, calls.length, intent.expiration, intent.maxGasPrice);
+        Dependency[] calldata dependencies = intent.dependencies;
+        bytes32 id = _intentId(header.epoch, intent, calls, dependencies);
+        IntentReceipt storage receipt = _storage().receipts[id];
+        _checkRelayable(receipt, id, calls.length, intent);
         // Consume the ID before a validator module is called: nothing it calls can relay it again.
         // Any failed check below reverts this write with everything else.
         _writeReceipt(receipt, IntentStatus.Succeeded);
-        if (_checkSignature($, header, id, calls, signature)) _checkModuleTargets($, header, id, calls);
-        _checkDependencies(id, intent.dependencies);
+        if (_checkSignature(header, id, calls, signature)) _checkModuleTargets(header, id, calls);
+        _checkDependencies(id, dependencies);
         success = _executeIntent(id, calls, intent.minGasLimit);
         if (!success) receipt.status = IntentStatus.Failed;
         emit IntentRelayed(id, msg.sender, success);
@@ -234,7 +235,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @return `0x1626ba7e` if valid, `0xffffffff` otherwise.
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
         if (address(this) == _implementation) return ERC1271_INVALID;
-        return _isOwnerSignature(replaySafeHash(hash), signature) ? ERC1271_VALID : ERC1271_INVALID;
+        return _isOwnerSignature(_owner(), replaySafeHash(hash), signature) ? ERC1271_VALID : ERC1271_INVALID;
     }
 
     /// @notice ERC-165: the wallet answers for ERC-165, ERC-1271, ERC-721 and ERC-1155 receiving.
@@ -281,37 +282,51 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
                          INTERNAL: RELAY STEPS
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev The ID of `intent` at `epoch`, given its calls and dependencies (read once by `relay`).
+    function _intentId(
+        uint256 epoch,
+        Intent calldata intent,
+        Call[] calldata calls,
+        Dependency[] calldata dependencies
+    ) private view returns (bytes32) {
+        bytes32 structHash = IntentHashing.hashIntentWith(
+            IntentHashing.hashCalls(calls),
+            IntentHashing.hashDependencies(dependencies),
+            intent
+        );
+        return IntentHashing.toTypedDataHash(IntentHashing.domainSeparator(address(this), epoch), structHash);
+    }
+
     /// @dev Status, calls, expiration and gas price: the checks that need no external call.
     function _checkRelayable(
         IntentReceipt storage receipt,
         bytes32 id,
         uint256 callCount,
-        uint256 expiration,
-        uint256 maxGasPrice
+        Intent calldata intent
     ) private view {
         IntentStatus status = receipt.status;
         if (status == IntentStatus.Canceled) revert IntentIsCanceled(id);
         if (status != IntentStatus.None) revert IntentAlreadyRelayed(id);
         if (callCount == 0) revert IntentHasNoCalls(id);
+        (uint256 expiration, uint256 maxGasPrice) = (intent.expiration, intent.maxGasPrice);
         if (block.timestamp >= expiration) revert IntentExpired(id, expiration);
         if (tx.gasprice > maxGasPrice) revert IntentGasPriceTooHigh(id, tx.gasprice, maxGasPrice);
     }
 
     /// @dev Reverts unless `signature` authorizes `id`; returns whether a module authorized it.
     function _checkSignature(
-        WalletStorage storage $,
         Header memory header,
         bytes32 id,
         Call[] calldata calls,
         bytes calldata signature
     ) private returns (bool byModule) {
         if (signature.length != 0 && signature[0] == SIGNED_BY_OWNER) {
-            if (!_isOwnerSignature(id, signature[1:])) revert IntentInvalidSignature(id);
+            if (!_isOwnerSignature(_ownerOf(header), id, signature[1:])) revert IntentInvalidSignature(id);
             return false;
         }
         if (signature.length < 21 || signature[0] != SIGNED_BY_MODULE) revert IntentInvalidSignature(id);
         address module = address(bytes20(signature[1:21]));
-        bool installed = module == header.cachedModule ? module != address(0) : $.modules[module];
+        bool installed = module == header.cachedModule ? module != address(0) : _storage().modules[module];
         if (!installed) revert WalletModuleNotInstalled(module);
         bytes4 magic = IIntentValidator(module).validateIntent(id, calls, signature[21:]);
         if (magic != IIntentValidator.validateIntent.selector) revert IntentInvalidSignature(id);
@@ -320,8 +335,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
 
     /// @dev Whether the owner signed `hash`: ECDSA first (no read of the owner's code), then
     ///      ERC-1271 when the owner is a contract.
-    function _isOwnerSignature(bytes32 hash, bytes calldata signature) private view returns (bool) {
-        address signer = _owner();
+    function _isOwnerSignature(address signer, bytes32 hash, bytes calldata signature) private view returns (bool) {
         (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(hash, signature);
         if (error == ECDSA.RecoverError.NoError && recovered == signer) return true;
         return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, hash, signature);
@@ -330,16 +344,12 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @dev A module-validated intent may not call the wallet itself (owner change, module change,
     ///      cancel) nor any installed module (its own grants, other modules' state). With one module
     ///      installed and cached in the header, that is two comparisons per call and no read.
-    function _checkModuleTargets(
-        WalletStorage storage $,
-        Header memory header,
-        bytes32 id,
-        Call[] calldata calls
-    ) private view {
+    function _checkModuleTargets(Header memory header, bytes32 id, Call[] calldata calls) private view {
+        mapping(address => bool) storage modules = _storage().modules;
         bool onlyCached = header.moduleCount == 1 && header.cachedModule != address(0);
         for (uint256 i; i < calls.length; ++i) {
             address target = calls[i].to;
-            bool isModule = onlyCached ? target == header.cachedModule : $.modules[target];
+            bool isModule = onlyCached ? target == header.cachedModule : modules[target];
             if (target == address(this) || isModule) revert IntentTargetForbidden(id, target);
         }
     }
@@ -369,20 +379,37 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         uint256 value;
         bytes memory data;
         if (single) {
-            Call calldata only = calls[0];
-            (target, value, data) = (only.to, only.value, only.data);
+            (target, value, data) = _onlyCall(calls);
         } else {
             data = abi.encodeCall(IIntentWallet.execute, (calls));
         }
 
         // No block holds 2^64 gas; the bound keeps the sum below from overflowing.
         if (minGasLimit > type(uint64).max) revert IntentInsufficientGas(id, minGasLimit, gasleft());
-        uint256 required =
-            minGasLimit + minGasLimit / 63 + (value == 0 ? CALL_COST_WITHOUT_VALUE : CALL_COST_WITH_VALUE);
+        uint256 required;
+        unchecked {
+            required = minGasLimit + minGasLimit / 63 + (value == 0 ? CALL_COST_WITHOUT_VALUE : CALL_COST_WITH_VALUE);
+        }
         uint256 available = gasleft();
         if (available < required) revert IntentInsufficientGas(id, minGasLimit, available);
         success = _call(target, value, data, available);
         if (!success) _emitFailure(id, single);
+    }
+
+    /// @dev The one call of `calls`, its data copied to memory. Reads the ABI encoding exactly as
+    ///      `IntentHashing.hashCalls` does, so what runs is what was hashed and signed.
+    function _onlyCall(Call[] calldata calls) private pure returns (address target, uint256 value, bytes memory data) {
+        assembly ("memory-safe") {
+            let head := add(calls.offset, calldataload(calls.offset))
+            target := and(calldataload(head), 0xffffffffffffffffffffffffffffffffffffffff)
+            value := calldataload(add(head, 0x20))
+            let encoded := add(head, calldataload(add(head, 0x40)))
+            let length := calldataload(encoded)
+            data := mload(0x40) // free memory pointer
+            mstore(data, length)
+            calldatacopy(add(data, 0x20), add(encoded, 0x20), length)
+            mstore(0x40, add(add(data, 0x20), and(add(length, 31), not(31)))) // bump, 32-byte aligned
+        }
     }
 
     /// @dev Emits why intent `id` failed. A single call's revert data is wrapped as the batch path
@@ -435,22 +462,33 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         if (msg.sender != address(this) && msg.sender != _owner()) revert WalletUnauthorized(msg.sender);
     }
 
+    /// @dev The owner (see `_ownerOf`).
+    function _owner() private view returns (address) {
+        return _ownerOf(_header());
+    }
+
     /// @dev The owner: the one `changeOwner` set, or else the first owner, read from the clone's
     ///      own code (20 bytes after the proxy), so an unchanged owner costs no storage read.
     ///      Reverts on the implementation, which has no owner.
-    function _owner() private view returns (address current) {
+    function _ownerOf(Header memory header) private view returns (address current) {
         if (address(this) == _implementation) revert WalletImplementationLocked();
-        WalletStorage storage $ = _storage();
-        if ($.ownerChanged) return $.changedOwner;
+        if (header.ownerChanged) return _storage().changedOwner;
         assembly ("memory-safe") {
             extcodecopy(address(), 0, CLONE_OWNER_OFFSET, 20)
             current := shr(96, mload(0))
         }
     }
 
-    /// @dev The header slot, read once per relay.
-    function _header(WalletStorage storage $) private view returns (Header memory) {
-        return Header($.epoch, $.moduleCount, $.cachedModule);
+    /// @dev The header slot, read with one SLOAD; the shifts follow `WalletStorage`'s packing.
+    function _header() private view returns (Header memory header) {
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(STORAGE_LOCATION)
+        }
+        header.epoch = uint64(word);
+        header.ownerChanged = uint8(word >> 64) != 0;
+        header.moduleCount = uint16(word >> 72);
+        header.cachedModule = address(uint160(word >> 88));
     }
 
     /// @dev The wallet's ERC-7201 storage.

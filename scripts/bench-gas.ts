@@ -26,6 +26,7 @@ import {
   signIntent,
   signSessionGrant,
   signSessionIntent,
+  toBatchedRelay,
 } from "../src/sdk/index.js";
 
 const { ethers } = await network.create();
@@ -516,11 +517,7 @@ const oursBundleTo = await fundedRecipients(BUNDLE);
 const entries = [];
 for (const [i, owner] of bundleOwners.entries()) {
   const signed = await signedIntent(owner, oursBundleWallets[i], [oursBundleTo[i]], 1n);
-  entries.push({
-    wallet: oursBundleWallets[i],
-    intent: signed.intent,
-    signature: signed.signature,
-  });
+  entries.push(toBatchedRelay(signed));
 }
 const oursBundleBefore = await Promise.all(oursBundleTo.map((to) => token.balanceOf(to)));
 const oursBundle = await gasUsed(batcher.connect(relayer).relayBatch(entries));

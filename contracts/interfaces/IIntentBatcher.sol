@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Intent} from "../libraries/IntentHashing.sol";
-
 /// @title IIntentBatcher
 /// @notice Relays many intents, from any wallets, in one transaction. One failing or invalid intent
 ///         does not revert the others: each entry is either relayed (its wallet keeps its own
-///         receipt, with the batcher as relayer) or skipped with the reason its wallet gave.
+///         receipt, with the batcher as relayer, and emits its own `IntentRelayed`) or skipped
+///         with the reason its wallet gave (`BatchedIntentSkipped`). A relayed entry adds no batcher
+///         event: its wallet's `IntentRelayed` already says what happened.
 /// @dev The batcher has no state and no owner; anyone may call it. It adds no guarantee of its own:
 ///      each wallet still checks its intent's signature, expiration, dependencies and `minGasLimit`
 ///      inside its `relay`, and an entry whose `relay` reverts leaves its intent unconsumed.
@@ -15,23 +15,19 @@ interface IIntentBatcher {
                                  TYPES
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice One entry of a batch: what `IIntentWallet(wallet).relay(intent, signature)` takes.
+    /// @notice One entry of a batch: a wallet and the arguments of its `relay`.
     /// @param wallet The wallet the intent was signed for.
-    /// @param intent The intent.
-    /// @param signature Its relay signature, kind byte included.
+    /// @param relayArguments `abi.encode(intent, signature)`: `relay`'s calldata without its
+    ///        selector. The batcher forwards it behind `relay`'s selector without decoding it (the
+    ///        wallet decodes and checks it), so entries cost no re-encoding.
     struct BatchedRelay {
         address wallet;
-        Intent intent;
-        bytes signature;
+        bytes relayArguments;
     }
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
-
-    /// @notice Entry `index` was relayed on `wallet`; `success` is false when its calls reverted
-    ///         (its wallet then recorded it `Failed`).
-    event BatchedIntentRelayed(uint256 index, address indexed wallet, bool success);
 
     /// @notice Entry `index` was skipped: `wallet`'s `relay` reverted with `reason` (cut to
     ///         `MAX_REASON_LENGTH` bytes; empty when it ran out of gas), so its intent is unconsumed.

@@ -62,9 +62,17 @@ library IntentHashing {
     /// @dev Assembly over calldata, reading each field where the ABI puts it (as Solidity's own
     ///      accessors do): the wallet hashes every relayed intent, and this saves it thousands of
     ///      gas. test/solidity/IntentHashing.t.sol checks it against a plain-Solidity reference.
-    function hashIntent(Intent calldata intent) internal pure returns (bytes32 result) {
-        bytes32 callsHash = hashCalls(intent.calls);
-        bytes32 dependenciesHash = hashDependencies(intent.dependencies);
+    function hashIntent(Intent calldata intent) internal pure returns (bytes32) {
+        return hashIntentWith(hashCalls(intent.calls), hashDependencies(intent.dependencies), intent);
+    }
+
+    /// @notice The EIP-712 struct hash of `intent`, given the hashes of its calls and dependencies
+    ///         (for a caller that reads `intent.calls` and `intent.dependencies` anyway).
+    function hashIntentWith(
+        bytes32 callsHash,
+        bytes32 dependenciesHash,
+        Intent calldata intent
+    ) internal pure returns (bytes32 result) {
         bytes32 typeHash = INTENT_TYPEHASH;
         assembly ("memory-safe") {
             let m := mload(0x40)

@@ -11,6 +11,7 @@ import {
 import hre, { network } from "hardhat";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { toBatchedRelay } from "../../src/sdk/index.js";
 import type { BuildIntentParameters, SignedIntent } from "../../src/sdk/index.js";
 import type { IntentBatcher, IntentWallet } from "../../typechain-types/index.js";
 import type { IIntentBatcher } from "../../typechain-types/contracts/interfaces/IIntentBatcher.js";
@@ -106,8 +107,14 @@ describe("IntentBatcher.relayBatch", function () {
     });
   }
 
+  /** The batch entry of `signed`. */
   function entry(signed: SignedIntent): BatchedRelay {
-    return { wallet: signed.wallet, intent: signed.intent, signature: signed.signature };
+    return toBatchedRelay(signed);
+  }
+
+  /** The batch entry of `signed`, sent to `wallet` instead of its own. */
+  function entryOn(wallet: string, signed: SignedIntent): BatchedRelay {
+    return toBatchedRelay({ ...signed, wallet });
   }
 
   async function relayBatch(world: Fixture, relays: BatchedRelay[], gasLimit?: bigint) {
@@ -116,25 +123,39 @@ describe("IntentBatcher.relayBatch", function () {
     return (await tx.wait())!;
   }
 
+  /**
+   * What became of each entry: a relayed entry shows as its wallet's `IntentRelayed` (the batcher
+   * emits nothing for it), a skipped one as the batcher's `BatchedIntentSkipped`.
+   */
   type BatchEvent =
-    | { name: "BatchedIntentRelayed"; index: bigint; wallet: string; success: boolean }
+    | { name: "IntentRelayed"; index: bigint; wallet: string; success: boolean }
     | { name: "BatchedIntentSkipped"; index: bigint; wallet: string; reason: string }
     | { name: "BatchStopped"; index: bigint; gasLeft: bigint };
 
-  /** The batcher's events in `receipt`, in order. */
+  /** What became of the entries, in order: the batcher's events and the wallets' `IntentRelayed`. */
   function batchEvents(world: Fixture, receipt: ContractTransactionReceipt): BatchEvent[] {
-    const { batcher, batcherAddress } = world;
-    return receipt.logs
-      .filter((log) => log.address === batcherAddress)
-      .map((log) => {
+    const { batcher, batcherAddress, wallet } = world;
+    const relayedTopic = wallet.interface.getEvent("IntentRelayed").topicHash;
+    const events: BatchEvent[] = [];
+    let next = 0n; // the entry the next IntentRelayed belongs to
+    for (const log of receipt.logs) {
+      if (log.address === batcherAddress) {
         const parsed = batcher.interface.parseLog(log)!;
         const [index, second, third] = parsed.args as unknown as [bigint, never, never];
-        if (parsed.name === "BatchStopped")
-          return { name: "BatchStopped", index, gasLeft: second as bigint };
-        if (parsed.name === "BatchedIntentRelayed")
-          return { name: parsed.name, index, wallet: second as string, success: third as boolean };
-        return { name: "BatchedIntentSkipped", index, wallet: second as string, reason: third };
-      });
+        if (parsed.name === "BatchStopped") {
+          events.push({ name: "BatchStopped", index, gasLeft: second as bigint });
+        } else {
+          events.push({ name: "BatchedIntentSkipped", index, wallet: second, reason: third });
+          next = index + 1n;
+        }
+      } else if (log.topics[0] === relayedTopic) {
+        const parsed = wallet.interface.parseLog(log)!;
+        const success = parsed.args.success as boolean;
+        events.push({ name: "IntentRelayed", index: next, wallet: log.address, success });
+        next += 1n;
+      }
+    }
+    return events;
   }
 
   /** The wallet error `reason` decodes to, as [name, ...args]. */
@@ -164,7 +185,7 @@ describe("IntentBatcher.relayBatch", function () {
 
     expect(batchEvents(world, receipt)).to.deep.equal(
       walletAddresses.map((wallet, k) => ({
-        name: "BatchedIntentRelayed",
+        name: "IntentRelayed",
         index: BigInt(k),
         wallet,
         success: true,
@@ -242,7 +263,7 @@ describe("IntentBatcher.relayBatch", function () {
     const events = batchEvents(world, receipt);
     expect(events.map((event) => [event.name, event.index])).to.deep.equal(
       relays.map((_, index) => [
-        [1, 2, 4, 5].includes(index) ? "BatchedIntentSkipped" : "BatchedIntentRelayed",
+        [1, 2, 4, 5].includes(index) ? "BatchedIntentSkipped" : "IntentRelayed",
         BigInt(index),
       ]),
     );
@@ -290,7 +311,7 @@ describe("IntentBatcher.relayBatch", function () {
     const reversed = batchEvents(world, await relayBatch(world, [dependent, first].map(entry)));
     expect(reversed.map((event) => event.name)).to.deep.equal([
       "BatchedIntentSkipped",
-      "BatchedIntentRelayed",
+      "IntentRelayed",
     ]);
     const skipped = reversed[0] as Extract<BatchEvent, { name: "BatchedIntentSkipped" }>;
     expect(decodeReason(world, skipped.reason)).to.deep.equal([
@@ -303,10 +324,7 @@ describe("IntentBatcher.relayBatch", function () {
     await snapshot.restore();
 
     const inOrder = batchEvents(world, await relayBatch(world, [first, dependent].map(entry)));
-    expect(inOrder.map((event) => event.name)).to.deep.equal([
-      "BatchedIntentRelayed",
-      "BatchedIntentRelayed",
-    ]);
+    expect(inOrder.map((event) => event.name)).to.deep.equal(["IntentRelayed", "IntentRelayed"]);
     expect(await wallets[0].intentStatus(first.id)).to.equal(SUCCEEDED);
     expect(await wallets[1].intentStatus(dependent.id)).to.equal(SUCCEEDED);
   });
@@ -316,15 +334,9 @@ describe("IntentBatcher.relayBatch", function () {
     const { wallets, echoRevert } = world;
     const good = await transferFrom(world, 0);
     // A contract posing as a wallet reverts with the relay's calldata: over 10,000 bytes here.
-    const huge = {
-      ...entry(good),
-      wallet: echoRevert,
-      signature: concat(["0x00", "0x" + "ab".repeat(10_000)]),
-    };
-    const calldata = wallets[0].interface.encodeFunctionData("relay", [
-      huge.intent,
-      huge.signature,
-    ]);
+    const hugeSignature = concat(["0x00", "0x" + "ab".repeat(10_000)]);
+    const huge = entryOn(echoRevert, { ...good, signature: hugeSignature });
+    const calldata = wallets[0].interface.encodeFunctionData("relay", [good.intent, hugeSignature]);
     expect(dataLength(calldata)).to.be.greaterThan(10_000);
 
     const events = batchEvents(world, await relayBatch(world, [huge, entry(good)]));
@@ -335,7 +347,7 @@ describe("IntentBatcher.relayBatch", function () {
         wallet: echoRevert,
         reason: dataSlice(calldata, 0, MAX_REASON_LENGTH),
       },
-      { name: "BatchedIntentRelayed", index: 1n, wallet: good.wallet, success: true },
+      { name: "IntentRelayed", index: 1n, wallet: good.wallet, success: true },
     ]);
     expect(await world.batcher.MAX_REASON_LENGTH()).to.equal(BigInt(MAX_REASON_LENGTH));
   });
@@ -347,7 +359,7 @@ describe("IntentBatcher.relayBatch", function () {
 
     const events = batchEvents(
       world,
-      await relayBatch(world, [{ ...entry(good), wallet: stranger.address }, entry(good)]),
+      await relayBatch(world, [entryOn(stranger.address, good), entry(good)]),
     );
     expect(events).to.deep.equal([
       {
@@ -356,7 +368,7 @@ describe("IntentBatcher.relayBatch", function () {
         wallet: stranger.address,
         reason: batcher.interface.encodeErrorResult("BatcherInvalidAnswer", [stranger.address]),
       },
-      { name: "BatchedIntentRelayed", index: 1n, wallet: good.wallet, success: true },
+      { name: "IntentRelayed", index: 1n, wallet: good.wallet, success: true },
     ]);
   });
 
@@ -377,7 +389,7 @@ describe("IntentBatcher.relayBatch", function () {
     );
     expect(starved.map((event) => event.name)).to.deep.equal([
       "BatchedIntentSkipped",
-      "BatchedIntentRelayed",
+      "IntentRelayed",
     ]);
     const skipped = starved[0] as Extract<BatchEvent, { name: "BatchedIntentSkipped" }>;
     const [name, id, limit, gasLeft] = decodeReason(world, skipped.reason);
@@ -388,10 +400,7 @@ describe("IntentBatcher.relayBatch", function () {
     await snapshot.restore();
 
     const fed = batchEvents(world, await relayBatch(world, [heavy, cheap].map(entry), 2_000_000n));
-    expect(fed.map((event) => event.name)).to.deep.equal([
-      "BatchedIntentRelayed",
-      "BatchedIntentRelayed",
-    ]);
+    expect(fed.map((event) => event.name)).to.deep.equal(["IntentRelayed", "IntentRelayed"]);
     expect(await wallets[0].intentStatus(heavy.id)).to.equal(SUCCEEDED);
     expect(await target.gasAtEntry()).to.be.greaterThanOrEqual(minGasLimit);
   });
@@ -404,11 +413,10 @@ describe("IntentBatcher.relayBatch", function () {
       const transfers = await Promise.all(
         [0, 1, 2].map((k) => transferFrom(world, k, { minGasLimit: 40_000n })),
       );
-      const huge = {
-        ...entry(transfers[0]),
-        wallet: echoRevert,
+      const huge = entryOn(echoRevert, {
+        ...transfers[0],
         signature: concat(["0x00", "0x" + "ab".repeat(2_000)]),
-      };
+      });
       const relays = [entry(transfers[0]), huge, entry(transfers[1]), entry(transfers[2])];
       // Not estimateGas: the batch never reverts, so the estimate may leave an entry short of its minGasLimit.
       const plenty = 600_000n;
@@ -430,9 +438,11 @@ describe("IntentBatcher.relayBatch", function () {
         else
           expect(stop, `gasLimit ${gasLimit}: BatchStopped comes last`).to.equal(events.length - 1);
         for (const [k, transfer] of transfers.entries()) {
-          const index = relays.findIndex((relay) => relay.signature === transfer.signature);
+          const index = relays.findIndex(
+            (relay) => relay.relayArguments === entry(transfer).relayArguments,
+          );
           const event = attempted.find((event) => event.index === BigInt(index));
-          const expected = event?.name === "BatchedIntentRelayed" ? SUCCEEDED : NONE;
+          const expected = event?.name === "IntentRelayed" ? SUCCEEDED : NONE;
           expect(await wallets[k].intentStatus(transfer.id), `gasLimit ${gasLimit}`).to.equal(
             expected,
           );
@@ -444,8 +454,7 @@ describe("IntentBatcher.relayBatch", function () {
           ? 1
           : 0;
         seen.allRelayed +=
-          attempted.filter((event) => event.name === "BatchedIntentRelayed").length ===
-          transfers.length
+          attempted.filter((event) => event.name === "IntentRelayed").length === transfers.length
             ? 1
             : 0;
         await snapshot.restore();
