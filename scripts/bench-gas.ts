@@ -12,9 +12,12 @@
  * creation rows. The 4337 accounts pay from an EntryPoint deposit made beforehand.
  *
  * Prints one table and writes gas-benchmark figures to gas-bench.json at the repository root.
+ * With GAS_SNAPSHOT=check it then compares them with the committed gas-snapshot.json and fails on
+ * any difference (`npm run gas:check`, part of `npm test`); GAS_SNAPSHOT=write updates that file
+ * (`npm run gas:snapshot`).
  */
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 import type { BaseContract, ContractTransactionResponse, TransactionResponse } from "ethers";
@@ -28,6 +31,7 @@ import {
   signSessionIntent,
   toBatchedRelay,
 } from "../src/sdk/index.js";
+import { type GasSnapshot, compareGasSnapshots, formatGasChanges } from "./gasSnapshot.js";
 
 const { ethers } = await network.create();
 const { chainId } = await ethers.provider.getNetwork();
@@ -46,14 +50,29 @@ async function gasUsed(
   return receipt!.gasUsed;
 }
 
-/** A fresh address that has never held tokens or ETH. */
+// Every figure is exact and the same on every run: keys, addresses and expirations are fixed, so
+// calldata (whose zero bytes cost less) and signatures never vary. gas-snapshot.json relies on it.
+
+/** A fixed expiration (2100-01-01) and session deadline: the clock never changes calldata. */
+const FIXED_EXPIRATION = 4_102_444_800n;
+
+let addressCount = 0;
+/** A fresh address that has never held tokens or ETH (the same sequence on every run). */
 function freshAddress(): string {
-  return ethers.Wallet.createRandom().address;
+  return ethers.getAddress(
+    ethers.dataSlice(ethers.id(`bench-gas address ${addressCount++}`), 0, 20),
+  );
+}
+
+let keyCount = 0;
+/** A fixed key (the same sequence on every run). */
+function fixedKey() {
+  return new ethers.Wallet(ethers.id(`bench-gas key ${keyCount++}`), ethers.provider);
 }
 
 /** An owner key: signs only, never holds ETH. */
 function newOwner() {
-  return ethers.Wallet.createRandom(ethers.provider);
+  return fixedKey();
 }
 
 async function addressOf(contract: BaseContract): Promise<string> {
@@ -122,9 +141,6 @@ const simpleAccountInterface = new ethers.Interface([
   "function executeBatch((address target, uint256 value, bytes data)[] calls)",
 ]);
 
-const latest = await ethers.provider.getBlock("latest");
-const now = BigInt(latest!.timestamp);
-
 // ---------------------------------------------------------------------------------------------
 // Helpers per account kind.
 // ---------------------------------------------------------------------------------------------
@@ -136,7 +152,7 @@ async function signedIntent(owner: Owner, wallet: string, recipients: string[], 
   const intent = buildIntent({
     calls: recipients.map((to) => ({ to: tokenAddress, data: transferData(to) })),
     salt,
-    now,
+    expiration: FIXED_EXPIRATION,
   });
   return signIntent({ signer: owner, intent, wallet, chainId });
 }
@@ -452,7 +468,7 @@ const install = buildIntent({
     },
   ],
   salt: 10n,
-  now,
+  expiration: FIXED_EXPIRATION,
 });
 const installSigned = await signIntent({
   signer: ourOwner,
@@ -461,13 +477,13 @@ const installSigned = await signIntent({
   chainId,
 });
 await gasUsed(oursContract.connect(relayer).relay(installSigned.intent, installSigned.signature));
-const sessionKey = ethers.Wallet.createRandom();
+const sessionKey = fixedKey();
 const grant = buildSessionGrant({
   wallet: ours.address,
   app: "bench-gas",
   sessionKey: sessionKey.address,
   permissions: [{ target: tokenAddress, functionSignature: "transfer(address,uint256)" }],
-  validUntil: now + 86_400n,
+  validUntil: FIXED_EXPIRATION,
 });
 const signedGrant = await signSessionGrant({
   signer: ourOwner,
@@ -477,7 +493,11 @@ const signedGrant = await signSessionGrant({
 });
 async function sessionTransfer(salt: bigint, carry?: typeof signedGrant) {
   const [to] = await fundedRecipients(1);
-  const intent = buildIntent({ calls: [{ to: tokenAddress, data: transferData(to) }], salt, now });
+  const intent = buildIntent({
+    calls: [{ to: tokenAddress, data: transferData(to) }],
+    salt,
+    expiration: FIXED_EXPIRATION,
+  });
   const signed = await signSessionIntent({
     sessionKey,
     intent,
@@ -689,3 +709,33 @@ const output = {
 const outputPath = fileURLToPath(new URL("../gas-bench.json", import.meta.url));
 await writeFile(outputPath, `${JSON.stringify(output, null, 2)}\n`);
 console.log(`\nwrote ${outputPath}`);
+
+// The committed snapshot (see scripts/gasSnapshot.ts): GAS_SNAPSHOT=write updates it, =check compares.
+const measured: GasSnapshot = Object.fromEntries(
+  rows.map((row) => [
+    row.key,
+    {
+      eoa: figure(row.eoa),
+      ours: figure(row.ours),
+      safe: figure(row.safe),
+      erc4337: figure(row.erc4337),
+    },
+  ]),
+);
+const snapshotPath = fileURLToPath(new URL("../gas-snapshot.json", import.meta.url));
+const snapshotMode = process.env.GAS_SNAPSHOT;
+if (snapshotMode === "write") {
+  await writeFile(snapshotPath, `${JSON.stringify(measured, null, 2)}\n`);
+  console.log(`wrote ${snapshotPath}`);
+} else if (snapshotMode === "check") {
+  const committed = JSON.parse(await readFile(snapshotPath, "utf8")) as GasSnapshot;
+  const changes = compareGasSnapshots(committed, measured);
+  if (changes.length === 0) {
+    console.log("gas snapshot: every figure equals gas-snapshot.json");
+  } else {
+    console.error(`gas snapshot: ${changes.length} figure(s) differ from gas-snapshot.json:`);
+    for (const line of formatGasChanges(changes)) console.error(`  ${line}`);
+    console.error("If intended, run `npm run gas:snapshot` and commit gas-snapshot.json.");
+    process.exitCode = 1;
+  }
+}
