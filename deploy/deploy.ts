@@ -1,6 +1,6 @@
 /**
- * Deploys the IntentWallet implementation, the WalletFactory and the SessionKeyModule at their
- * deterministic addresses (the same on every EVM chain) and records them in
+ * Deploys the IntentWallet implementation, the WalletFactory, the SessionKeyModule and the
+ * IntentBatcher at their deterministic addresses (the same on every EVM chain) and records them in
  * `deployments/<chainId>.json`. A second run deploys nothing and says so.
  *
  *   npm run deploy                                        the in-process network
@@ -36,4 +36,5 @@ IntentWallet on chain ${deployment.chainId} (${networkName}):
   implementation  ${deployment.implementation}
   factory         ${deployment.factory}
   sessionModule   ${deployment.sessionModule}
+  batcher         ${deployment.batcher}
 ${anything ? "Deployed now" : "Nothing deployed: already there"}; recorded in ${relative(process.cwd(), deployment.file!)}`);

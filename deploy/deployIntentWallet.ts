@@ -3,6 +3,7 @@ import { relative } from "node:path";
 import { dataLength, getAddress, hexlify, id, type Provider, type Signer } from "ethers";
 
 import { DEPLOYMENTS_DIRECTORY, type Deployment } from "../src/sdk/deployments.js";
+import { IntentBatcher__factory } from "../typechain-types/factories/contracts/IntentBatcher__factory.js";
 import { IntentWallet__factory } from "../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { SessionKeyModule__factory } from "../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";
 import { WalletFactory__factory } from "../typechain-types/factories/contracts/WalletFactory__factory.js";
@@ -18,11 +19,11 @@ import { DeployedCodeMismatchError } from "./errors.js";
 import { verifyRuntimeCode } from "./verifyRuntimeCode.js";
 import { writeDeployment } from "./writeDeployment.js";
 
-/** The CREATE2 salt of the three contracts: `keccak256("IntentWallet v1")`. */
+/** The CREATE2 salt of the contracts: `keccak256("IntentWallet v1")`. */
 export const INTENT_WALLET_SALT = id("IntentWallet v1");
 
 /** The contracts of a deployment, by their key in `Deployment`. */
-export type IntentWalletContract = "implementation" | "factory" | "sessionModule";
+export type IntentWalletContract = "implementation" | "factory" | "sessionModule" | "batcher";
 
 /** Where each contract is, or whether each was deployed: one value per contract. */
 export type PerContract<Value> = Record<IntentWalletContract, Value>;
@@ -36,8 +37,8 @@ export interface PredictIntentWalletAddressesParameters {
 }
 
 /**
- * Where the implementation, the factory and the session module are on every chain, computed
- * off-chain from the compiled creation code: no node needed.
+ * Where the implementation, the factory, the session module and the batcher are on every chain,
+ * computed off-chain from the compiled creation code: no node needed.
  *
  * @example
  * const { factory, implementation } = predictIntentWalletAddresses();
@@ -51,6 +52,7 @@ export function predictIntentWalletAddresses({
     implementation: create2Address(deployer, salt, codes.implementation),
     factory: create2Address(deployer, salt, codes.factory),
     sessionModule: create2Address(deployer, salt, codes.sessionModule),
+    batcher: create2Address(deployer, salt, codes.batcher),
   };
 }
 
@@ -67,8 +69,8 @@ export interface DeployIntentWalletParameters {
 }
 
 /**
- * The result of `deployIntentWallet`: the `Deployment` recorded (chain, CREATE2 deployer, salt
- * and the three addresses), plus what this run did.
+ * The result of `deployIntentWallet`: the deployment recorded (chain, CREATE2 deployer, salt
+ * and the four addresses), plus what this run did.
  */
 export interface DeployIntentWalletReturnType extends Deployment {
   /** Which contracts this run deployed; false for those found already deployed. */
@@ -110,14 +112,21 @@ const CONTRACTS: readonly {
     bytecode: SessionKeyModule__factory.bytecode,
     label: "SessionKeyModule",
   },
+  {
+    key: "batcher",
+    contract: "IntentBatcher",
+    source: "IntentBatcher.sol",
+    bytecode: IntentBatcher__factory.bytecode,
+    label: "IntentBatcher",
+  },
 ];
 
 const LABEL_WIDTH = Math.max(...CONTRACTS.map(({ label }) => label.length));
 
 /**
  * Deploys the IntentWallet implementation, the `WalletFactory` (whose constructor takes the
- * implementation's address) and the `SessionKeyModule` through the CREATE2 deployer with one
- * salt, so they have the same addresses on every EVM chain. Idempotent: a contract already at
+ * implementation's address), the `SessionKeyModule` and the `IntentBatcher` (which relayers use
+ * to relay many intents in one transaction) through the CREATE2 deployer with one salt, so they have the same addresses on every EVM chain. Idempotent: a contract already at
  * its address is not deployed again, and a second run sends no transaction. On a local chain
  * the CREATE2 deployer is installed when missing; elsewhere it must have been deployed with its
  * presigned transaction (`Create2DeployerMissingError` says how). Afterwards every address is
@@ -126,7 +135,7 @@ const LABEL_WIDTH = Math.max(...CONTRACTS.map(({ label }) => label.length));
  *
  * @example
  * const [signer] = await ethers.getSigners();
- * const { factory, implementation, sessionModule, deployed } = await deployIntentWallet({ signer, log: console.log });
+ * const { factory, implementation, sessionModule, batcher, deployed } = await deployIntentWallet({ signer, log: console.log });
  */
 export async function deployIntentWallet({
   signer,
@@ -199,6 +208,7 @@ function initCodes(salt: string, deployer: string): PerContract<string> {
       WalletFactory__factory.createInterface().encodeDeploy([implementation]).slice(2),
     ),
     sessionModule: SessionKeyModule__factory.bytecode,
+    batcher: IntentBatcher__factory.bytecode,
   };
 }
 

@@ -37,6 +37,7 @@ export function serializeDeployment(deployment: Deployment): string {
     implementation: deployment.implementation,
     factory: deployment.factory,
     sessionModule: deployment.sessionModule,
+    batcher: deployment.batcher,
   };
   return `${JSON.stringify(json, null, 2)}\n`;
 }

@@ -4,6 +4,10 @@
  *
  *   npm run bench:relayer            (BENCH_WALLETS=50 BENCH_INTENTS=2000 by default)
  *
+ * The relayer batches the intents ready in the same tick through the IntentBatcher, up to
+ * BENCH_MAX_BATCH (its RELAYER_MAX_BATCH, 16 by default) per transaction; BENCH_MAX_BATCH=1 is
+ * one transaction per intent.
+ *
  * Prints accepted/s, relayed/s, submit-to-receipt latency (p50, p99: the relayer's own
  * createdAt -> updatedAt of the final status) and the lost and duplicate counts (both must be
  * 0), and writes relayer-bench.json at the repository root.
@@ -22,6 +26,7 @@ import { startRelayerProcess } from "../test/helpers/relayerProcess.js";
 
 const WALLETS = Number(process.env.BENCH_WALLETS ?? 50);
 const INTENTS = Number(process.env.BENCH_INTENTS ?? 2000);
+const MAX_BATCH = Number(process.env.BENCH_MAX_BATCH ?? 16);
 const CONCURRENCY = 16;
 
 const world = await startNodeWorld(WALLETS);
@@ -29,6 +34,8 @@ const relayer = await startRelayerProcess({
   RELAYER_RPC_URL: world.node.url,
   RELAYER_DB_PATH: join(mkdtempSync(join(tmpdir(), "relayer-bench-")), "relayer.db"),
   RELAYER_IMPLEMENTATION: world.implementation,
+  RELAYER_BATCHER: world.batcher,
+  RELAYER_MAX_BATCH: String(MAX_BATCH),
   RELAYER_POLL_MS: "20",
   RELAYER_RATE_PER_MINUTE: "1000000",
   RELAYER_GAS_BUDGET_WEI: (10n ** 24n).toString(),
@@ -76,7 +83,10 @@ try {
 
   // Wait until every accepted intent is final.
   const deadline = Date.now() + 15 * 60_000;
-  let finals = new Map<string, { status: string; latencyMs: number; updatedAt: number }>();
+  let finals = new Map<
+    string,
+    { status: string; latencyMs: number; updatedAt: number; txHash?: string }
+  >();
   while (Date.now() < deadline) {
     finals = new Map();
     for (const wallet of world.wallets) {
@@ -91,6 +101,7 @@ try {
             status: entry.status,
             latencyMs: updated - created,
             updatedAt: updated,
+            txHash: entry.txHash,
           });
         }
         cursor = page.nextCursor;
@@ -125,6 +136,8 @@ try {
   const figures = {
     wallets: WALLETS,
     intents: INTENTS,
+    maxBatch: MAX_BATCH,
+    transactions: new Set(relayed.map((final) => final.txHash)).size,
     acceptedPerSecond: Math.round(accepted.size / submitSeconds),
     relayedPerSecond: Math.round((relayed.length / (lastUpdated - firstCreated)) * 1000),
     latencyMs: { p50: percentile(50), p99: percentile(99), max: latencies[latencies.length - 1] },
@@ -135,6 +148,8 @@ try {
   console.log("\nRelayer benchmark (hardhat node, automine, one relayer account)\n");
   console.log(`wallets                 ${figures.wallets}`);
   console.log(`intents submitted       ${figures.intents}`);
+  console.log(`max batch               ${figures.maxBatch}`);
+  console.log(`relay transactions      ${figures.transactions}`);
   console.log(`accepted/s              ${figures.acceptedPerSecond}`);
   console.log(`relayed/s               ${figures.relayedPerSecond}`);
   console.log(`submit -> receipt p50   ${figures.latencyMs.p50} ms`);

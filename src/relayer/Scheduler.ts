@@ -2,6 +2,7 @@ import type { Provider, TransactionReceipt } from "ethers";
 
 import { IntentWallet__factory } from "../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { decodeFailureReason } from "../sdk/errors/decodeRevert.js";
+import { batchSkips, encodeRelayBatch, sameAddress, simulateBatch } from "./batching.js";
 import {
   OnChainStatus,
   callFailureReason,
@@ -50,8 +51,15 @@ export interface SchedulerHooks {
     status: RelayerIntentStatus,
     submitToReceiptSeconds?: number,
   ) => void;
-  onSent?: (kind: "relay" | "replacement") => void;
+  onSent?: (kind: "relay" | "replacement" | "batch") => void;
   onGasSpent?: (gasUsed: bigint, weiSpent: bigint) => void;
+  /** A batch of `size` intents was sent in one transaction. */
+  onBatchSent?: (size: number) => void;
+  /**
+   * A batch did not relay an intent: left out before sending because its relay is skipped when
+   * the batch is simulated (`simulation`), or skipped in the mined batch (`chain`).
+   */
+  onBatchSkipped?: (stage: "simulation" | "chain") => void;
 }
 
 export interface SchedulerParameters {
@@ -63,6 +71,13 @@ export interface SchedulerParameters {
   holdMs: number;
   /** Most submissions per tick. */
   maxSubmissionsPerTick?: number;
+  /**
+   * The `IntentBatcher` through which intents ready in the same tick are relayed together, in
+   * one transaction; `undefined`: one transaction per intent.
+   */
+  batcher?: string;
+  /** Most intents in one batch transaction (with `batcher`); below 2 turns batching off. Default 16. */
+  maxBatch?: number;
   hooks?: SchedulerHooks;
 }
 
@@ -73,6 +88,22 @@ const CONCURRENCY = 16;
 const GAS_LIMIT_MARGIN_PERCENT = 25n;
 
 /**
+ * Gas a batch is given above the sum of its entries' limits (each entry's limit already counts
+ * its own transaction's 21,000 and calldata, which pay for the batcher's work per entry): the
+ * batch's own dispatch and the `GAS_RESERVE` (10,000) the batcher keeps back.
+ */
+const BATCH_GAS_OVERHEAD = 50_000n;
+
+/** The most gas one batch transaction asks for: below EIP-7825's per-transaction cap (2^24). */
+const MAX_BATCH_GAS = 15_000_000n;
+
+/** An intent ready to send, with the gas limit a relay of its own would get. */
+interface ReadyEntry {
+  record: IntentRecord;
+  gasLimit: bigint;
+}
+
+/**
  * Moves accepted intents forward, one tick at a time: expires them, waits for their
  * dependencies and the gas price, simulates, submits, and records what the chain says.
  */
@@ -80,9 +111,20 @@ export class Scheduler {
   readonly #p: SchedulerParameters;
   #ticking = false;
   #timer: NodeJS.Timeout | undefined;
+  /** The batcher, when batching is on. */
+  readonly #batcher: string | undefined;
+  readonly #maxBatch: number;
+  /**
+   * Intents a batch did not relay (skipped in a simulated or a mined batch): the next time
+   * they are ready they are sent alone, so an intent that can only be relayed alone (say, one
+   * whose relay checks its caller) is not left out of batch after batch.
+   */
+  readonly #solo = new Set<string>();
 
   constructor(parameters: SchedulerParameters) {
     this.#p = parameters;
+    this.#maxBatch = parameters.maxBatch ?? 16;
+    this.#batcher = this.#maxBatch >= 2 ? parameters.batcher : undefined;
   }
 
   /** Ticks every `intervalMs` until `stop()`. */
@@ -126,16 +168,26 @@ export class Scheduler {
         waiting.push(record);
       }
       // Intents are independent JSON-RPC work: advance up to CONCURRENCY at once, oldest first.
-      // Nonces stay ordered: the sender assigns them under its own lock.
+      // Nonces stay ordered: the sender assigns them under its own lock. With a batcher, the
+      // intents found ready are collected, then sent together once every intent is advanced.
+      const ready: { record: IntentRecord; order: number }[] = [];
       let next = 0;
       const worker = async () => {
         while (next < waiting.length) {
-          const record = waiting[next++];
+          const order = next++;
+          const record = waiting[order];
           const maySubmit = submissions < (this.#p.maxSubmissionsPerTick ?? 200);
-          if (await this.#advance(record, context, maySubmit)) submissions++;
+          const onReady =
+            this.#batcher === undefined || this.#solo.has(record.id)
+              ? undefined
+              : () => ready.push({ record, order });
+          if (await this.#advance(record, context, maySubmit, onReady)) submissions++;
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      if (ready.length > 0) {
+        await this.#submitReady(ready.sort((a, b) => a.order - b.order).map((r) => r.record));
+      }
     } finally {
       this.#ticking = false;
     }
@@ -151,11 +203,15 @@ export class Scheduler {
     return { now, networkPrice, hasBudget };
   }
 
-  /** Returns whether it submitted `record`. */
+  /**
+   * Returns whether it submitted `record`, or found it ready and handed it to `onReady` (with a
+   * batcher: it is sent at the end of the tick, with the others found ready).
+   */
   async #advance(
     record: IntentRecord,
     context: { now: bigint; networkPrice: bigint; hasBudget: boolean },
     maySubmit: boolean,
+    onReady?: () => void,
   ): Promise<boolean> {
     const { intent } = record.signed;
     // What the chain says first: an intent relayed (by anyone) before it expired is relayed.
@@ -203,7 +259,11 @@ export class Scheduler {
       return false;
     }
     const simulation = await simulateRelay(this.#p.provider, record.signed, this.#p.sender.address);
-    if (simulation.kind === "ok" && simulation.callsSucceed) return this.#submit(record);
+    if (simulation.kind === "ok" && simulation.callsSucceed) {
+      if (onReady === undefined) return this.#submit(record);
+      onReady();
+      return true;
+    }
     if (simulation.kind === "ok")
       return this.#hold(record, await callFailureReason(this.#p.provider, record.signed));
     const verdict = classifyRevert(simulation.error);
@@ -238,32 +298,56 @@ export class Scheduler {
       record.signed.wallet,
       this.#p.provider,
     ).intentReceipt(record.id);
+    // Through a batcher the wallet records the batcher as relayer: the transaction says who sent it.
+    const batched = sameAddress(receipt.relayer, this.#batcher)
+      ? await this.#relayTransaction(record, receipt.blockNumber)
+      : undefined;
+    const ours = batched !== undefined && sameAddress(batched.from, this.#p.sender.address);
     await this.#final(
       record,
       status === OnChainStatus.Succeeded ? "relayed" : "failed",
       undefined,
       {
-        relayedBy: receipt.relayer,
+        relayedBy: batched?.from ?? receipt.relayer,
         blockNumber: receipt.blockNumber,
+        ...(ours ? { txHash: batched.hash } : {}),
       },
     );
     return true;
   }
 
-  async #submit(record: IntentRecord): Promise<boolean> {
+  /** The transaction that relayed `record` in block `blockNumber` (its `IntentRelayed` log), if found. */
+  async #relayTransaction(
+    record: IntentRecord,
+    blockNumber: bigint,
+  ): Promise<{ hash: string; from: string } | undefined> {
+    try {
+      const [log] = await this.#p.provider.getLogs({
+        address: record.signed.wallet,
+        topics: [walletInterface.getEvent("IntentRelayed").topicHash, record.id],
+        fromBlock: Number(blockNumber),
+        toBlock: Number(blockNumber),
+      });
+      if (log === undefined) return undefined;
+      const transaction = await this.#p.provider.getTransaction(log.transactionHash);
+      return transaction === null
+        ? undefined
+        : { hash: log.transactionHash, from: transaction.from };
+    } catch (error) {
+      this.#log("warn", "could not find the transaction that relayed an intent", {
+        id: record.id,
+        error: String(error),
+      });
+      return undefined;
+    }
+  }
+
+  /** Sends `record` alone: `relay` on its wallet. */
+  async #submit(record: IntentRecord, knownGasLimit?: bigint): Promise<boolean> {
     const { signed } = record;
     const data = walletInterface.encodeFunctionData("relay", [signed.intent, signed.signature]);
     try {
-      const estimate = await this.#p.provider.estimateGas({
-        from: this.#p.sender.address,
-        to: signed.wallet,
-        data,
-      });
-      const minGas = signed.intent.minGasLimit;
-      const gasLimit = max(
-        estimate + (estimate * GAS_LIMIT_MARGIN_PERCENT) / 100n,
-        minGas + minGas / 63n + 100_000n,
-      );
+      const gasLimit = knownGasLimit ?? (await this.#gasLimitOf(record, data));
       const { hash } = await this.#p.sender.send({
         to: signed.wallet,
         data,
@@ -272,6 +356,7 @@ export class Scheduler {
         maxFeeCapPerGas: signed.intent.maxGasPrice,
       });
       this.#p.hooks?.onSent?.("relay");
+      this.#solo.delete(record.id);
       await this.#set(record, {
         status: "submitted",
         txHash: hash,
@@ -283,6 +368,169 @@ export class Scheduler {
     } catch (error) {
       this.#log("warn", "submission failed; will retry", { id: record.id, error: String(error) });
       return false;
+    }
+  }
+
+  /**
+   * The gas limit of a relay of `record` on its own: the node's estimate plus a margin, and at
+   * least what its `minGasLimit` requires (with the 1/64 a CALL keeps back, and room around it).
+   */
+  async #gasLimitOf(
+    record: IntentRecord,
+    data = walletInterface.encodeFunctionData("relay", [
+      record.signed.intent,
+      record.signed.signature,
+    ]),
+  ): Promise<bigint> {
+    const estimate = await this.#p.provider.estimateGas({
+      from: this.#p.sender.address,
+      to: record.signed.wallet,
+      data,
+    });
+    const minGas = record.signed.intent.minGasLimit;
+    return max(
+      estimate + (estimate * GAS_LIMIT_MARGIN_PERCENT) / 100n,
+      minGas + minGas / 63n + 100_000n,
+    );
+  }
+
+  /**
+   * Sends the intents found ready in this tick (oldest first), in batches of up to `maxBatch`
+   * whose gas fits `MAX_BATCH_GAS`; a batch of one is a plain relay.
+   */
+  async #submitReady(records: IntentRecord[]): Promise<void> {
+    const limits = await mapConcurrently(records, CONCURRENCY, (record) =>
+      this.#gasLimitOf(record).catch((error: unknown) => {
+        this.#log("warn", "submission failed; will retry", {
+          id: record.id,
+          error: String(error),
+        });
+        return undefined;
+      }),
+    );
+    const entries: ReadyEntry[] = [];
+    records.forEach((record, i) => {
+      if (limits[i] !== undefined) entries.push({ record, gasLimit: limits[i] });
+    });
+    const batches: ReadyEntry[][] = [];
+    let batch: ReadyEntry[] = [];
+    let gas = BATCH_GAS_OVERHEAD;
+    for (const entry of entries) {
+      if (
+        batch.length === this.#maxBatch ||
+        (batch.length > 0 && gas + entry.gasLimit > MAX_BATCH_GAS)
+      ) {
+        batches.push(batch);
+        batch = [];
+        gas = BATCH_GAS_OVERHEAD;
+      }
+      batch.push(entry);
+      gas += entry.gasLimit;
+    }
+    if (batch.length > 0) batches.push(batch);
+    await mapConcurrently(batches, CONCURRENCY, (entries) => this.#submitBatch(entries));
+  }
+
+  /**
+   * Sends `entries` in one `relayBatch`, after simulating it from the relayer's account at the
+   * gas limit it is sent with: while the simulation relays fewer than all of them, the first
+   * entry it skips is left out (it stays queued and is sent alone next time) and the rest is
+   * simulated again. One entry left is sent alone.
+   */
+  async #submitBatch(entries: ReadyEntry[]): Promise<void> {
+    const batcher = this.#batcher!;
+    let batch = entries;
+    while (batch.length >= 2) {
+      const gasLimit = batchGasLimit(batch);
+      const data = encodeRelayBatch(batch.map((entry) => entry.record.signed));
+      let skipped: number;
+      try {
+        const relayed = await this.#simulateBatch(data, gasLimit);
+        if (relayed === batch.length) {
+          await this.#sendBatch(batch, data, gasLimit);
+          return;
+        }
+        skipped = await this.#firstSkipped(batch, relayed);
+      } catch (error) {
+        // Not an entry's doing (the batch never reverts because of one): they are sent alone
+        // next time, so a batch that can't be simulated doesn't hold them back tick after tick.
+        for (const entry of batch) this.#solo.add(entry.record.id);
+        this.#log("warn", "batch simulation failed; its intents will be sent alone", {
+          ids: batch.map((entry) => entry.record.id),
+          error: String(error),
+        });
+        return;
+      }
+      const { record } = batch[skipped];
+      this.#solo.add(record.id);
+      this.#p.hooks?.onBatchSkipped?.("simulation");
+      await this.#set(record, { status: "queued" });
+      this.#log("info", "intent left out of a batch: the batch would skip it", {
+        id: record.id,
+        index: skipped,
+        batcher,
+      });
+      batch = batch.filter((_, index) => index !== skipped);
+    }
+    if (batch.length === 1) await this.#submit(batch[0].record, batch[0].gasLimit);
+  }
+
+  /** How many entries the batch `data` relays, simulated at `gasLimit`, the limit it would be sent with. */
+  async #simulateBatch(data: string, gasLimit: bigint): Promise<number> {
+    return simulateBatch({
+      provider: this.#p.provider,
+      batcher: this.#batcher!,
+      from: this.#p.sender.address,
+      data,
+      gasLimit,
+    });
+  }
+
+  /**
+   * The index of the first entry a simulation of `batch` skips, knowing it relayed `relayed`
+   * of them: entries run in order, so the first skipped is at most `relayed`. A binary search on
+   * prefixes: the prefix of `k` entries relays all `k` exactly when the first skip is later.
+   */
+  async #firstSkipped(batch: ReadyEntry[], relayed: number): Promise<number> {
+    let low = 1; // a prefix of `low - 1` entries is relayed whole (the empty one trivially)
+    let high = Math.min(relayed + 1, batch.length); // the prefix of `high` entries is not
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      const prefix = batch.slice(0, middle);
+      const data = encodeRelayBatch(prefix.map((entry) => entry.record.signed));
+      if ((await this.#simulateBatch(data, batchGasLimit(prefix))) === middle) low = middle + 1;
+      else high = middle;
+    }
+    return high - 1;
+  }
+
+  async #sendBatch(batch: ReadyEntry[], data: string, gasLimit: bigint): Promise<void> {
+    const ids = batch.map((entry) => entry.record.id);
+    // The batch may never pay more than any of its intents allows.
+    const cap = batch
+      .map((entry) => entry.record.signed.intent.maxGasPrice)
+      .reduce((a, b) => (a < b ? a : b));
+    try {
+      const { hash } = await this.#p.sender.send({
+        to: this.#batcher!,
+        data,
+        gasLimit,
+        intentIds: ids,
+        maxFeeCapPerGas: cap,
+      });
+      this.#p.hooks?.onSent?.("batch");
+      this.#p.hooks?.onBatchSent?.(batch.length);
+      for (const { record } of batch) {
+        await this.#set(record, {
+          status: "submitted",
+          txHash: hash,
+          reason: undefined,
+          holdUntil: undefined,
+        });
+      }
+      this.#log("info", "batch submitted", { ids, hash, gasLimit: gasLimit.toString() });
+    } catch (error) {
+      this.#log("warn", "batch submission failed; will retry", { ids, error: String(error) });
     }
   }
 
@@ -307,21 +555,42 @@ export class Scheduler {
     if (event.kind !== "mined" || !("receipt" in event)) return;
     const { receipt, intentIds } = event;
     const weiSpent = receipt.gasUsed * receipt.gasPrice;
-    for (const id of intentIds) {
+    // A batch's gas is split evenly among its intents (docs/relayer-api.md, "Batches").
+    const gasShares = splitEvenly(receipt.gasUsed, intentIds.length);
+    const weiShares = splitEvenly(weiSpent, intentIds.length);
+    if (sameAddress(receipt.to, this.#batcher) && receipt.status === 1) {
+      for (const skip of batchSkips(receipt, this.#batcher!, intentIds.length)) {
+        this.#log("warn", "batched intent skipped on-chain; queued again", {
+          hash: receipt.hash,
+          id: intentIds[skip.index],
+          index: skip.index,
+          reason: skip.reason,
+        });
+      }
+    }
+    for (const [index, id] of intentIds.entries()) {
       const record = await this.#p.store.get(id);
       if (record === undefined) continue;
       await this.#p.store.addSpending({
         at: Date.now(),
         wallet: record.wallet,
-        weiSpent,
-        gasUsed: receipt.gasUsed,
+        weiSpent: weiShares[index],
+        gasUsed: gasShares[index],
       });
       if (receipt.status !== 1) {
         // The relay reverted on-chain (someone was first, a dependency changed): see what the wallet says.
         if (!(await this.#settledOnChain(record))) await this.#set(record, { status: "queued" });
         continue;
       }
-      const outcome = relayOutcome(receipt, id);
+      const outcome = relayOutcome(receipt, record);
+      if (outcome === undefined) {
+        // Not relayed by this transaction: a batch skipped it (BatchedIntentSkipped, or
+        // BatchStopped before it). Never relayed by us: queued again, simulated again, sent alone.
+        this.#solo.add(record.id);
+        this.#p.hooks?.onBatchSkipped?.("chain");
+        await this.#set(record, { status: "queued" });
+        continue;
+      }
       await this.#final(record, outcome.success ? "relayed" : "failed", outcome.reason, {
         relayedBy: this.#p.sender.address,
         blockNumber: BigInt(receipt.blockNumber),
@@ -357,6 +626,7 @@ export class Scheduler {
     extra: IntentRecordPatch = {},
   ): Promise<void> {
     await this.#set(record, { ...extra, status, reason, holdUntil: undefined });
+    this.#solo.delete(record.id);
     this.#p.hooks?.onFinal?.(record, status, (Date.now() - record.createdAt) / 1000);
     this.#log("info", `intent ${status}`, { id: record.id, reason: reason?.code });
   }
@@ -370,16 +640,21 @@ export class Scheduler {
   }
 }
 
-/** Whether intent `id`'s calls succeeded in `receipt`, and the decoded reason when they did not. */
+/**
+ * What `receipt` says of `record`: its wallet's `IntentRelayed` (whether its calls succeeded,
+ * and the decoded reason when they did not), or `undefined` when the transaction did not relay
+ * it (a batch skipped it).
+ */
 function relayOutcome(
   receipt: TransactionReceipt,
-  id: string,
-): { success: boolean; reason?: IntentReason } {
-  let success = false;
+  record: IntentRecord,
+): { success: boolean; reason?: IntentReason } | undefined {
+  let success: boolean | undefined;
   let reason: IntentReason | undefined;
   for (const log of receipt.logs) {
+    if (!sameAddress(log.address, record.signed.wallet)) continue;
     const parsed = safeParse(log);
-    if (parsed === null || (parsed.args.id as string).toLowerCase() !== id) continue;
+    if (parsed === null || (parsed.args.id as string).toLowerCase() !== record.id) continue;
     if (parsed.name === "IntentRelayed") success = parsed.args.success as boolean;
     if (parsed.name === "IntentFailed") {
       reason = {
@@ -389,7 +664,7 @@ function relayOutcome(
       };
     }
   }
-  return { success, reason };
+  return success === undefined ? undefined : { success, reason };
 }
 
 function safeParse(log: { topics: readonly string[]; data: string }) {
@@ -412,4 +687,36 @@ function waitingForOf(
 
 function max(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
+}
+
+/** The gas limit of a batch: its entries' limits and the batch's own overhead. */
+function batchGasLimit(batch: ReadyEntry[]): bigint {
+  return batch.reduce((sum, entry) => sum + entry.gasLimit, BATCH_GAS_OVERHEAD);
+}
+
+/** `total` in `parts` shares that add up to it: equal, the remainder one unit each to the first ones. */
+export function splitEvenly(total: bigint, parts: number): bigint[] {
+  if (parts < 1) return [];
+  const count = BigInt(parts);
+  const share = total / count;
+  const remainder = total % count;
+  return Array.from({ length: parts }, (_, i) => share + (BigInt(i) < remainder ? 1n : 0n));
+}
+
+/** `map` over `items` with at most `limit` calls of `task` in flight; results in `items`' order. */
+async function mapConcurrently<T, R>(
+  items: T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -37,6 +37,10 @@ export const relayerConfigSchema = z.object({
   RELAYER_FEE_BUMP_PERCENT: integer(10, 1_000).default(15),
   RELAYER_HOLD_MS: integer(0).default(60_000),
   RELAYER_IMPLEMENTATION: address.optional(),
+  /** The IntentBatcher to relay several ready intents in one transaction; default: deployments/<chainId>.json's `batcher`. */
+  RELAYER_BATCHER: address.optional(),
+  /** Most intents per batch transaction; 1 turns batching off. */
+  RELAYER_MAX_BATCH: integer(1, 64).default(16),
   RELAYER_ALLOWED_WALLETS: z
     .string()
     .default("")

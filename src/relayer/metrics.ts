@@ -323,6 +323,9 @@ export const NON_FINAL_INTENT_STATUSES = [
   "submitted",
 ] as const;
 
+/** The buckets of `relayer_batch_size`. */
+export const BATCH_SIZE_BUCKETS = [2, 4, 8, 16, 32, 64];
+
 /** The buckets of `relayer_submit_to_receipt_seconds`. */
 export const SUBMIT_TO_RECEIPT_BUCKETS = [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800];
 
@@ -363,8 +366,18 @@ export class RelayerMetrics {
   });
   readonly transactionsSent = this.registry.counter({
     name: "relayer_transactions_sent_total",
-    help: "Relay transactions broadcast, by kind (relay, replacement).",
+    help: "Relay transactions broadcast, by kind (relay, batch, replacement).",
     labelNames: ["kind"],
+  });
+  readonly batchSize = this.registry.histogram({
+    name: "relayer_batch_size",
+    help: "Intents per batch transaction sent (relayBatch through the IntentBatcher).",
+    buckets: BATCH_SIZE_BUCKETS,
+  });
+  readonly batchSkipped = this.registry.counter({
+    name: "relayer_batch_skipped_total",
+    help: "Intents a batch did not relay, queued again: left out before sending (stage simulation) or skipped on-chain (stage chain).",
+    labelNames: ["stage"],
   });
   readonly submitToReceiptSeconds = this.registry.histogram({
     name: "relayer_submit_to_receipt_seconds",
@@ -410,9 +423,19 @@ export class RelayerMetrics {
       this.intents.set({ status }, counts[status] ?? 0);
   }
 
-  /** A relay transaction broadcast: a first one, or a replacement of a stuck one. */
-  transactionSent(kind: "relay" | "replacement"): void {
+  /** A relay transaction broadcast: a first one (one intent, or a batch), or a replacement of a stuck one. */
+  transactionSent(kind: "relay" | "batch" | "replacement"): void {
     this.transactionsSent.inc({ kind });
+  }
+
+  /** A batch transaction of `size` intents sent. */
+  batchSent(size: number): void {
+    this.batchSize.observe(size);
+  }
+
+  /** An intent a batch did not relay: left out before sending, or skipped on-chain. */
+  batchSkippedIntent(stage: "simulation" | "chain"): void {
+    this.batchSkipped.inc({ stage });
   }
 
   /** Seconds from an intent's acceptance to its relay's receipt. */

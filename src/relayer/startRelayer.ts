@@ -4,6 +4,7 @@ import { JsonRpcProvider, Wallet, type Provider } from "ethers";
 
 import { TransactionSender } from "./chain/TransactionSender.js";
 import { readDeployment } from "../sdk/deployments.js";
+import { resolveBatcher } from "./batching.js";
 import { relayerKey, type RelayerConfig } from "./config.js";
 import { createRelayerHttpServer } from "./http/server.js";
 import { IntentRelayerService } from "./IntentRelayerService.js";
@@ -52,6 +53,22 @@ export async function startRelayer(
       `RELAYER_RPC_URL serves chain ${chainId}, not RELAYER_CHAIN_ID ${config.RELAYER_CHAIN_ID}`,
     );
   }
+  // Batching: RELAYER_BATCHER (checked before anything is opened), or the batcher recorded with
+  // the deployment; none: one transaction per intent.
+  const batching = await resolveBatcher({
+    provider,
+    chainId,
+    configured: config.RELAYER_BATCHER,
+    maxBatch: config.RELAYER_MAX_BATCH,
+  });
+  if (batching.batcher !== undefined) {
+    log.info("batching on", {
+      batcher: batching.batcher,
+      source: batching.source,
+      maxBatch: config.RELAYER_MAX_BATCH,
+    });
+  } else if (batching.warning) log.warn("batching off", { reason: batching.reason });
+  else log.info("batching off", { reason: batching.reason });
   const signer = new Wallet(relayerKey(config, chainId), provider);
   const store = await SqliteIntentStore.open({ path: config.RELAYER_DB_PATH });
   const metrics = new RelayerMetrics();
@@ -100,6 +117,8 @@ export async function startRelayer(
     policy,
     sender,
     holdMs: config.RELAYER_HOLD_MS,
+    batcher: batching.batcher,
+    maxBatch: config.RELAYER_MAX_BATCH,
     hooks: {
       log: (level, message, fields) => log[level](message, fields),
       onFinal: (_record, status, seconds) => {
@@ -109,6 +128,8 @@ export async function startRelayer(
       },
       onSent: (kind) => metrics.transactionSent(kind),
       onGasSpent: (gasUsed) => metrics.recordGasSpent(gasUsed),
+      onBatchSent: (size) => metrics.batchSent(size),
+      onBatchSkipped: (stage) => metrics.batchSkippedIntent(stage),
     },
   });
   scheduler.start(config.RELAYER_POLL_MS);

@@ -9,11 +9,13 @@ export interface Deployment {
   chainId: bigint;
   /** The CREATE2 deployer used (the deterministic-deployment proxy). */
   create2Deployer: string;
-  /** The CREATE2 salt of the three contracts. */
+  /** The CREATE2 salt of the contracts. */
   salt: string;
   implementation: string;
   factory: string;
   sessionModule: string;
+  /** The `IntentBatcher`: relays many intents, from any wallets, in one transaction. */
+  batcher: string;
 }
 
 /** The repository's `deployments/` folder. */
@@ -47,5 +49,6 @@ export async function readDeployment({
     implementation: json.implementation,
     factory: json.factory,
     sessionModule: json.sessionModule,
+    batcher: json.batcher,
   };
 }

@@ -34,8 +34,11 @@ import {
   type DeployIntentWalletReturnType,
 } from "../../deploy/deployIntentWallet.js";
 import { Create2DeployerMissingError, DeployedCodeMismatchError } from "../../deploy/errors.js";
+import { readDeployedBatcher } from "../../src/relayer/batching.js";
 import { readDeployment, type Deployment } from "../../src/sdk/deployments.js";
+import { toBatchedRelay } from "../../src/sdk/index.js";
 import {
+  IntentBatcher__factory,
   IntentWallet__factory,
   SessionKeyModule__factory,
   WalletFactory__factory,
@@ -72,7 +75,7 @@ after(async function () {
 /**
  * Where the contracts must be, computed here independently of `deploy/`: CREATE2 through the
  * proxy with salt keccak256("IntentWallet v1"), the factory's init code being its creation code
- * followed by abi.encode(implementation).
+ * followed by abi.encode(implementation); the batcher has no constructor arguments.
  */
 function expectedAddresses() {
   const salt = id("IntentWallet v1");
@@ -83,14 +86,30 @@ function expectedAddresses() {
     implementation,
     factory: at(concat([WalletFactory__factory.bytecode, factoryArguments])),
     sessionModule: at(SessionKeyModule__factory.bytecode),
+    batcher: at(IntentBatcher__factory.bytecode),
   };
 }
 
-/** The `Deployment` fields of a `deployIntentWallet` result. */
+/** The recorded `Deployment` fields of a `deployIntentWallet` result (what `readDeployment` reads back). */
 function deploymentOf(result: DeployIntentWalletReturnType): Deployment {
-  const { chainId, create2Deployer, salt, implementation, factory, sessionModule } = result;
-  return { chainId, create2Deployer, salt, implementation, factory, sessionModule };
+  const { chainId, create2Deployer, salt, implementation, factory, sessionModule, batcher } =
+    result;
+  return { chainId, create2Deployer, salt, implementation, factory, sessionModule, batcher };
 }
+
+/** The four contracts' addresses of a `deployIntentWallet` result. */
+function addressesOf(result: DeployIntentWalletReturnType) {
+  const { implementation, factory, sessionModule, batcher } = result;
+  return { implementation, factory, sessionModule, batcher };
+}
+
+const ALL_DEPLOYED = { implementation: true, factory: true, sessionModule: true, batcher: true };
+const NONE_DEPLOYED = {
+  implementation: false,
+  factory: false,
+  sessionModule: false,
+  batcher: false,
+};
 
 /** Runs `deployIntentWallet`, collecting its log lines. */
 async function deployLogged(signer: Signer, directory: string) {
@@ -109,23 +128,15 @@ describe("deployIntentWallet on the in-process network", function () {
     return { deployer, owner, relayer, directory, proxyCodeBefore, first, firstFile };
   }
 
-  it("installs the missing CREATE2 deployer, then deploys the implementation, the factory and the session module at their CREATE2 addresses", async function () {
+  it("installs the missing CREATE2 deployer, then deploys the implementation, the factory, the session module and the batcher at their CREATE2 addresses", async function () {
     const { proxyCodeBefore, first } = await networkHelpers.loadFixture(fixture);
     const expected = expectedAddresses();
 
     expect(proxyCodeBefore).to.equal("0x");
     expect(first.result.create2DeployerInstalled).to.equal(true);
     expect(await ethers.provider.getCode(CREATE2_DEPLOYER)).to.equal(CREATE2_DEPLOYER_RUNTIME_CODE);
-    expect(first.result.deployed).to.deep.equal({
-      implementation: true,
-      factory: true,
-      sessionModule: true,
-    });
-    expect({
-      implementation: first.result.implementation,
-      factory: first.result.factory,
-      sessionModule: first.result.sessionModule,
-    }).to.deep.equal(expected);
+    expect(first.result.deployed).to.deep.equal(ALL_DEPLOYED);
+    expect(addressesOf(first.result)).to.deep.equal(expected);
     expect(predictIntentWalletAddresses()).to.deep.equal(expected);
     expect(first.result.salt).to.equal(INTENT_WALLET_SALT).and.to.equal(id("IntentWallet v1"));
     for (const address of Object.values(expected)) {
@@ -139,8 +150,8 @@ describe("deployIntentWallet on the in-process network", function () {
     expect(first.lines).to.include(
       `CREATE2 deployer installed at ${CREATE2_DEPLOYER} (hardhat_setCode: a local chain)`,
     );
-    expect(first.lines.filter((line) => /\bdeployed at 0x/.test(line))).to.have.length(3);
-    expect(first.lines.at(-1)).to.equal("Deployed 3 of 3 contracts");
+    expect(first.lines.filter((line) => /\bdeployed at 0x/.test(line))).to.have.length(4);
+    expect(first.lines.at(-1)).to.equal("Deployed 4 of 4 contracts");
   });
 
   it("deploys nothing on a second run: the same addresses, 'already deployed at' for each contract, the same file", async function () {
@@ -152,15 +163,12 @@ describe("deployIntentWallet on the in-process network", function () {
 
     expect(deploymentOf(second.result)).to.deep.equal(deploymentOf(first.result));
     expect(second.result.create2DeployerInstalled).to.equal(false);
-    expect(second.result.deployed).to.deep.equal({
-      implementation: false,
-      factory: false,
-      sessionModule: false,
-    });
+    expect(second.result.deployed).to.deep.equal(NONE_DEPLOYED);
     expect(second.result.receipts).to.deep.equal({
       implementation: null,
       factory: null,
       sessionModule: null,
+      batcher: null,
     });
     expect(await ethers.provider.getTransactionCount(deployer.address)).to.equal(nonce);
     expect(await ethers.provider.getBlockNumber()).to.equal(block, "no transaction sent");
@@ -169,12 +177,13 @@ describe("deployIntentWallet on the in-process network", function () {
       `IntentWallet (implementation)  already deployed at ${first.result.implementation}`,
       `WalletFactory                  already deployed at ${first.result.factory}`,
       `SessionKeyModule               already deployed at ${first.result.sessionModule}`,
+      `IntentBatcher                  already deployed at ${first.result.batcher}`,
     ]);
     expect(second.lines.at(-1)).to.equal("Nothing to deploy: every contract was already deployed");
     expect(await readFile(join(directory, "31337.json"), "utf8")).to.equal(firstFile);
   });
 
-  it("records the deployment in <directory>/<chainId>.json, which readDeployment reads back", async function () {
+  it("records the deployment in <directory>/<chainId>.json, which readDeployment reads back (and the relayer its batcher)", async function () {
     const { directory, first, firstFile } = await networkHelpers.loadFixture(fixture);
 
     expect(first.result.file).to.equal(join(directory, "31337.json"));
@@ -184,8 +193,20 @@ describe("deployIntentWallet on the in-process network", function () {
       salt: INTENT_WALLET_SALT,
       ...expectedAddresses(),
     });
+    expect(Object.keys(JSON.parse(firstFile))).to.deep.equal([
+      "chainId",
+      "create2Deployer",
+      "salt",
+      "implementation",
+      "factory",
+      "sessionModule",
+      "batcher",
+    ]);
     expect(await readDeployment({ chainId: 31337n, directory })).to.deep.equal(
       deploymentOf(first.result),
+    );
+    expect(await readDeployedBatcher({ chainId: 31337n, directory })).to.equal(
+      first.result.batcher,
     );
     expect(first.lines).to.include(`Recorded in ${join(directory, "31337.json")}`);
   });
@@ -212,6 +233,46 @@ describe("deployIntentWallet on the in-process network", function () {
     expect((await wallet.intentReceipt(signed.id)).relayer).to.equal(relayer.address);
   });
 
+  it("deploys a batcher that relays intents of two wallets of the factory in one transaction", async function () {
+    const { owner, deployer, relayer, first } = await networkHelpers.loadFixture(fixture);
+    const factory = WalletFactory__factory.connect(first.result.factory, relayer);
+    const batcher = IntentBatcher__factory.connect(first.result.batcher, relayer);
+    const target = (await ethers.deployContract("CallTarget")) as unknown as CallTarget;
+    const { chainId } = await ethers.provider.getNetwork();
+    const entries = [];
+    for (const [salt, signer] of [owner, deployer].entries()) {
+      await (await factory.createWallet(signer.address, 0n)).wait();
+      const walletAddress = await factory.walletAddress(signer.address, 0n);
+      const intent = await buildIntentNow(
+        { ethers },
+        { calls: [await targetCall({ target }, "ping", [BigInt(salt)])], salt: BigInt(salt) },
+      );
+      const signed = await signForWallet({ owner: signer, walletAddress, chainId }, intent);
+      entries.push({
+        wallet: walletAddress,
+        intent: signed.intent,
+        signature: signed.signature,
+        id: signed.id,
+      });
+    }
+
+    const receipt = await (
+      await batcher.relayBatch(
+        entries.map(toBatchedRelay),
+        // Not estimated: the lowest limit that doesn't revert may skip the last entry.
+        { gasLimit: 1_000_000n },
+      )
+    ).wait();
+
+    expect(receipt!.status).to.equal(1);
+    expect(await target.pings()).to.equal(2n);
+    for (const { wallet, id } of entries) {
+      const walletReceipt = await IntentWallet__factory.connect(wallet, relayer).intentReceipt(id);
+      expect(walletReceipt.relayer).to.equal(first.result.batcher);
+      expect(walletReceipt.blockNumber).to.equal(BigInt(receipt!.blockNumber));
+    }
+  });
+
   it("puts the contracts at the same addresses on another chain (otherChain, 31338)", async function () {
     const { first } = await networkHelpers.loadFixture(fixture);
     const other = await network.create("otherChain");
@@ -222,11 +283,7 @@ describe("deployIntentWallet on the in-process network", function () {
       const { result } = await deployLogged(deployer, directory);
 
       expect(result.chainId).to.equal(31338n);
-      expect(result.deployed).to.deep.equal({
-        implementation: true,
-        factory: true,
-        sessionModule: true,
-      });
+      expect(result.deployed).to.deep.equal(ALL_DEPLOYED);
       expect({ ...deploymentOf(result), chainId: 31337n }).to.deep.equal(
         deploymentOf(first.result),
       );
@@ -323,11 +380,7 @@ describe("the CREATE2 deployer", function () {
 
       expect(result.chainId).to.equal(5n);
       expect(result.create2DeployerInstalled).to.equal(false);
-      expect({
-        implementation: result.implementation,
-        factory: result.factory,
-        sessionModule: result.sessionModule,
-      }).to.deep.equal(expectedAddresses());
+      expect(addressesOf(result)).to.deep.equal(expectedAddresses());
     } finally {
       await chain5.close();
     }
@@ -373,16 +426,8 @@ describe("deployIntentWallet on a real hardhat node over JSON-RPC", function () 
     expect(proxyCodeBefore).to.equal("0x");
     expect(first.result.create2DeployerInstalled).to.equal(true);
     expect(await provider!.getCode(CREATE2_DEPLOYER)).to.equal(CREATE2_DEPLOYER_RUNTIME_CODE);
-    expect(first.result.deployed).to.deep.equal({
-      implementation: true,
-      factory: true,
-      sessionModule: true,
-    });
-    expect({
-      implementation: first.result.implementation,
-      factory: first.result.factory,
-      sessionModule: first.result.sessionModule,
-    }).to.deep.equal(expectedAddresses());
+    expect(first.result.deployed).to.deep.equal(ALL_DEPLOYED);
+    expect(addressesOf(first.result)).to.deep.equal(expectedAddresses());
     expect(await readDeployment({ chainId: node!.chainId, directory })).to.deep.equal(
       deploymentOf(first.result),
     );
@@ -394,14 +439,10 @@ describe("deployIntentWallet on a real hardhat node over JSON-RPC", function () 
     const second = await deployLogged(deployer(), directory);
 
     expect(second.result.create2DeployerInstalled).to.equal(false);
-    expect(second.result.deployed).to.deep.equal({
-      implementation: false,
-      factory: false,
-      sessionModule: false,
-    });
+    expect(second.result.deployed).to.deep.equal(NONE_DEPLOYED);
     expect(deploymentOf(second.result)).to.deep.equal(deploymentOf(first.result));
     expect(await provider!.getTransactionCount(deployer().address)).to.equal(nonce);
-    expect(second.lines.filter((line) => line.includes("already deployed at"))).to.have.length(3);
+    expect(second.lines.filter((line) => line.includes("already deployed at"))).to.have.length(4);
     expect(second.lines.at(-1)).to.equal("Nothing to deploy: every contract was already deployed");
     expect(await readFile(second.result.file!, "utf8")).to.equal(firstFile);
   });
@@ -446,16 +487,19 @@ describe("deploy/deploy.ts run by `hardhat run`", function () {
 
     expect(first).to.include("Network localhost");
     expect(first).to.include("CREATE2 deployer installed at");
-    expect(first).to.include("Deployed 3 of 3 contracts");
+    expect(first).to.include("Deployed 4 of 4 contracts");
     expect(first).to.include(`deployed at ${expected.factory}`);
+    expect(first).to.include(`deployed at ${expected.batcher}`);
     expect(second).to.include(`CREATE2 deployer found at ${CREATE2_DEPLOYER}`);
     expect(second).to.include(`already deployed at ${expected.implementation}`);
     expect(second).to.include(`already deployed at ${expected.factory}`);
     expect(second).to.include(`already deployed at ${expected.sessionModule}`);
+    expect(second).to.include(`already deployed at ${expected.batcher}`);
     expect(second).to.include("Nothing deployed: already there");
     expect(second).to.not.match(/\(gas /);
     for (const output of [first, second]) {
       expect(output).to.include(`factory         ${expected.factory}`);
+      expect(output).to.include(`batcher         ${expected.batcher}`);
     }
     expect(await readFile(join(directory, "31337.json"), "utf8")).to.equal(firstFile);
   });
@@ -466,7 +510,7 @@ describe("deploy/deploy.ts run by `hardhat run`", function () {
     const output = await runDeployScript(directory);
 
     expect(output).to.include("Network default");
-    expect(output).to.include("Deployed 3 of 3 contracts");
+    expect(output).to.include("Deployed 4 of 4 contracts");
     expect(JSON.parse(await readFile(join(directory, "31337.json"), "utf8"))).to.deep.equal({
       chainId: "31337",
       create2Deployer: CREATE2_DEPLOYER,

@@ -9,6 +9,7 @@ import {
 
 import {
   CallTarget__factory,
+  IntentBatcher__factory,
   IntentWallet__factory,
   MockERC20__factory,
   SessionKeyModule__factory,
@@ -35,7 +36,9 @@ async function mined(sent: Promise<ContractTransactionResponse>): Promise<void> 
 /**
  * A real `hardhat node` with the contracts deployed (by account #0, so the relayer's default
  * account #1 keeps its nonces to itself) and `walletCount` wallets of distinct owners (plain
- * keys that never hold ETH), each holding tokens.
+ * keys that never hold ETH), each holding tokens. The `IntentBatcher` is deployed last, so the
+ * other addresses are those of a world without it; a relayer uses it only when given it
+ * (`RELAYER_BATCHER`).
  */
 export async function startNodeWorld(walletCount = 3) {
   const node: HardhatNode = await startHardhatNode();
@@ -63,12 +66,15 @@ export async function startNodeWorld(walletCount = 3) {
     await mined(token.mint(wallet, 10n ** 24n));
     wallets.push(wallet);
   }
+  const batcher = await new IntentBatcher__factory(deployer).deploy();
+  await batcher.waitForDeployment();
   return {
     node,
     provider,
     chainId: node.chainId,
     deployer,
     implementation: await implementation.getAddress(),
+    batcher: await batcher.getAddress(),
     factory,
     module,
     moduleAddress: await module.getAddress(),
