@@ -25,6 +25,7 @@ contract IntentBatcher is IIntentBatcher {
     /// @dev What became of one entry.
     enum Outcome {
         Relayed,
+        RelayedCallsFailed,
         Skipped,
         Stopped
     }
@@ -34,12 +35,16 @@ contract IntentBatcher is IIntentBatcher {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IIntentBatcher
-    function relayBatch(BatchedRelay[] calldata relays) external returns (uint256 relayedCount) {
+    function relayBatch(BatchedRelay[] calldata relays) external returns (uint256 relayedCount, uint256 failedCount) {
         uint256 freeMemory = _freeMemoryPointer();
         for (uint256 i; i < relays.length; ++i) {
             Outcome outcome = _relayEntry(i, relays[i]);
             if (outcome == Outcome.Stopped) break;
-            if (outcome == Outcome.Relayed) ++relayedCount;
+            // At most `relays.length` each: no overflow.
+            unchecked {
+                if (outcome == Outcome.Relayed) ++relayedCount;
+                else if (outcome == Outcome.RelayedCallsFailed) (++relayedCount, ++failedCount);
+            }
             // Nothing allocated for an entry is read after it: reuse its memory, so memory costs
             // stay linear in the batch's length.
             _setFreeMemoryPointer(freeMemory);
@@ -57,8 +62,8 @@ contract IntentBatcher is IIntentBatcher {
         uint256 gasLeft = gasleft(); // after the copy, which costs gas by the intent's size
         if (gasLeft < GAS_RESERVE) return _stop(index);
         address wallet = entry.wallet;
-        (bool reverted, bool answered) = _callRelay(wallet, data, gasLeft - GAS_RESERVE);
-        if (answered) return Outcome.Relayed;
+        (bool reverted, bool answered, bool success) = _callRelay(wallet, data, gasLeft - GAS_RESERVE);
+        if (answered) return success ? Outcome.Relayed : Outcome.RelayedCallsFailed;
         bytes memory reason =
             reverted
                 ? _boundedReturnData(MAX_REASON_LENGTH)
@@ -90,19 +95,21 @@ contract IntentBatcher is IIntentBatcher {
     }
 
     /// @dev Calls `wallet` with `data` (an encoded `relay`) and `gasLimit`, copying no return data
-    ///      but one answer word. `answered` when it returned exactly one ABI-encoded bool (whether
-    ///      the intent's calls succeeded: the wallet's `IntentRelayed` event says which).
+    ///      but one answer word. `answered` when it returned exactly one ABI-encoded bool,
+    ///      `success` (whether the intent's calls succeeded).
     function _callRelay(
         address wallet,
         bytes memory data,
         uint256 gasLimit
-    ) private returns (bool reverted, bool answered) {
+    ) private returns (bool reverted, bool answered, bool success) {
         assembly ("memory-safe") {
             let ok := call(gasLimit, wallet, 0, add(data, 0x20), mload(data), 0, 0) // no copy
             reverted := iszero(ok)
             if and(ok, eq(returndatasize(), 0x20)) {
                 returndatacopy(0, 0, 0x20) // the answer word, into scratch space
-                answered := lt(mload(0), 2) // an ABI-encoded bool is 0 or 1
+                let word := mload(0)
+                answered := lt(word, 2) // an ABI-encoded bool is 0 or 1
+                success := eq(word, 1)
             }
         }
     }

@@ -58,8 +58,10 @@ interface IIntentBatcher {
     ///      If less than `GAS_RESERVE` gas is left before an entry, the batch stops there with
     ///      `BatchStopped`. The batch itself never reverts because of an entry, so `eth_estimateGas`
     ///      (the lowest limit that doesn't revert) may return a limit at which some entries are
-    ///      skipped: simulate with the limit you send and check `relayedCount`.
+    ///      skipped: simulate with the limit you send and check `relayedCount`, and `failedCount`
+    ///      when an entry's calls must not fail (a relay whose calls fail consumes its intent).
     /// @param relays The entries, relayed in order.
     /// @return relayedCount How many entries were relayed (whether their calls succeeded or not).
-    function relayBatch(BatchedRelay[] calldata relays) external returns (uint256 relayedCount);
+    /// @return failedCount How many of those were relayed with calls that reverted (`Failed`).
+    function relayBatch(BatchedRelay[] calldata relays) external returns (uint256 relayedCount, uint256 failedCount);
 }

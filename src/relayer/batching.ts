@@ -54,7 +54,8 @@ export async function isIntentBatcher(provider: Provider, address: string): Prom
       to: address,
       data: batcherInterface.encodeFunctionData("relayBatch", [[]]),
     });
-    return batcherInterface.decodeFunctionResult("relayBatch", answer)[0] === 0n;
+    const [relayed, failed] = batcherInterface.decodeFunctionResult("relayBatch", answer);
+    return relayed === 0n && failed === 0n;
   } catch {
     return false;
   }
@@ -126,7 +127,8 @@ export function encodeRelayBatch(intents: readonly SignedIntent[]): string {
 }
 
 /**
- * How many entries of a batch would be relayed: `relayBatch` simulated with eth_call from
+ * How many entries of a batch would be relayed with calls that succeed: `relayBatch` simulated
+ * with eth_call from
  * `from` with exactly `gasLimit`, the limit it will be sent with. `eth_estimateGas` must not be
  * used instead: the batch never reverts because of an entry, so the lowest limit that does not
  * revert may be one at which the last entries are skipped for want of gas.
@@ -145,7 +147,10 @@ export async function simulateBatch({
   gasLimit: bigint;
 }): Promise<number> {
   const answer = await provider.call({ to: batcher, from, data, gasLimit });
-  return Number(batcherInterface.decodeFunctionResult("relayBatch", answer)[0]);
+  const [relayed, failed] = batcherInterface.decodeFunctionResult("relayBatch", answer);
+  // An entry relayed with failing calls would be burnt (its intent consumed as Failed), which
+  // the relayer never does: it counts as not relayed.
+  return Number(relayed - failed);
 }
 
 /** An entry a mined batch did not relay. */

@@ -20,6 +20,7 @@ import { startNodeWorld, type NodeWorld } from "../helpers/nodeWorld.js";
 import { startRelayerProcess, type RelayerProcess } from "../helpers/relayerProcess.js";
 
 const GWEI = 10n ** 9n;
+const NONE = 0n;
 const SUCCEEDED = 1n;
 const CANCELED = 3n;
 const walletInterface = IntentWallet__factory.createInterface();
@@ -269,6 +270,38 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
     expect(seen).to.not.include("submitted");
     const wallet = IntentWallet__factory.connect(world.wallets[0], world.provider);
     expect(await wallet.intentStatus(victim.id)).to.equal(CANCELED);
+    expect(await metric(/^relayer_batch_skipped_total\{stage="simulation"\} (\d+)$/m)).to.equal(1);
+  });
+
+  it("never burns an intent whose calls would fail only after an earlier entry of the batch: it is left out, held and rejected, never relayed", async function () {
+    await start();
+    const maxGasPrice = await raiseGasPrice();
+    // Two payments of two thirds of wallet 3's tokens: each simulates fine alone, not both.
+    const balance = await world.token.balanceOf(world.wallets[3]);
+    const pay = {
+      to: world.tokenAddress,
+      data: world.token.interface.encodeFunctionData("transfer", [
+        "0x000000000000000000000000000000000000dEaD",
+        (balance * 2n) / 3n,
+      ]),
+    };
+    const first = await sign(3, { calls: [pay], maxGasPrice });
+    const second = await sign(3, { calls: [pay], maxGasPrice });
+    const other = await sign(1, { calls: [ping(24n)], maxGasPrice });
+    await submitWaiting([first, second, other]);
+    await lowerGasPrice(maxGasPrice);
+
+    const seen: RelayerIntentStatus[] = [];
+    const secondFinal = await follow(second.id, seen);
+    const finals = await Promise.all([first, other].map((signed) => follow(signed.id)));
+    for (const final of finals) expect(final.status, describeStatus(final)).to.equal("relayed");
+    expect(finals[0].txHash).to.equal(finals[1].txHash, "the two others share one batch");
+
+    expect(secondFinal.status, describeStatus(secondFinal)).to.equal("rejected");
+    expect(secondFinal.reason?.code).to.equal("call_would_fail");
+    expect(seen).to.not.include("submitted");
+    const wallet = IntentWallet__factory.connect(world.wallets[3], world.provider);
+    expect(await wallet.intentStatus(second.id)).to.equal(NONE, "not consumed on-chain");
     expect(await metric(/^relayer_batch_skipped_total\{stage="simulation"\} (\d+)$/m)).to.equal(1);
   });
 
