@@ -48,13 +48,15 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @custom:storage-location erc7201:intentwallet.storage.IntentWallet
     struct WalletStorage {
         // The header: one slot that every relay reads, and the only one besides the receipt.
-        uint64 epoch;
+        uint32 epoch;
         // Whether `changeOwner` ran: until then the owner is the one in the clone's code.
         bool ownerChanged;
         // How many modules are installed.
         uint16 moduleCount;
         // One installed module (or zero), so that relays it validates need no module read.
         address cachedModule;
+        // Given to validator modules with every intent they validate; moved by `advanceModuleEpoch`.
+        uint32 moduleEpoch;
         // The owner set by `changeOwner`; read only when `ownerChanged`.
         address changedOwner;
         mapping(bytes32 id => IntentReceipt) receipts;
@@ -64,10 +66,11 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @dev keccak256(abi.encode(uint256(keccak256("intentwallet.storage.IntentWallet")) - 1)) & ~bytes32(uint256(0xff))
     /// @dev What a relay needs of the header slot.
     struct Header {
-        uint64 epoch;
+        uint32 epoch;
         bool ownerChanged;
         uint16 moduleCount;
         address cachedModule;
+        uint32 moduleEpoch;
     }
 
     bytes32 private constant STORAGE_LOCATION = 0xeaed0808e4d28157af1ac47c2a3073cd360637305de8411ec956cb7051ecbf00;
@@ -129,7 +132,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @inheritdoc IIntentWallet
     function invalidateAllIntents() external onlyOwnerOrSelf {
         WalletStorage storage $ = _storage();
-        uint64 epoch = $.epoch + 1;
+        uint32 epoch = $.epoch + 1;
         $.epoch = epoch;
         emit IntentsInvalidated(epoch);
     }
@@ -177,6 +180,15 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         emit ModuleUninstalled(module);
     }
 
+    /// @inheritdoc IIntentWallet
+    function advanceModuleEpoch() external returns (uint256 epoch) {
+        WalletStorage storage $ = _storage();
+        if (!$.modules[msg.sender]) _checkOwnerOrSelf();
+        epoch = $.moduleEpoch + 1;
+        $.moduleEpoch = uint32(epoch);
+        emit ModuleEpochAdvanced(epoch);
+    }
+
     /// @dev Only the owner, or the wallet itself while it runs an owner-signed intent or `execute`.
     ///      Module-validated intents can never call the wallet (see `_checkModuleTargets`).
     modifier onlyOwnerOrSelf() {
@@ -211,6 +223,11 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @inheritdoc IIntentWallet
     function intentEpoch() external view returns (uint256) {
         return _storage().epoch;
+    }
+
+    /// @inheritdoc IIntentWallet
+    function moduleEpoch() external view returns (uint256) {
+        return _storage().moduleEpoch;
     }
 
     /// @inheritdoc IIntentWallet
@@ -325,12 +342,22 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
             return false;
         }
         if (signature.length < 21 || signature[0] != SIGNED_BY_MODULE) revert IntentInvalidSignature(id);
-        address module = address(bytes20(signature[1:21]));
+        _checkModuleSignature(header, id, calls, address(bytes20(signature[1:21])), signature[21:]);
+        return true;
+    }
+
+    /// @dev Reverts unless `module` is installed and authorizes `id` given `data`.
+    function _checkModuleSignature(
+        Header memory header,
+        bytes32 id,
+        Call[] calldata calls,
+        address module,
+        bytes calldata data
+    ) private {
         bool installed = module == header.cachedModule ? module != address(0) : _storage().modules[module];
         if (!installed) revert WalletModuleNotInstalled(module);
-        bytes4 magic = IIntentValidator(module).validateIntent(id, calls, signature[21:]);
+        bytes4 magic = IIntentValidator(module).validateIntent(id, calls, data, header.moduleEpoch);
         if (magic != IIntentValidator.validateIntent.selector) revert IntentInvalidSignature(id);
-        return true;
     }
 
     /// @dev Whether the owner signed `hash`: ECDSA first (no read of the owner's code), then
@@ -485,10 +512,11 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         assembly ("memory-safe") {
             word := sload(STORAGE_LOCATION)
         }
-        header.epoch = uint64(word);
-        header.ownerChanged = uint8(word >> 64) != 0;
-        header.moduleCount = uint16(word >> 72);
-        header.cachedModule = address(uint160(word >> 88));
+        header.epoch = uint32(word);
+        header.ownerChanged = uint8(word >> 32) != 0;
+        header.moduleCount = uint16(word >> 40);
+        header.cachedModule = address(uint160(word >> 56));
+        header.moduleEpoch = uint32(word >> 216);
     }
 
     /// @dev The wallet's ERC-7201 storage.

@@ -16,6 +16,13 @@ interface IIntentValidator {
     /// @param id The intent ID, as computed by the wallet.
     /// @param calls The intent's calls, to check against the module's rules (the ID binds the rest).
     /// @param data The module's part of the relay signature.
+    /// @param moduleEpoch The wallet's module epoch (`IIntentWallet.moduleEpoch`): what the module
+    ///        authorized under an earlier one must no longer count.
     /// @return magic `IIntentValidator.validateIntent.selector` when the intent is authorized.
-    function validateIntent(bytes32 id, Call[] calldata calls, bytes calldata data) external returns (bytes4 magic);
+    function validateIntent(
+        bytes32 id,
+        Call[] calldata calls,
+        bytes calldata data,
+        uint256 moduleEpoch
+    ) external returns (bytes4 magic);
 }

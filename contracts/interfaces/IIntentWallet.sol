@@ -59,6 +59,10 @@ interface IIntentWallet {
     /// @notice `module` may no longer validate intents for this wallet.
     event ModuleUninstalled(address indexed module);
 
+    /// @notice The module epoch moved to `epoch`: what validator modules authorized under earlier
+    ///         epochs (session grants, for one) is void.
+    event ModuleEpochAdvanced(uint256 epoch);
+
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
@@ -162,6 +166,13 @@ interface IIntentWallet {
     /// @param module An installed module.
     function uninstallModule(address module) external;
 
+    /// @notice Moves the module epoch, which the wallet gives validator modules with every intent
+    ///         they validate: a module binds what it authorizes to it (the session module's grants
+    ///         sign it), so moving it voids all of that at once. The owner, the wallet itself, or an
+    ///         installed module (the session module's `revokeAllSessions`) may call it.
+    /// @return epoch The new module epoch.
+    function advanceModuleEpoch() external returns (uint256 epoch);
+
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
@@ -181,6 +192,9 @@ interface IIntentWallet {
 
     /// @notice The current intent epoch: the salt of the intents' EIP-712 domain.
     function intentEpoch() external view returns (uint256);
+
+    /// @notice The current module epoch (see `advanceModuleEpoch`).
+    function moduleEpoch() external view returns (uint256);
 
     /// @notice The intents' EIP-712 domain separator at the current epoch.
     function domainSeparator() external view returns (bytes32);

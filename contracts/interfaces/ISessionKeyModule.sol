@@ -151,6 +151,9 @@ interface ISessionKeyModule is IIntentValidator {
 
     /// @notice Revokes every session of the calling wallet, registered or not, by moving its
     ///         session epoch: grants signed before can neither be used nor registered.
+    /// @dev The session epoch is the wallet's module epoch: this asks the calling wallet to
+    ///      `advanceModuleEpoch`, which it does for an installed module; the wallet then hands the
+    ///      new epoch to every validation, so checking a session reads no epoch of the module's.
     function revokeAllSessions() external;
 
     /// @notice Decodes the grant carried after a session signature; `validateIntent` calls it so that
@@ -172,7 +175,8 @@ interface ISessionKeyModule is IIntentValidator {
     /// @return The grant's status.
     function sessionStatus(SessionGrant calldata grant) external view returns (SessionStatus);
 
-    /// @notice The session epoch new grants of `wallet` must sign (moved by `revokeAllSessions`).
+    /// @notice The session epoch new grants of `wallet` must sign: its module epoch
+    ///         (`IIntentWallet.moduleEpoch`, moved by `revokeAllSessions`); 0 for a non-wallet.
     /// @param wallet The wallet.
     /// @return The wallet's current session epoch.
     function sessionEpoch(address wallet) external view returns (uint32);

@@ -17,8 +17,8 @@ struct Permission {
 /// @param permissions The (target, function) pairs the session may call, with zero ETH value.
 /// @param validAfter The start: the session is usable from this second on (0: at once).
 /// @param validUntil The deadline: the session is dead from this second on (0 is invalid).
-/// @param epoch The wallet's session epoch (`ISessionKeyModule.sessionEpoch`): revoking every
-///        session moves it, which voids every grant signed before.
+/// @param epoch The wallet's session epoch (`ISessionKeyModule.sessionEpoch`, the wallet's module
+///        epoch): revoking every session moves it, which voids every grant signed before.
 /// @param salt Lets the owner sign the same grant again as a different session.
 struct SessionGrant {
     address wallet;

@@ -14,7 +14,7 @@ contract MockValidator is IIntentValidator {
     bytes32 public lastAuthorized;
 
     /// @inheritdoc IIntentValidator
-    function validateIntent(bytes32 id, Call[] calldata, bytes calldata data) external returns (bytes4) {
+    function validateIntent(bytes32 id, Call[] calldata, bytes calldata data, uint256) external returns (bytes4) {
         if (data.length != 0 && data[0] == 0x01) {
             lastAuthorized = id;
             return IIntentValidator.validateIntent.selector;

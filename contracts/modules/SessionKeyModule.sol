@@ -29,7 +29,6 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
     mapping(address wallet => mapping(address sessionKey => mapping(address target => mapping(bytes4 selector => PermissionEntry))))
         private _entries;
     mapping(address wallet => mapping(bytes32 sessionId => bool)) private _revoked;
-    mapping(address wallet => uint32) private _epochs;
 
     constructor() EIP712("IntentWallet Sessions", "1") {}
 
@@ -42,14 +41,20 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
     /// @param id The intent ID, as computed by the wallet.
     /// @param calls The intent's calls, each checked against the key's permissions.
     /// @param data The session signature, optionally followed by `abi.encode(grant, ownerSignature)`.
+    /// @param moduleEpoch The wallet's module epoch: the session epoch that live grants signed.
     /// @return `IIntentValidator.validateIntent.selector`; any refusal reverts with its own error.
-    function validateIntent(bytes32 id, Call[] calldata calls, bytes calldata data) external returns (bytes4) {
+    function validateIntent(
+        bytes32 id,
+        Call[] calldata calls,
+        bytes calldata data,
+        uint256 moduleEpoch
+    ) external returns (bytes4) {
         if (data.length < SESSION_SIGNATURE_LENGTH) revert SessionInvalidSignature();
         address sessionKey = _recoverSessionKey(id, data[:SESSION_SIGNATURE_LENGTH]);
         if (data.length > SESSION_SIGNATURE_LENGTH) {
-            _registerCarriedGrant(sessionKey, data[SESSION_SIGNATURE_LENGTH:]);
+            _registerCarriedGrant(sessionKey, data[SESSION_SIGNATURE_LENGTH:], moduleEpoch);
         }
-        _checkCalls(sessionKey, calls);
+        _checkCalls(sessionKey, calls, moduleEpoch);
         return IIntentValidator.validateIntent.selector;
     }
 
@@ -60,7 +65,7 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
     /// @inheritdoc ISessionKeyModule
     function registerSession(SessionGrant calldata grant) external onlyGrantWallet(grant.wallet) {
         SessionGrant memory copy = grant;
-        _register(copy, _sessionId(copy));
+        _register(copy, _sessionId(copy), IIntentWallet(msg.sender).moduleEpoch());
     }
 
     /// @inheritdoc ISessionKeyModule
@@ -74,9 +79,8 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
 
     /// @inheritdoc ISessionKeyModule
     function revokeAllSessions() external {
-        uint32 epoch = _epochs[msg.sender] + 1;
-        _epochs[msg.sender] = epoch;
-        emit AllSessionsRevoked(msg.sender, epoch);
+        uint256 epoch = IIntentWallet(msg.sender).advanceModuleEpoch();
+        emit AllSessionsRevoked(msg.sender, uint32(epoch));
     }
 
     /// @dev Only the wallet a grant names may register or revoke it.
@@ -105,9 +109,10 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
     function sessionStatus(SessionGrant calldata grant) external view returns (SessionStatus) {
         SessionGrant memory copy = grant;
         bytes32 id = _sessionId(copy);
-        if (_revoked[copy.wallet][id] || copy.epoch < _epochs[copy.wallet]) return SessionStatus.Revoked;
+        uint32 epoch = _sessionEpoch(copy.wallet);
+        if (_revoked[copy.wallet][id] || copy.epoch < epoch) return SessionStatus.Revoked;
         if (block.timestamp >= copy.validUntil) return SessionStatus.Expired;
-        if (copy.epoch != _epochs[copy.wallet] || !_isRegistered(copy, uint120(uint256(id)))) {
+        if (copy.epoch != epoch || !_isRegistered(copy, uint120(uint256(id)))) {
             return SessionStatus.Unregistered;
         }
         if (block.timestamp < copy.validAfter) return SessionStatus.Pending;
@@ -116,7 +121,7 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
 
     /// @inheritdoc ISessionKeyModule
     function sessionEpoch(address wallet) external view returns (uint32) {
-        return _epochs[wallet];
+        return _sessionEpoch(wallet);
     }
 
     /// @inheritdoc ISessionKeyModule
@@ -138,6 +143,13 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
                                INTERNAL
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev `wallet`'s session epoch: its module epoch (`IIntentWallet.moduleEpoch`), or 0 for an
+    ///      address that doesn't answer it (no wallet, so no sessions either).
+    function _sessionEpoch(address wallet) private view returns (uint32) {
+        (bool ok, bytes memory answer) = wallet.staticcall(abi.encodeCall(IIntentWallet.moduleEpoch, ()));
+        return ok && answer.length == 32 ? uint32(uint256(bytes32(answer))) : 0;
+    }
+
     /// @dev The session key that signed intent `id`; reverts on a malformed or malleable signature.
     function _recoverSessionKey(bytes32 id, bytes calldata signature) private pure returns (address sessionKey) {
         ECDSA.RecoverError error;
@@ -147,25 +159,54 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
 
     /// @dev Every call must go, with no ETH, to a (target, selector) pair that a live grant of
     ///      `sessionKey` lists for the calling wallet, inside that grant's window.
-    function _checkCalls(address sessionKey, Call[] calldata calls) private view {
-        uint32 epoch = _epochs[msg.sender];
+    function _checkCalls(address sessionKey, Call[] calldata calls, uint256 epoch) private view {
         mapping(address => mapping(bytes4 => PermissionEntry)) storage entries = _entries[msg.sender][sessionKey];
         for (uint256 i; i < calls.length; ++i) {
-            Call calldata call = calls[i];
-            if (call.value != 0) revert SessionValueNotAllowed(i, call.value);
-            if (call.data.length < 4) revert SessionCalldataTooShort(i);
-            bytes4 selector = bytes4(call.data[:4]);
-            PermissionEntry memory entry = entries[call.to][selector];
-            if (entry.validUntil == 0) revert SessionCallNotAllowed(i, call.to, selector);
-            if (entry.revoked || entry.epoch != epoch) revert SessionIsRevoked(sessionKey);
-            if (block.timestamp < entry.validAfter) revert SessionNotYetValid(sessionKey, entry.validAfter);
-            if (block.timestamp >= entry.validUntil) revert SessionExpired(sessionKey, entry.validUntil);
+            (address target, uint256 value, uint256 dataLength, bytes4 selector) = _callAt(calls, i);
+            if (value != 0) revert SessionValueNotAllowed(i, value);
+            if (dataLength < 4) revert SessionCalldataTooShort(i);
+            uint256 entry = _entryWord(entries[target][selector]);
+            uint256 validUntil = uint48(entry >> 48);
+            if (validUntil == 0) revert SessionCallNotAllowed(i, target, selector);
+            // Revoked (bits 128-135) or registered under another epoch (bits 96-127).
+            if (uint8(entry >> 128) != 0 || uint32(entry >> 96) != epoch) revert SessionIsRevoked(sessionKey);
+            uint256 validAfter = uint48(entry);
+            if (block.timestamp < validAfter) revert SessionNotYetValid(sessionKey, uint48(validAfter));
+            if (block.timestamp >= validUntil) revert SessionExpired(sessionKey, uint48(validUntil));
+        }
+    }
+
+    /// @dev Call `i` of `calls`: its target, value, data length and selector (zero when shorter
+    ///      than 4 bytes), read where the ABI puts them, without Solidity's checks: a wallet
+    ///      encodes `calls` with Solidity, and a caller that encodes them badly only misleads the
+    ///      check of its own entries.
+    function _callAt(
+        Call[] calldata calls,
+        uint256 i
+    ) private pure returns (address target, uint256 value, uint256 dataLength, bytes4 selector) {
+        assembly ("memory-safe") {
+            let head := add(calls.offset, calldataload(add(calls.offset, shl(5, i))))
+            target := and(calldataload(head), 0xffffffffffffffffffffffffffffffffffffffff)
+            value := calldataload(add(head, 0x20))
+            let data := add(head, calldataload(add(head, 0x40)))
+            dataLength := calldataload(data)
+            if gt(dataLength, 3) {
+                selector := and(calldataload(add(data, 0x20)), shl(224, 0xffffffff))
+            }
+        }
+    }
+
+    /// @dev A permission entry's slot as one word (the struct's packing: validAfter in bits 0-47,
+    ///      validUntil 48-95, epoch 96-127, revoked 128-135, grant tag above).
+    function _entryWord(PermissionEntry storage entry) private view returns (uint256 word) {
+        assembly ("memory-safe") {
+            word := sload(entry.slot)
         }
     }
 
     /// @dev Registers the grant carried in a session intent, after checking that the key that
     ///      signed the intent is the grant's and that the wallet's owner signed the grant.
-    function _registerCarriedGrant(address sessionKey, bytes calldata carried) private {
+    function _registerCarriedGrant(address sessionKey, bytes calldata carried, uint256 epoch) private {
         SessionGrant memory grant;
         bytes memory ownerSignature;
         try this.decodeCarriedGrant(carried) returns (SessionGrant memory decoded, bytes memory signature) {
@@ -177,12 +218,12 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
         bytes32 id = _sessionId(grant);
         address owner = IIntentWallet(msg.sender).owner();
         if (!SignatureChecker.isValidSignatureNow(owner, id, ownerSignature)) revert GrantInvalidOwnerSignature(id);
-        _register(grant, id);
+        _register(grant, id, epoch);
     }
 
     /// @dev Checks that `grant` may be registered for the calling wallet, then writes one entry per permission.
-    function _register(SessionGrant memory grant, bytes32 id) private {
-        _checkRegistrable(grant, id);
+    function _register(SessionGrant memory grant, bytes32 id, uint256 epoch) private {
+        _checkRegistrable(grant, id, epoch);
         PermissionEntry memory entry = PermissionEntry({
             validAfter: grant.validAfter,
             validUntil: grant.validUntil,
@@ -202,13 +243,12 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
     }
 
     /// @dev The checks of a grant that need no signature: wallet, key, window, epoch, permissions, revocation.
-    function _checkRegistrable(SessionGrant memory grant, bytes32 id) private view {
+    function _checkRegistrable(SessionGrant memory grant, bytes32 id, uint256 epoch) private view {
         if (grant.wallet != msg.sender) revert GrantWrongWallet(grant.wallet, msg.sender);
         if (grant.sessionKey == address(0)) revert GrantInvalidSessionKey();
         if (grant.validUntil <= grant.validAfter) revert GrantInvalidWindow(grant.validAfter, grant.validUntil);
         if (block.timestamp >= grant.validUntil) revert GrantExpired(id, grant.validUntil);
-        uint32 epoch = _epochs[msg.sender];
-        if (grant.epoch != epoch) revert GrantEpochMismatch(grant.epoch, epoch);
+        if (grant.epoch != epoch) revert GrantEpochMismatch(grant.epoch, uint32(epoch));
         if (grant.permissions.length == 0) revert GrantHasNoPermissions();
         if (_revoked[msg.sender][id]) revert GrantRevoked(id);
     }

@@ -38,7 +38,7 @@ const RANDOM_INTENTS = 300;
 const MAX_EPOCH = 3;
 const MAX_UINT256 = 2n ** 256n - 1n;
 
-/** The wallet's ERC-7201 header slot: the epoch (uint64) in its low 64 bits. */
+/** The wallet's ERC-7201 header slot: the epoch (uint32) in its low 32 bits. */
 const WALLET_STORAGE_SLOT = "0xeaed0808e4d28157af1ac47c2a3073cd360637305de8411ec956cb7051ecbf00";
 
 /*//////////////////////////////////////////////////////////////
@@ -222,10 +222,10 @@ const VECTORS: Vector[] = [
     domainSeparator: "0x7602ba741763b34b0819a1b9281f562ef8da0b39f44a73dfe387f9728d5c305e",
   },
   {
-    name: "extremes: zero address, 2^256-1 everywhere, 100 bytes of data (chain 31338, epoch 2^64-1)",
+    name: "extremes: zero address, 2^256-1 everywhere, 100 bytes of data (chain 31338, epoch 2^32-1)",
     wallet: VECTOR_WALLET_3,
     chainId: 31338n,
-    epoch: 2n ** 64n - 1n,
+    epoch: 2n ** 32n - 1n,
     intent: {
       calls: [
         { to: ZeroAddress, value: MAX_UINT256, data: "0x" },
@@ -238,9 +238,9 @@ const VECTORS: Vector[] = [
       maxGasPrice: 0n,
       minGasLimit: MAX_UINT256,
     },
-    id: "0xf1b976cfcb3cbce44be4a0cbb0296d81bbb46fe26898d7f8895fa2fe5ebd83a1",
+    id: "0x381c96d084ec0a6420957bd6843561c1e4dcf3761f40cd93b100f992fec370ee",
     structHash: "0x5bff0cfa19b64f919d995cf3defb9bcd34c23239af3c8026ca385e773a06aba1",
-    domainSeparator: "0xdfaa2c5ab6e131d50d2fe18a7d87d17746f6107f8cd30ce8726bb7c3ac58ee60",
+    domainSeparator: "0x1e2281c36108b19f4a93725eb69aaaf248f329aac38bbb744e47a0fcdbc22cc1",
   },
 ];
 

@@ -187,6 +187,7 @@ describe("IntentWallet module validation", function () {
               ethers.id("x"),
               (await pingIntent(world)).calls,
               AUTHORIZE,
+              0n,
             ]),
           },
         ],
@@ -264,5 +265,54 @@ describe("IntentWallet module validation", function () {
         .withArgs(otherValidatorAddress);
       expect(await wallet.isModuleInstalled(otherValidatorAddress)).to.equal(true);
     });
+  });
+});
+
+describe("IntentWallet module epoch", function () {
+  async function fixture() {
+    const world = await deployWalletWorld(ethers);
+    const validator = (await ethers.deployContract("MockValidator")) as unknown as MockValidator;
+    return { ...world, validator, validatorAddress: await validator.getAddress() };
+  }
+
+  it("is moved by the owner, by the wallet itself and by an installed module, each time by one", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { wallet, owner, relayer, validatorAddress } = world;
+    expect(await wallet.moduleEpoch()).to.equal(0n);
+
+    await expect(wallet.connect(owner).advanceModuleEpoch())
+      .to.emit(wallet, "ModuleEpochAdvanced")
+      .withArgs(1n);
+    const { signed } = await signedIntent(world, {
+      calls: [selfCall(world, "advanceModuleEpoch", [])],
+    });
+    await wallet.connect(relayer).relay(signed.intent, signed.signature);
+    expect(await wallet.moduleEpoch()).to.equal(2n);
+
+    await wallet.connect(owner).installModule(validatorAddress);
+    const asModule = await ethers.getImpersonatedSigner(validatorAddress);
+    await networkHelpers.setBalance(validatorAddress, 10n ** 18n);
+    await expect(wallet.connect(asModule).advanceModuleEpoch())
+      .to.emit(wallet, "ModuleEpochAdvanced")
+      .withArgs(3n);
+    // The intent epoch is another counter: it did not move.
+    expect(await wallet.intentEpoch()).to.equal(0n);
+  });
+
+  it("refuses a stranger and a module once uninstalled (WalletUnauthorized)", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { wallet, owner, stranger, validatorAddress } = world;
+    await expect(wallet.connect(stranger).advanceModuleEpoch())
+      .to.be.revertedWithCustomError(wallet, "WalletUnauthorized")
+      .withArgs(stranger.address);
+
+    await wallet.connect(owner).installModule(validatorAddress);
+    await wallet.connect(owner).uninstallModule(validatorAddress);
+    await networkHelpers.setBalance(validatorAddress, 10n ** 18n);
+    const asModule = await ethers.getImpersonatedSigner(validatorAddress);
+    await expect(wallet.connect(asModule).advanceModuleEpoch())
+      .to.be.revertedWithCustomError(wallet, "WalletUnauthorized")
+      .withArgs(validatorAddress);
+    expect(await wallet.moduleEpoch()).to.equal(0n);
   });
 });

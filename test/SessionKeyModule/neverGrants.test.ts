@@ -338,6 +338,7 @@ describe("SessionKeyModule never grants", function () {
           id("a forged authorization"),
           victim.calls,
           "0x01",
+          0n,
         ]),
       };
       const signed = await sessionIntent(world, { calls: [call] });

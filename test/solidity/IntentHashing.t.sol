@@ -118,7 +118,7 @@ abstract contract IntentHashingReference {
 ///         ID's sensitivity to every field and to the domain, and IDs pinned by the SDK (see
 ///         test/IntentHashing/parity.test.ts, which checks the same vectors).
 contract IntentHashingTest is TestBase, IntentHashingReference {
-    /// @dev The wallet's ERC-7201 header slot: the epoch (uint64) in its low 64 bits.
+    /// @dev The wallet's ERC-7201 header slot: the epoch (uint32) in its low 32 bits.
     bytes32 private constant WALLET_STORAGE = 0xeaed0808e4d28157af1ac47c2a3073cd360637305de8411ec956cb7051ecbf00;
 
     uint256 private constant MAX_CALLS = 4;
@@ -152,7 +152,7 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
         assertEq(harness.hashIntent(intent), refHashIntent(intent), "hashIntent");
     }
 
-    function testFuzz_IntentIdMatchesReference(Intent memory intent, uint64 chainId, uint64 epoch) public {
+    function testFuzz_IntentIdMatchesReference(Intent memory intent, uint64 chainId, uint32 epoch) public {
         _shrink(intent);
         chainId = uint64(bound(chainId, 1, type(uint64).max));
         vm.chainId(chainId);
@@ -476,7 +476,7 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
     }
 
     /// @dev Extreme values: zero address, 2^256-1 value/salt/minGasLimit, 100 bytes of data, a zero
-    ///      dependency; chain 31338, epoch 2^64-1 (the largest the wallet can store).
+    ///      dependency; chain 31338, epoch 2^32-1 (the largest the wallet can store).
     function test_VectorExtremes() public {
         bytes memory data100 = new bytes(100);
         for (uint256 i; i < 100; ++i) data100[i] = bytes1(uint8(i));
@@ -502,10 +502,10 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
             VectorExpectation({
                 chainId: 31338,
                 wallet: VECTOR_WALLET_3,
-                epoch: type(uint64).max,
-                id: 0xf1b976cfcb3cbce44be4a0cbb0296d81bbb46fe26898d7f8895fa2fe5ebd83a1,
+                epoch: type(uint32).max,
+                id: 0x381c96d084ec0a6420957bd6843561c1e4dcf3761f40cd93b100f992fec370ee,
                 structHash: 0x5bff0cfa19b64f919d995cf3defb9bcd34c23239af3c8026ca385e773a06aba1,
-                domainSeparator: 0xdfaa2c5ab6e131d50d2fe18a7d87d17746f6107f8cd30ce8726bb7c3ac58ee60
+                domainSeparator: 0x1e2281c36108b19f4a93725eb69aaaf248f329aac38bbb744e47a0fcdbc22cc1
             }),
             intent
         );
@@ -523,10 +523,10 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
             ),
             "INTENT_TYPEHASH"
         );
-        // Sanity of the wallet slot the vectors write the epoch to: the epoch lives in its low 64 bits.
+        // Sanity of the wallet slot the vectors write the epoch to: the epoch lives in its low 32 bits.
         vm.prank(owner);
         wallet.invalidateAllIntents();
-        assertEq(uint64(uint256(vm.load(address(wallet), WALLET_STORAGE))), 1, "epoch in the ERC-7201 slot");
+        assertEq(uint32(uint256(vm.load(address(wallet), WALLET_STORAGE))), 1, "epoch in the ERC-7201 slot");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -536,7 +536,7 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
     struct VectorExpectation {
         uint256 chainId;
         address wallet;
-        uint64 epoch;
+        uint32 epoch;
         bytes32 id;
         bytes32 structHash;
         bytes32 domainSeparator;
@@ -562,9 +562,9 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
     }
 
     /// @dev Writes `epoch` into a wallet's header slot, keeping the rest of it.
-    function _setEpoch(address target, uint64 epoch) private {
+    function _setEpoch(address target, uint32 epoch) private {
         uint256 word = uint256(vm.load(target, WALLET_STORAGE));
-        word = (word & ~uint256(type(uint64).max)) | epoch;
+        word = (word & ~uint256(type(uint32).max)) | epoch;
         vm.store(target, WALLET_STORAGE, bytes32(word));
     }
 
