@@ -1,6 +1,5 @@
 import { getAddress, recoverAddress, type Provider } from "ethers";
 
-import { IntentWallet__factory } from "../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import type { SignedIntent } from "../sdk/intent/signIntent.js";
 import {
   OnChainStatus,
@@ -8,6 +7,7 @@ import {
   classifyRevert,
   onChainStatus,
   simulateRelay,
+  walletAt,
 } from "./chainReads.js";
 import { RelayerRefusal, type RelayerService } from "./http/RelayerService.js";
 import type { SpendingPolicy } from "./policy.js";
@@ -113,10 +113,7 @@ export class IntentRelayerService implements RelayerService {
   }
 
   async #checkEpoch(signed: SignedIntent): Promise<void> {
-    const epoch = await IntentWallet__factory.connect(
-      signed.wallet,
-      this.#p.provider,
-    ).intentEpoch();
+    const epoch = await walletAt(signed.wallet, this.#p.provider).intentEpoch();
     const signedEpoch = signed.epoch ?? 0n;
     if (signedEpoch < epoch) {
       throw new RelayerRefusal(
@@ -149,10 +146,7 @@ export class IntentRelayerService implements RelayerService {
         { reason: "canceled" },
       );
     }
-    const receipt = await IntentWallet__factory.connect(
-      signed.wallet,
-      this.#p.provider,
-    ).intentReceipt(signed.id);
+    const receipt = await walletAt(signed.wallet, this.#p.provider).intentReceipt(signed.id);
     const outcome = status === OnChainStatus.Succeeded ? "succeeded" : "failed";
     throw new RelayerRefusal(
       409,

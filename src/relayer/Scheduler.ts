@@ -1,6 +1,5 @@
 import type { Provider, TransactionReceipt } from "ethers";
 
-import { IntentWallet__factory } from "../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { decodeFailureReason } from "../sdk/errors/decodeRevert.js";
 import { batchSkips, encodeRelayBatch, sameAddress, simulateBatch } from "./batching.js";
 import {
@@ -10,6 +9,7 @@ import {
   classifyRevert,
   onChainStatus,
   simulateRelay,
+  walletAt,
   walletInterface,
 } from "./chainReads.js";
 import type { SpendingPolicy } from "./policy.js";
@@ -294,10 +294,7 @@ export class Scheduler {
       });
       return true;
     }
-    const receipt = await IntentWallet__factory.connect(
-      record.signed.wallet,
-      this.#p.provider,
-    ).intentReceipt(record.id);
+    const receipt = await walletAt(record.signed.wallet, this.#p.provider).intentReceipt(record.id);
     // Through a batcher the wallet records the batcher as relayer: the transaction says who sent it.
     const batched = sameAddress(receipt.relayer, this.#batcher)
       ? await this.#relayTransaction(record, receipt.blockNumber)
