@@ -1,6 +1,7 @@
 import type { Provider, TransactionReceipt } from "ethers";
 
 import { decodeFailureReason } from "../sdk/errors/decodeRevert.js";
+import { mapConcurrently } from "./concurrency.js";
 import { batchSkips, encodeRelayBatch, sameAddress, simulateBatch } from "./batching.js";
 import {
   OnChainStatus,
@@ -698,22 +699,4 @@ export function splitEvenly(total: bigint, parts: number): bigint[] {
   const share = total / count;
   const remainder = total % count;
   return Array.from({ length: parts }, (_, i) => share + (BigInt(i) < remainder ? 1n : 0n));
-}
-
-/** `map` over `items` with at most `limit` calls of `task` in flight; results in `items`' order. */
-async function mapConcurrently<T, R>(
-  items: T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -1,6 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
+import type {
+  IntentStatusResponse,
+  RelayerClient,
+  RelayerIntentStatus,
+} from "../../src/sdk/index.js";
+
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = fileURLToPath(new URL("../../src/relayer/main.ts", import.meta.url));
 
@@ -76,4 +82,29 @@ export async function startRelayerProcess(
   }
   await end("SIGKILL");
   throw new Error(`the relayer did not listen within ${timeoutMs} ms:\n${text}`);
+}
+
+/**
+ * Waits until intent `id` is final on the relayer (or reaches one of `until`), pushing every
+ * new status it passes through to `seen`.
+ */
+export function followIntent(
+  client: RelayerClient,
+  id: string,
+  seen: RelayerIntentStatus[] = [],
+  until?: RelayerIntentStatus[],
+): Promise<IntentStatusResponse> {
+  return client.waitFor(id, {
+    timeoutMs: 20_000,
+    intervalMs: 25,
+    until,
+    onStatus: ({ status }) => {
+      if (seen.at(-1) !== status) seen.push(status);
+    },
+  });
+}
+
+/** A status as one line for assertion messages: `rejected: canceled the owner canceled it`. */
+export function describeStatus(status: IntentStatusResponse): string {
+  return `${status.status}: ${status.reason?.code} ${status.reason?.message}`;
 }

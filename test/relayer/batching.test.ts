@@ -11,13 +11,17 @@ import {
   RelayerClient,
   signIntent,
   type BuildIntentParameters,
-  type IntentStatusResponse,
   type RelayerIntentStatus,
   type SignedIntent,
 } from "../../src/sdk/index.js";
 import { IntentBatcher__factory, IntentWallet__factory } from "../../typechain-types/index.js";
 import { startNodeWorld, type NodeWorld } from "../helpers/nodeWorld.js";
-import { startRelayerProcess, type RelayerProcess } from "../helpers/relayerProcess.js";
+import {
+  describeStatus,
+  followIntent,
+  startRelayerProcess,
+  type RelayerProcess,
+} from "../helpers/relayerProcess.js";
 
 const GWEI = 10n ** 9n;
 const NONE = 0n;
@@ -139,23 +143,9 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
     for (const signed of intents) await follow(signed.id, [], ["waiting_gas_price"]);
   }
 
-  async function follow(
-    id: string,
-    seen: RelayerIntentStatus[] = [],
-    until?: RelayerIntentStatus[],
-  ): Promise<IntentStatusResponse> {
-    return client.waitFor(id, {
-      timeoutMs: 20_000,
-      intervalMs: 20,
-      until,
-      onStatus: ({ status }) => {
-        if (seen.at(-1) !== status) seen.push(status);
-      },
-    });
-  }
-
-  function describeStatus(status: IntentStatusResponse): string {
-    return `${status.status}: ${status.reason?.code} ${status.reason?.message}`;
+  /** Waits for a final status (or one of `until`), collecting every status seen on the way. */
+  function follow(id: string, seen: RelayerIntentStatus[] = [], until?: RelayerIntentStatus[]) {
+    return followIntent(client, id, seen, until);
   }
 
   async function metric(pattern: RegExp): Promise<number> {

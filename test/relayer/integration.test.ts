@@ -12,13 +12,17 @@ import {
   signIntent,
   withDependencies,
   type BuildIntentParameters,
-  type IntentStatusResponse,
   type RelayerIntentStatus,
   type SignedIntent,
 } from "../../src/sdk/index.js";
 import { IntentWallet__factory } from "../../typechain-types/index.js";
 import { startNodeWorld, type NodeWorld } from "../helpers/nodeWorld.js";
-import { startRelayerProcess, type RelayerProcess } from "../helpers/relayerProcess.js";
+import {
+  describeStatus,
+  followIntent,
+  startRelayerProcess,
+  type RelayerProcess,
+} from "../helpers/relayerProcess.js";
 
 const GWEI = 10n ** 9n;
 
@@ -76,23 +80,8 @@ describe("Relayer service on a real hardhat node, over HTTP", function () {
   }
 
   /** Waits for a final status (or one of `until`), collecting every status seen on the way. */
-  async function follow(
-    id: string,
-    seen: RelayerIntentStatus[] = [],
-    until?: RelayerIntentStatus[],
-  ): Promise<IntentStatusResponse> {
-    return client.waitFor(id, {
-      timeoutMs: 20_000,
-      intervalMs: 25,
-      until,
-      onStatus: ({ status }) => {
-        if (seen.at(-1) !== status) seen.push(status);
-      },
-    });
-  }
-
-  function describeStatus(status: IntentStatusResponse): string {
-    return `${status.status}: ${status.reason?.code} ${status.reason?.message}`;
+  function follow(id: string, seen: RelayerIntentStatus[] = [], until?: RelayerIntentStatus[]) {
+    return followIntent(client, id, seen, until);
   }
 
   async function rpc(method: string, params: unknown[] = []): Promise<unknown> {

@@ -21,6 +21,7 @@ import {
   type TransactionFees,
 } from "./fees.js";
 import { Mutex } from "./mutex.js";
+import { mapConcurrently } from "../concurrency.js";
 
 /**
  * The JSON-RPC calls the sender makes: an ethers `JsonRpcProvider`, or Hardhat's
@@ -888,22 +889,4 @@ function groupByNonce(transactions: TransactionRecord[]): Map<number, Transactio
     else group.push(transaction);
   }
   return groups;
-}
-
-/** `map` over `items` with at most `limit` calls of `task` in flight; results in `items`' order. */
-async function mapConcurrently<T, R>(
-  items: T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
