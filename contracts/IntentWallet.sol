@@ -14,9 +14,12 @@ import {Call, Dependency, Intent, IntentHashing} from "./libraries/IntentHashing
 
 /// @title IntentWallet
 /// @notice A smart account that executes signed intents by ID, relayed by anyone. Deployed as
-///         ERC-1167 clones of one implementation by `WalletFactory`.
-/// @dev State lives in ERC-7201 namespaced storage. The wallet never delegatecalls and has no
-///      SELFDESTRUCT: every call of an intent is a plain CALL made by the wallet.
+///         ERC-1167 clones of one implementation by `WalletFactory`, each with its first owner
+///         in its code.
+/// @dev State lives in ERC-7201 namespaced storage. A relay reads two slots, the header (intent
+///      epoch, module count, one cached module, module epoch) and the intent's receipt, and writes
+///      the receipt once. The wallet never delegatecalls and has no SELFDESTRUCT: every call of an
+///      intent is a plain CALL made by the wallet.
 contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Receiver {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
