@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {IIntentBatcher} from "./interfaces/IIntentBatcher.sol";
 import {IIntentWallet} from "./interfaces/IIntentWallet.sol";
+import {BoundedReturnData} from "./libraries/BoundedReturnData.sol";
 
 /// @title IntentBatcher
 /// @notice Relays many intents, from any wallets, in one transaction; a failing entry is skipped,
@@ -66,7 +67,7 @@ contract IntentBatcher is IIntentBatcher {
         if (answered) return success ? Outcome.Relayed : Outcome.RelayedCallsFailed;
         bytes memory reason =
             reverted
-                ? _boundedReturnData(MAX_REASON_LENGTH)
+                ? BoundedReturnData.copy(MAX_REASON_LENGTH)
                 : abi.encodeWithSelector(BatcherInvalidAnswer.selector, wallet);
         emit BatchedIntentSkipped(index, wallet, reason);
         return Outcome.Skipped;
@@ -111,20 +112,6 @@ contract IntentBatcher is IIntentBatcher {
                 answered := lt(word, 2) // an ABI-encoded bool is 0 or 1
                 success := eq(word, 1)
             }
-        }
-    }
-
-    /// @dev The last call's return data, cut to at most `maxLength` bytes (as `IntentWallet` does).
-    function _boundedReturnData(uint256 maxLength) private pure returns (bytes memory data) {
-        uint256 length = maxLength;
-        assembly ("memory-safe") {
-            if lt(returndatasize(), length) {
-                length := returndatasize()
-            }
-            data := mload(0x40) // free memory pointer
-            mstore(data, length) // length word
-            returndatacopy(add(data, 0x20), 0, length) // the first `length` bytes
-            mstore(0x40, add(add(data, 0x20), and(add(length, 31), not(31)))) // bump, 32-byte aligned
         }
     }
 

@@ -10,6 +10,7 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 
 import {IIntentValidator} from "./interfaces/IIntentValidator.sol";
 import {IIntentWallet} from "./interfaces/IIntentWallet.sol";
+import {BoundedReturnData} from "./libraries/BoundedReturnData.sol";
 import {Call, Dependency, Intent, IntentHashing} from "./libraries/IntentHashing.sol";
 
 /// @title IntentWallet
@@ -144,7 +145,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     function execute(Call[] calldata calls) external payable onlyOwnerOrSelf {
         for (uint256 i; i < calls.length; ++i) {
             if (!_call(calls[i].to, calls[i].value, calls[i].data, gasleft())) {
-                revert WalletCallReverted(i, _boundedReturnData(MAX_REVERT_DATA));
+                revert WalletCallReverted(i, BoundedReturnData.copy(MAX_REVERT_DATA));
             }
         }
     }
@@ -447,8 +448,8 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     function _emitFailure(bytes32 id, bool single) private {
         bytes memory reason =
             single
-                ? abi.encodeWithSelector(WalletCallReverted.selector, 0, _boundedReturnData(MAX_REVERT_DATA))
-                : _boundedReturnData(MAX_REVERT_DATA + 100); // room for the WalletCallReverted wrapping
+                ? abi.encodeWithSelector(WalletCallReverted.selector, 0, BoundedReturnData.copy(MAX_REVERT_DATA))
+                : BoundedReturnData.copy(MAX_REVERT_DATA + 100); // room for the WalletCallReverted wrapping
         emit IntentFailed(id, reason);
     }
 
@@ -470,20 +471,6 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     function _call(address target, uint256 value, bytes memory data, uint256 gasLimit) private returns (bool ok) {
         assembly ("memory-safe") {
             ok := call(gasLimit, target, value, add(data, 0x20), mload(data), 0, 0)
-        }
-    }
-
-    /// @dev The last call's return data, cut to at most `maxLength` bytes.
-    function _boundedReturnData(uint256 maxLength) private pure returns (bytes memory data) {
-        uint256 length = maxLength;
-        assembly ("memory-safe") {
-            if lt(returndatasize(), length) {
-                length := returndatasize()
-            }
-            data := mload(0x40) // free memory pointer
-            mstore(data, length) // length word
-            returndatacopy(add(data, 0x20), 0, length) // the first `length` bytes
-            mstore(0x40, add(add(data, 0x20), and(add(length, 31), not(31)))) // bump, 32-byte aligned
         }
     }
 
