@@ -1,7 +1,6 @@
 import { concat, type Signer } from "ethers";
 
-import { getIntentId, mutableTypes } from "./getIntentId.js";
-import { intentDomain } from "./intentDomain.js";
+import { signTypedIntent } from "./signTypedIntent.js";
 import type { Intent, IntentDomainParameters } from "./types.js";
 
 /** First byte of a relay signature made by the owner. */
@@ -34,15 +33,7 @@ export async function signIntent({
   intent,
   ...domain
 }: { signer: Signer; intent: Intent } & IntentDomainParameters): Promise<SignedIntent> {
-  const ownerSignature = await signer.signTypedData(intentDomain(domain), mutableTypes(), intent);
-  return {
-    intent,
-    wallet: domain.wallet,
-    chainId: domain.chainId,
-    epoch: domain.epoch ?? 0n,
-    id: getIntentId({ intent, ...domain }),
-    signature: toOwnerSignature(ownerSignature),
-  };
+  return signTypedIntent(signer, intent, domain, toOwnerSignature);
 }
 
 /**

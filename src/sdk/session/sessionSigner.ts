@@ -1,7 +1,6 @@
 import { AbiCoder, Wallet, concat, type ContractRunner, type Signer } from "ethers";
 
-import { getIntentId, mutableTypes } from "../intent/getIntentId.js";
-import { intentDomain } from "../intent/intentDomain.js";
+import { signTypedIntent } from "../intent/signTypedIntent.js";
 import { toModuleSignature, type SignedIntent } from "../intent/signIntent.js";
 import type { Intent, IntentDomainParameters } from "../intent/types.js";
 import type { SignedSessionGrant } from "./grant.js";
@@ -30,21 +29,14 @@ export async function signSessionIntent({
   module: string;
   carry?: SignedSessionGrant;
 } & IntentDomainParameters): Promise<SignedIntent> {
-  const sessionSignature = await sessionKey.signTypedData(
-    intentDomain(domain),
-    mutableTypes(),
-    intent,
+  return signTypedIntent(sessionKey, intent, domain, (sessionSignature) =>
+    toModuleSignature(
+      module,
+      carry === undefined
+        ? sessionSignature
+        : concat([sessionSignature, encodeCarriedGrant(carry)]),
+    ),
   );
-  const data =
-    carry === undefined ? sessionSignature : concat([sessionSignature, encodeCarriedGrant(carry)]);
-  return {
-    intent,
-    wallet: domain.wallet,
-    chainId: domain.chainId,
-    epoch: domain.epoch ?? 0n,
-    id: getIntentId({ intent, ...domain }),
-    signature: toModuleSignature(module, data),
-  };
 }
 
 /**
