@@ -1,3 +1,7 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import {
   HDNodeWallet,
   id,
@@ -92,3 +96,35 @@ export async function startNodeWorld(walletCount = 3) {
 }
 
 export type NodeWorld = Awaited<ReturnType<typeof startNodeWorld>>;
+
+/** The latest block's timestamp on the world's node: the "now" intents' expirations count from. */
+export async function latestTimestamp(world: NodeWorld): Promise<bigint> {
+  return BigInt((await world.provider.getBlock("latest"))!.timestamp);
+}
+
+/** A call of the world's `CallTarget.ping(x)`. */
+export function pingCall(world: NodeWorld, x: bigint): { to: string; data: string } {
+  return {
+    to: world.targetAddress,
+    data: world.target.interface.encodeFunctionData("ping", [x]),
+  };
+}
+
+/**
+ * The environment of a relayer serving `world` in tests: its node, its implementation, a fresh
+ * database in a temporary folder, a fast tick and a short hold, then `extra` on top.
+ */
+export function relayerEnvFor(
+  world: NodeWorld,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    RELAYER_RPC_URL: world.node.url,
+    RELAYER_DB_PATH: join(mkdtempSync(join(tmpdir(), "relayer-")), "relayer.db"),
+    RELAYER_IMPLEMENTATION: world.implementation,
+    RELAYER_POLL_MS: "50",
+    RELAYER_HOLD_MS: "1000",
+    RELAYER_LOG_LEVEL: "warn",
+    ...extra,
+  };
+}

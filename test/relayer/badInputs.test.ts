@@ -18,7 +18,14 @@ import {
   type SignedIntent,
 } from "../../src/sdk/index.js";
 import { IntentWallet__factory, WalletFactory__factory } from "../../typechain-types/index.js";
-import { nodeAccount, startNodeWorld, type NodeWorld } from "../helpers/nodeWorld.js";
+import {
+  latestTimestamp,
+  nodeAccount,
+  pingCall,
+  relayerEnvFor,
+  startNodeWorld,
+  type NodeWorld,
+} from "../helpers/nodeWorld.js";
 import { startRelayerProcess, type RelayerProcess } from "../helpers/relayerProcess.js";
 
 /** What the relayer answered, as it came over the wire. */
@@ -53,14 +60,7 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
 
   before(async function () {
     world = await startNodeWorld(4);
-    relayer = await startRelayerProcess({
-      RELAYER_RPC_URL: world.node.url,
-      RELAYER_DB_PATH: join(mkdtempSync(join(tmpdir(), "relayer-")), "relayer.db"),
-      RELAYER_IMPLEMENTATION: world.implementation,
-      RELAYER_POLL_MS: "50",
-      RELAYER_HOLD_MS: "1000",
-      RELAYER_LOG_LEVEL: "warn",
-    });
+    relayer = await startRelayerProcess(relayerEnvFor(world));
     client = new RelayerClient({ url: relayer.url });
   });
 
@@ -74,16 +74,12 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
     if (this.currentTest?.state === "failed") console.log(relayer.output().slice(-5_000));
   });
 
-  async function now(): Promise<bigint> {
-    const block = await world.provider.getBlock("latest");
-    return BigInt(block!.timestamp);
+  function now(): Promise<bigint> {
+    return latestTimestamp(world);
   }
 
   function ping(x: bigint) {
-    return {
-      to: world.targetAddress,
-      data: world.target.interface.encodeFunctionData("ping", [x]),
-    };
+    return pingCall(world, x);
   }
 
   /** An intent of wallet `walletIndex` pinging `x`, signed by its owner (or `options.signer`). */

@@ -15,7 +15,13 @@ import {
   type SignedIntent,
 } from "../../src/sdk/index.js";
 import { IntentBatcher__factory, IntentWallet__factory } from "../../typechain-types/index.js";
-import { startNodeWorld, type NodeWorld } from "../helpers/nodeWorld.js";
+import {
+  latestTimestamp,
+  pingCall,
+  relayerEnvFor,
+  startNodeWorld,
+  type NodeWorld,
+} from "../helpers/nodeWorld.js";
 import {
   describeStatus,
   followIntent,
@@ -67,16 +73,14 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
 
   /** Starts the relayer (on this test's database) with the world's batcher. */
   async function start(extra: Record<string, string> = {}): Promise<string> {
-    relayer = await startRelayerProcess({
-      RELAYER_RPC_URL: world.node.url,
-      RELAYER_DB_PATH: dbPath,
-      RELAYER_IMPLEMENTATION: world.implementation,
-      RELAYER_BATCHER: world.batcher,
-      RELAYER_POLL_MS: "50",
-      RELAYER_HOLD_MS: "1000",
-      RELAYER_LOG_LEVEL: "info",
-      ...extra,
-    });
+    relayer = await startRelayerProcess(
+      relayerEnvFor(world, {
+        RELAYER_DB_PATH: dbPath,
+        RELAYER_BATCHER: world.batcher,
+        RELAYER_LOG_LEVEL: "info",
+        ...extra,
+      }),
+    );
     client = new RelayerClient({ url: relayer.url });
     return (await client.health()).relayer;
   }
@@ -91,15 +95,12 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
     return world.provider.send(method, params);
   }
 
-  async function now(): Promise<bigint> {
-    return BigInt((await world.provider.getBlock("latest"))!.timestamp);
+  function now(): Promise<bigint> {
+    return latestTimestamp(world);
   }
 
   function ping(x: bigint) {
-    return {
-      to: world.targetAddress,
-      data: world.target.interface.encodeFunctionData("ping", [x]),
-    };
+    return pingCall(world, x);
   }
 
   async function sign(

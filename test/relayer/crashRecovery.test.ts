@@ -14,7 +14,7 @@ import {
 } from "../../src/sdk/index.js";
 import { SqliteIntentStore } from "../../src/relayer/store/index.js";
 import { IntentWallet__factory } from "../../typechain-types/index.js";
-import { startNodeWorld, type NodeWorld } from "../helpers/nodeWorld.js";
+import { relayerEnvFor, startNodeWorld, type NodeWorld } from "../helpers/nodeWorld.js";
 import { startRelayerProcess, type RelayerProcess } from "../helpers/relayerProcess.js";
 
 const walletInterface = IntentWallet__factory.createInterface();
@@ -54,15 +54,14 @@ describe("Relayer service killed with SIGKILL and restarted", function () {
 
   /** Starts the relayer on the same database every time. */
   async function start(extra: Record<string, string> = {}): Promise<RelayerClient> {
-    relayer = await startRelayerProcess({
-      RELAYER_RPC_URL: world.node.url,
-      RELAYER_DB_PATH: dbPath,
-      RELAYER_IMPLEMENTATION: world.implementation,
-      RELAYER_POLL_MS: "50",
-      RELAYER_HOLD_MS: "5000",
-      RELAYER_LOG_LEVEL: "info",
-      ...extra,
-    });
+    relayer = await startRelayerProcess(
+      relayerEnvFor(world, {
+        RELAYER_DB_PATH: dbPath,
+        RELAYER_HOLD_MS: "5000",
+        RELAYER_LOG_LEVEL: "info",
+        ...extra,
+      }),
+    );
     return new RelayerClient({ url: relayer.url });
   }
 

@@ -1,8 +1,5 @@
 import { expect } from "chai";
 import { hexlify, randomBytes } from "ethers";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 import {
   buildIntent,
@@ -16,7 +13,13 @@ import {
   type SignedIntent,
 } from "../../src/sdk/index.js";
 import { IntentWallet__factory } from "../../typechain-types/index.js";
-import { startNodeWorld, type NodeWorld } from "../helpers/nodeWorld.js";
+import {
+  latestTimestamp,
+  pingCall,
+  relayerEnvFor,
+  startNodeWorld,
+  type NodeWorld,
+} from "../helpers/nodeWorld.js";
 import {
   describeStatus,
   followIntent,
@@ -34,14 +37,7 @@ describe("Relayer service on a real hardhat node, over HTTP", function () {
 
   before(async function () {
     world = await startNodeWorld(3);
-    relayer = await startRelayerProcess({
-      RELAYER_RPC_URL: world.node.url,
-      RELAYER_DB_PATH: join(mkdtempSync(join(tmpdir(), "relayer-")), "relayer.db"),
-      RELAYER_IMPLEMENTATION: world.implementation,
-      RELAYER_POLL_MS: "50",
-      RELAYER_HOLD_MS: "1000",
-      RELAYER_LOG_LEVEL: "warn",
-    });
+    relayer = await startRelayerProcess(relayerEnvFor(world));
     client = new RelayerClient({ url: relayer.url });
   });
 
@@ -54,16 +50,12 @@ describe("Relayer service on a real hardhat node, over HTTP", function () {
     if (this.currentTest?.state === "failed") console.log(relayer.output().slice(-5_000));
   });
 
-  async function now(): Promise<bigint> {
-    const block = await world.provider.getBlock("latest");
-    return BigInt(block!.timestamp);
+  function now(): Promise<bigint> {
+    return latestTimestamp(world);
   }
 
   function ping(x: bigint) {
-    return {
-      to: world.targetAddress,
-      data: world.target.interface.encodeFunctionData("ping", [x]),
-    };
+    return pingCall(world, x);
   }
 
   /** Builds (expiring a year after the chain's "now") and signs an intent of wallet `walletIndex`. */
