@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IIntentBatcher} from "./interfaces/IIntentBatcher.sol";
 import {IIntentWallet} from "./interfaces/IIntentWallet.sol";
 import {BoundedReturnData} from "./libraries/BoundedReturnData.sol";
+import {PackedIntent} from "./libraries/PackedIntent.sol";
 
 /// @title IntentBatcher
 /// @notice Relays many intents, from any wallets, in one transaction; a failing entry is skipped,
@@ -36,16 +37,23 @@ contract IntentBatcher is IIntentBatcher {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IIntentBatcher
-    function relayBatch(BatchedRelay[] calldata relays) external returns (uint256 relayedCount, uint256 failedCount) {
+    function relayBatch(bytes calldata entries) external returns (uint256 relayedCount, uint256 failedCount) {
         uint256 freeMemory = _freeMemoryPointer();
-        for (uint256 i; i < relays.length; ++i) {
-            Outcome outcome = _relayEntry(i, relays[i]);
+        uint256 cursor;
+        assembly ("memory-safe") {
+            cursor := entries.offset
+        }
+        uint256 end = cursor + entries.length;
+        for (uint256 index; cursor < end; ++index) {
+            (address wallet, uint256 payloadStart, uint256 payloadEnd) = _readEntry(cursor, end);
+            Outcome outcome = _relayEntry(index, wallet, payloadStart, payloadEnd);
             if (outcome == Outcome.Stopped) break;
-            // At most `relays.length` each: no overflow.
+            // At most one per entry: no overflow.
             unchecked {
                 if (outcome == Outcome.Relayed) ++relayedCount;
                 else if (outcome == Outcome.RelayedCallsFailed) (++relayedCount, ++failedCount);
             }
+            cursor = payloadEnd;
             // Nothing allocated for an entry is read after it: reuse its memory, so memory costs
             // stay linear in the batch's length.
             _setFreeMemoryPointer(freeMemory);
@@ -56,13 +64,42 @@ contract IntentBatcher is IIntentBatcher {
                            INTERNAL: ONE ENTRY
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev The entry at calldata offset `cursor`: its wallet and where its payload starts and ends.
+    function _readEntry(
+        uint256 cursor,
+        uint256 end
+    ) private pure returns (address wallet, uint256 payloadStart, uint256 payloadEnd) {
+        if (cursor + 20 >= end) revert BatcherMalformedEntries(cursor);
+        assembly ("memory-safe") {
+            wallet := shr(96, calldataload(cursor)) // the top 20 bytes
+        }
+        uint256 length;
+        (length, payloadStart) = _readLength(cursor + 20, end);
+        payloadEnd = payloadStart + length;
+        if (payloadEnd > end) revert BatcherMalformedEntries(cursor);
+    }
+
+    /// @dev The varint at `cursor`, as `PackedIntent` reads it, with the batcher's own error.
+    function _readLength(uint256 cursor, uint256 end) private pure returns (uint256 length, uint256 next) {
+        uint256 size;
+        assembly ("memory-safe") {
+            size := byte(0, calldataload(cursor)) // the length byte
+        }
+        if (size > 32 || cursor + 1 + size > end) revert BatcherMalformedEntries(cursor);
+        return PackedIntent.readVarint(cursor, end);
+    }
+
     /// @dev Relays entry `index` with all the gas but `GAS_RESERVE`, and reports what became of it.
-    function _relayEntry(uint256 index, BatchedRelay calldata entry) private returns (Outcome) {
+    function _relayEntry(
+        uint256 index,
+        address wallet,
+        uint256 payloadStart,
+        uint256 payloadEnd
+    ) private returns (Outcome) {
         if (gasleft() < GAS_RESERVE) return _stop(index);
-        bytes memory data = _relayCalldata(entry.relayArguments);
+        bytes memory data = _relayCalldata(payloadStart, payloadEnd - payloadStart);
         uint256 gasLeft = gasleft(); // after the copy, which costs gas by the intent's size
         if (gasLeft < GAS_RESERVE) return _stop(index);
-        address wallet = entry.wallet;
         (bool reverted, bool answered, bool success) = _callRelay(wallet, data, gasLeft - GAS_RESERVE);
         if (answered) return success ? Outcome.Relayed : Outcome.RelayedCallsFailed;
         bytes memory reason =
@@ -83,15 +120,16 @@ contract IntentBatcher is IIntentBatcher {
                         INTERNAL: LOW-LEVEL HELPERS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev `relay`'s selector followed by `arguments`, in memory: the call to make.
-    function _relayCalldata(bytes calldata arguments) private pure returns (bytes memory data) {
-        bytes4 selector = IIntentWallet.relay.selector;
+    /// @dev `relayPacked`'s selector followed by the `length` payload bytes at calldata offset
+    ///      `offset`, in memory: the call to make.
+    function _relayCalldata(uint256 offset, uint256 length) private pure returns (bytes memory data) {
+        bytes4 selector = IIntentWallet.relayPacked.selector;
         assembly ("memory-safe") {
             data := mload(0x40) // free memory pointer
-            mstore(data, add(arguments.length, 4)) // length word
+            mstore(data, add(length, 4)) // length word
             mstore(add(data, 0x20), selector)
-            calldatacopy(add(data, 0x24), arguments.offset, arguments.length)
-            mstore(0x40, add(add(data, 0x40), arguments.length)) // bump past the data, and a word more
+            calldatacopy(add(data, 0x24), offset, length)
+            mstore(0x40, add(add(data, 0x40), length)) // bump past the data, and a word more
         }
     }
 

@@ -10,8 +10,10 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 
 import {IIntentValidator} from "./interfaces/IIntentValidator.sol";
 import {IIntentWallet} from "./interfaces/IIntentWallet.sol";
+import {AbiIntent} from "./libraries/AbiIntent.sol";
 import {BoundedReturnData} from "./libraries/BoundedReturnData.sol";
 import {Call, Dependency, Intent, IntentHashing} from "./libraries/IntentHashing.sol";
+import {PackedIntent} from "./libraries/PackedIntent.sol";
 
 /// @title IntentWallet
 /// @notice A smart account that executes signed intents by ID, relayed by anyone. Deployed as
@@ -40,6 +42,12 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     ///      gas check and the CALL.
     uint256 private constant CALL_COST_WITHOUT_VALUE = 2_600 + 1_000;
     uint256 private constant CALL_COST_WITH_VALUE = CALL_COST_WITHOUT_VALUE + 9_000 + 25_000;
+
+    /// @dev A failed call was starved when less than 1/STARVED_DIVISOR of the gas there was before
+    ///      it is left after it: it used nearly all it was given (at any depth up to about 8
+    ///      nested calls, each keeping 1/64), so more gas could have changed its fate. A call that
+    ///      fails on its own with at least 7/6 of what it uses is never taken for starved.
+    uint256 private constant STARVED_DIVISOR = 7;
 
     /// @dev ERC-1271's magic value for a valid signature, and the value for an invalid one.
     bytes4 private constant ERC1271_VALID = IERC1271.isValidSignature.selector;
@@ -105,20 +113,13 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
 
     /// @inheritdoc IIntentWallet
     function relay(Intent calldata intent, bytes calldata signature) external returns (bool success) {
-        Header memory header = _header();
-        Call[] calldata calls = intent.calls;
-        Dependency[] calldata dependencies = intent.dependencies;
-        bytes32 id = _intentId(header.epoch, intent, calls, dependencies);
-        IntentReceipt storage receipt = _storage().receipts[id];
-        _checkRelayable(receipt, id, calls.length, intent);
-        // Consume the ID before a validator module is called: nothing it calls can relay it again.
-        // Any failed check below reverts this write with everything else.
-        _writeReceipt(receipt, IntentStatus.Succeeded);
-        if (_checkSignature(header, id, calls, signature)) _checkModuleTargets(header, id, calls);
-        _checkDependencies(id, dependencies);
-        success = _executeIntent(id, calls, intent.minGasLimit);
-        if (!success) receipt.status = IntentStatus.Failed;
-        emit IntentRelayed(id, msg.sender, success);
+        return _relay(AbiIntent.read(intent), signature);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function relayPacked() external returns (bool success) {
+        (Intent memory intent, bytes calldata signature) = PackedIntent.decode(msg.data[4:]);
+        return _relay(intent, signature);
     }
 
     /// @inheritdoc IIntentWallet
@@ -136,6 +137,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @inheritdoc IIntentWallet
     function invalidateAllIntents() external onlyOwnerOrSelf {
         WalletStorage storage $ = _storage();
+        if ($.epoch == type(uint32).max) revert WalletEpochExhausted($.epoch);
         uint32 epoch = $.epoch + 1;
         $.epoch = epoch;
         emit IntentsInvalidated(epoch);
@@ -147,6 +149,18 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
             if (!_call(calls[i].to, calls[i].value, calls[i].data, gasleft())) {
                 revert WalletCallReverted(i, BoundedReturnData.copy(MAX_REVERT_DATA));
             }
+        }
+    }
+
+    /// @inheritdoc IIntentWallet
+    function executeIntentBatch(Call[] calldata calls, uint256 minGasLimit) external {
+        if (msg.sender != address(this)) revert WalletUnauthorized(msg.sender);
+        for (uint256 i; i < calls.length; ++i) {
+            Call calldata entry = calls[i];
+            // Only the first call is promised `minGasLimit`; every call is guarded against starvation.
+            (bool ok, bool starved) = _guardedCall(entry.to, entry.value, entry.data, i == 0 ? minGasLimit : 0);
+            if (starved) revert IntentInsufficientGas(bytes32(0), minGasLimit, gasleft());
+            if (!ok) revert WalletCallReverted(i, BoundedReturnData.copy(MAX_REVERT_DATA));
         }
     }
 
@@ -188,6 +202,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     function advanceModuleEpoch() external returns (uint256 epoch) {
         WalletStorage storage $ = _storage();
         if (!$.modules[msg.sender]) _checkOwnerOrSelf();
+        if ($.moduleEpoch == type(uint32).max) revert WalletEpochExhausted($.moduleEpoch);
         epoch = $.moduleEpoch + 1;
         $.moduleEpoch = uint32(epoch);
         emit ModuleEpochAdvanced(epoch);
@@ -206,7 +221,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
 
     /// @inheritdoc IIntentWallet
     function intentId(Intent calldata intent) external view returns (bytes32) {
-        return IntentHashing.intentId(IntentHashing.domainSeparator(address(this), _storage().epoch), intent);
+        return _intentId(_storage().epoch, AbiIntent.read(intent));
     }
 
     /// @inheritdoc IIntentWallet
@@ -303,42 +318,45 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
                          INTERNAL: RELAY STEPS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The ID of `intent` at `epoch`, given its calls and dependencies (read once by `relay`).
-    function _intentId(
-        uint256 epoch,
-        Intent calldata intent,
-        Call[] calldata calls,
-        Dependency[] calldata dependencies
-    ) private view returns (bytes32) {
-        bytes32 structHash = IntentHashing.hashIntentWith(
-            IntentHashing.hashCalls(calls),
-            IntentHashing.hashDependencies(dependencies),
-            intent
-        );
-        return IntentHashing.toTypedDataHash(IntentHashing.domainSeparator(address(this), epoch), structHash);
+    /// @dev Relays `intent`, decoded from either form: the ID, the checks before any call (each
+    ///      with its own error), the receipt written before a module or a call can run, the calls.
+    function _relay(Intent memory intent, bytes calldata signature) private returns (bool success) {
+        Header memory header = _header();
+        bytes32 id = _intentId(header.epoch, intent);
+        IntentReceipt storage receipt = _storage().receipts[id];
+        _checkRelayable(receipt, id, intent);
+        // Consume the ID before a validator module is called: nothing it calls can relay it again.
+        // Any failed check below reverts this write with everything else.
+        _writeReceipt(receipt, IntentStatus.Succeeded);
+        if (_checkSignature(header, id, intent.calls, signature)) _checkModuleTargets(header, id, intent.calls);
+        _checkDependencies(id, intent.dependencies);
+        success = _executeIntent(id, intent.calls, intent.minGasLimit);
+        if (!success) receipt.status = IntentStatus.Failed;
+        emit IntentRelayed(id, msg.sender, success);
     }
 
-    /// @dev Status, calls, expiration and gas price: the checks that need no external call.
-    function _checkRelayable(
-        IntentReceipt storage receipt,
-        bytes32 id,
-        uint256 callCount,
-        Intent calldata intent
-    ) private view {
+    /// @dev The ID of `intent` at `epoch`.
+    function _intentId(uint256 epoch, Intent memory intent) private view returns (bytes32) {
+        return IntentHashing.intentId(IntentHashing.domainSeparator(address(this), epoch), intent);
+    }
+
+    /// @dev Status, calls, time window and gas price: the checks that need no external call.
+    function _checkRelayable(IntentReceipt storage receipt, bytes32 id, Intent memory intent) private view {
         IntentStatus status = receipt.status;
         if (status == IntentStatus.Canceled) revert IntentIsCanceled(id);
         if (status != IntentStatus.None) revert IntentAlreadyRelayed(id);
-        if (callCount == 0) revert IntentHasNoCalls(id);
-        (uint256 expiration, uint256 maxGasPrice) = (intent.expiration, intent.maxGasPrice);
-        if (block.timestamp >= expiration) revert IntentExpired(id, expiration);
-        if (tx.gasprice > maxGasPrice) revert IntentGasPriceTooHigh(id, tx.gasprice, maxGasPrice);
+        if (intent.calls.length == 0) revert IntentHasNoCalls(id);
+        if (block.timestamp < intent.validAfter) revert IntentNotYetValid(id, intent.validAfter);
+        if (block.timestamp >= intent.expiration) revert IntentExpired(id, intent.expiration);
+        if (tx.gasprice > intent.maxGasPrice) revert IntentGasPriceTooHigh(id, tx.gasprice, intent.maxGasPrice);
+        if (intent.minGasLimit > type(uint64).max) revert IntentInsufficientGas(id, intent.minGasLimit, gasleft());
     }
 
     /// @dev Reverts unless `signature` authorizes `id`; returns whether a module authorized it.
     function _checkSignature(
         Header memory header,
         bytes32 id,
-        Call[] calldata calls,
+        Call[] memory calls,
         bytes calldata signature
     ) private returns (bool byModule) {
         if (signature.length != 0 && signature[0] == SIGNED_BY_OWNER) {
@@ -354,7 +372,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     function _checkModuleSignature(
         Header memory header,
         bytes32 id,
-        Call[] calldata calls,
+        Call[] memory calls,
         address module,
         bytes calldata data
     ) private {
@@ -375,7 +393,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @dev A module-validated intent may not call the wallet itself (owner change, module change,
     ///      cancel) nor any installed module (its own grants, other modules' state). With one module
     ///      installed and cached in the header, that is two comparisons per call and no read.
-    function _checkModuleTargets(Header memory header, bytes32 id, Call[] calldata calls) private view {
+    function _checkModuleTargets(Header memory header, bytes32 id, Call[] memory calls) private view {
         mapping(address => bool) storage modules = _storage().modules;
         bool onlyCached = header.moduleCount == 1 && header.cachedModule != address(0);
         for (uint256 i; i < calls.length; ++i) {
@@ -386,7 +404,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     }
 
     /// @dev Every dependency must have been relayed successfully, on this wallet or on another.
-    function _checkDependencies(bytes32 id, Dependency[] calldata dependencies) private view {
+    function _checkDependencies(bytes32 id, Dependency[] memory dependencies) private view {
         for (uint256 i; i < dependencies.length; ++i) {
             (address wallet, bytes32 dependencyId) = (dependencies[i].wallet, dependencies[i].id);
             if (!_hasSucceeded(wallet, dependencyId)) revert IntentDependencyNotMet(id, wallet, dependencyId);
@@ -394,52 +412,70 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     }
 
     /// @dev Whether intent `id` succeeded on `wallet`. A `wallet` without code, or one that does
-    ///      not answer `intentStatus` with one word, has no successful intents.
-    function _hasSucceeded(address wallet, bytes32 id) private view returns (bool) {
+    ///      not answer `intentStatus` with exactly one word, has no successful intents; at most
+    ///      one word of its answer is copied.
+    function _hasSucceeded(address wallet, bytes32 id) private view returns (bool succeeded) {
         if (wallet == address(this)) return _storage().receipts[id].status == IntentStatus.Succeeded;
-        (bool ok, bytes memory answer) = wallet.staticcall(abi.encodeCall(IIntentWallet.intentStatus, (id)));
-        return ok && answer.length == 32 && uint256(bytes32(answer)) == uint256(IntentStatus.Succeeded);
+        bytes4 selector = IIntentWallet.intentStatus.selector;
+        assembly ("memory-safe") {
+            mstore(0, selector) // intentStatus(id) in scratch space
+            mstore(4, id)
+            let ok := staticcall(gas(), wallet, 0, 0x24, 0, 0)
+            if and(ok, eq(returndatasize(), 0x20)) {
+                returndatacopy(0, 0, 0x20) // the answer word
+                succeeded := eq(mload(0), 1) // IntentStatus.Succeeded
+            }
+        }
     }
 
-    /// @dev Runs the calls with at least `minGasLimit` gas: one call directly, a batch through
-    ///      `execute` on the wallet itself so that a failing call undoes the earlier ones. On
-    ///      failure, emits the bounded revert data (the caller marks the receipt `Failed`).
-    function _executeIntent(bytes32 id, Call[] calldata calls, uint256 minGasLimit) private returns (bool success) {
-        bool single = calls.length == 1;
-        address target = address(this);
-        uint256 value;
-        bytes memory data;
-        if (single) {
-            (target, value, data) = _onlyCall(calls);
+    /// @dev Runs the calls under the gas guard: one call directly, a batch through
+    ///      `executeIntentBatch` on the wallet itself, so that a failing call undoes the earlier
+    ///      ones. Reverts with `IntentInsufficientGas` when the calls could not get `minGasLimit`
+    ///      or failed starved; otherwise a failure emits `IntentFailed` (the caller marks the
+    ///      receipt `Failed`).
+    function _executeIntent(bytes32 id, Call[] memory calls, uint256 minGasLimit) private returns (bool success) {
+        bool starved;
+        if (calls.length == 1) {
+            Call memory only = calls[0];
+            (success, starved) = _guardedCall(only.to, only.value, only.data, minGasLimit);
         } else {
-            data = abi.encodeCall(IIntentWallet.execute, (calls));
+            bytes memory batch = abi.encodeCall(IIntentWallet.executeIntentBatch, (calls, minGasLimit));
+            (success, starved) = _guardedCall(address(this), 0, batch, 0);
+            // The batch frame reverts with IntentInsufficientGas when a call in it was starved.
+            starved = starved || (!success && _returnedSelector() == IntentInsufficientGas.selector);
         }
+        if (starved) revert IntentInsufficientGas(id, minGasLimit, gasleft());
+        if (!success) _emitFailure(id, calls.length == 1);
+    }
 
-        // No block holds 2^64 gas; the bound keeps the sum below from overflowing.
-        if (minGasLimit > type(uint64).max) revert IntentInsufficientGas(id, minGasLimit, gasleft());
+    /// @dev Calls `target` with all the gas there is, after checking that it gets at least
+    ///      `minGasLimit` (EIP-150 keeps 1/64 back). `starved` when it could not get it, or when it
+    ///      failed having used nearly all it got (see `STARVED_DIVISOR`): then more gas might have
+    ///      let it succeed, and the caller must revert rather than record a failure.
+    function _guardedCall(
+        address target,
+        uint256 value,
+        bytes memory data,
+        uint256 minGasLimit
+    ) private returns (bool ok, bool starved) {
         uint256 required;
+        // minGasLimit < 2^64 (checked in `_checkRelayable`): no overflow.
         unchecked {
             required = minGasLimit + minGasLimit / 63 + (value == 0 ? CALL_COST_WITHOUT_VALUE : CALL_COST_WITH_VALUE);
         }
-        uint256 available = gasleft();
-        if (available < required) revert IntentInsufficientGas(id, minGasLimit, available);
-        success = _call(target, value, data, available);
-        if (!success) _emitFailure(id, single);
+        uint256 gasBefore = gasleft();
+        if (gasBefore < required) return (false, true);
+        ok = _call(target, value, data, gasBefore);
+        starved = !ok && gasleft() < gasBefore / STARVED_DIVISOR;
     }
 
-    /// @dev The one call of `calls`, its data copied to memory. Reads the ABI encoding exactly as
-    ///      `IntentHashing.hashCalls` does, so what runs is what was hashed and signed.
-    function _onlyCall(Call[] calldata calls) private pure returns (address target, uint256 value, bytes memory data) {
+    /// @dev The first four bytes of the last call's return data (zero if shorter).
+    function _returnedSelector() private pure returns (bytes4 selector) {
         assembly ("memory-safe") {
-            let head := add(calls.offset, calldataload(calls.offset))
-            target := and(calldataload(head), 0xffffffffffffffffffffffffffffffffffffffff)
-            value := calldataload(add(head, 0x20))
-            let encoded := add(head, calldataload(add(head, 0x40)))
-            let length := calldataload(encoded)
-            data := mload(0x40) // free memory pointer
-            mstore(data, length)
-            calldatacopy(add(data, 0x20), add(encoded, 0x20), length)
-            mstore(0x40, add(add(data, 0x20), and(add(length, 31), not(31)))) // bump, 32-byte aligned
+            if gt(returndatasize(), 3) {
+                returndatacopy(0, 0, 4) // into scratch space
+                selector := and(mload(0), shl(224, 0xffffffff))
+            }
         }
     }
 

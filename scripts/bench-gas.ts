@@ -29,7 +29,7 @@ import {
   signIntent,
   signSessionGrant,
   signSessionIntent,
-  toBatchedRelay,
+  encodeBatchEntries,
 } from "../src/sdk/index.js";
 import { type GasSnapshot, compareGasSnapshots, formatGasChanges } from "./gasSnapshot.js";
 
@@ -537,10 +537,10 @@ const oursBundleTo = await fundedRecipients(BUNDLE);
 const entries = [];
 for (const [i, owner] of bundleOwners.entries()) {
   const signed = await signedIntent(owner, oursBundleWallets[i], [oursBundleTo[i]], 1n);
-  entries.push(toBatchedRelay(signed));
+  entries.push(signed);
 }
 const oursBundleBefore = await Promise.all(oursBundleTo.map((to) => token.balanceOf(to)));
-const oursBundle = await gasUsed(batcher.connect(relayer).relayBatch(entries));
+const oursBundle = await gasUsed(batcher.connect(relayer).relayBatch(encodeBatchEntries(entries)));
 for (const [i, to] of oursBundleTo.entries()) {
   assert.equal(await token.balanceOf(to), oursBundleBefore[i] + AMOUNT);
   assert.equal(await token.balanceOf(oursBundleWallets[i]), INITIAL_TOKENS - AMOUNT);

@@ -12,20 +12,6 @@ pragma solidity 0.8.28;
 ///      inside its `relay`, and an entry whose `relay` reverts leaves its intent unconsumed.
 interface IIntentBatcher {
     /*//////////////////////////////////////////////////////////////
-                                 TYPES
-    //////////////////////////////////////////////////////////////*/
-
-    /// @notice One entry of a batch: a wallet and the arguments of its `relay`.
-    /// @param wallet The wallet the intent was signed for.
-    /// @param relayArguments `abi.encode(intent, signature)`: `relay`'s calldata without its
-    ///        selector. The batcher forwards it behind `relay`'s selector without decoding it (the
-    ///        wallet decodes and checks it), so entries cost no re-encoding.
-    struct BatchedRelay {
-        address wallet;
-        bytes relayArguments;
-    }
-
-    /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
 
@@ -47,11 +33,15 @@ interface IIntentBatcher {
     ///         without reverting but not with one ABI-encoded bool (no code, or no IntentWallet).
     error BatcherInvalidAnswer(address wallet);
 
+    /// @notice The entries do not hold together at calldata `offset` (an entry cut short, or a
+    ///         length byte above 32): nothing was relayed.
+    error BatcherMalformedEntries(uint256 offset);
+
     /*//////////////////////////////////////////////////////////////
                                RELAYING
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Relays each entry, in order, through its wallet's `relay`; anyone may call it.
+    /// @notice Relays each entry, in order, through its wallet's `relayPacked`; anyone may call it.
     /// @dev Order matters: an intent may depend on one relayed earlier in the same batch. Each
     ///      `relay` is given all the gas left but `GAS_RESERVE`; a wallet that can't guarantee its
     ///      intent's `minGasLimit` with it reverts `IntentInsufficientGas`, and the entry is skipped.
@@ -60,8 +50,12 @@ interface IIntentBatcher {
     ///      (the lowest limit that doesn't revert) may return a limit at which some entries are
     ///      skipped: simulate with the limit you send and check `relayedCount`, and `failedCount`
     ///      when an entry's calls must not fail (a relay whose calls fail consumes its intent).
-    /// @param relays The entries, relayed in order.
+    ///      Entries are packed back to back, each `wallet (20 bytes) ‖ length (varint) ‖ payload`,
+    ///      where `payload` is the packed intent and its signature, as `relayPacked` takes them (see
+    ///      `PackedIntent`; a varint is a length byte then that many big-endian bytes). The batcher
+    ///      forwards each payload behind `relayPacked`'s selector without decoding it.
+    /// @param entries The entries, relayed in order.
     /// @return relayedCount How many entries were relayed (whether their calls succeeded or not).
     /// @return failedCount How many of those were relayed with calls that reverted (`Failed`).
-    function relayBatch(BatchedRelay[] calldata relays) external returns (uint256 relayedCount, uint256 failedCount);
+    function relayBatch(bytes calldata entries) external returns (uint256 relayedCount, uint256 failedCount);
 }

@@ -80,15 +80,28 @@ interface IIntentWallet {
     /// @notice `block.timestamp >= expiration` (an expiration of 0 is always expired).
     error IntentExpired(bytes32 id, uint256 expiration);
 
+    /// @notice `block.timestamp < validAfter`: a scheduled intent, relayable from `validAfter` on.
+    error IntentNotYetValid(bytes32 id, uint256 validAfter);
+
+    /// @notice The intent's encoding does not hold together at calldata `offset`: a read past the
+    ///         end of the packed form, a length byte above 32, a count larger than the bytes left,
+    ///         or an address word of the ABI form with high bytes set.
+    error IntentMalformed(uint256 offset);
+
     /// @notice The relay transaction's `tx.gasprice` is above the intent's `maxGasPrice`.
     error IntentGasPriceTooHigh(bytes32 id, uint256 gasPrice, uint256 maxGasPrice);
 
     /// @notice Dependency `dependencyId` on `wallet` has not been relayed successfully.
     error IntentDependencyNotMet(bytes32 id, address wallet, bytes32 dependencyId);
 
-    /// @notice The relayer left too little gas to give the calls `minGasLimit` (EIP-150's 63/64 rule).
-    /// @dev Just before the call the wallet requires `gasleft() >= minGasLimit + minGasLimit / 63 + 3,600`
-    ///      (`+ 37,600` when the call sends ETH: value transfer and a possible new account).
+    /// @notice The relayer sent too little gas: the calls could not be given `minGasLimit`, or they
+    ///         failed starved. The relay reverts whole, with no receipt: the intent stays relayable.
+    /// @dev Before the call (for a batch: its first call, inside the batch frame, so every 1/64
+    ///      lost on the way counts) the wallet requires `gasleft() >= minGasLimit + minGasLimit / 63
+    ///      + 3,600` (`+ 37,600` when the call sends ETH). After a failed call, if less than 1/7 of
+    ///      the gas there was before it is left, the call used nearly all it was given and more
+    ///      might have saved it: that is starvation, not a failure. `minGasLimit` above 2^64 - 1
+    ///      can never be given and is refused with this error too.
     error IntentInsufficientGas(bytes32 id, uint256 minGasLimit, uint256 gasLeft);
 
     /// @notice An intent must carry at least one call.
@@ -108,6 +121,9 @@ interface IIntentWallet {
 
     /// @notice The implementation behind the wallet proxies has no owner and can never be used.
     error WalletImplementationLocked();
+
+    /// @notice The intent epoch or the module epoch is at its last value (2^32 - 1): it can't move.
+    error WalletEpochExhausted(uint256 epoch);
 
     /// @notice `module` has no code, or is the wallet itself.
     error WalletInvalidModule(address module);
@@ -135,6 +151,13 @@ interface IIntentWallet {
     /// @return success Whether the calls succeeded.
     function relay(Intent calldata intent, bytes calldata signature) external returns (bool success);
 
+    /// @notice `relay`, with its arguments in the packed form: the calldata is this function's
+    ///         selector followed by the packed intent and then the signature (see `PackedIntent`).
+    /// @dev Same intent, same ID, same checks and errors as `relay`; a malformed encoding reverts
+    ///      with `IntentMalformed(offset)`. The defaults cost one byte each.
+    /// @return success Whether the calls succeeded.
+    function relayPacked() external returns (bool success);
+
     /// @notice Cancels unrelayed intents, so they can never be relayed. Owner or self only.
     /// @dev Reverts with `IntentAlreadyRelayed` if any ID was relayed; an ID canceled already is skipped.
     /// @param ids The intent IDs to cancel.
@@ -149,6 +172,15 @@ interface IIntentWallet {
     /// @dev A failing call reverts everything with `WalletCallReverted(index, reason)`.
     /// @param calls The calls to make.
     function execute(Call[] calldata calls) external payable;
+
+    /// @notice The batch of a relayed intent, run by the wallet on itself so that a failing call
+    ///         undoes the earlier ones. Only the wallet itself may call it.
+    /// @dev The first call gets at least `minGasLimit`; a starved call reverts the batch with
+    ///      `IntentInsufficientGas(0, ...)` (the relay then reverts whole), any other failing call
+    ///      with `WalletCallReverted(index, reason)`.
+    /// @param calls The intent's calls.
+    /// @param minGasLimit The intent's `minGasLimit`, for the first call.
+    function executeIntentBatch(Call[] calldata calls, uint256 minGasLimit) external;
 
     /*//////////////////////////////////////////////////////////////
                           OWNER AND MODULES

@@ -12,7 +12,7 @@ import { IntentBatcher__factory } from "../../typechain-types/factories/contract
 import { DEPLOYMENTS_DIRECTORY } from "../sdk/deployments.js";
 import { decodeFailureReason } from "../sdk/errors/decodeRevert.js";
 import type { SignedIntent } from "../sdk/intent/signIntent.js";
-import { toBatchedRelay } from "../sdk/wallet/batchedRelay.js";
+import { encodeBatchEntries } from "../sdk/wallet/batchedRelay.js";
 
 export const batcherInterface = IntentBatcher__factory.createInterface();
 
@@ -46,13 +46,13 @@ export async function readDeployedBatcher({
   return typeof batcher === "string" && isAddress(batcher) ? getAddress(batcher) : undefined;
 }
 
-/** Whether `address` holds an `IntentBatcher`: it has code and `relayBatch([])` answers 0. */
+/** Whether `address` holds an `IntentBatcher`: it has code and `relayBatch("0x")` answers 0. */
 export async function isIntentBatcher(provider: Provider, address: string): Promise<boolean> {
   if ((await provider.getCode(address)) === "0x") return false;
   try {
     const answer = await provider.call({
       to: address,
-      data: batcherInterface.encodeFunctionData("relayBatch", [[]]),
+      data: batcherInterface.encodeFunctionData("relayBatch", ["0x"]),
     });
     const [relayed, failed] = batcherInterface.decodeFunctionResult("relayBatch", answer);
     return relayed === 0n && failed === 0n;
@@ -123,7 +123,7 @@ export async function resolveBatcher({
 
 /** The calldata of `relayBatch` relaying `intents`, in order. */
 export function encodeRelayBatch(intents: readonly SignedIntent[]): string {
-  return batcherInterface.encodeFunctionData("relayBatch", [intents.map(toBatchedRelay)]);
+  return batcherInterface.encodeFunctionData("relayBatch", [encodeBatchEntries(intents)]);
 }
 
 /**

@@ -4,6 +4,7 @@ export * from "./intent/buildIntent.js";
 export * from "./intent/getIntentId.js";
 export * from "./intent/signIntent.js";
 export * from "./intent/serialize.js";
+export * from "./intent/packIntent.js";
 export * from "./intent/dependencies.js";
 export * from "./session/types.js";
 export * from "./session/sessionDomain.js";

@@ -11,10 +11,9 @@ import {
 import hre, { network } from "hardhat";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { toBatchedRelay } from "../../src/sdk/index.js";
+import { encodeBatchEntries, type BatchedRelay } from "../../src/sdk/index.js";
 import type { BuildIntentParameters, SignedIntent } from "../../src/sdk/index.js";
 import type { IntentBatcher, IntentWallet } from "../../typechain-types/index.js";
-import type { IIntentBatcher } from "../../typechain-types/contracts/interfaces/IIntentBatcher.js";
 import { signedIntent, targetCall } from "../helpers/intents.js";
 import { deployWalletWorld } from "../helpers/walletFixture.js";
 
@@ -37,7 +36,6 @@ const FIXED_EXPIRATION = 4_102_444_800n;
 const ECHO_REVERT_RUNTIME = "0x365f5f37365ffd";
 const ECHO_REVERT_INIT = concat(["0x6007600a5f3960075ff3", ECHO_REVERT_RUNTIME]);
 
-type BatchedRelay = IIntentBatcher.BatchedRelayStruct;
 
 describe("IntentBatcher.relayBatch", function () {
   async function fixture() {
@@ -109,17 +107,17 @@ describe("IntentBatcher.relayBatch", function () {
 
   /** The batch entry of `signed`. */
   function entry(signed: SignedIntent): BatchedRelay {
-    return toBatchedRelay(signed);
+    return signed;
   }
 
   /** The batch entry of `signed`, sent to `wallet` instead of its own. */
   function entryOn(wallet: string, signed: SignedIntent): BatchedRelay {
-    return toBatchedRelay({ ...signed, wallet });
+    return { ...signed, wallet };
   }
 
   async function relayBatch(world: Fixture, relays: BatchedRelay[], gasLimit?: bigint) {
     const { batcher, relayer } = world;
-    const tx = await batcher.connect(relayer).relayBatch(relays, gasLimit ? { gasLimit } : {});
+    const tx = await batcher.connect(relayer).relayBatch(encodeBatchEntries(relays), gasLimit ? { gasLimit } : {});
     return (await tx.wait())!;
   }
 
@@ -180,7 +178,7 @@ describe("IntentBatcher.relayBatch", function () {
     const signed = await Promise.all(walletAddresses.map((_, k) => transferFrom(world, k)));
     const relays = signed.map(entry);
 
-    expect(await batcher.connect(relayer).relayBatch.staticCall(relays)).to.deep.equal([
+    expect(await batcher.connect(relayer).relayBatch.staticCall(encodeBatchEntries(relays))).to.deep.equal([
       BigInt(WALLETS),
       0n,
     ]);
@@ -261,7 +259,7 @@ describe("IntentBatcher.relayBatch", function () {
       good[2],
     ].map(entry);
     // Four relayed, one of them (failingCall) with calls that reverted.
-    expect(await batcher.connect(relayer).relayBatch.staticCall(relays)).to.deep.equal([4n, 1n]);
+    expect(await batcher.connect(relayer).relayBatch.staticCall(encodeBatchEntries(relays))).to.deep.equal([4n, 1n]);
     const receipt = await relayBatch(world, relays);
 
     const events = batchEvents(world, receipt);
@@ -424,7 +422,7 @@ describe("IntentBatcher.relayBatch", function () {
       const relays = [entry(transfers[0]), huge, entry(transfers[1]), entry(transfers[2])];
       // Not estimateGas: the batch never reverts, so the estimate may leave an entry short of its minGasLimit.
       const plenty = 600_000n;
-      const lowest = minimumGasLimit(batcher.interface.encodeFunctionData("relayBatch", [relays]));
+      const lowest = minimumGasLimit(batcher.interface.encodeFunctionData("relayBatch", [encodeBatchEntries(relays)]));
 
       const seen = { stopped: 0, skipped: 0, allRelayed: 0 };
       for (let gasLimit = lowest; gasLimit <= plenty; gasLimit += 3_000n) {
@@ -443,7 +441,7 @@ describe("IntentBatcher.relayBatch", function () {
           expect(stop, `gasLimit ${gasLimit}: BatchStopped comes last`).to.equal(events.length - 1);
         for (const [k, transfer] of transfers.entries()) {
           const index = relays.findIndex(
-            (relay) => relay.relayArguments === entry(transfer).relayArguments,
+            (relay) => relay.signature === transfer.signature && relay.wallet === transfer.wallet,
           );
           const event = attempted.find((event) => event.index === BigInt(index));
           const expected = event?.name === "IntentRelayed" ? SUCCEEDED : NONE;
@@ -472,7 +470,7 @@ describe("IntentBatcher.relayBatch", function () {
   it("relays nothing in an empty batch", async function () {
     const world = await networkHelpers.loadFixture(fixture);
     const { batcher, relayer } = world;
-    expect(await batcher.connect(relayer).relayBatch.staticCall([])).to.deep.equal([0n, 0n]);
+    expect(await batcher.connect(relayer).relayBatch.staticCall("0x")).to.deep.equal([0n, 0n]);
     const receipt = await relayBatch(world, []);
     expect(receipt.status).to.equal(1);
     expect(receipt.logs).to.have.length(0);

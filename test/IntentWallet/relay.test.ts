@@ -312,6 +312,7 @@ describe("IntentWallet.relay", function () {
         const { intent, signed } = await signedIntent(world, {
           calls: [await targetCall(world, "failWithData", [size])],
           salt,
+          validAfter: 0n,
         });
         await expect(wallet.connect(relayer).relay(intent, signed.signature))
           .to.emit(wallet, "IntentFailed")
@@ -439,6 +440,7 @@ describe("IntentWallet.relay", function () {
         { wallet: stranger.address, id: ethers.id("second") },
       ],
       salt: 2n ** 200n + 17n,
+      validAfter: 0n,
       expiration: 1_900_000_000n,
       maxGasPrice: 123n * GWEI,
       minGasLimit: 250_000n,

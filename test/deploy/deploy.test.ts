@@ -36,7 +36,7 @@ import {
 import { Create2DeployerMissingError, DeployedCodeMismatchError } from "../../deploy/errors.js";
 import { readDeployedBatcher } from "../../src/relayer/batching.js";
 import { readDeployment, type Deployment } from "../../src/sdk/deployments.js";
-import { toBatchedRelay } from "../../src/sdk/index.js";
+import { encodeBatchEntries } from "../../src/sdk/index.js";
 import {
   IntentBatcher__factory,
   IntentWallet__factory,
@@ -258,7 +258,7 @@ describe("deployIntentWallet on the in-process network", function () {
 
     const receipt = await (
       await batcher.relayBatch(
-        entries.map(toBatchedRelay),
+        encodeBatchEntries(entries),
         // Not estimated: the lowest limit that doesn't revert may skip the last entry.
         { gasLimit: 1_000_000n },
       )

@@ -52,6 +52,7 @@ async function signedIntent(wallet: string, salt: bigint): Promise<SignedIntent>
       ],
       dependencies: [{ wallet: WALLET_B, id: keccakId(`dependency ${salt}`) }],
       salt,
+      validAfter: 0n,
       expiration: UINT256_MAX,
       maxGasPrice: UINT256_MAX,
       minGasLimit: 100_000n,

@@ -48,6 +48,7 @@ function generator(seed: number) {
     })),
     dependencies: Array.from({ length: int(4) }, () => ({ wallet: address(), id: bytes(32) })),
     salt: uint(),
+    validAfter: uint(),
     expiration: uint(),
     maxGasPrice: uint(),
     minGasLimit: uint(),
@@ -126,6 +127,7 @@ describe("serializeSignedIntent / parseSignedIntent", function () {
         calls: [{ ...base.intent.calls[0], value: UINT256_MAX }],
         dependencies: [],
         salt: UINT256_MAX,
+        validAfter: UINT256_MAX,
         expiration: UINT256_MAX,
         maxGasPrice: UINT256_MAX,
         minGasLimit: UINT256_MAX,
@@ -158,6 +160,7 @@ describe("serializeSignedIntent / parseSignedIntent", function () {
           { wallet, id: bytes(32) },
         ],
         salt: 42n,
+        validAfter: 0n,
       });
       const signed = await signIntent({ signer: owner, intent, wallet, chainId: 31337n });
 

@@ -12,6 +12,8 @@ export interface BuildIntentParameters {
   calls: Array<{ to: string; value?: bigint; data?: string }>;
   dependencies?: Dependency[];
   salt?: bigint;
+  /** Unix seconds before which the intent may not be relayed; defaults to 0 (at once). */
+  validAfter?: bigint;
   /** Unix seconds; defaults to `now + 365 days`. */
   expiration?: bigint;
   maxGasPrice?: bigint;
@@ -21,8 +23,8 @@ export interface BuildIntentParameters {
 }
 
 /**
- * Builds an intent with the spec's defaults: no dependencies, salt 0, expiration now + 365 days,
- * no gas price limit, min gas limit 0.
+ * Builds an intent with the defaults: no dependencies, salt 0, valid at once (`validAfter` 0),
+ * expiration now + 365 days, no gas price limit, min gas limit 0.
  *
  * @example
  * const intent = buildIntent({ calls: [{ to: token, data: transferData }] });
@@ -43,6 +45,7 @@ export function buildIntent(parameters: BuildIntentParameters): Intent {
     calls,
     dependencies: parameters.dependencies ?? [],
     salt: parameters.salt ?? 0n,
+    validAfter: parameters.validAfter ?? 0n,
     expiration: parameters.expiration ?? now + DEFAULT_INTENT_LIFETIME_SECONDS,
     maxGasPrice: parameters.maxGasPrice ?? NO_GAS_PRICE_LIMIT,
     minGasLimit: parameters.minGasLimit ?? 0n,

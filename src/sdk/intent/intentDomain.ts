@@ -2,6 +2,9 @@ import { toBeHex, type TypedDataDomain } from "ethers";
 
 import type { IntentDomainParameters } from "./types.js";
 
+/** The intent format, as the version of the intents' EIP-712 domain. */
+export const INTENT_FORMAT_VERSION = "2";
+
 /**
  * The EIP-712 domain of a wallet's intents: it binds the chain, the wallet and the wallet's
  * intent epoch (the domain `salt`), so an intent's ID differs on every wallet and chain.
@@ -16,7 +19,7 @@ export function intentDomain({
 }: IntentDomainParameters): TypedDataDomain {
   return {
     name: "IntentWallet",
-    version: "1",
+    version: INTENT_FORMAT_VERSION,
     chainId,
     verifyingContract: wallet,
     salt: toBeHex(epoch, 32),

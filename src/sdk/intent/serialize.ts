@@ -6,7 +6,7 @@ import type { SignedIntent } from "./signIntent.js";
 import type { Call, Dependency, Intent } from "./types.js";
 
 /** The version of the JSON form of a signed intent that this SDK writes and reads. */
-export const SIGNED_INTENT_JSON_VERSION = 1;
+export const SIGNED_INTENT_JSON_VERSION = 2;
 
 /**
  * A signed intent with, optionally, the wallet's intent epoch it was signed for. The ID depends
@@ -27,13 +27,14 @@ export interface IntentJson {
   calls: CallJson[];
   dependencies: Dependency[];
   salt: string;
+  validAfter: string;
   expiration: string;
   maxGasPrice: string;
   minGasLimit: string;
 }
 
 /**
- * The JSON form of a signed intent (version 1). Every integer is a decimal string, so no
+ * The JSON form of a signed intent (version 2: intent format v2, with `validAfter`). Every integer is a decimal string, so no
  * precision is lost (JSON numbers are doubles); addresses are checksummed, hex is lowercase.
  * `epoch` is written only when the signed intent carries one, and read as 0 when absent.
  */
@@ -51,7 +52,7 @@ const UINT256_MAX = 2n ** 256n - 1n;
 const UINT256_MAX_DIGITS = UINT256_MAX.toString().length; // 78
 
 /**
- * Serializes a signed intent to JSON (version 1): integers as decimal strings (converted here,
+ * Serializes a signed intent to JSON (version 2): integers as decimal strings (converted here,
  * not through a global `BigInt.prototype.toJSON`), addresses checksummed, hex lowercase.
  * `epoch` is written when `signed` has one (even 0), so that `parseSignedIntent` gives back an
  * equal object; fields other than those of `SignedIntentJson` are not written. Throws an
@@ -68,7 +69,8 @@ export function serializeSignedIntent(signed: SerializableSignedIntent): string 
 
 /**
  * Parses and validates a signed intent in JSON (a string, or the value `JSON.parse` gave).
- * Checks everything: version 1; no missing and no unknown fields, at every level; addresses
+ * Checks everything: version 2 (a version 1 document, of the format before `validAfter`, is
+ * refused: its signature is not valid for any wallet of this version); no missing and no unknown fields, at every level; addresses
  * (checksummed or lowercase; returned checksummed); hex of whole bytes (returned lowercase);
  * integers as decimal strings without sign or leading zeros, at most 2^256 - 1; `chainId > 0`;
  * at least one call; 32-byte IDs; a signature that starts with a known kind byte; and that `id`
@@ -82,17 +84,23 @@ export function serializeSignedIntent(signed: SerializableSignedIntent): string 
  * await wallet.relay(signed.intent, signed.signature);
  *
  * @example
- * parseSignedIntent('{"version":2}');
- * // throws InvalidSignedIntentError: Invalid signed intent at version: unsupported version 2 (this SDK reads version 1)
+ * parseSignedIntent('{"version":3}');
+ * // throws InvalidSignedIntentError: Invalid signed intent at version: unsupported version 3 (this SDK reads version 2)
  */
 export function parseSignedIntent(json: string | unknown): SerializableSignedIntent {
   const document = typeof json === "string" ? parseJson(json) : json;
   const root = expectObject(document, "");
   const version = root.version;
-  if (!Object.hasOwn(root, "version")) fail("version", "missing field (expected 1)");
-  if (typeof version !== "number") fail("version", `expected the number 1, got ${show(version)}`);
+  if (!Object.hasOwn(root, "version")) fail("version", "missing field (expected 2)");
+  if (typeof version !== "number") fail("version", `expected the number 2, got ${show(version)}`);
+  if (version === 1) {
+    fail(
+      "version",
+      "version 1 is the intent format before validAfter: wallets of this version never accept it; sign the intent again",
+    );
+  }
   if (version !== SIGNED_INTENT_JSON_VERSION) {
-    fail("version", `unsupported version ${show(version)} (this SDK reads version 1)`);
+    fail("version", `unsupported version ${show(version)} (this SDK reads version 2)`);
   }
   expectFields(root, "", ["version", "wallet", "chainId", "intent", "id", "signature"], ["epoch"]);
 
@@ -135,6 +143,7 @@ function toJson(signed: SerializableSignedIntent): SignedIntentJson {
         return { wallet, id } as Dependency;
       }),
       salt: uintToJson(intent.salt, "intent.salt"),
+      validAfter: uintToJson(intent.validAfter, "intent.validAfter"),
       expiration: uintToJson(intent.expiration, "intent.expiration"),
       maxGasPrice: uintToJson(intent.maxGasPrice, "intent.maxGasPrice"),
       minGasLimit: uintToJson(intent.minGasLimit, "intent.minGasLimit"),
@@ -154,7 +163,15 @@ function uintToJson(value: unknown, path: string): string {
 //////////////////////////////////////////////////////////////*/
 
 function parseIntent(value: unknown, path: string): Intent {
-  const fields = ["calls", "dependencies", "salt", "expiration", "maxGasPrice", "minGasLimit"];
+  const fields = [
+    "calls",
+    "dependencies",
+    "salt",
+    "validAfter",
+    "expiration",
+    "maxGasPrice",
+    "minGasLimit",
+  ];
   const object = expectFields(expectObject(value, path), path, fields);
   const calls = expectArray(object.calls, `${path}.calls`).map((call, i) =>
     parseCall(call, `${path}.calls[${i}]`),
@@ -167,6 +184,7 @@ function parseIntent(value: unknown, path: string): Intent {
     calls,
     dependencies,
     salt: parseUint(object.salt, `${path}.salt`),
+    validAfter: parseUint(object.validAfter, `${path}.validAfter`),
     expiration: parseUint(object.expiration, `${path}.expiration`),
     maxGasPrice: parseUint(object.maxGasPrice, `${path}.maxGasPrice`),
     minGasLimit: parseUint(object.minGasLimit, `${path}.minGasLimit`),

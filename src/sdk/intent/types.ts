@@ -16,6 +16,9 @@ export interface Intent {
   calls: Call[];
   dependencies: Dependency[];
   salt: bigint;
+  /** Unix seconds from which the intent may be relayed (0: at once). */
+  validAfter: bigint;
+  /** Unix seconds from which it may no longer be relayed. */
   expiration: bigint;
   maxGasPrice: bigint;
   minGasLimit: bigint;
@@ -28,12 +31,13 @@ export interface IntentDomainParameters {
   epoch?: bigint;
 }
 
-/** EIP-712 types of an intent, as the wallet hashes them. */
+/** EIP-712 types of an intent (format v2), as the wallet hashes them. */
 export const INTENT_TYPES = {
   Intent: [
     { name: "calls", type: "Call[]" },
     { name: "dependencies", type: "Dependency[]" },
     { name: "salt", type: "uint256" },
+    { name: "validAfter", type: "uint256" },
     { name: "expiration", type: "uint256" },
     { name: "maxGasPrice", type: "uint256" },
     { name: "minGasLimit", type: "uint256" },

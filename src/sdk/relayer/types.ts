@@ -10,7 +10,7 @@
  * @example
  * if (body.version !== WIRE_INTENT_VERSION) throw new Error("unsupported version");
  */
-export const WIRE_INTENT_VERSION = 1;
+export const WIRE_INTENT_VERSION = 2;
 
 /**
  * Every status an intent can have at the relayer, in the order it usually goes through them.
@@ -100,6 +100,7 @@ export interface WireIntent {
   calls: WireCall[];
   dependencies: WireDependency[];
   salt: string;
+  validAfter: string;
   expiration: string;
   maxGasPrice: string;
   minGasLimit: string;

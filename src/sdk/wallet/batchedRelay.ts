@@ -1,36 +1,31 @@
-import { dataSlice } from "ethers";
+import { concat, dataLength, getAddress } from "ethers";
 
-import { IntentWallet__factory } from "../../../typechain-types/factories/contracts/IntentWallet__factory.js";
+import { encodeVarint, packIntent } from "../intent/packIntent.js";
 import type { Intent } from "../intent/types.js";
 
-const walletInterface = IntentWallet__factory.createInterface();
-
-/** One entry of `IntentBatcher.relayBatch`: a wallet and the arguments of its `relay`. */
+/** One intent for `IntentBatcher.relayBatch`: the wallet it was signed for, and it signed. */
 export interface BatchedRelay {
   /** The wallet the intent was signed for. */
   wallet: string;
-  /** `abi.encode(intent, signature)`: `relay`'s calldata without its selector. */
-  relayArguments: string;
+  intent: Intent;
+  /** The relay signature, as `relay` takes it. */
+  signature: string;
 }
 
 /**
- * The `IntentBatcher.relayBatch` entry that relays `intent` on `wallet` with `signature`. The
- * batcher forwards `relayArguments` behind `relay`'s selector without decoding them, so entries
- * cost no re-encoding on-chain.
+ * The `entries` argument of `IntentBatcher.relayBatch` that relays each intent, in order: for
+ * each, its wallet (20 bytes), the payload's length (varint) and the payload (the packed intent
+ * and its signature, as the wallet's `relayPacked()` takes them). The batcher forwards each
+ * payload without decoding it.
  *
  * @example
- * const entries = signedIntents.map(toBatchedRelay);
- * await batcher.relayBatch(entries);
+ * await batcher.relayBatch(encodeBatchEntries(signedIntents));
  */
-export function toBatchedRelay({
-  wallet,
-  intent,
-  signature,
-}: {
-  wallet: string;
-  intent: Intent;
-  signature: string;
-}): BatchedRelay {
-  const calldata = walletInterface.encodeFunctionData("relay", [intent, signature]);
-  return { wallet, relayArguments: dataSlice(calldata, 4) };
+export function encodeBatchEntries(relays: readonly BatchedRelay[]): string {
+  return concat(
+    relays.flatMap(({ wallet, intent, signature }) => {
+      const payload = concat([packIntent(intent), signature]);
+      return [getAddress(wallet), encodeVarint(BigInt(dataLength(payload))), payload];
+    }),
+  );
 }
