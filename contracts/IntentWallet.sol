@@ -158,7 +158,8 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         for (uint256 i; i < calls.length; ++i) {
             Call calldata entry = calls[i];
             // Only the first call is promised `minGasLimit`; every call is guarded against starvation.
-            (bool ok, bool starved) = _guardedCall(entry.to, entry.value, entry.data, i == 0 ? minGasLimit : 0);
+            uint256 promised = i == 0 ? minGasLimit : 0;
+            (bool ok, bool starved) = _guardedCall(bytes32(0), entry.to, entry.value, entry.data, promised);
             if (starved) revert IntentInsufficientGas(bytes32(0), minGasLimit, gasleft());
             if (!ok) revert WalletCallReverted(i, BoundedReturnData.copy(MAX_REVERT_DATA));
         }
@@ -437,10 +438,10 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         bool starved;
         if (calls.length == 1) {
             Call memory only = calls[0];
-            (success, starved) = _guardedCall(only.to, only.value, only.data, minGasLimit);
+            (success, starved) = _guardedCall(id, only.to, only.value, only.data, minGasLimit);
         } else {
             bytes memory batch = abi.encodeCall(IIntentWallet.executeIntentBatch, (calls, minGasLimit));
-            (success, starved) = _guardedCall(address(this), 0, batch, 0);
+            (success, starved) = _guardedCall(id, address(this), 0, batch, 0);
             // The batch frame reverts with IntentInsufficientGas when a call in it was starved.
             starved = starved || (!success && _returnedSelector() == IntentInsufficientGas.selector);
         }
@@ -449,10 +450,12 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     }
 
     /// @dev Calls `target` with all the gas there is, after checking that it gets at least
-    ///      `minGasLimit` (EIP-150 keeps 1/64 back). `starved` when it could not get it, or when it
-    ///      failed having used nearly all it got (see `STARVED_DIVISOR`): then more gas might have
-    ///      let it succeed, and the caller must revert rather than record a failure.
+    ///      `minGasLimit` (EIP-150 keeps 1/64 back), else reverts with `IntentInsufficientGas(id,
+    ///      minGasLimit, gas left at the check)`. `starved` when it failed having used nearly all it
+    ///      got (see `STARVED_DIVISOR`): then more gas might have let it succeed, and the caller must
+    ///      revert rather than record a failure.
     function _guardedCall(
+        bytes32 id,
         address target,
         uint256 value,
         bytes memory data,
@@ -464,7 +467,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
             required = minGasLimit + minGasLimit / 63 + (value == 0 ? CALL_COST_WITHOUT_VALUE : CALL_COST_WITH_VALUE);
         }
         uint256 gasBefore = gasleft();
-        if (gasBefore < required) return (false, true);
+        if (gasBefore < required) revert IntentInsufficientGas(id, minGasLimit, gasBefore);
         ok = _call(target, value, data, gasBefore);
         starved = !ok && gasleft() < gasBefore / STARVED_DIVISOR;
     }

@@ -11,7 +11,11 @@ import {
 import hre, { network } from "hardhat";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { encodeBatchEntries, type BatchedRelay } from "../../src/sdk/index.js";
+import {
+  encodeBatchEntries,
+  encodeRelayPacked,
+  type BatchedRelay,
+} from "../../src/sdk/index.js";
 import type { BuildIntentParameters, SignedIntent } from "../../src/sdk/index.js";
 import type { IntentBatcher, IntentWallet } from "../../typechain-types/index.js";
 import { signedIntent, targetCall } from "../helpers/intents.js";
@@ -338,7 +342,7 @@ describe("IntentBatcher.relayBatch", function () {
     // A contract posing as a wallet reverts with the relay's calldata: over 10,000 bytes here.
     const hugeSignature = concat(["0x00", "0x" + "ab".repeat(10_000)]);
     const huge = entryOn(echoRevert, { ...good, signature: hugeSignature });
-    const calldata = wallets[0].interface.encodeFunctionData("relay", [good.intent, hugeSignature]);
+    const calldata = encodeRelayPacked({ intent: good.intent, signature: hugeSignature });
     expect(dataLength(calldata)).to.be.greaterThan(10_000);
 
     const events = batchEvents(world, await relayBatch(world, [huge, entry(good)]));

@@ -366,24 +366,19 @@ describe("IntentWallet minGasLimit", function () {
       expect(await target.gasAtEntry()).to.be.greaterThan(50_000n);
     });
 
-    it("reserves only the CALL's cost, so it offers no protection: a stingy relayer can make a heavy call fail, unlike with a matching minGasLimit", async function () {
+    it("still never lets a stingy relayer burn a heavy call: below what it needs the relay reverts, it is never Failed", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const unprotected = await signedRecordGas(world, 1_000_000n, 0n);
-      const protectedIntent = await signedRecordGas(world, 1_000_000n, 1_010_000n);
 
-      const burned: bigint[] = [];
-      for (let gasLimit = 300_000n; gasLimit <= 1_300_000n; gasLimit += 50_000n) {
-        const loose = await relayWithGas(world, unprotected, gasLimit);
-        if (loose.outcome === "failed") {
-          expect(loose.status).to.equal(FAILED);
-          burned.push(gasLimit);
-        }
-        const guarded = await relayWithGas(world, protectedIntent, gasLimit);
-        expect(guarded.outcome, `gasLimit ${gasLimit}`).to.not.equal("failed");
-        if (guarded.outcome === "succeeded")
-          expect(guarded.gasAtEntry).to.be.greaterThanOrEqual(1_010_000n);
+      const seen: Record<Outcome, number> = { reverted: 0, succeeded: 0, failed: 0 };
+      for (let gasLimit = 300_000n; gasLimit <= 1_300_000n; gasLimit += 25_000n) {
+        const result = await relayWithGas(world, unprotected, gasLimit);
+        seen[result.outcome] += 1;
+        expect(result.outcome, `gasLimit ${gasLimit}`).to.not.equal("failed");
+        if (result.outcome === "reverted") expect(result.status).to.equal(NONE);
       }
-      expect(burned.length).to.be.greaterThan(0);
+      expect(seen.reverted).to.be.greaterThan(0);
+      expect(seen.succeeded).to.be.greaterThan(0);
     });
   });
 });
