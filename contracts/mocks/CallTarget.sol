@@ -56,6 +56,29 @@ contract CallTarget {
         while (entry - gasleft() < gasToBurn) {}
     }
 
+    /// @notice Burns at least `gasToBurn` (to within one cold storage read, 2,100) and returns.
+    /// @dev Cold reads of distinct slots: few opcodes per gas, so simulations of it stay fast.
+    function burnGas(uint256 gasToBurn) public view {
+        uint256 entry = gasleft();
+        for (uint256 slot = 1 << 128; entry - gasleft() < gasToBurn; ++slot) {
+            assembly ("memory-safe") {
+                pop(sload(slot)) // a cold read: 2,100 gas
+            }
+        }
+    }
+
+    /// @notice Burns `gasToBurn` as `burnGas` does, then reverts with `TargetFailed(gasToBurn)`:
+    ///         a call that fails on its own, whatever gas it is given beyond what it burns.
+    function burnThenFail(uint256 gasToBurn) external view {
+        burnGas(gasToBurn);
+        revert TargetFailed(gasToBurn);
+    }
+
+    /// @notice Never returns: burns every bit of gas it is given.
+    function burnAll() external view {
+        burnGas(type(uint256).max);
+    }
+
     /// @notice Calls `target` with `data`, bubbling up its revert: a way back into the wallet.
     function callBack(address target, bytes calldata data) external {
         (bool ok, bytes memory answer) = target.call(data);

@@ -371,7 +371,7 @@ describe("IntentWallet minGasLimit", function () {
       const unprotected = await signedRecordGas(world, 1_000_000n, 0n);
 
       const seen: Record<Outcome, number> = { reverted: 0, succeeded: 0, failed: 0 };
-      for (let gasLimit = 300_000n; gasLimit <= 1_300_000n; gasLimit += 25_000n) {
+      for (let gasLimit = 300_000n; gasLimit <= 1_300_000n; gasLimit += 100_000n) {
         const result = await relayWithGas(world, unprotected, gasLimit);
         seen[result.outcome] += 1;
         expect(result.outcome, `gasLimit ${gasLimit}`).to.not.equal("failed");
