@@ -9,7 +9,8 @@
  * measured transaction is sent by a separate relayer (ours, Safe) or bundler (4337) account.
  * Accounts are measured in steady state: deployed, funded and with one operation already done
  * (so no nonce slot goes from zero to non-zero inside a measured transaction), except in the
- * creation rows. The 4337 accounts pay from an EntryPoint deposit made beforehand.
+ * creation rows. The 4337 account has two columns: paying from an EntryPoint deposit made
+ * beforehand, and paying in its operations from its own ETH (the usual flow, no deposit made).
  *
  * Prints one table and writes gas-benchmark figures to gas-bench.json at the repository root.
  * With GAS_SNAPSHOT=check it then compares them with the committed gas-snapshot.json and fails on
@@ -17,9 +18,9 @@
  * (`npm run gas:snapshot`).
  *
  * The parts, in scripts/bench-gas/: world.ts (network, signers, token, fixed keys and addresses,
- * gasUsed), one module per peer (eoa.ts, ours.ts, safe.ts, erc4337.ts with simpleAccount.ts),
- * measure.ts (what is measured, in which order, with which inputs), table.ts (rows, columns,
- * table, gas-bench.json) and snapshot.ts (GAS_SNAPSHOT).
+ * gasUsed), one module per peer (eoa.ts, ours.ts, safe.ts, erc4337.ts with the account kind
+ * simpleAccount.ts), measure.ts (what is measured, in which order, with which
+ * inputs), table.ts (rows, columns, table, gas-bench.json) and snapshot.ts (GAS_SNAPSHOT).
  */
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";

@@ -1,7 +1,8 @@
 /**
  * ERC-4337 v0.8: accounts operated through the EntryPoint by user operations that their owner
- * signs and a separate bundler account sends in `handleOps`. The rows here serve any account kind
- * (SimpleAccount, ...): a kind says how its factory creates an account and how it encodes calls.
+ * signs and a separate bundler account sends in `handleOps`. The rows here serve any account kind:
+ * a kind says how its factory creates an account and how it encodes calls. Each column pays for
+ * gas one of two ways (`Flow`).
  */
 import assert from "node:assert/strict";
 
@@ -22,11 +23,22 @@ export interface AccountKind {
   executeData(calls: Array<{ to: string; data: string }>): string;
 }
 
-/** One column: accounts of one kind, and the account the steady-state rows use once created. */
+/**
+ * How an account pays the EntryPoint for its operations:
+ * - `deposit`: from a deposit made beforehand (`depositTo`), large enough that no operation asks
+ *   the account for more;
+ * - `paysInOp`: the usual flow, no deposit made: the account holds ETH and, in validation, sends
+ *   the EntryPoint the `missingAccountFunds` (the prefund less its deposit); what the operation
+ *   leaves of the prefund is refunded to its deposit, which the next operation tops up again.
+ */
+export type Flow = "deposit" | "paysInOp";
+
+/** One column: accounts of one kind and flow, and the account the steady-state rows use. */
 export interface Erc4337Column {
   world: World;
   entryPoint: EntryPoint;
   kind: AccountKind;
+  flow: Flow;
   /** The next account salt. */
   nextSalt: bigint;
   /** The account of the creation row, used by the steady-state rows. */
@@ -46,15 +58,20 @@ export async function deployEntryPoint(world: World): Promise<EntryPoint> {
   return world.ethers.deployContract("EntryPoint", [], world.deployer);
 }
 
-/** A column of accounts of `kind` operated through `entryPoint`. */
-export function column(world: World, entryPoint: EntryPoint, kind: AccountKind): Erc4337Column {
-  return { world, entryPoint, kind, nextSalt: 0n };
+/** A column of accounts of `kind` operated through `entryPoint`, paying as `flow` says. */
+export function column(
+  world: World,
+  entryPoint: EntryPoint,
+  kind: AccountKind,
+  flow: Flow,
+): Erc4337Column {
+  return { world, entryPoint, kind, flow, nextSalt: 0n };
 }
 
 /**
- * Row "wallet creation": the factory only answers the EntryPoint's SenderCreator, so an account is
- * created by a `handleOps` whose one user operation carries the initCode (and no call). The
- * account then gets its tokens and is the main one: its nonce is already non-zero.
+ * Row "wallet creation": a `handleOps` whose one user operation carries the initCode and no call
+ * (SimpleAccountFactory answers only the EntryPoint's SenderCreator). The account then gets its
+ * tokens and is the main one: that operation already made its nonce non-zero.
  */
 export async function createAccount(column: Erc4337Column, owner: Wallet): Promise<bigint> {
   const { world } = column;
@@ -111,7 +128,10 @@ export async function bundle(
   );
 }
 
-/** The next account of `owner`, not yet created; it pays from a deposit in the EntryPoint. */
+/**
+ * The next account of `owner`, not yet created, with 1 ETH: deposited in the EntryPoint for it
+ * (flow `deposit`) or sent to its counterfactual address (flow `paysInOp`).
+ */
 async function newAccount(column: Erc4337Column, owner: Wallet): Promise<Account> {
   const { world, kind, entryPoint } = column;
   const salt = column.nextSalt++;
@@ -120,7 +140,9 @@ async function newAccount(column: Erc4337Column, owner: Wallet): Promise<Account
     kind.factoryAddress,
     kind.createAccountData(owner.address, salt),
   ]);
-  await entryPoint.depositTo(address, { value: world.ethers.parseEther("1") });
+  const value = world.ethers.parseEther("1");
+  if (column.flow === "deposit") await entryPoint.depositTo(address, { value });
+  else await world.deployer.sendTransaction({ to: address, value });
   return { owner, address, initCode };
 }
 
@@ -138,7 +160,7 @@ async function userOp(
     nonce: await entryPoint.getNonce(account.address, 0n),
     initCode,
     callData: recipients.length === 0 ? "0x" : kind.executeData(transferCalls(world, recipients)),
-    accountGasLimits: packUints(initCode === "0x" ? 100_000n : 500_000n, 200_000n),
+    accountGasLimits: packUints(verificationGasLimit(column.flow, initCode), 200_000n),
     preVerificationGas: 50_000n,
     gasFees: packUints(ethers.parseUnits("1", "gwei"), ethers.parseUnits("10", "gwei")),
     paymasterAndData: "0x",
@@ -150,6 +172,17 @@ async function userOp(
   return op;
 }
 
+/**
+ * 500,000 for a creation, 100,000 otherwise; but always 500,000 for an account that pays in its
+ * operations. The limits only set the prefund (limits x maxFeePerGas), never the gas used; an
+ * account whose operations all ask the same prefund tops its deposit up in every one (its
+ * deposit is what the previous one left of that same prefund), whereas the larger prefund of a
+ * creation would leave enough for the next operations to pay nothing in.
+ */
+function verificationGasLimit(flow: Flow, initCode: string): bigint {
+  return flow === "paysInOp" || initCode !== "0x" ? 500_000n : 100_000n;
+}
+
 /** Two 128-bit values packed in one word, high first (accountGasLimits, gasFees). */
 function packUints(high: bigint, low: bigint): string {
   return `0x${((high << 128n) | low).toString(16).padStart(64, "0")}`;
@@ -157,13 +190,15 @@ function packUints(high: bigint, low: bigint): string {
 
 /**
  * Sends `ops` in one `handleOps` from the bundler and returns its gasUsed, after checking that
- * every operation succeeded and that op i's sender paid AMOUNT to each of `recipients[i]`.
+ * every operation succeeded, that op i's sender paid AMOUNT to each of `recipients[i]`, and that
+ * it paid the operation's gas as its column's flow says.
  */
 async function sendOps(column: Erc4337Column, ops: UserOp[], recipients: string[][]) {
   const { world, entryPoint } = column;
   const { token } = world;
   const senders = ops.map((op) => op.sender);
   const senderBefore = await Promise.all(senders.map((s) => token.balanceOf(s)));
+  const fundsBefore = await Promise.all(senders.map((s) => gasFunds(column, s)));
   const flat = recipients.flat();
   const before = await Promise.all(flat.map((to) => token.balanceOf(to)));
   const receipt = await (
@@ -177,6 +212,10 @@ async function sendOps(column: Erc4337Column, ops: UserOp[], recipients: string[
   );
   assert.equal(events.length, ops.length, "missing UserOperationEvent");
   for (const event of events) assert.equal(event.args.success, true, "user operation failed");
+  for (const [i, event] of events.entries()) {
+    assert.equal(event.args.sender, senders[i]);
+    await checkGasPayment(column, fundsBefore[i], event.args.actualGasCost);
+  }
   for (const [i, to] of flat.entries()) {
     assert.equal(await token.balanceOf(to), before[i] + AMOUNT, `recipient ${to} not paid`);
   }
@@ -185,4 +224,30 @@ async function sendOps(column: Erc4337Column, ops: UserOp[], recipients: string[
     assert.equal(await token.balanceOf(sender), senderBefore[i] - sent);
   }
   return receipt!.gasUsed;
+}
+
+/** What an account has to pay gas with: its ETH and its EntryPoint deposit. */
+async function gasFunds(column: Erc4337Column, account: string) {
+  const eth = await column.world.ethers.provider.getBalance(account);
+  return { account, eth, deposit: await column.entryPoint.balanceOf(account) };
+}
+
+/**
+ * Checks that the account paid `actualGasCost` exactly, from its deposit only (flow `deposit`) or
+ * partly from its ETH in the operation, its deposit keeping the refund (flow `paysInOp`).
+ */
+async function checkGasPayment(
+  column: Erc4337Column,
+  before: Awaited<ReturnType<typeof gasFunds>>,
+  actualGasCost: bigint,
+) {
+  const after = await gasFunds(column, before.account);
+  const paidInOp = before.eth - after.eth;
+  assert.equal(paidInOp + before.deposit - after.deposit, actualGasCost, "gas cost not paid");
+  if (column.flow === "deposit") {
+    assert.equal(paidInOp, 0n, "an account with a deposit paid in its operation");
+  } else {
+    assert(paidInOp > 0n, "the account paid nothing in its operation");
+    assert(after.deposit > 0n, "no refund left in the deposit");
+  }
 }

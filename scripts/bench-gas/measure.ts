@@ -3,20 +3,64 @@
  * per call; every key and address they use is drawn here, so the order of the draws is in one
  * place: the figures depend on it (zero bytes of calldata and signatures cost less), and the
  * committed snapshot was recorded with this order.
+ *
+ * The first peers (ours, Safe, SimpleAccount with a deposit) share one sequence of keys and
+ * addresses, drawn row by row. The columns added later come after them, each with its own
+ * sequence and deployer, so that they never move the first peers' figures, nor each other's.
  */
 import * as eoa from "./eoa.js";
 import * as erc4337 from "./erc4337.js";
 import * as ours from "./ours.js";
 import * as safe from "./safe.js";
 import * as simpleAccount from "./simpleAccount.js";
-import type { Figures } from "./table.js";
-import { type World, deployFromNonce } from "./world.js";
+import type { Column, Figures, RowKey } from "./table.js";
+import { type Sequence, type World, deployFromNonce } from "./world.js";
 
 /** How many wallets the bundle row has, each relaying one transfer. */
 const BUNDLE = 10;
 
 /** Deploys every peer and measures every row. */
 export async function measureAll(world: World): Promise<Figures> {
+  const { figures, entryPoint, simple } = await measureFirstPeers(world);
+  const later: Array<[Column, erc4337.AccountKind, erc4337.Flow]> = [
+    ["erc4337PaysInOp", simple, "paysInOp"],
+  ];
+  for (const [key, kind, flow] of later) {
+    const column = erc4337.column(world, entryPoint, kind, flow);
+    const measured = await measure4337Column(column, world.sequence(key));
+    for (const [row, gas] of Object.entries(measured)) figures[row as RowKey][key] = gas;
+  }
+  return figures;
+}
+
+/**
+ * Every row of a 4337 column added later, with inputs drawn from its own sequence, in the order
+ * of the first peers' rows.
+ */
+async function measure4337Column(
+  column: erc4337.Erc4337Column,
+  sequence: Sequence,
+): Promise<Partial<Record<RowKey, bigint>>> {
+  return {
+    walletCreation: await erc4337.createAccount(column, sequence.newKey()),
+    creationWithFirstTransfer: await erc4337.createAccountAndTransfer(
+      column,
+      sequence.newKey(),
+      sequence.freshAddress(),
+    ),
+    transferFresh: await erc4337.transfer(column, [sequence.freshAddress()]),
+    transferFunded: await erc4337.transfer(column, await sequence.fundedRecipients(1)),
+    batchOf3Transfers: await erc4337.transfer(column, await sequence.fundedRecipients(3)),
+    tenIntentsTenWallets: await erc4337.bundle(
+      column,
+      Array.from({ length: BUNDLE }, () => sequence.newKey()),
+      await sequence.fundedRecipients(BUNDLE),
+    ),
+  };
+}
+
+/** The first peers: EOA, ours, Safe and SimpleAccount with a deposit, each row in turn. */
+async function measureFirstPeers(world: World) {
   // The deployer's contracts: the token (nonce 0, in createWorld), ours, Safe, ERC-4337.
   await deployFromNonce(world, 1);
   const o = await ours.deploy(world);
@@ -24,7 +68,8 @@ export async function measureAll(world: World): Promise<Figures> {
   const s = await safe.deploy(world);
   await deployFromNonce(world, 8);
   const entryPoint = await erc4337.deployEntryPoint(world);
-  const simple = erc4337.column(world, entryPoint, await simpleAccount.deploy(world, entryPoint));
+  const simpleKind = await simpleAccount.deploy(world, entryPoint);
+  const simple = erc4337.column(world, entryPoint, simpleKind, "deposit");
 
   // The EOA baselines.
   await eoa.fund(world);
@@ -80,7 +125,7 @@ export async function measureAll(world: World): Promise<Figures> {
     erc4337: await erc4337.bundle(simple, bundleOwners, await world.fundedRecipients(BUNDLE)),
   };
 
-  return {
+  const figures: Figures = {
     walletCreation,
     creationWithFirstTransfer,
     transferFresh: { eoa: eoaFresh, ours: oursFresh, safe: safeFresh, erc4337: simpleFresh },
@@ -90,4 +135,5 @@ export async function measureAll(world: World): Promise<Figures> {
     batchOf3Transfers,
     tenIntentsTenWallets,
   };
+  return { figures, entryPoint, simple: simpleKind };
 }

@@ -4,17 +4,28 @@
  */
 import type { GasSnapshot } from "../gasSnapshot.js";
 
-/** The compared columns, in the table's order; `key` names them in the JSON files. */
+/**
+ * The compared columns, in the table's order; `key` names them in the JSON files. The ERC-4337
+ * accounts appear twice: paying from a deposit made beforehand, and paying in their operations.
+ */
 export const COLUMNS = [
   { key: "ours", title: "ours" },
   { key: "safe", title: "Safe 1.4.1" },
-  { key: "erc4337", title: "ERC-4337 v0.8" },
+  { key: "erc4337", title: "SimpleAccount (deposit)" },
+  { key: "erc4337PaysInOp", title: "SimpleAccount (pays in op)" },
 ] as const;
+
+const SIMPLE_ACCOUNT =
+  "@account-abstraction/contracts 0.8.0 EntryPoint + SimpleAccount (solc 0.8.28 via IR)";
+const DEPOSIT = "paying from an EntryPoint deposit made beforehand";
+const PAYS_IN_OP =
+  "paying in each operation: no deposit made, missingAccountFunds sent from the account's ETH in validation, the rest of the prefund refunded to its deposit";
 
 /** What each peer column is, for gas-bench.json. */
 const PEERS = {
   safe: "@safe-global/safe-contracts 1.4.1 (solc 0.7.6, optimizer off, as packaged)",
-  erc4337: "@account-abstraction/contracts 0.8.0 EntryPoint + SimpleAccount (solc 0.8.28 via IR)",
+  erc4337: `${SIMPLE_ACCOUNT}, ${DEPOSIT}`,
+  erc4337PaysInOp: `${SIMPLE_ACCOUNT}, ${PAYS_IN_OP}`,
 };
 
 /** The rows, in the table's order; `count` is how many intents or operations the row is. */
@@ -71,14 +82,13 @@ export function printTable(chainId: bigint, figures: Figures): void {
   );
 }
 
-/** A figure with its overhead over the EOA (and per operation when the row is several). */
+/** A figure with its overhead over the EOA, per operation when the row is several. */
 function cell(value: bigint | undefined, eoa: bigint | undefined, count: number): string {
   if (value === undefined) return "n/a";
   if (eoa === undefined) return fmt(value);
-  const overhead = value - eoa;
+  const overhead = (value - eoa) / BigInt(count);
   const sign = overhead < 0n ? "" : "+";
-  const perIntent = count > 1 ? `, ${sign}${fmt(overhead / BigInt(count))}/op` : "";
-  return `${fmt(value)} (${sign}${fmt(overhead)}${perIntent})`;
+  return `${fmt(value)} (${sign}${fmt(overhead)}${count > 1 ? "/op" : ""})`;
 }
 
 /** What the session key adds to the same funded transfer signed by the owner. */
