@@ -9,7 +9,7 @@
 
 /**
  * Figures per benchmark row (`transferFunded`, ...) and column (`eoa`, `ours`, `safe`, `erc4337`,
- * `erc4337PaysInOp`).
+ * `erc4337PaysInOp`, `ozAccount`, `ozAccountPaysInOp`).
  */
 export type GasSnapshot = Record<string, Record<string, number | null>>;
 

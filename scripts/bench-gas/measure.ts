@@ -11,6 +11,7 @@
 import * as eoa from "./eoa.js";
 import * as erc4337 from "./erc4337.js";
 import * as ours from "./ours.js";
+import * as ozAccount from "./ozAccount.js";
 import * as safe from "./safe.js";
 import * as simpleAccount from "./simpleAccount.js";
 import type { Column, Figures, RowKey } from "./table.js";
@@ -22,8 +23,11 @@ const BUNDLE = 10;
 /** Deploys every peer and measures every row. */
 export async function measureAll(world: World): Promise<Figures> {
   const { figures, entryPoint, simple } = await measureFirstPeers(world);
+  const oz = await ozAccount.deploy(world, entryPoint);
   const later: Array<[Column, erc4337.AccountKind, erc4337.Flow]> = [
     ["erc4337PaysInOp", simple, "paysInOp"],
+    ["ozAccount", oz, "deposit"],
+    ["ozAccountPaysInOp", oz, "paysInOp"],
   ];
   for (const [key, kind, flow] of later) {
     const column = erc4337.column(world, entryPoint, kind, flow);

@@ -13,10 +13,14 @@ export const COLUMNS = [
   { key: "safe", title: "Safe 1.4.1" },
   { key: "erc4337", title: "SimpleAccount (deposit)" },
   { key: "erc4337PaysInOp", title: "SimpleAccount (pays in op)" },
+  { key: "ozAccount", title: "OZ Account (deposit)" },
+  { key: "ozAccountPaysInOp", title: "OZ Account (pays in op)" },
 ] as const;
 
 const SIMPLE_ACCOUNT =
   "@account-abstraction/contracts 0.8.0 EntryPoint + SimpleAccount (solc 0.8.28 via IR)";
+const OZ_ACCOUNT =
+  "@openzeppelin/contracts 5.7.0 Account + SignerECDSA + ERC7821 as clones (contracts/peers, solc 0.8.28), through the same EntryPoint v0.8";
 const DEPOSIT = "paying from an EntryPoint deposit made beforehand";
 const PAYS_IN_OP =
   "paying in each operation: no deposit made, missingAccountFunds sent from the account's ETH in validation, the rest of the prefund refunded to its deposit";
@@ -26,6 +30,8 @@ const PEERS = {
   safe: "@safe-global/safe-contracts 1.4.1 (solc 0.7.6, optimizer off, as packaged)",
   erc4337: `${SIMPLE_ACCOUNT}, ${DEPOSIT}`,
   erc4337PaysInOp: `${SIMPLE_ACCOUNT}, ${PAYS_IN_OP}`,
+  ozAccount: `${OZ_ACCOUNT}, ${DEPOSIT}`,
+  ozAccountPaysInOp: `${OZ_ACCOUNT}, ${PAYS_IN_OP}`,
 };
 
 /** The rows, in the table's order; `count` is how many intents or operations the row is. */
