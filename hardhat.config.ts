@@ -27,6 +27,7 @@ const compiler = {
  * Peers for the gas benchmark (scripts/bench-gas.ts), compiled from their npm packages:
  * Safe 1.4.1 with its own solc 0.7.6 and the settings its package was built with (optimizer
  * off, the canonical bytecode), and ERC-4337 v0.8 with the 0.8.28 compiler (via IR, as upstream).
+ * The OpenZeppelin Account peer is in contracts/peers/ and built with the project's settings.
  */
 const SAFE_SOLC_VERSION = "0.7.6";
 const safeCompiler = {

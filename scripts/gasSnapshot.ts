@@ -7,7 +7,10 @@
  *   npm run gas:snapshot   measure and write gas-snapshot.json (commit it with the change)
  */
 
-/** Figures per benchmark row (`transferFunded`, ...) and column (`eoa`, `ours`, `safe`, `erc4337`). */
+/**
+ * Figures per benchmark row (`transferFunded`, ...) and column (`eoa`, `ours`, `safe`, `erc4337`,
+ * `erc4337PaysInOp`, `ozAccount`, `ozAccountPaysInOp`).
+ */
 export type GasSnapshot = Record<string, Record<string, number | null>>;
 
 /** One figure that differs between the committed snapshot and a new measurement. */
