@@ -19,7 +19,8 @@ const compiler = {
   path: solcPath,
   settings: {
     evmVersion: "cancun",
-    optimizer: { enabled: true, runs: 10_000 },
+    viaIR: true,
+    optimizer: { enabled: true, runs: 1_000_000 },
   },
 };
 

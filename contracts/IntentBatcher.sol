@@ -4,7 +4,6 @@ pragma solidity 0.8.28;
 import {IIntentBatcher} from "./interfaces/IIntentBatcher.sol";
 import {IIntentWallet} from "./interfaces/IIntentWallet.sol";
 import {BoundedReturnData} from "./libraries/BoundedReturnData.sol";
-import {PackedIntent} from "./libraries/PackedIntent.sol";
 
 /// @title IntentBatcher
 /// @notice Relays many intents, from any wallets, in one transaction; a failing entry is skipped,
@@ -23,6 +22,9 @@ contract IntentBatcher is IIntentBatcher {
     /// @dev Covers the CALL itself (cold wallet: 2,600), copying and emitting a 256-byte reason
     ///      (about 4,500) and a `BatchStopped` event (about 1,500).
     uint256 public constant GAS_RESERVE = 10_000;
+
+    /// @dev An entry's wallet (20 bytes) and its payload's length (3 bytes).
+    uint256 private constant ENTRY_HEADER_SIZE = 23;
 
     /// @dev What became of one entry.
     enum Outcome {
@@ -64,29 +66,24 @@ contract IntentBatcher is IIntentBatcher {
                            INTERNAL: ONE ENTRY
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The entry at calldata offset `cursor`: its wallet and where its payload starts and ends.
+    /// @dev The entry at calldata offset `cursor`: its wallet (20 bytes) and its payload, whose
+    ///      length takes the next 3 bytes; where the payload starts and ends.
     function _readEntry(
         uint256 cursor,
         uint256 end
     ) private pure returns (address wallet, uint256 payloadStart, uint256 payloadEnd) {
-        if (cursor + 20 >= end) revert BatcherMalformedEntries(cursor);
-        assembly ("memory-safe") {
-            wallet := shr(96, calldataload(cursor)) // the top 20 bytes
-        }
         uint256 length;
-        (length, payloadStart) = _readLength(cursor + 20, end);
-        payloadEnd = payloadStart + length;
-        if (payloadEnd > end) revert BatcherMalformedEntries(cursor);
-    }
-
-    /// @dev The varint at `cursor`, as `PackedIntent` reads it, with the batcher's own error.
-    function _readLength(uint256 cursor, uint256 end) private pure returns (uint256 length, uint256 next) {
-        uint256 size;
         assembly ("memory-safe") {
-            size := byte(0, calldataload(cursor)) // the length byte
+            let word := calldataload(cursor)
+            wallet := shr(96, word) // the top 20 bytes
+            length := and(shr(72, word), 0xffffff) // the next 3 bytes
         }
-        if (size > 32 || cursor + 1 + size > end) revert BatcherMalformedEntries(cursor);
-        return PackedIntent.readVarint(cursor, end);
+        // Offsets and lengths are below 2^64: no overflow.
+        unchecked {
+            payloadStart = cursor + ENTRY_HEADER_SIZE;
+            payloadEnd = payloadStart + length;
+        }
+        if (payloadEnd > end) revert BatcherMalformedEntries(cursor);
     }
 
     /// @dev Relays entry `index` with all the gas but `GAS_RESERVE`, and reports what became of it.

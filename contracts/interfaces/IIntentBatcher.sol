@@ -33,8 +33,8 @@ interface IIntentBatcher {
     ///         without reverting but not with one ABI-encoded bool (no code, or no IntentWallet).
     error BatcherInvalidAnswer(address wallet);
 
-    /// @notice The entries do not hold together at calldata `offset` (an entry cut short, or a
-    ///         length byte above 32): nothing was relayed.
+    /// @notice The entry at calldata `offset` is cut short (its payload runs past the end): nothing
+    ///         was relayed.
     error BatcherMalformedEntries(uint256 offset);
 
     /*//////////////////////////////////////////////////////////////
@@ -50,10 +50,10 @@ interface IIntentBatcher {
     ///      (the lowest limit that doesn't revert) may return a limit at which some entries are
     ///      skipped: simulate with the limit you send and check `relayedCount`, and `failedCount`
     ///      when an entry's calls must not fail (a relay whose calls fail consumes its intent).
-    ///      Entries are packed back to back, each `wallet (20 bytes) ‖ length (varint) ‖ payload`,
-    ///      where `payload` is the packed intent and its signature, as `relayPacked` takes them (see
-    ///      `PackedIntent`; a varint is a length byte then that many big-endian bytes). The batcher
-    ///      forwards each payload behind `relayPacked`'s selector without decoding it.
+    ///      Entries are packed back to back, each `wallet (20 bytes) ‖ length (3 bytes, big-endian)
+    ///      ‖ payload`, where `payload` is the packed intent and its signature, as `relayPacked`
+    ///      takes them (see `PackedIntent`). The batcher forwards each payload behind
+    ///      `relayPacked`'s selector without decoding it.
     /// @param entries The entries, relayed in order.
     /// @return relayedCount How many entries were relayed (whether their calls succeeded or not).
     /// @return failedCount How many of those were relayed with calls that reverted (`Failed`).

@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IIntentWallet} from "../interfaces/IIntentWallet.sol";
-import {Call, Dependency, Intent} from "./IntentHashing.sol";
+import {Intent} from "./IntentHashing.sol";
 
 /// @title PackedIntent
 /// @notice Decodes the packed form of `relay`'s arguments: the same intent as the ABI form, with
@@ -27,107 +27,146 @@ import {Call, Dependency, Intent} from "./IntentHashing.sol";
 ///      is what is hashed and what runs. Any read past the end, or a length byte above 32, reverts
 ///      with `IntentMalformed(offset)`, the calldata offset of the field that does not fit.
 library PackedIntent {
-    /// @dev The fewest bytes a call takes: `to`, a one-byte value and a one-byte data length.
-    uint256 private constant MIN_CALL_SIZE = 22;
-
-    /// @dev The bytes a dependency takes: `wallet` and `id`.
-    uint256 private constant DEPENDENCY_SIZE = 52;
-
     /// @notice Decodes `packed` (calldata) into the intent and the relay signature that follows it.
+    /// @dev One pass in assembly, straight into the memory structs the wallet hashes and runs:
+    ///      the wallet decodes every packed relay, and a pass of Solidity helpers cost it about
+    ///      2,000 gas more. test/solidity/PackedIntent.t.sol checks it against an encoder written
+    ///      in plain Solidity, and any byte string against the error or the same intent.
     function decode(bytes calldata packed) internal pure returns (Intent memory intent, bytes calldata signature) {
-        uint256 start;
+        uint256 signatureOffset;
+        uint256 failedAt;
         assembly ("memory-safe") {
-            start := packed.offset
-        }
-        uint256 end = start + packed.length;
-        uint256 cursor;
-        (intent.salt, cursor) = readVarint(start, end);
-        (intent.validAfter, cursor) = readVarint(cursor, end);
-        (intent.expiration, cursor) = readVarint(cursor, end);
-        uint256 gasPriceRoom;
-        (gasPriceRoom, cursor) = readVarint(cursor, end);
-        intent.maxGasPrice = ~gasPriceRoom;
-        (intent.minGasLimit, cursor) = readVarint(cursor, end);
-        (intent.calls, cursor) = _readCalls(cursor, end);
-        (intent.dependencies, cursor) = _readDependencies(cursor, end);
-        signature = packed[cursor - start:];
-    }
-
-    /// @notice Reads the varint at calldata offset `cursor`, which must end by `end`.
-    /// @return value The integer.
-    /// @return next The offset right after it.
-    function readVarint(uint256 cursor, uint256 end) internal pure returns (uint256 value, uint256 next) {
-        uint256 length;
-        assembly ("memory-safe") {
-            length := byte(0, calldataload(cursor)) // the length byte
-        }
-        // Offsets are below the calldata size and `length` below 256: no overflow.
-        unchecked {
-            next = cursor + 1 + length;
-        }
-        if (length > 32 || next > end) revert IIntentWallet.IntentMalformed(cursor);
-        assembly ("memory-safe") {
-            value := shr(shl(3, sub(32, length)), calldataload(add(cursor, 1))) // the top `length` bytes
-        }
-    }
-
-    /// @dev Reads the call count and the calls at `cursor`.
-    function _readCalls(uint256 cursor, uint256 end) private pure returns (Call[] memory calls, uint256 next) {
-        uint256 count;
-        (count, next) = readVarint(cursor, end);
-        // A bound from the bytes left, before any memory is allocated for them.
-        if (count > (end - next) / MIN_CALL_SIZE) revert IIntentWallet.IntentMalformed(cursor);
-        calls = new Call[](count);
-        for (uint256 i; i < count; ++i) {
-            Call memory call = calls[i];
-            (call.to, next) = _readAddress(next, end);
-            (call.value, next) = readVarint(next, end);
-            (call.data, next) = _readBytes(next, end);
-        }
-    }
-
-    /// @dev Reads the dependency count and the dependencies at `cursor`.
-    function _readDependencies(
-        uint256 cursor,
-        uint256 end
-    ) private pure returns (Dependency[] memory dependencies, uint256 next) {
-        uint256 count;
-        (count, next) = readVarint(cursor, end);
-        if (count > (end - next) / DEPENDENCY_SIZE) revert IIntentWallet.IntentMalformed(cursor);
-        dependencies = new Dependency[](count);
-        for (uint256 i; i < count; ++i) {
-            Dependency memory dependency = dependencies[i];
-            (dependency.wallet, next) = _readAddress(next, end);
-            bytes32 id;
-            assembly ("memory-safe") {
-                id := calldataload(next) // in bounds: the count was checked against the bytes left
+            /// A varint at `c` that must end by `e`: its value and the offset after it, or
+            /// `next = 0` when it does not fit (a valid `next` is never 0).
+            function varint(c, e) -> value, next {
+                let length := byte(0, calldataload(c)) // the length byte
+                next := add(add(c, 1), length)
+                if or(gt(length, 32), gt(next, e)) {
+                    next := 0
+                }
+                value := shr(shl(3, sub(32, length)), calldataload(add(c, 1))) // its top `length` bytes
             }
-            (dependency.id, next) = (id, next + 32);
-        }
-    }
 
-    /// @dev Reads the 20-byte address at `cursor`.
-    function _readAddress(uint256 cursor, uint256 end) private pure returns (address value, uint256 next) {
-        unchecked {
-            next = cursor + 20; // below the calldata size plus 20: no overflow
-        }
-        if (next > end) revert IIntentWallet.IntentMalformed(cursor);
-        assembly ("memory-safe") {
-            value := shr(96, calldataload(cursor)) // the top 20 bytes
-        }
-    }
+            /// The calls at `c`: count, then each call's 20-byte `to`, varint value, varint data
+            /// length and data; written as a `Call[] memory` at `free`.
+            function decodeCalls(c, e, free) -> calls, next, newFree, failed {
+                let count, afterCount := varint(c, e)
+                // Each call takes at least 22 bytes: a bound before any memory is allocated.
+                if or(iszero(afterCount), gt(count, div(sub(e, afterCount), 22))) {
+                    failed := c
+                    leave
+                }
+                c := afterCount
+                calls := free
+                mstore(calls, count) // the array's length
+                free := add(calls, add(0x20, shl(5, count))) // past the element pointers
+                for {
+                    let i := 0
+                } lt(i, count) {
+                    i := add(i, 1)
+                } {
+                    let entry := free // Call: to, value, data pointer
+                    free := add(entry, 0x60)
+                    mstore(add(add(calls, 0x20), shl(5, i)), entry)
+                    if gt(add(c, 20), e) {
+                        failed := c
+                        leave
+                    }
+                    mstore(entry, shr(96, calldataload(c))) // to: the top 20 bytes
+                    c := add(c, 20)
+                    let value, afterValue := varint(c, e)
+                    if iszero(afterValue) {
+                        failed := c
+                        leave
+                    }
+                    mstore(add(entry, 0x20), value)
+                    c := afterValue
+                    let length, afterLength := varint(c, e)
+                    if or(iszero(afterLength), gt(length, sub(e, afterLength))) {
+                        failed := c
+                        leave
+                    }
+                    c := afterLength
+                    let data := free // bytes: length, then the bytes, zero-padded to a word
+                    mstore(data, length)
+                    mstore(add(add(data, 0x20), and(length, not(31))), 0) // clean the last word's padding
+                    calldatacopy(add(data, 0x20), c, length)
+                    free := add(add(data, 0x20), and(add(length, 31), not(31)))
+                    mstore(add(entry, 0x40), data)
+                    c := add(c, length)
+                }
+                next := c
+                newFree := free
+            }
 
-    /// @dev Reads a varint length and that many bytes at `cursor`, copied to memory.
-    function _readBytes(uint256 cursor, uint256 end) private pure returns (bytes memory data, uint256 next) {
-        uint256 length;
-        (length, next) = readVarint(cursor, end);
-        if (length > end - next) revert IIntentWallet.IntentMalformed(cursor);
-        assembly ("memory-safe") {
-            data := mload(0x40) // free memory pointer
-            mstore(data, length) // length word
-            calldatacopy(add(data, 0x20), next, length) // the bytes
-            mstore(0x40, add(add(data, 0x20), and(add(length, 31), not(31)))) // bump, 32-byte aligned
+            /// The dependencies at `c`: count, then each 20-byte wallet and 32-byte ID; written
+            /// as a `Dependency[] memory` at `free`.
+            function decodeDependencies(c, e, free) -> dependencies, next, newFree, failed {
+                let count, afterCount := varint(c, e)
+                // Each dependency takes 52 bytes: every read below is in bounds.
+                if or(iszero(afterCount), gt(count, div(sub(e, afterCount), 52))) {
+                    failed := c
+                    leave
+                }
+                c := afterCount
+                dependencies := free
+                mstore(dependencies, count) // the array's length
+                free := add(dependencies, add(0x20, shl(5, count)))
+                for {
+                    let i := 0
+                } lt(i, count) {
+                    i := add(i, 1)
+                } {
+                    let dependency := free // Dependency: wallet, id
+                    free := add(dependency, 0x40)
+                    mstore(add(add(dependencies, 0x20), shl(5, i)), dependency)
+                    mstore(dependency, shr(96, calldataload(c))) // wallet: the top 20 bytes
+                    mstore(add(dependency, 0x20), calldataload(add(c, 20))) // id
+                    c := add(c, 52)
+                }
+                next := c
+                newFree := free
+            }
+
+            function decodeIntent(c, e) -> pointer, next, failed {
+                pointer := mload(0x40) // Intent: calls, dependencies, then five integers
+                // salt, validAfter, expiration, maxGasPrice (inverted), minGasLimit: words 2 to 6.
+                for {
+                    let k := 0
+                } lt(k, 5) {
+                    k := add(k, 1)
+                } {
+                    let value, afterValue := varint(c, e)
+                    if iszero(afterValue) {
+                        failed := c
+                        leave
+                    }
+                    mstore(add(pointer, add(0x40, shl(5, k))), value)
+                    c := afterValue
+                }
+                mstore(add(pointer, 0xa0), not(mload(add(pointer, 0xa0)))) // maxGasPrice = ~varint
+                let calls, dependencies, free
+                calls, c, free, failed := decodeCalls(c, e, add(pointer, 0xe0))
+                if failed {
+                    leave
+                }
+                dependencies, c, free, failed := decodeDependencies(c, e, free)
+                if failed {
+                    leave
+                }
+                mstore(pointer, calls)
+                mstore(add(pointer, 0x20), dependencies)
+                mstore(0x40, free) // the free memory pointer, past everything decoded
+                next := c
+            }
+
+            let start := packed.offset
+            let pointer, next, failed := decodeIntent(start, add(start, packed.length))
+            intent := pointer
+            failedAt := failed
+            signatureOffset := sub(next, start)
         }
-        next += length;
+        if (failedAt != 0) revert IIntentWallet.IntentMalformed(failedAt);
+        signature = packed[signatureOffset:];
     }
 }

@@ -1,6 +1,8 @@
-import { concat, dataLength, getAddress } from "ethers";
+import { concat, dataLength, getAddress, toBeHex } from "ethers";
 
-import { encodeVarint, packIntent } from "../intent/packIntent.js";
+import { InvalidParameterError } from "../errors/invalidParameterError.js";
+
+import { packIntent } from "../intent/packIntent.js";
 import type { Intent } from "../intent/types.js";
 
 /** One intent for `IntentBatcher.relayBatch`: the wallet it was signed for, and it signed. */
@@ -14,7 +16,7 @@ export interface BatchedRelay {
 
 /**
  * The `entries` argument of `IntentBatcher.relayBatch` that relays each intent, in order: for
- * each, its wallet (20 bytes), the payload's length (varint) and the payload (the packed intent
+ * each, its wallet (20 bytes), the payload's length (3 bytes, big-endian) and the payload (the packed intent
  * and its signature, as the wallet's `relayPacked()` takes them). The batcher forwards each
  * payload without decoding it.
  *
@@ -25,7 +27,14 @@ export function encodeBatchEntries(relays: readonly BatchedRelay[]): string {
   return concat(
     relays.flatMap(({ wallet, intent, signature }) => {
       const payload = concat([packIntent(intent), signature]);
-      return [getAddress(wallet), encodeVarint(BigInt(dataLength(payload))), payload];
+      const length = dataLength(payload);
+      if (length >= 2 ** 24) {
+        throw new InvalidParameterError({
+          parameter: "relays",
+          shortMessage: `a batch entry's payload must be under 16 MiB, got ${length} bytes`,
+        });
+      }
+      return [getAddress(wallet), toBeHex(length, 3), payload];
     }),
   );
 }
