@@ -146,7 +146,11 @@ function randomIntent(rng: Prng, walletAddress: string): Intent {
     calls,
     dependencies,
     salt: randomUint256(rng),
-    validAfter: rng.chance(1, 3) ? 0n : rng.chance(1, 2) ? BigInt(rng.int(0, 2 ** 31)) : randomUint256(rng),
+    validAfter: rng.chance(1, 3)
+      ? 0n
+      : rng.chance(1, 2)
+        ? BigInt(rng.int(0, 2 ** 31))
+        : randomUint256(rng),
     expiration: rng.chance(1, 3) ? BigInt(rng.int(0, 2 ** 31)) : randomUint256(rng),
     maxGasPrice: rng.chance(1, 3) ? NO_GAS_PRICE_LIMIT : randomUint256(rng),
     minGasLimit: rng.chance(1, 3) ? BigInt(rng.int(0, 30_000_000)) : randomUint256(rng),
@@ -192,12 +196,12 @@ const VECTORS: Vector[] = [
       maxGasPrice: MAX_UINT256,
       minGasLimit: 0n,
     },
-    id: "0x81231600586ba94c2d6e7759ebcc118c7e74b0c21f2a253ae94f42ba559e2c70",
-    structHash: "0x11330e0c282b6642ec69281520c59061c9c0dd86af9a820b939e386cafaef37d",
-    domainSeparator: "0x20ddc3771b6ba8d8d73686572810894bf1fce52387438f5491ac820434ee440f",
+    id: "0x9bd320989676df65ba1778f63c309718f125630aa8b29e6bca8b974c2390c866",
+    structHash: "0x1441b0af29c028ccc170e6c995f48b215d3876e3ed10ac3d3e14d22bc844af9c",
+    domainSeparator: "0xcdd64e74c7768fb8772f6608fac31fcd187f6a0cd57e795f07e9c82e8fbacf60",
   },
   {
-    name: "batch: two calls, two dependencies (chain 31337, epoch 3)",
+    name: "batch: two calls, two dependencies, a validAfter (chain 31337, epoch 3)",
     wallet: VECTOR_WALLET_2,
     chainId: 31337n,
     epoch: 3n,
@@ -220,9 +224,9 @@ const VECTORS: Vector[] = [
       maxGasPrice: 100_000_000_000n,
       minGasLimit: 150_000n,
     },
-    id: "0x63211e9e2cf9e5742a509de40a19ce0c1a1a2d2d5a4833e953e42925d607217c",
-    structHash: "0x57650748860e3fb23084c240c4beb2cf0553827879de10fbf7d0228add564a04",
-    domainSeparator: "0x7602ba741763b34b0819a1b9281f562ef8da0b39f44a73dfe387f9728d5c305e",
+    id: "0xeee4bbdb601d7c7cf60414dd3334ed490974b1f743a27b3b8c71e9b3ed6693f6",
+    structHash: "0x8f605ab2bbc8f8a34c2d07083182daa024f61b8a6bc6fd6f1fbf33c6d14fad60",
+    domainSeparator: "0xdaaf032656acc412a402370f7b40dda9283b222768b4ab592dbafb2a8fbe1b3a",
   },
   {
     name: "extremes: zero address, 2^256-1 everywhere, 100 bytes of data (chain 31338, epoch 2^32-1)",
@@ -242,9 +246,9 @@ const VECTORS: Vector[] = [
       maxGasPrice: 0n,
       minGasLimit: MAX_UINT256,
     },
-    id: "0x381c96d084ec0a6420957bd6843561c1e4dcf3761f40cd93b100f992fec370ee",
-    structHash: "0x5bff0cfa19b64f919d995cf3defb9bcd34c23239af3c8026ca385e773a06aba1",
-    domainSeparator: "0x1e2281c36108b19f4a93725eb69aaaf248f329aac38bbb744e47a0fcdbc22cc1",
+    id: "0xe136c7731a79a0fa3b544c20573568776695ea93ddc6d7f071cd3c179280c7c4",
+    structHash: "0x72999e8e2c44511cbd9208f1a44f3bf5a2af433494c6e31427ac8f581a37f352",
+    domainSeparator: "0xfa58464e21efe77eacb025a4aae3c0e45e72bc92413baf0800b9f8b31c875c8b",
   },
 ];
 
