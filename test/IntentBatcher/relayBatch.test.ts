@@ -40,7 +40,6 @@ const FIXED_EXPIRATION = 4_102_444_800n;
 const ECHO_REVERT_RUNTIME = "0x365f5f37365ffd";
 const ECHO_REVERT_INIT = concat(["0x6007600a5f3960075ff3", ECHO_REVERT_RUNTIME]);
 
-
 describe("IntentBatcher.relayBatch", function () {
   async function fixture() {
     const world = await deployWalletWorld(ethers);
@@ -121,7 +120,9 @@ describe("IntentBatcher.relayBatch", function () {
 
   async function relayBatch(world: Fixture, relays: BatchedRelay[], gasLimit?: bigint) {
     const { batcher, relayer } = world;
-    const tx = await batcher.connect(relayer).relayBatch(encodeBatchEntries(relays), gasLimit ? { gasLimit } : {});
+    const tx = await batcher
+      .connect(relayer)
+      .relayBatch(encodeBatchEntries(relays), gasLimit ? { gasLimit } : {});
     return (await tx.wait())!;
   }
 
@@ -182,10 +183,9 @@ describe("IntentBatcher.relayBatch", function () {
     const signed = await Promise.all(walletAddresses.map((_, k) => transferFrom(world, k)));
     const relays = signed.map(entry);
 
-    expect(await batcher.connect(relayer).relayBatch.staticCall(encodeBatchEntries(relays))).to.deep.equal([
-      BigInt(WALLETS),
-      0n,
-    ]);
+    expect(
+      await batcher.connect(relayer).relayBatch.staticCall(encodeBatchEntries(relays)),
+    ).to.deep.equal([BigInt(WALLETS), 0n]);
     const receipt = await relayBatch(world, relays);
 
     expect(batchEvents(world, receipt)).to.deep.equal(
@@ -263,7 +263,9 @@ describe("IntentBatcher.relayBatch", function () {
       good[2],
     ].map(entry);
     // Four relayed, one of them (failingCall) with calls that reverted.
-    expect(await batcher.connect(relayer).relayBatch.staticCall(encodeBatchEntries(relays))).to.deep.equal([4n, 1n]);
+    expect(
+      await batcher.connect(relayer).relayBatch.staticCall(encodeBatchEntries(relays)),
+    ).to.deep.equal([4n, 1n]);
     const receipt = await relayBatch(world, relays);
 
     const events = batchEvents(world, receipt);
@@ -426,7 +428,9 @@ describe("IntentBatcher.relayBatch", function () {
       const relays = [entry(transfers[0]), huge, entry(transfers[1]), entry(transfers[2])];
       // Not estimateGas: the batch never reverts, so the estimate may leave an entry short of its minGasLimit.
       const plenty = 600_000n;
-      const lowest = minimumGasLimit(batcher.interface.encodeFunctionData("relayBatch", [encodeBatchEntries(relays)]));
+      const lowest = minimumGasLimit(
+        batcher.interface.encodeFunctionData("relayBatch", [encodeBatchEntries(relays)]),
+      );
 
       const seen = { stopped: 0, skipped: 0, allRelayed: 0 };
       for (let gasLimit = lowest; gasLimit <= plenty; gasLimit += 3_000n) {

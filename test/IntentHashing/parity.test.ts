@@ -12,16 +12,9 @@ import {
 } from "ethers";
 import { network } from "hardhat";
 
-import {
-  getIntentId,
-  hashIntentStruct,
-  intentDomain,
-  NO_GAS_PRICE_LIMIT,
-  type Call,
-  type Dependency,
-  type Intent,
-} from "../../src/sdk/index.js";
+import { getIntentId, hashIntentStruct, intentDomain, type Intent } from "../../src/sdk/index.js";
 import type { IntentWallet } from "../../typechain-types/index.js";
+import { formatIntent, Prng, randomIntent } from "../helpers/randomIntents.js";
 import { deployWalletWorld, type WalletWorld } from "../helpers/walletFixture.js";
 
 /**
@@ -40,118 +33,6 @@ const MAX_UINT256 = 2n ** 256n - 1n;
 
 /** The wallet's ERC-7201 header slot: the epoch (uint32) in its low 32 bits. */
 const WALLET_STORAGE_SLOT = "0xeaed0808e4d28157af1ac47c2a3073cd360637305de8411ec956cb7051ecbf00";
-
-/*//////////////////////////////////////////////////////////////
-                       SEEDED RANDOMNESS
-//////////////////////////////////////////////////////////////*/
-
-/** mulberry32: a tiny deterministic PRNG, good enough to spread test inputs. */
-class Prng {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** A uniform 32-bit unsigned integer. */
-  next32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-
-  /** An integer in [min, max]. */
-  int(min: number, max: number): number {
-    return min + (this.next32() % (max - min + 1));
-  }
-
-  chance(numerator: number, denominator: number): boolean {
-    return this.int(1, denominator) <= numerator;
-  }
-
-  bytes(length: number): Uint8Array {
-    const out = new Uint8Array(length);
-    for (let i = 0; i < length; i++) out[i] = this.next32() & 0xff;
-    return out;
-  }
-
-  /** A uniform integer of `bits` bits. */
-  uint(bits: number): bigint {
-    const bytes = this.bytes(Math.ceil(bits / 8));
-    const value = bytes.length === 0 ? 0n : BigInt(hexlify(bytes));
-    return value & ((1n << BigInt(bits)) - 1n);
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(0, items.length - 1)];
-  }
-}
-
-/** A uint256 that is often an edge value: 0, 1, 2^256-1, 2^256-2, 2^255, or a random width. */
-function randomUint256(rng: Prng): bigint {
-  switch (rng.int(0, 9)) {
-    case 0:
-      return 0n;
-    case 1:
-      return 1n;
-    case 2:
-      return MAX_UINT256;
-    case 3:
-      return MAX_UINT256 - 1n;
-    case 4:
-      return 1n << 255n;
-    case 5:
-      return rng.uint(rng.int(1, 64));
-    default:
-      return rng.uint(256);
-  }
-}
-
-function randomAddress(rng: Prng, walletAddress: string): string {
-  switch (rng.int(0, 9)) {
-    case 0:
-      return ZeroAddress;
-    case 1:
-      return walletAddress;
-    case 2:
-      return getAddress("0xffffffffffffffffffffffffffffffffffffffff");
-    default:
-      return getAddress(hexlify(rng.bytes(20)));
-  }
-}
-
-function randomBytes32(rng: Prng): string {
-  return rng.chance(1, 8) ? ZeroHash : hexlify(rng.bytes(32));
-}
-
-function randomIntent(rng: Prng, walletAddress: string): Intent {
-  const calls: Call[] = Array.from({ length: rng.int(1, 4) }, () => {
-    // Data lengths 0..200, often around a word boundary.
-    const length = rng.chance(1, 3)
-      ? rng.pick([0, 1, 4, 31, 32, 33, 36, 64, 68, 200])
-      : rng.int(0, 200);
-    return {
-      to: randomAddress(rng, walletAddress),
-      value: randomUint256(rng),
-      data: hexlify(rng.bytes(length)),
-    };
-  });
-  const dependencies: Dependency[] = Array.from({ length: rng.int(0, 3) }, () => ({
-    wallet: randomAddress(rng, walletAddress),
-    id: randomBytes32(rng),
-  }));
-  return {
-    calls,
-    dependencies,
-    salt: randomUint256(rng),
-    validAfter: rng.chance(1, 3) ? 0n : rng.chance(1, 2) ? BigInt(rng.int(0, 2 ** 31)) : randomUint256(rng),
-    expiration: rng.chance(1, 3) ? BigInt(rng.int(0, 2 ** 31)) : randomUint256(rng),
-    maxGasPrice: rng.chance(1, 3) ? NO_GAS_PRICE_LIMIT : randomUint256(rng),
-    minGasLimit: rng.chance(1, 3) ? BigInt(rng.int(0, 30_000_000)) : randomUint256(rng),
-  };
-}
 
 /*//////////////////////////////////////////////////////////////
                          FIXED VECTORS
@@ -192,12 +73,12 @@ const VECTORS: Vector[] = [
       maxGasPrice: MAX_UINT256,
       minGasLimit: 0n,
     },
-    id: "0x81231600586ba94c2d6e7759ebcc118c7e74b0c21f2a253ae94f42ba559e2c70",
-    structHash: "0x11330e0c282b6642ec69281520c59061c9c0dd86af9a820b939e386cafaef37d",
-    domainSeparator: "0x20ddc3771b6ba8d8d73686572810894bf1fce52387438f5491ac820434ee440f",
+    id: "0x9bd320989676df65ba1778f63c309718f125630aa8b29e6bca8b974c2390c866",
+    structHash: "0x1441b0af29c028ccc170e6c995f48b215d3876e3ed10ac3d3e14d22bc844af9c",
+    domainSeparator: "0xcdd64e74c7768fb8772f6608fac31fcd187f6a0cd57e795f07e9c82e8fbacf60",
   },
   {
-    name: "batch: two calls, two dependencies (chain 31337, epoch 3)",
+    name: "batch: two calls, two dependencies, a validAfter (chain 31337, epoch 3)",
     wallet: VECTOR_WALLET_2,
     chainId: 31337n,
     epoch: 3n,
@@ -220,9 +101,9 @@ const VECTORS: Vector[] = [
       maxGasPrice: 100_000_000_000n,
       minGasLimit: 150_000n,
     },
-    id: "0x63211e9e2cf9e5742a509de40a19ce0c1a1a2d2d5a4833e953e42925d607217c",
-    structHash: "0x57650748860e3fb23084c240c4beb2cf0553827879de10fbf7d0228add564a04",
-    domainSeparator: "0x7602ba741763b34b0819a1b9281f562ef8da0b39f44a73dfe387f9728d5c305e",
+    id: "0xeee4bbdb601d7c7cf60414dd3334ed490974b1f743a27b3b8c71e9b3ed6693f6",
+    structHash: "0x8f605ab2bbc8f8a34c2d07083182daa024f61b8a6bc6fd6f1fbf33c6d14fad60",
+    domainSeparator: "0xdaaf032656acc412a402370f7b40dda9283b222768b4ab592dbafb2a8fbe1b3a",
   },
   {
     name: "extremes: zero address, 2^256-1 everywhere, 100 bytes of data (chain 31338, epoch 2^32-1)",
@@ -242,9 +123,9 @@ const VECTORS: Vector[] = [
       maxGasPrice: 0n,
       minGasLimit: MAX_UINT256,
     },
-    id: "0x381c96d084ec0a6420957bd6843561c1e4dcf3761f40cd93b100f992fec370ee",
-    structHash: "0x5bff0cfa19b64f919d995cf3defb9bcd34c23239af3c8026ca385e773a06aba1",
-    domainSeparator: "0x1e2281c36108b19f4a93725eb69aaaf248f329aac38bbb744e47a0fcdbc22cc1",
+    id: "0xe136c7731a79a0fa3b544c20573568776695ea93ddc6d7f071cd3c179280c7c4",
+    structHash: "0x72999e8e2c44511cbd9208f1a44f3bf5a2af433494c6e31427ac8f581a37f352",
+    domainSeparator: "0xfa58464e21efe77eacb025a4aae3c0e45e72bc92413baf0800b9f8b31c875c8b",
   },
 ];
 
@@ -258,10 +139,7 @@ function digest(domainSeparator: string, structHash: string): string {
 }
 
 function describeIntent(index: number, epoch: bigint, intent: Intent): string {
-  return `random intent #${index} (seed ${SEED}, epoch ${epoch}): ${JSON.stringify(
-    intent,
-    (_, v) => (typeof v === "bigint" ? v.toString() : v),
-  )}`;
+  return `random intent #${index} (seed ${SEED}, epoch ${epoch}): ${formatIntent(intent)}`;
 }
 
 /** Places the real wallet code at `address` with intent epoch `epoch`, and returns it. */

@@ -4,19 +4,22 @@ pragma solidity 0.8.28;
 import {IntentWallet} from "../../contracts/IntentWallet.sol";
 import {WalletFactory} from "../../contracts/WalletFactory.sol";
 import {Call, Dependency, Intent, IntentHashing} from "../../contracts/libraries/IntentHashing.sol";
+import {IntentHashingReference} from "./utils/IntentHashingReference.sol";
 import {TestBase} from "./utils/Vm.sol";
 
-/// @notice Exposes the library's calldata functions so the tests can call them with any wallet and epoch.
+/// @notice Exposes the library's functions so the tests can call them with any wallet and epoch. The
+///         library hashes memory structs (where the wallet's decoders put the intent): the ABI
+///         decoder copies each argument to memory, as `AbiIntent.read` does in the wallet.
 contract IntentHashingHarness {
-    function hashIntent(Intent calldata intent) external pure returns (bytes32) {
+    function hashIntent(Intent memory intent) external pure returns (bytes32) {
         return IntentHashing.hashIntent(intent);
     }
 
-    function hashCalls(Call[] calldata calls) external pure returns (bytes32) {
+    function hashCalls(Call[] memory calls) external pure returns (bytes32) {
         return IntentHashing.hashCalls(calls);
     }
 
-    function hashDependencies(Dependency[] calldata dependencies) external pure returns (bytes32) {
+    function hashDependencies(Dependency[] memory dependencies) external pure returns (bytes32) {
         return IntentHashing.hashDependencies(dependencies);
     }
 
@@ -24,93 +27,12 @@ contract IntentHashingHarness {
         return IntentHashing.domainSeparator(wallet, epoch);
     }
 
-    function intentId(address wallet, uint256 epoch, Intent calldata intent) external view returns (bytes32) {
+    function intentId(address wallet, uint256 epoch, Intent memory intent) external view returns (bytes32) {
         return IntentHashing.intentId(IntentHashing.domainSeparator(wallet, epoch), intent);
     }
-}
 
-/// @notice An EIP-712 encoding of intents written from the spec and the type strings alone, sharing no
-///         code or constants with `IntentHashing`: type hashes are hashed from inline strings, words are
-///         packed by hand and arrays are hashed back to front.
-abstract contract IntentHashingReference {
-    string private constant CALL_TYPE = "Call(address to,uint256 value,bytes data)";
-    string private constant DEPENDENCY_TYPE = "Dependency(address wallet,bytes32 id)";
-
-    function refHashCalls(Call[] memory calls) internal pure returns (bytes32) {
-        bytes32 typeHash = keccak256(bytes(CALL_TYPE));
-        bytes memory encoded = "";
-        for (uint256 i = calls.length; i > 0; --i) {
-            Call memory c = calls[i - 1];
-            bytes32 member = keccak256(
-                abi.encodePacked(typeHash, bytes12(0), c.to, bytes32(c.value), keccak256(c.data))
-            );
-            encoded = bytes.concat(member, encoded);
-        }
-        return keccak256(encoded);
-    }
-
-    function refHashDependencies(Dependency[] memory dependencies) internal pure returns (bytes32) {
-        bytes32 typeHash = keccak256(bytes(DEPENDENCY_TYPE));
-        bytes memory encoded = "";
-        for (uint256 i = dependencies.length; i > 0; --i) {
-            Dependency memory d = dependencies[i - 1];
-            encoded = bytes.concat(keccak256(abi.encodePacked(typeHash, uint256(uint160(d.wallet)), d.id)), encoded);
-        }
-        return keccak256(encoded);
-    }
-
-    function refHashIntent(Intent memory intent) internal pure returns (bytes32) {
-        // EIP-712: the primary type, then every referenced type sorted by name (Call < Dependency).
-        bytes32 typeHash = keccak256(
-            bytes(
-                string.concat(
-                    "Intent(Call[] calls,Dependency[] dependencies,uint256 salt,uint256 expiration,",
-                    "uint256 maxGasPrice,uint256 minGasLimit)",
-                    CALL_TYPE,
-                    DEPENDENCY_TYPE
-                )
-            )
-        );
-        return
-            keccak256(
-                bytes.concat(
-                    typeHash,
-                    refHashCalls(intent.calls),
-                    refHashDependencies(intent.dependencies),
-                    bytes32(intent.salt),
-                    bytes32(intent.expiration),
-                    bytes32(intent.maxGasPrice),
-                    bytes32(intent.minGasLimit)
-                )
-            );
-    }
-
-    function refDomainSeparator(uint256 chainId, address wallet, uint256 epoch) internal pure returns (bytes32) {
-        return
-            keccak256(
-                bytes.concat(
-                    keccak256(
-                        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract,bytes32 salt)"
-                    ),
-                    keccak256("IntentWallet"),
-                    keccak256("1"),
-                    bytes32(chainId),
-                    bytes32(uint256(uint160(wallet))),
-                    bytes32(epoch)
-                )
-            );
-    }
-
-    function refIntentId(
-        uint256 chainId,
-        address wallet,
-        uint256 epoch,
-        Intent memory intent
-    ) internal pure returns (bytes32) {
-        return
-            keccak256(
-                bytes.concat(hex"19", hex"01", refDomainSeparator(chainId, wallet, epoch), refHashIntent(intent))
-            );
+    function replaySafeHash(address wallet, bytes32 hash) external view returns (bytes32) {
+        return IntentHashing.replaySafeHash(wallet, hash);
     }
 }
 
@@ -178,6 +100,14 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
         );
     }
 
+    /// @dev Intents moved to domain version "2"; ERC-1271 messages kept their own domain, version "1".
+    function testFuzz_MessageDomainKeepsVersion1(bytes32 hash, address someWallet, uint64 chainId) public {
+        chainId = uint64(bound(chainId, 1, type(uint64).max));
+        vm.chainId(chainId);
+        assertEq(wallet.replaySafeHash(hash), refReplaySafeHash(chainId, address(wallet), hash), "wallet");
+        assertEq(harness.replaySafeHash(someWallet, hash), refReplaySafeHash(chainId, someWallet, hash), "library");
+    }
+
     /*//////////////////////////////////////////////////////////////
                   EVERY FIELD CHANGES THE ID (FUZZ)
     //////////////////////////////////////////////////////////////*/
@@ -188,6 +118,14 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
         bytes32 before = wallet.intentId(intent);
         intent.salt = other;
         _assertChangedAndMatches(before, intent, "salt");
+    }
+
+    function testFuzz_IdChangesWithValidAfter(Intent memory intent, uint256 other) public view {
+        _shrink(intent);
+        vm.assume(other != intent.validAfter);
+        bytes32 before = wallet.intentId(intent);
+        intent.validAfter = other;
+        _assertChangedAndMatches(before, intent, "validAfter");
     }
 
     function testFuzz_IdChangesWithExpiration(Intent memory intent, uint256 other) public view {
@@ -214,19 +152,22 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
         _assertChangedAndMatches(before, intent, "minGasLimit");
     }
 
-    /// @dev The four scalars are bound to their positions: swapping two different values changes the ID.
+    /// @dev The five scalars are bound to their positions: swapping two neighbours holding different
+    ///      values changes the ID (validAfter and expiration, the two ends of the window, included).
     function testFuzz_IdBindsScalarPositions(Intent memory intent, uint256 a, uint256 b, uint8 pair) public view {
         _shrink(intent);
         vm.assume(a != b);
-        pair = uint8(bound(pair, 0, 2));
+        pair = uint8(bound(pair, 0, 3));
         intent.salt = a;
-        intent.expiration = b;
-        intent.maxGasPrice = a;
-        intent.minGasLimit = b;
+        intent.validAfter = b;
+        intent.expiration = a;
+        intent.maxGasPrice = b;
+        intent.minGasLimit = a;
         bytes32 before = wallet.intentId(intent);
-        if (pair == 0) (intent.salt, intent.expiration) = (b, a);
-        else if (pair == 1) (intent.expiration, intent.maxGasPrice) = (a, b);
-        else (intent.maxGasPrice, intent.minGasLimit) = (b, a);
+        if (pair == 0) (intent.salt, intent.validAfter) = (b, a);
+        else if (pair == 1) (intent.validAfter, intent.expiration) = (a, b);
+        else if (pair == 2) (intent.expiration, intent.maxGasPrice) = (b, a);
+        else (intent.maxGasPrice, intent.minGasLimit) = (a, b);
         _assertChangedAndMatches(before, intent, "swapped scalars");
     }
 
@@ -426,6 +367,7 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
         intent.calls[0] = Call(TARGET_A, 0, "");
         intent.dependencies = new Dependency[](0);
         intent.salt = 0;
+        intent.validAfter = 0;
         intent.expiration = 1767225600;
         intent.maxGasPrice = type(uint256).max;
         intent.minGasLimit = 0;
@@ -434,15 +376,15 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
                 chainId: 31337,
                 wallet: VECTOR_WALLET_1,
                 epoch: 0,
-                id: 0x81231600586ba94c2d6e7759ebcc118c7e74b0c21f2a253ae94f42ba559e2c70,
-                structHash: 0x11330e0c282b6642ec69281520c59061c9c0dd86af9a820b939e386cafaef37d,
-                domainSeparator: 0x20ddc3771b6ba8d8d73686572810894bf1fce52387438f5491ac820434ee440f
+                id: 0x9bd320989676df65ba1778f63c309718f125630aa8b29e6bca8b974c2390c866,
+                structHash: 0x1441b0af29c028ccc170e6c995f48b215d3876e3ed10ac3d3e14d22bc844af9c,
+                domainSeparator: 0xcdd64e74c7768fb8772f6608fac31fcd187f6a0cd57e795f07e9c82e8fbacf60
             }),
             intent
         );
     }
 
-    /// @dev Two calls (one with value and `ping(7)`), two dependencies; chain 31337, epoch 3.
+    /// @dev Two calls (one with value and `ping(7)`), two dependencies, a `validAfter`; chain 31337, epoch 3.
     function test_VectorBatchWithDependencies() public {
         Intent memory intent;
         intent.calls = new Call[](2);
@@ -459,6 +401,7 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
             bytes32(0x1111111111111111111111111111111111111111111111111111111111111111)
         );
         intent.salt = 42;
+        intent.validAfter = 1767225600;
         intent.expiration = 1893456000;
         intent.maxGasPrice = 100 gwei;
         intent.minGasLimit = 150_000;
@@ -467,15 +410,15 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
                 chainId: 31337,
                 wallet: VECTOR_WALLET_2,
                 epoch: 3,
-                id: 0x63211e9e2cf9e5742a509de40a19ce0c1a1a2d2d5a4833e953e42925d607217c,
-                structHash: 0x57650748860e3fb23084c240c4beb2cf0553827879de10fbf7d0228add564a04,
-                domainSeparator: 0x7602ba741763b34b0819a1b9281f562ef8da0b39f44a73dfe387f9728d5c305e
+                id: 0xeee4bbdb601d7c7cf60414dd3334ed490974b1f743a27b3b8c71e9b3ed6693f6,
+                structHash: 0x8f605ab2bbc8f8a34c2d07083182daa024f61b8a6bc6fd6f1fbf33c6d14fad60,
+                domainSeparator: 0xdaaf032656acc412a402370f7b40dda9283b222768b4ab592dbafb2a8fbe1b3a
             }),
             intent
         );
     }
 
-    /// @dev Extreme values: zero address, 2^256-1 value/salt/minGasLimit, 100 bytes of data, a zero
+    /// @dev Extreme values: zero address, 2^256-1 value/salt/validAfter/minGasLimit, 100 bytes of data, a zero
     ///      dependency; chain 31338, epoch 2^32-1 (the largest the wallet can store).
     function test_VectorExtremes() public {
         bytes memory data100 = new bytes(100);
@@ -495,6 +438,7 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
         intent.dependencies = new Dependency[](1);
         intent.dependencies[0] = Dependency(address(0), bytes32(0));
         intent.salt = type(uint256).max;
+        intent.validAfter = type(uint256).max;
         intent.expiration = 1;
         intent.maxGasPrice = 0;
         intent.minGasLimit = type(uint256).max;
@@ -503,9 +447,9 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
                 chainId: 31338,
                 wallet: VECTOR_WALLET_3,
                 epoch: type(uint32).max,
-                id: 0x381c96d084ec0a6420957bd6843561c1e4dcf3761f40cd93b100f992fec370ee,
-                structHash: 0x5bff0cfa19b64f919d995cf3defb9bcd34c23239af3c8026ca385e773a06aba1,
-                domainSeparator: 0x1e2281c36108b19f4a93725eb69aaaf248f329aac38bbb744e47a0fcdbc22cc1
+                id: 0xe136c7731a79a0fa3b544c20573568776695ea93ddc6d7f071cd3c179280c7c4,
+                structHash: 0x72999e8e2c44511cbd9208f1a44f3bf5a2af433494c6e31427ac8f581a37f352,
+                domainSeparator: 0xfa58464e21efe77eacb025a4aae3c0e45e72bc92413baf0800b9f8b31c875c8b
             }),
             intent
         );
@@ -519,7 +463,7 @@ contract IntentHashingTest is TestBase, IntentHashingReference {
         assertEq(
             probe.intentTypehash(),
             keccak256(
-                "Intent(Call[] calls,Dependency[] dependencies,uint256 salt,uint256 expiration,uint256 maxGasPrice,uint256 minGasLimit)Call(address to,uint256 value,bytes data)Dependency(address wallet,bytes32 id)"
+                "Intent(Call[] calls,Dependency[] dependencies,uint256 salt,uint256 validAfter,uint256 expiration,uint256 maxGasPrice,uint256 minGasLimit)Call(address to,uint256 value,bytes data)Dependency(address wallet,bytes32 id)"
             ),
             "INTENT_TYPEHASH"
         );

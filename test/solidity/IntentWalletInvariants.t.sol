@@ -5,6 +5,7 @@ import {IIntentWallet} from "../../contracts/interfaces/IIntentWallet.sol";
 import {IntentWallet} from "../../contracts/IntentWallet.sol";
 import {Call, Dependency, Intent} from "../../contracts/libraries/IntentHashing.sol";
 import {WalletFactory} from "../../contracts/WalletFactory.sol";
+import {PackedIntentEncoder} from "./utils/PackedIntentEncoder.sol";
 import {FuzzSelector, TestBase} from "./utils/Vm.sol";
 
 /// @notice Counts, per key, how many times the calls of an intent ran.
@@ -33,10 +34,12 @@ contract PoolCounter {
 
 /// @notice What the invariant fuzzer calls: relays, re-relays, cancels, invalidates and warps over a small
 ///         fixed pool of owner-signed intents. Each pool intent of each epoch counts its own executions
-///         on `PoolCounter` under its own key, so the invariants can compare counts with receipts.
+///         on `PoolCounter` under its own key, so the invariants can compare counts with receipts. Every
+///         relay takes a fuzzed route: `relay` (the ABI form), the factory's `createWalletAndRelay`, or
+///         `relayPacked` (the packed form).
 /// @dev No function here starts with `test` or `invariant`, so the runner never takes it for a suite.
 contract IntentPoolHandler is TestBase {
-    uint256 public constant POOL = 9;
+    uint256 public constant POOL = 10;
     uint256 public constant MAX_EPOCHS = 4;
     uint256 public constant LONG_LIFETIME = 3650 days;
     uint256 public constant SHORT_LIFETIME = 1 days;
@@ -51,6 +54,12 @@ contract IntentPoolHandler is TestBase {
     uint256 internal constant SHORT_LIVED = 6; // expires one day after the epoch's pool was made
     uint256 internal constant CANCELS_SHORT_LIVED = 7; // hit, then cancels SHORT_LIVED through the wallet
     uint256 internal constant NEEDS_TOO_MUCH_GAS = 8; // minGasLimit no relay can give: never relayable
+    uint256 internal constant SCHEDULED = 9; // valid only from one day after the epoch's pool was made
+
+    // Relay routes.
+    uint8 internal constant VIA_RELAY = 0;
+    uint8 internal constant VIA_FACTORY = 1;
+    uint8 internal constant VIA_RELAY_PACKED = 2;
 
     IntentWallet public immutable wallet;
     WalletFactory public immutable factory;
@@ -90,28 +99,30 @@ contract IntentPoolHandler is TestBase {
                                 ACTIONS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Signs pool intent `index` of the current epoch as the owner and relays it (directly or
-    ///         through the factory) from a fuzzed relayer. A relay of an ID already relayed or canceled
-    ///         must revert.
-    function relay(uint256 index, address relayer, bool viaFactory) external {
+    /// @notice Signs pool intent `index` of the current epoch as the owner and relays it (by a fuzzed
+    ///         route) from a fuzzed relayer. A relay of an ID already relayed or canceled must revert, and
+    ///         so must a relay of the scheduled intent before its `validAfter`.
+    function relay(uint256 index, address relayer, uint8 route) external {
         ++calls;
         uint256 e = epochs - 1;
         uint256 i = index % POOL;
         bytes32 id = _ids[e][i];
         IIntentWallet.IntentStatus before = wallet.intentStatus(id);
         if (before != IIntentWallet.IntentStatus.None) ++reRelays;
-        (bool reverted, bool success) = _relay(poolIntent(e, i), _sign(ownerKey, id), relayer, viaFactory);
+        Intent memory intent = poolIntent(e, i);
+        (bool reverted, bool success) = _relay(intent, _sign(ownerKey, id), relayer, route);
         if (reverted) {
             ++relayReverted;
             return;
         }
         if (before != IIntentWallet.IntentStatus.None) _unexpected("an ID relayed or canceled before ran again");
+        if (block.timestamp < intent.validAfter) _unexpected("an intent was relayed before its validAfter");
         ++relayed;
         if (!success) ++relayedAndFailed;
     }
 
     /// @notice Relays again an ID of the current epoch that was relayed or canceled already: must revert.
-    function relayAgain(uint256 seed, address relayer, bool viaFactory) external {
+    function relayAgain(uint256 seed, address relayer, uint8 route) external {
         ++calls;
         uint256 e = epochs - 1;
         for (uint256 k; k < POOL; ++k) {
@@ -119,32 +130,32 @@ contract IntentPoolHandler is TestBase {
             bytes32 id = _ids[e][i];
             if (wallet.intentStatus(id) == IIntentWallet.IntentStatus.None) continue;
             ++reRelays;
-            (bool reverted, ) = _relay(poolIntent(e, i), _sign(ownerKey, id), relayer, viaFactory);
+            (bool reverted, ) = _relay(poolIntent(e, i), _sign(ownerKey, id), relayer, route);
             if (!reverted) _unexpected("a relayed or canceled ID was relayed again");
             return;
         }
     }
 
     /// @notice Relays a pool intent of an earlier epoch with its old signature: must revert.
-    function relayStale(uint256 index, uint256 epochSeed, address relayer) external {
+    function relayStale(uint256 index, uint256 epochSeed, address relayer, uint8 route) external {
         ++calls;
         if (epochs < 2) return;
         uint256 e = epochSeed % (epochs - 1);
         uint256 i = index % POOL;
         ++staleRelays;
-        (bool reverted, ) = _relay(poolIntent(e, i), _sign(ownerKey, _ids[e][i]), relayer, false);
+        (bool reverted, ) = _relay(poolIntent(e, i), _sign(ownerKey, _ids[e][i]), relayer, route);
         if (!reverted) _unexpected("an intent of an invalidated epoch was relayed");
     }
 
     /// @notice Relays a pool intent signed by someone else than the owner: must revert.
-    function relayForged(uint256 index, uint256 signerKey, address relayer) external {
+    function relayForged(uint256 index, uint256 signerKey, address relayer, uint8 route) external {
         ++calls;
         signerKey = bound(signerKey, 1, SECP256K1_N - 1);
         if (signerKey == ownerKey) signerKey = ownerKey + 1;
         uint256 e = epochs - 1;
         uint256 i = index % POOL;
         ++forgedRelays;
-        (bool reverted, ) = _relay(poolIntent(e, i), _sign(signerKey, _ids[e][i]), relayer, false);
+        (bool reverted, ) = _relay(poolIntent(e, i), _sign(signerKey, _ids[e][i]), relayer, route);
         if (!reverted) _unexpected("an intent signed by a stranger was relayed");
     }
 
@@ -221,6 +232,7 @@ contract IntentPoolHandler is TestBase {
         uint256 k = key(e, i);
         intent.dependencies = new Dependency[](0);
         intent.salt = i;
+        intent.validAfter = i == SCHEDULED ? _madeAt[e] + SHORT_LIFETIME : 0;
         intent.expiration = _madeAt[e] + (i == SHORT_LIVED ? SHORT_LIFETIME : LONG_LIFETIME);
         intent.maxGasPrice = type(uint256).max;
 
@@ -271,16 +283,18 @@ contract IntentPoolHandler is TestBase {
         for (uint256 i; i < POOL; ++i) _ids[e][i] = wallet.intentId(poolIntent(e, i));
     }
 
-    /// @dev Relays, swallowing a revert; everything is computed before the prank.
+    /// @dev Relays by `route` (modulo the three routes), swallowing a revert; everything is computed
+    ///      before the prank.
     function _relay(
         Intent memory intent,
         bytes memory signature,
         address relayer,
-        bool viaFactory
+        uint8 route
     ) private returns (bool reverted, bool success) {
         // No transaction comes from the zero address; a pranked one would record relayer 0.
         if (relayer == address(0)) relayer = address(0xBEEF);
-        if (viaFactory) {
+        route %= 3;
+        if (route == VIA_FACTORY) {
             vm.prank(relayer);
             try factory.createWalletAndRelay(owner, 0, intent, signature) returns (address, bool ok) {
                 return (false, ok);
@@ -288,6 +302,14 @@ contract IntentPoolHandler is TestBase {
                 return (true, false);
             }
         }
+        if (route == VIA_RELAY_PACKED) {
+            (bytes memory packed, ) = PackedIntentEncoder.encode(intent, 0);
+            bytes memory data = bytes.concat(IIntentWallet.relayPacked.selector, packed, signature);
+            vm.prank(relayer);
+            (bool ok, bytes memory returned) = address(wallet).call(data);
+            return ok ? (false, abi.decode(returned, (bool))) : (true, false);
+        }
+        // VIA_RELAY
         vm.prank(relayer);
         try wallet.relay(intent, signature) returns (bool ok) {
             return (false, ok);
