@@ -132,7 +132,7 @@ library IntentHashing {
         }
     }
 
-/// @notice The EIP-712 domain separator of intents for `wallet` on this chain at `epoch`.
+    /// @notice The EIP-712 domain separator of intents for `wallet` on this chain at `epoch`.
     function domainSeparator(address wallet, uint256 epoch) internal view returns (bytes32 result) {
         (bytes32 typeHash, bytes32 nameHash, bytes32 versionHash) = (INTENT_DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH);
         assembly ("memory-safe") {

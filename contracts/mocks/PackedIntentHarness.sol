@@ -34,15 +34,4 @@ contract PackedIntentHarness {
         structHash = IntentHashing.hashIntent(intent);
         id = IntentHashing.intentId(IntentHashing.domainSeparator(wallet, epoch), intent);
     }
-
-    /// @notice The varint at the start of `encoded`, and how many bytes it takes.
-    function readVarint(bytes calldata encoded) external pure returns (uint256 value, uint256 size) {
-        uint256 start;
-        assembly ("memory-safe") {
-            start := encoded.offset
-        }
-        uint256 next;
-        (value, next) = PackedIntent.readVarint(start, start + encoded.length);
-        size = next - start;
-    }
 }

@@ -1,4 +1,4 @@
-import { concat, getAddress, getBytes, toBeArray, zeroPadValue, type BytesLike } from "ethers";
+import { concat, dataLength, getAddress, getBytes, toBeArray, type BytesLike } from "ethers";
 
 import { IntentWallet__factory } from "../../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { InvalidParameterError } from "../errors/invalidParameterError.js";
@@ -7,9 +7,8 @@ import type { Intent } from "./types.js";
 const UINT256_MAX = 2n ** 256n - 1n;
 
 /** The selector of the wallet's `relayPacked()`, which the packed intent and signature follow. */
-export const RELAY_PACKED_SELECTOR = IntentWallet__factory.createInterface().getFunction(
-  "relayPacked",
-)!.selector;
+export const RELAY_PACKED_SELECTOR =
+  IntentWallet__factory.createInterface().getFunction("relayPacked")!.selector;
 
 /**
  * An unsigned integer as the packed form's varint: one length byte (0 to 32), then that many
@@ -53,8 +52,19 @@ export function packIntent(intent: Intent): string {
       data,
     ]),
     encodeVarint(BigInt(intent.dependencies.length)),
-    ...intent.dependencies.flatMap(({ wallet, id }) => [getAddress(wallet), zeroPadValue(id, 32)]),
+    ...intent.dependencies.flatMap(({ wallet, id }) => [getAddress(wallet), bytes32(id)]),
   ]);
+}
+
+/** A dependency's ID: exactly 32 bytes, as the intent's EIP-712 type (`bytes32`) takes it. */
+function bytes32(id: string): string {
+  if (dataLength(id) !== 32) {
+    throw new InvalidParameterError({
+      parameter: "dependencies[].id",
+      shortMessage: `a dependency ID is 32 bytes, got ${dataLength(id)} (${id})`,
+    });
+  }
+  return id;
 }
 
 /**
