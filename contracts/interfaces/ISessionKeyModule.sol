@@ -129,6 +129,12 @@ interface ISessionKeyModule is IIntentValidator {
     /// @notice A permission names the wallet itself or this module, which a session may never call.
     error GrantForbiddenTarget(address target);
 
+    /// @notice The permission on `target` reads `functionSignature`, whose selector `selector` is
+    ///         that of a well-known function moving or approving assets (`DangerousSelectors`),
+    ///         but it is not that function's own signature: the owner read one function and would
+    ///         allow another. A permission may list a dangerous function under its exact name only.
+    error GrantSelectorCollision(address target, string functionSignature, bytes4 selector);
+
     /// @notice The grant `sessionId` was revoked: it can never be registered.
     error GrantRevoked(bytes32 sessionId);
 

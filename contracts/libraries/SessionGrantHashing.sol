@@ -77,4 +77,10 @@ library SessionGrantHashing {
     function selectorOf(Permission memory permission) internal pure returns (bytes4) {
         return bytes4(keccak256(bytes(permission.functionSignature)));
     }
+
+    /// @notice The keccak256 of a permission's function signature, as spelled: its first 4 bytes
+    ///         are the selector, the whole hash tells the signature from others with that selector.
+    function signatureHashOf(Permission memory permission) internal pure returns (bytes32) {
+        return keccak256(bytes(permission.functionSignature));
+    }
 }

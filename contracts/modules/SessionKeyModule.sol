@@ -9,6 +9,7 @@ import {IIntentValidator} from "../interfaces/IIntentValidator.sol";
 import {IIntentWallet} from "../interfaces/IIntentWallet.sol";
 import {ISessionKeyModule} from "../interfaces/ISessionKeyModule.sol";
 import {Call} from "../libraries/IntentHashing.sol";
+import {DangerousSelectors} from "../libraries/DangerousSelectors.sol";
 import {Permission, SessionGrant, SessionGrantHashing} from "../libraries/SessionGrantHashing.sol";
 
 /// @title SessionKeyModule
@@ -19,6 +20,8 @@ import {Permission, SessionGrant, SessionGrantHashing} from "../libraries/Sessio
 ///      selector) holds the window, the epoch and the revocation of the grant that listed it. If
 ///      several live grants of one key list the same pair, the last registered decides for that
 ///      pair. The wallet itself forbids session intents to call the wallet or any installed module.
+///      A grant may list a well-known function moving or approving assets (`DangerousSelectors`)
+///      under its own canonical signature only, never under another with the same selector.
 contract SessionKeyModule is ISessionKeyModule, EIP712 {
     using SessionGrantHashing for SessionGrant;
     using SessionGrantHashing for Permission;
@@ -221,9 +224,11 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
         _register(grant, id, epoch);
     }
 
-    /// @dev Checks that `grant` may be registered for the calling wallet, then writes one entry per permission.
+    /// @dev Checks that `grant` and each of its permissions may be registered for the calling
+    ///      wallet, then writes one entry per permission: nothing is written unless all pass.
     function _register(SessionGrant memory grant, bytes32 id, uint256 epoch) private {
         _checkRegistrable(grant, id, epoch);
+        _checkPermissions(grant.permissions);
         PermissionEntry memory entry = PermissionEntry({
             validAfter: grant.validAfter,
             validUntil: grant.validUntil,
@@ -234,12 +239,25 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
         mapping(address => mapping(bytes4 => PermissionEntry)) storage entries = _entries[msg.sender][grant.sessionKey];
         for (uint256 i; i < grant.permissions.length; ++i) {
             Permission memory permission = grant.permissions[i];
-            if (permission.target == msg.sender || permission.target == address(this)) {
-                revert GrantForbiddenTarget(permission.target);
-            }
             entries[permission.target][permission.selectorOf()] = entry;
         }
         emit SessionRegistered(msg.sender, id, grant.sessionKey, grant);
+    }
+
+    /// @dev Checks every permission: it names neither the calling wallet nor this module, and its
+    ///      signature does not hide a dangerous function under another name (a selector of
+    ///      `DangerousSelectors` with another signature).
+    function _checkPermissions(Permission[] memory permissions) private view {
+        for (uint256 i; i < permissions.length; ++i) {
+            Permission memory permission = permissions[i];
+            if (permission.target == msg.sender || permission.target == address(this)) {
+                revert GrantForbiddenTarget(permission.target);
+            }
+            bytes32 signatureHash = permission.signatureHashOf();
+            if (DangerousSelectors.hidesDangerousFunction(signatureHash)) {
+                revert GrantSelectorCollision(permission.target, permission.functionSignature, bytes4(signatureHash));
+            }
+        }
     }
 
     /// @dev The checks of a grant that need no signature: wallet, key, window, epoch, permissions, revocation.

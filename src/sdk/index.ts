@@ -9,6 +9,7 @@ export * from "./intent/dependencies.js";
 export * from "./session/types.js";
 export * from "./session/sessionDomain.js";
 export * from "./session/grant.js";
+export * from "./session/dangerousSelectors.js";
 export * from "./session/sessionSigner.js";
 export * from "./session/sessionCalls.js";
 export * from "./wallet/index.js";

@@ -303,7 +303,7 @@ describe("SessionKeyModule never grants", function () {
         expect(await world.module.sessionStatus(grant)).to.equal(SessionStatus.Unregistered);
       }
       expect(await stateOf(world)).to.deep.equal(before);
-      // The first permission's entry, written before the refusal, was rolled back with it.
+      // The first permission's entry is still the registered grant's: a refused grant writes nothing.
       const entry = await world.module.permissionEntry(
         world.walletAddress,
         world.sessionKey.address,

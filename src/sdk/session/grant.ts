@@ -1,5 +1,6 @@
 import { FunctionFragment, TypedDataEncoder, type Signer } from "ethers";
 
+import { assertNoHiddenDangerousFunction } from "./dangerousSelectors.js";
 import { sessionDomain } from "./sessionDomain.js";
 import {
   SESSION_GRANT_TYPES,
@@ -32,7 +33,10 @@ export interface SignedSessionGrant extends SessionDomainParameters {
 }
 
 /**
- * A session grant with defaults: start at once (`validAfter` 0), session epoch 0, salt 0.
+ * A session grant with defaults: start at once (`validAfter` 0), session epoch 0, salt 0. Throws
+ * an `InvalidParameterError` for a permission whose function signature is not canonical
+ * (`assertCanonicalSignature`) or hides a dangerous function under another name
+ * (`assertNoHiddenDangerousFunction`): the module would refuse the grant, or allow nothing.
  *
  * @example
  * const grant = buildSessionGrant({
@@ -42,9 +46,10 @@ export interface SignedSessionGrant extends SessionDomainParameters {
  */
 export function buildSessionGrant(parameters: BuildSessionGrantParameters): SessionGrant {
   const { validAfter = 0n, epoch = 0n, salt = 0n, ...required } = parameters;
-  required.permissions.forEach(({ functionSignature }) =>
-    assertCanonicalSignature(functionSignature),
-  );
+  required.permissions.forEach(({ functionSignature }) => {
+    assertCanonicalSignature(functionSignature);
+    assertNoHiddenDangerousFunction(functionSignature);
+  });
   return { ...required, validAfter, epoch, salt };
 }
 
