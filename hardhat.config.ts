@@ -19,8 +19,7 @@ const compiler = {
   path: solcPath,
   settings: {
     evmVersion: "cancun",
-    viaIR: true,
-    optimizer: { enabled: true, runs: 1_000_000 },
+    optimizer: { enabled: true, runs: 10_000 },
   },
 };
 
@@ -54,9 +53,25 @@ const erc4337Sources = [
   "@account-abstraction/contracts/core/EntryPoint.sol",
   "@account-abstraction/contracts/accounts/SimpleAccountFactory.sol",
 ];
+/**
+ * The contracts that are deployed run through the IR pipeline with many optimizer runs: every
+ * relay pays for their code, and it saves about 1,000 gas per relayed intent. It compiles several
+ * times slower, so mocks, peers and Solidity tests keep the legacy pipeline.
+ */
+const deployedCompiler = {
+  ...compiler,
+  settings: { ...compiler.settings, viaIR: true, optimizer: { enabled: true, runs: 1_000_000 } },
+};
+const deployedSources = [
+  "contracts/IntentWallet.sol",
+  "contracts/IntentBatcher.sol",
+  "contracts/WalletFactory.sol",
+  "contracts/modules/SessionKeyModule.sol",
+];
 const buildProfile = {
   compilers: [compiler, safeCompiler],
   overrides: Object.fromEntries([
+    ...deployedSources.map((source) => [source, deployedCompiler]),
     ...safeSources.map((source) => [source, safeCompiler]),
     ...erc4337Sources.map((source) => [source, erc4337Compiler]),
   ]),
