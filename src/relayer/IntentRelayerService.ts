@@ -9,7 +9,8 @@ import {
   simulateRelay,
   walletAt,
 } from "./chainReads.js";
-import { RelayerRefusal, type RelayerService } from "./http/RelayerService.js";
+import type { RelayerService } from "./http/RelayerService.js";
+import { RelayerRefusal } from "./refusal.js";
 import type { SpendingPolicy } from "./policy.js";
 import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";
 import { FINAL_STATUSES, type IntentPage, type IntentRecord } from "./types.js";
@@ -53,7 +54,6 @@ export class IntentRelayerService implements RelayerService {
     const { provider, store, policy } = this.#p;
     if (signed.chainId !== this.#p.chainId) {
       throw new RelayerRefusal(
-        400,
         "wrong_chain",
         `chain ${signed.chainId} is not this relayer's chain ${this.#p.chainId}`,
         {
@@ -105,7 +105,6 @@ export class IntentRelayerService implements RelayerService {
     if (known.signed.signature.toLowerCase() === signed.signature.toLowerCase())
       return { record: known, alreadyKnown: true };
     throw new RelayerRefusal(
-      409,
       "duplicate",
       `intent ${signed.id} was already accepted with another signature (it is ${known.status})`,
       { status: known.status },
@@ -117,7 +116,6 @@ export class IntentRelayerService implements RelayerService {
     const signedEpoch = signed.epoch ?? 0n;
     if (signedEpoch < epoch) {
       throw new RelayerRefusal(
-        409,
         "canceled",
         `wallet ${signed.wallet} invalidated every intent of epoch ${signedEpoch}: it is at epoch ${epoch} now`,
         { reason: "epoch", epoch: epoch.toString() },
@@ -125,7 +123,6 @@ export class IntentRelayerService implements RelayerService {
     }
     if (signedEpoch > epoch) {
       throw new RelayerRefusal(
-        400,
         "invalid_field",
         `epoch ${signedEpoch} is ahead of the wallet's epoch ${epoch}`,
         {
@@ -140,7 +137,6 @@ export class IntentRelayerService implements RelayerService {
     if (status === OnChainStatus.None) return;
     if (status === OnChainStatus.Canceled) {
       throw new RelayerRefusal(
-        409,
         "canceled",
         `intent ${signed.id} was canceled by the owner of wallet ${signed.wallet}`,
         { reason: "canceled" },
@@ -149,7 +145,6 @@ export class IntentRelayerService implements RelayerService {
     const receipt = await walletAt(signed.wallet, this.#p.provider).intentReceipt(signed.id);
     const outcome = status === OnChainStatus.Succeeded ? "succeeded" : "failed";
     throw new RelayerRefusal(
-      409,
       "already_relayed",
       `intent ${signed.id} was already relayed on wallet ${signed.wallet} in block ${receipt.blockNumber} by ${receipt.relayer} (its calls ${outcome})`,
       {
@@ -171,13 +166,12 @@ export class IntentRelayerService implements RelayerService {
     if (verdict.code === "invalid_signature") {
       const signer = ownerSigner(signed);
       throw new RelayerRefusal(
-        400,
         "invalid_signature",
         `the signature does not authorize intent ${signed.id} for wallet ${signed.wallet}${signer === undefined ? "" : ` (it was signed by ${signer})`}: ${simulation.reason.message}`,
         signer === undefined ? {} : { signer },
       );
     }
-    throw new RelayerRefusal(verdict.status, verdict.code, simulation.reason.message, {
+    throw new RelayerRefusal(verdict.code, simulation.reason.message, {
       error: simulation.error?.errorName,
     });
   }
@@ -186,7 +180,6 @@ export class IntentRelayerService implements RelayerService {
     const now = await chainNow(this.#p.provider);
     if (signed.intent.expiration <= now) {
       throw new RelayerRefusal(
-        400,
         "expired",
         `intent ${signed.id} expired at ${signed.intent.expiration} (the chain's time is ${now})`,
         {
@@ -202,7 +195,6 @@ export class IntentRelayerService implements RelayerService {
     const cycle = await this.#cycleThrough(signed);
     if (cycle !== undefined) {
       throw new RelayerRefusal(
-        400,
         "dependency_cycle",
         `intent ${signed.id} depends on itself through ${cycle.length - 1} dependencies`,
         { cycle },
@@ -221,7 +213,6 @@ export class IntentRelayerService implements RelayerService {
               : undefined;
       if (status !== undefined) {
         throw new RelayerRefusal(
-          409,
           "dependency_failed",
           `dependency ${dependency.id} on wallet ${dependency.wallet} can never succeed: it is ${status}`,
           { dependency: { wallet: dependency.wallet, id: dependency.id }, status },
@@ -286,7 +277,6 @@ export class IntentRelayerService implements RelayerService {
       ]);
     } catch (error) {
       throw new RelayerRefusal(
-        503,
         "unavailable",
         `the JSON-RPC endpoint does not answer as expected: ${String(error)}`,
         {

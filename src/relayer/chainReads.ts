@@ -9,6 +9,7 @@ import {
 } from "../sdk/errors/contractRevertError.js";
 import { decodeRevert, findRevertData } from "../sdk/errors/decodeRevert.js";
 import type { SignedIntent } from "../sdk/intent/signIntent.js";
+import type { RefusalCode } from "./refusal.js";
 import type { IntentReason } from "./types.js";
 
 /** The wallet's receipt statuses, as `IIntentWallet.IntentStatus`. */
@@ -94,30 +95,29 @@ export async function callFailureReason(
   }
 }
 
-/** How a revert of `relay` classifies: refuse at once (with an HTTP status and code), wait, or hold and retry. */
+/** How a revert of `relay` classifies: refuse at once (with a refusal code), wait, or hold and retry. */
 export type RevertVerdict =
-  | { kind: "refuse"; status: number; code: string }
+  | { kind: "refuse"; code: RefusalCode }
   | { kind: "wait"; status: "waiting_dependencies" | "waiting_gas_price" }
   | { kind: "hold" };
 
 /** Classifies a decoded revert of `relay` (see docs/relayer-api.md). */
 export function classifyRevert(error: AnyContractRevertError | undefined): RevertVerdict {
   if (error === undefined) return { kind: "hold" };
-  if (error.contract === "SessionKeyModule")
-    return { kind: "refuse", status: 400, code: "invalid_signature" };
+  if (error.contract === "SessionKeyModule") return { kind: "refuse", code: "invalid_signature" };
   switch (error.errorName) {
     case "IntentInvalidSignature":
     case "WalletModuleNotInstalled":
     case "IntentTargetForbidden":
-      return { kind: "refuse", status: 400, code: "invalid_signature" };
+      return { kind: "refuse", code: "invalid_signature" };
     case "IntentExpired":
-      return { kind: "refuse", status: 400, code: "expired" };
+      return { kind: "refuse", code: "expired" };
     case "IntentAlreadyRelayed":
-      return { kind: "refuse", status: 409, code: "already_relayed" };
+      return { kind: "refuse", code: "already_relayed" };
     case "IntentIsCanceled":
-      return { kind: "refuse", status: 409, code: "canceled" };
+      return { kind: "refuse", code: "canceled" };
     case "IntentHasNoCalls":
-      return { kind: "refuse", status: 400, code: "invalid_field" };
+      return { kind: "refuse", code: "invalid_field" };
     case "IntentDependencyNotMet":
       return { kind: "wait", status: "waiting_dependencies" };
     case "IntentGasPriceTooHigh":
