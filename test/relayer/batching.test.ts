@@ -3,11 +3,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { getAddress, getBytes, hexlify } from "ethers";
+
 import { readDeployedBatcher, resolveBatcher } from "../../src/relayer/batching.js";
 import { splitEvenly } from "../../src/relayer/Scheduler.js";
 import { SqliteIntentStore } from "../../src/relayer/store/index.js";
 import {
   buildIntent,
+  encodeBatchEntries,
   RelayerClient,
   signIntent,
   type BuildIntentParameters,
@@ -36,6 +39,24 @@ const CANCELED = 3n;
 const walletInterface = IntentWallet__factory.createInterface();
 const batcherInterface = IntentBatcher__factory.createInterface();
 const INTENT_RELAYED = walletInterface.getEvent("IntentRelayed").topicHash;
+
+/**
+ * The wallets of packed `relayBatch` entries, in order. Each entry is the wallet (20 bytes), the
+ * payload's length as a varint (a length byte, then that many big-endian bytes) and the payload.
+ */
+function entryWallets(entries: string): string[] {
+  const bytes = getBytes(entries);
+  const wallets: string[] = [];
+  for (let at = 0; at < bytes.length;) {
+    wallets.push(getAddress(hexlify(bytes.subarray(at, at + 20))));
+    const lengthSize = bytes[at + 20];
+    const payloadLength = bytes
+      .subarray(at + 21, at + 21 + lengthSize)
+      .reduce((value, byte) => value * 256 + byte, 0);
+    at += 21 + lengthSize + payloadLength;
+  }
+  return wallets;
+}
 
 describe("Relayer batching through the IntentBatcher, on a real hardhat node", function () {
   this.timeout(60_000);
@@ -199,7 +220,8 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
       "capped at the lowest maxGasPrice",
     );
     const [entries] = batcherInterface.decodeFunctionData("relayBatch", transaction.data);
-    expect(entries.map((entry: { wallet: string }) => entry.wallet)).to.deep.equal(world.wallets);
+    expect(entryWallets(entries)).to.deep.equal(world.wallets);
+    expect(entries).to.equal(encodeBatchEntries(intents)); // each packed, in submission order
     for (const signed of intents) {
       const walletReceipt = await IntentWallet__factory.connect(
         signed.wallet,

@@ -254,7 +254,7 @@ describe("relayer HTTP server", function () {
       // The body: JSON.
       {
         name: "malformed JSON",
-        body: '{"version": 1, "wallet": ',
+        body: '{"version": 2, "wallet": ',
         status: 400,
         code: "malformed_json",
         says: ["not valid JSON"],
@@ -350,20 +350,36 @@ describe("relayer HTTP server", function () {
         says: ["version", "missing"],
       },
       {
-        name: "version 2",
-        body: { ...wire, version: 2 },
+        name: "version 3",
+        body: { ...wire, version: 3 },
         status: 400,
         code: "invalid_field",
         fieldPath: "version",
-        says: ["version", "unsupported version 2"],
+        says: ["version", "unsupported version 3"],
       },
       {
-        name: 'version "1" as a string',
-        body: { ...wire, version: "1" },
+        name: "version 1 (an intent signed before validAfter existed)",
+        body: { ...wire, version: 1 },
         status: 400,
         code: "invalid_field",
         fieldPath: "version",
-        says: ["version", '"1"'],
+        says: ["version 1", "before validAfter", "sign the intent again"],
+      },
+      {
+        name: 'version "2" as a string',
+        body: { ...wire, version: "2" },
+        status: 400,
+        code: "invalid_field",
+        fieldPath: "version",
+        says: ["version", '"2"'],
+      },
+      {
+        name: "a missing validAfter",
+        body: edited(wire, (body) => delete body.intent.validAfter),
+        status: 400,
+        code: "invalid_field",
+        fieldPath: "intent.validAfter",
+        says: ["intent.validAfter", "missing field"],
       },
       {
         name: "a missing field",
@@ -463,7 +479,7 @@ describe("relayer HTTP server", function () {
       },
       {
         name: "a field nested 20,000 levels deep",
-        body: `{"version":1,"wallet":${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)},"chainId":"1","intent":{},"id":"0x","signature":"0x"}`,
+        body: `{"version":2,"wallet":${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)},"chainId":"1","intent":{},"id":"0x","signature":"0x"}`,
         status: 400,
         code: "invalid_field",
         fieldPath: "wallet",
@@ -741,7 +757,7 @@ describe("relayer HTTP server", function () {
     });
 
     it("says where malformed JSON breaks (details.position)", async function () {
-      const error = errorOf(await send({ body: '{"version":1,}' }));
+      const error = errorOf(await send({ body: '{"version":2,}' }));
 
       expect(error.code).to.equal("malformed_json");
       expect(error.details).to.deep.equal({ position: 13 });
