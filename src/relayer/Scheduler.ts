@@ -9,6 +9,7 @@ import {
   chainNow,
   classifyRevert,
   onChainStatus,
+  relayCalldata,
   simulateRelay,
   walletAt,
   walletInterface,
@@ -340,10 +341,10 @@ export class Scheduler {
     }
   }
 
-  /** Sends `record` alone: `relay` on its wallet. */
+  /** Sends `record` alone: `relayPacked` on its wallet. */
   async #submit(record: IntentRecord, knownGasLimit?: bigint): Promise<boolean> {
     const { signed } = record;
-    const data = walletInterface.encodeFunctionData("relay", [signed.intent, signed.signature]);
+    const data = relayCalldata(signed);
     try {
       const gasLimit = knownGasLimit ?? (await this.#gasLimitOf(record, data));
       const { hash } = await this.#p.sender.send({
@@ -370,16 +371,12 @@ export class Scheduler {
   }
 
   /**
-   * The gas limit of a relay of `record` on its own: the node's estimate plus a margin, and at
-   * least what its `minGasLimit` requires (with the 1/64 a CALL keeps back, and room around it).
+   * The gas limit of a relay of `record` on its own (`data`, its `relayCalldata`): the node's
+   * estimate plus a margin, and at least what its `minGasLimit` requires (with the 1/64 a CALL
+   * keeps back, and room around it). Short of that, the wallet reverts the relay whole with
+   * `IntentInsufficientGas` rather than record its calls as failed.
    */
-  async #gasLimitOf(
-    record: IntentRecord,
-    data = walletInterface.encodeFunctionData("relay", [
-      record.signed.intent,
-      record.signed.signature,
-    ]),
-  ): Promise<bigint> {
+  async #gasLimitOf(record: IntentRecord, data = relayCalldata(record.signed)): Promise<bigint> {
     const estimate = await this.#p.provider.estimateGas({
       from: this.#p.sender.address,
       to: record.signed.wallet,

@@ -11,6 +11,7 @@ import { SqliteIntentStore } from "../../src/relayer/store/index.js";
 import {
   buildIntent,
   encodeBatchEntries,
+  encodeRelayPacked,
   RelayerClient,
   signIntent,
   type BuildIntentParameters,
@@ -381,7 +382,7 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
     expect(await metric(/^relayer_intents_final_total\{status="relayed"\} (\d+)$/m)).to.equal(2);
   });
 
-  it("with RELAYER_MAX_BATCH=1 relays each ready intent in its own relay transaction, as without a batcher", async function () {
+  it("with RELAYER_MAX_BATCH=1 relays each ready intent in its own relayPacked transaction, as without a batcher", async function () {
     const account = await start({ RELAYER_MAX_BATCH: "1" });
     const maxGasPrice = await raiseGasPrice();
     const intents = await Promise.all(
@@ -396,6 +397,8 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
     for (const [i, final] of finals.entries()) {
       const receipt = (await world.provider.getTransactionReceipt(final.txHash!))!;
       expect(receipt.to).to.equal(intents[i].wallet);
+      const transaction = (await world.provider.getTransaction(final.txHash!))!;
+      expect(transaction.data).to.equal(encodeRelayPacked(intents[i]));
       const walletReceipt = await IntentWallet__factory.connect(
         intents[i].wallet,
         world.provider,
