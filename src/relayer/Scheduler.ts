@@ -106,8 +106,9 @@ interface ReadyEntry {
 }
 
 /**
- * Moves accepted intents forward, one tick at a time: expires them, waits for their
- * dependencies and the gas price, simulates, submits, and records what the chain says.
+ * Moves accepted intents forward, one tick at a time: holds them until their `validAfter`,
+ * expires them, waits for their dependencies and the gas price, simulates, submits, and records
+ * what the chain says.
  */
 export class Scheduler {
   readonly #p: SchedulerParameters;
@@ -216,13 +217,20 @@ export class Scheduler {
     onReady?: () => void,
   ): Promise<boolean> {
     const { intent } = record.signed;
+    // Before its validAfter no one can relay it (the wallet refuses): held without asking the
+    // node anything, the tick's time says it all. Its expiration is later still.
+    if (intent.validAfter > context.now) {
+      await this.#set(record, { status: "scheduled" });
+      return false;
+    }
     // What the chain says first: an intent relayed (by anyone) before it expired is relayed.
     if (await this.#settledOnChain(record)) return false;
     if (intent.expiration <= context.now) {
       const waitingFor = waitingForOf(record, context.hasBudget);
+      const what = waitingFor === "valid_after" ? "its validAfter" : waitingFor.replace("_", " ");
       await this.#final(record, "expired", {
         code: "expired",
-        message: `expired at ${intent.expiration} while waiting for ${waitingFor.replace("_", " ")}`,
+        message: `expired at ${intent.expiration} while waiting for ${what}`,
         details: { waitingFor },
       });
       return false;
@@ -674,7 +682,8 @@ function safeParse(log: { topics: readonly string[]; data: string }) {
 function waitingForOf(
   record: IntentRecord,
   hasBudget: boolean,
-): "dependencies" | "gas_price" | "simulation" | "budget" {
+): "valid_after" | "dependencies" | "gas_price" | "simulation" | "budget" {
+  if (record.status === "scheduled") return "valid_after";
   if (record.status === "waiting_dependencies") return "dependencies";
   if (record.status === "waiting_gas_price") return "gas_price";
   return hasBudget || record.holdUntil !== undefined ? "simulation" : "budget";

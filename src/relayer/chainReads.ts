@@ -11,7 +11,7 @@ import { decodeRevert, findRevertData } from "../sdk/errors/decodeRevert.js";
 import { encodeRelayPacked } from "../sdk/intent/packIntent.js";
 import type { SignedIntent } from "../sdk/intent/signIntent.js";
 import type { RefusalCode } from "./refusal.js";
-import type { IntentReason } from "./types.js";
+import type { IntentReason, RelayerIntentStatus } from "./types.js";
 
 /** The wallet's receipt statuses, as `IIntentWallet.IntentStatus`. */
 export const OnChainStatus = { None: 0, Succeeded: 1, Failed: 2, Canceled: 3 } as const;
@@ -45,10 +45,39 @@ export async function chainNow(provider: Provider): Promise<bigint> {
   return BigInt(Math.max(block?.timestamp ?? 0, Math.floor(Date.now() / 1000)));
 }
 
+/**
+ * A relay the wallet refuses: its custom error decoded (`undefined` for revert data that is
+ * none of our contracts' errors) and the reason to record, with the raw revert data.
+ */
+export interface RelayRevert {
+  kind: "revert";
+  error: AnyContractRevertError | undefined;
+  reason: IntentReason;
+}
+
 /** What a simulated relay says about an intent. */
-export type Simulation =
-  | { kind: "ok"; callsSucceed: boolean }
-  | { kind: "revert"; error: AnyContractRevertError | undefined; reason: IntentReason };
+export type Simulation = { kind: "ok"; callsSucceed: boolean } | RelayRevert;
+
+/**
+ * The `RelayRevert` of a revert: an error thrown by an eth_call, or revert data. Rethrows an
+ * error that holds no revert data (the node is unreachable, say): it says nothing of the intent.
+ *
+ * @example
+ * const revert = relayRevertOf(walletInterface.encodeErrorResult("IntentInvalidSignature", [id]));
+ */
+export function relayRevertOf(errorOrData: unknown): RelayRevert {
+  const decoded = decodeRevert(errorOrData);
+  if (decoded === undefined) throw errorOrData;
+  return {
+    kind: "revert",
+    error: decoded instanceof ContractRevertError ? decoded : undefined,
+    reason: {
+      code: "simulation_failed",
+      message: decoded.shortMessage,
+      details: { revertData: findRevertData(errorOrData) ?? "0x" },
+    },
+  };
+}
 
 /**
  * The calldata of a relay of `signed` on its own: `relayPacked()`, the same intent, ID and checks
@@ -70,18 +99,7 @@ export async function simulateRelay(
     const [callsSucceed] = walletInterface.decodeFunctionResult("relayPacked", answer);
     return { kind: "ok", callsSucceed: callsSucceed as boolean };
   } catch (error) {
-    const decoded = decodeRevert(error);
-    if (decoded === undefined) throw error; // not a revert: the node is unreachable, say
-    const contractError = decoded instanceof ContractRevertError ? decoded : undefined;
-    return {
-      kind: "revert",
-      error: contractError,
-      reason: {
-        code: "simulation_failed",
-        message: decoded.shortMessage,
-        details: { revertData: findRevertData(error) ?? "0x" },
-      },
-    };
+    return relayRevertOf(error);
   }
 }
 
@@ -105,10 +123,16 @@ export async function callFailureReason(
   }
 }
 
+/** The statuses a relay's revert may make an intent wait in. */
+export type WaitingStatus = Extract<
+  RelayerIntentStatus,
+  "scheduled" | "waiting_dependencies" | "waiting_gas_price"
+>;
+
 /** How a revert of `relay` classifies: refuse at once (with a refusal code), wait, or hold and retry. */
 export type RevertVerdict =
   | { kind: "refuse"; code: RefusalCode }
-  | { kind: "wait"; status: "waiting_dependencies" | "waiting_gas_price" }
+  | { kind: "wait"; status: WaitingStatus }
   | { kind: "hold" };
 
 /** Classifies a decoded revert of `relay` (see docs/relayer-api.md). */
@@ -128,6 +152,8 @@ export function classifyRevert(error: AnyContractRevertError | undefined): Rever
       return { kind: "refuse", code: "canceled" };
     case "IntentHasNoCalls":
       return { kind: "refuse", code: "invalid_field" };
+    case "IntentNotYetValid":
+      return { kind: "wait", status: "scheduled" };
     case "IntentDependencyNotMet":
       return { kind: "wait", status: "waiting_dependencies" };
     case "IntentGasPriceTooHigh":
