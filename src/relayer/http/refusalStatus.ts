@@ -14,6 +14,7 @@ export const REFUSAL_STATUS = {
   unknown_field: 400,
   invalid_field: 400,
   wrong_chain: 400,
+  invalid_window: 400,
   invalid_signature: 400,
   expired: 400,
   already_relayed: 409,
