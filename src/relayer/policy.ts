@@ -4,7 +4,7 @@ import { isWalletCode } from "../sdk/wallet/computeWalletAddress.js";
 import { RelayerRefusal } from "./refusal.js";
 import type { IntentStore } from "./store/IntentStore.js";
 
-/** What the relayer is willing to pay for (SPEC section 5: a sponsor's spending policy). */
+/** What the relayer is willing to pay for: a sponsor's spending policy. */
 export interface SpendingPolicyParameters {
   /** Wallets that are ERC-1167 clones of this implementation are served. */
   implementation?: string;
