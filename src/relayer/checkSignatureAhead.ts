@@ -10,6 +10,7 @@ import {
 } from "ethers";
 
 import { IIntentValidator__factory } from "../../typechain-types/factories/contracts/interfaces/IIntentValidator__factory.js";
+import { isContractRevertError } from "../sdk/errors/contractRevertError.js";
 import type { SignedIntent } from "../sdk/intent/signIntent.js";
 import { relayRevertOf, walletAt, walletInterface, type RelayRevert } from "./chainReads.js";
 
@@ -33,7 +34,8 @@ export type SignatureCheck = { kind: "ok" } | RelayRevert;
  * it, for an intent whose simulated relay stops at `IntentNotYetValid` before the signature is
  * read (a scheduled intent). The owner's ECDSA signature is recovered here; an ERC-1271 owner or
  * a validator module is asked through eth_call from the wallet, as the wallet asks it, at the
- * chain's time now; a module's intent may call neither the wallet nor an installed module.
+ * chain's time now (a session that has not started yet but will have by `validAfter` is no
+ * reason to refuse); a module's intent may call neither the wallet nor an installed module.
  * Answers `ok`, or the revert the relay would end with (`IntentInvalidSignature`,
  * `WalletModuleNotInstalled`, the module's own error, `IntentTargetForbidden`).
  *
@@ -101,25 +103,39 @@ async function checkModuleSignature(
   if (!(await wallet.isModuleInstalled(module))) {
     return walletRevert("WalletModuleNotInstalled", [module]);
   }
-  const data = validatorInterface.encodeFunctionData("validateIntent", [
-    signed.id,
-    signed.intent.calls,
-    moduleData,
-    await wallet.moduleEpoch(),
-  ]);
-  let answer: string;
-  try {
-    answer = await provider.call({ to: module, from: signed.wallet, data });
-  } catch (error) {
-    return relayRevertOf(error);
-  }
-  if (!isMagicWord(answer, VALIDATED)) return walletRevert("IntentInvalidSignature", [signed.id]);
+  const epoch = await wallet.moduleEpoch();
+  const validated = await moduleValidates(provider, signed, module, moduleData, epoch);
+  if (validated.kind === "revert") return validated;
   for (const { to } of signed.intent.calls) {
     if (getAddress(to) === getAddress(signed.wallet) || (await wallet.isModuleInstalled(to))) {
       return walletRevert("IntentTargetForbidden", [signed.id, to]);
     }
   }
   return { kind: "ok" };
+}
+
+/** The module's `validateIntent`, called from the wallet as the wallet calls it. */
+async function moduleValidates(
+  provider: Provider,
+  signed: SignedIntent,
+  module: string,
+  moduleData: string,
+  moduleEpoch: bigint,
+): Promise<SignatureCheck> {
+  const data = validatorInterface.encodeFunctionData("validateIntent", [
+    signed.id,
+    signed.intent.calls,
+    moduleData,
+    moduleEpoch,
+  ]);
+  try {
+    const answer = await provider.call({ to: module, from: signed.wallet, data });
+    if (isMagicWord(answer, VALIDATED)) return { kind: "ok" };
+    return walletRevert("IntentInvalidSignature", [signed.id]);
+  } catch (error) {
+    const revert = relayRevertOf(error);
+    return sessionStartsBy(revert, signed.intent.validAfter) ? { kind: "ok" } : revert;
+  }
 }
 
 /**
@@ -138,6 +154,18 @@ export function recoveredSigner(id: string, signature: string): string | undefin
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether `revert` is the session module's `SessionNotYetValid` for a session that starts by
+ * `validAfter`: asked at the chain's time now, the module refuses what it will accept when the
+ * intent becomes valid, so that is no reason to refuse the intent.
+ */
+function sessionStartsBy(revert: RelayRevert, validAfter: bigint): boolean {
+  return (
+    isContractRevertError(revert.error, "SessionNotYetValid") &&
+    revert.error.namedArgs.validAfter <= validAfter
+  );
 }
 
 /** Whether `answer` is exactly one word holding `selector`, left-aligned (an ABI-encoded `bytes4`). */

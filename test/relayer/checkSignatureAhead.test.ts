@@ -5,8 +5,11 @@ import { network } from "hardhat";
 import { simulateRelay } from "../../src/relayer/chainReads.js";
 import { checkSignatureAhead } from "../../src/relayer/checkSignatureAhead.js";
 import {
+  buildSessionGrant,
   getIntentId,
   signIntent,
+  signSessionGrant,
+  signSessionIntent,
   type Call,
   type Intent,
   type SignedIntent,
@@ -29,12 +32,22 @@ describe("checkSignatureAhead: the signature checked before validAfter, as the w
     const validator = await ethers.deployContract("MockValidator");
     const validatorAddress = await validator.getAddress();
     await world.wallet.connect(world.owner).installModule(validatorAddress);
+    const sessionModule = await ethers.deployContract("SessionKeyModule");
+    const sessionModuleAddress = await sessionModule.getAddress();
+    await world.wallet.connect(world.owner).installModule(sessionModuleAddress);
     // A second wallet owned by an ERC-1271 contract that accepts its signer's signatures.
     const contractSigner = new Wallet(keccakText("checkSignatureAhead contract signer"));
     const contractOwner = await ethers.deployContract("ERC1271Owner", [contractSigner.address]);
     await world.factory.createWallet(await contractOwner.getAddress(), 0n);
     const contractWallet = await world.factory.walletAddress(await contractOwner.getAddress(), 0n);
-    return { ...world, validatorAddress, contractSigner, contractWallet };
+    return {
+      ...world,
+      validatorAddress,
+      sessionModule,
+      sessionModuleAddress,
+      contractSigner,
+      contractWallet,
+    };
   }
   type World = Awaited<ReturnType<typeof fixture>>;
 
@@ -81,6 +94,43 @@ describe("checkSignatureAhead: the signature checked before validAfter, as the w
       outcome.kind === "ok" ? "ok" : (outcome.reason.details?.revertData as string);
     expect(verdict(ahead), "ahead of validAfter vs at validAfter").to.equal(verdict(simulation));
     return verdict(ahead);
+  }
+
+  /**
+   * `intent` signed by a session key whose grant (pinging the target, starting `startsIn` seconds
+   * from now, for a day) it carries.
+   */
+  async function bySession(world: World, intent: Intent, startsIn = 0n): Promise<SignedIntent> {
+    const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+    const sessionKey = new Wallet(keccakText("checkSignatureAhead session key"));
+    const grant = buildSessionGrant({
+      wallet: world.walletAddress,
+      app: "checkSignatureAhead.test",
+      sessionKey: sessionKey.address,
+      permissions: [
+        { target: await world.target.getAddress(), functionSignature: "ping(uint256)" },
+      ],
+      validAfter: startsIn === 0n ? 0n : now + startsIn,
+      validUntil: now + 86_400n,
+    });
+    return signSessionIntent({
+      sessionKey,
+      intent,
+      wallet: world.walletAddress,
+      chainId: world.chainId,
+      module: world.sessionModuleAddress,
+      carry: await signSessionGrant({
+        signer: world.owner,
+        grant,
+        module: world.sessionModuleAddress,
+        chainId: world.chainId,
+      }),
+    });
+  }
+
+  /** The session module's custom error `name` with `args`. */
+  function sessionError(world: World, name: string, args: unknown[]): string {
+    return world.sessionModule.interface.encodeErrorResult(name, args);
   }
 
   function walletError(world: World, name: string, args: unknown[]): string {
@@ -178,6 +228,45 @@ describe("checkSignatureAhead: the signature checked before validAfter, as the w
         ),
       expected: (world, signed) =>
         walletError(world, "IntentTargetForbidden", [signed.id, world.validatorAddress]),
+    },
+    {
+      name: "accepts a session key's intent within the grant it carries",
+      signed: async (world) => bySession(world, await scheduledIntent(world)),
+      expected: () => "ok",
+    },
+    {
+      name: "refuses a session key's call outside its grant: SessionCallNotAllowed",
+      signed: async (world) => {
+        const fail = world.target.interface.encodeFunctionData("fail", [1n]);
+        const target = await world.target.getAddress();
+        return bySession(
+          world,
+          await scheduledIntent(world, [{ to: target, value: 0n, data: fail }]),
+        );
+      },
+      expected: async (world) =>
+        sessionError(world, "SessionCallNotAllowed", [
+          0n,
+          await world.target.getAddress(),
+          world.target.interface.getFunction("fail")!.selector,
+        ]),
+    },
+    {
+      name: "accepts a session that has not started yet but will have by the intent's validAfter",
+      signed: async (world) => bySession(world, await scheduledIntent(world), AHEAD / 2n),
+      expected: () => "ok",
+    },
+    {
+      name: "refuses a session that starts only after the intent's validAfter: SessionNotYetValid",
+      signed: async (world) => bySession(world, await scheduledIntent(world), 2n * AHEAD),
+      expected: (world, signed) => {
+        const sessionKey = new Wallet(keccakText("checkSignatureAhead session key")).address;
+        // The session starts AHEAD seconds after the intent becomes valid.
+        return sessionError(world, "SessionNotYetValid", [
+          sessionKey,
+          signed.intent.validAfter + AHEAD,
+        ]);
+      },
     },
     {
       name: "refuses a module signature too short to name a module: IntentInvalidSignature",
