@@ -47,7 +47,7 @@ export async function checkSignatureAhead(
   provider: Provider,
   signed: SignedIntent,
 ): Promise<SignatureCheck> {
-  const kind = dataSlice(signed.signature, 0, 1);
+  const kind = dataLength(signed.signature) === 0 ? "0x" : dataSlice(signed.signature, 0, 1);
   if (kind === SIGNED_BY_OWNER) {
     return checkOwnerSignature(provider, signed, dataSlice(signed.signature, 1));
   }

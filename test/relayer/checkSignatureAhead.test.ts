@@ -269,6 +269,11 @@ describe("checkSignatureAhead: the signature checked before validAfter, as the w
       },
     },
     {
+      name: "refuses an empty signature: IntentInvalidSignature",
+      signed: async (world) => withSignature(world, await scheduledIntent(world), "0x"),
+      expected: (world, signed) => walletError(world, "IntentInvalidSignature", [signed.id]),
+    },
+    {
       name: "refuses a module signature too short to name a module: IntentInvalidSignature",
       signed: async (world) => withSignature(world, await scheduledIntent(world), "0x01abcdef"),
       expected: (world, signed) => walletError(world, "IntentInvalidSignature", [signed.id]),
