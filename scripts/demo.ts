@@ -1,9 +1,10 @@
 /**
  * The IntentWallet story, told step by step on Hardhat's in-process network, with no setup:
  * deterministic deployment; a wallet whose address is known (and funded) before it exists;
- * intents with a dependency chain relayed by the relayer service; a trading session granted
- * with one owner signature, used by an app, refused outside its grant, revoked; a second
- * session that expires by time.
+ * intents with a dependency chain relayed by the relayer service; a scheduled payment that
+ * waits at the relayer until its validAfter; a trading session granted with one owner
+ * signature, used by an app, refused outside its grant, revoked; a second session that expires
+ * by time.
  *
  * Run: `./dev demo` (or `npm run demo`). Exits 0 only if every step behaved as told.
  */
@@ -185,7 +186,43 @@ check(
   "Bob received 10 tokens; the owner paid no gas",
 );
 
-step("5. The owner installs the session module and grants a trading session with ONE signature");
+step("5. A scheduled payment: signed now, valid from a minute later, it waits at the relayer");
+const carol = Wallet.createRandom().address;
+const validAfter = (await now()) + 60n;
+const payday = await signIntent({
+  signer: owner,
+  intent: buildIntent({
+    calls: [
+      call(tokenAddress, token.interface.encodeFunctionData("transfer", [carol, 25n * TOKEN])),
+    ],
+    validAfter,
+    now: await now(),
+  }),
+  wallet: wallet.address,
+  chainId,
+});
+const accepted = await client.submit(payday);
+console.log(
+  `   payday ${short(payday.id)}: valid from ${validAfter}, the chain is at ${await now()} → ${accepted.status}`,
+);
+check(accepted.status === "scheduled", "the relayer accepts it as scheduled");
+await new Promise((resolve) => setTimeout(resolve, 300)); // a few of the relayer's ticks
+check(
+  (await client.status(payday.id)).status === "scheduled" &&
+    (await wallet.receipt(payday.id)).status === "none",
+  "it waits: nothing is sent before its validAfter",
+);
+await networkHelpers.time.increaseTo(validAfter);
+console.log(`   the chain's time reaches ${validAfter}`);
+const paid = await waitAndReport(payday, "payday");
+const paidAt = BigInt((await ethers.provider.getBlock(Number(paid.blockNumber)))!.timestamp);
+check(
+  paid.status === "relayed" && paidAt >= validAfter,
+  `relayed once its time came (block time ${paidAt})`,
+);
+check((await token.balanceOf(carol)) === 25n * TOKEN, "Carol received 25 tokens");
+
+step("6. The owner installs the session module and grants a trading session with ONE signature");
 const installed = await relayAsOwner(
   buildIntent({
     calls: [installModuleCall({ wallet: wallet.address, module: deployment.sessionModule })],
@@ -218,7 +255,7 @@ console.log(
 );
 const session = new SessionSigner({ sessionKey, signedGrant });
 
-step("6. The app trades alone: its first order carries the grant, the next ones need nothing");
+step("7. The app trades alone: its first order carries the grant, the next ones need nothing");
 const order = (price: bigint, salt: bigint) =>
   buildIntent({
     calls: [
@@ -245,7 +282,7 @@ check(
   "the session is active",
 );
 
-step("7. A call outside the grant is refused");
+step("8. A call outside the grant is refused");
 const withdraw = await session.signIntent(
   buildIntent({
     calls: [call(exchangeAddress, exchange.interface.encodeFunctionData("withdraw", [bob, 1n]))],
@@ -259,7 +296,7 @@ check(
   "the relayer refuses it: SessionCallNotAllowed",
 );
 
-step("8. The owner revokes the session; the next order is refused, earlier ones stay");
+step("9. The owner revokes the session; the next order is refused, earlier ones stay");
 const revoked = await relayAsOwner(
   buildIntent({
     calls: [revokeSessionCall({ module: deployment.sessionModule, grant })],
@@ -281,7 +318,7 @@ check(
 );
 check((await exchange.orderCount()) === 3n, "and stay on the exchange");
 
-step("9. A second session expires by time");
+step("10. A second session expires by time");
 const shortKey = createSessionKey();
 const shortGrant = buildSessionGrant({
   wallet: wallet.address,

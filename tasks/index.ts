@@ -103,10 +103,16 @@ const intentTasks = [
     .addOption(
       optionalFile(
         "intentFile",
-        "A JSON intent: { wallet?, calls, dependencies?, salt?, expiration?, maxGasPrice?, minGasLimit? }",
+        "A JSON intent: { wallet?, calls, dependencies?, salt?, validAfter?, expiration?, maxGasPrice?, minGasLimit? }",
       ),
     )
     .addOption(optional("salt", "The intent's salt, to sign the same calls again (default 0)"))
+    .addOption(
+      optional(
+        "validAfter",
+        "Unix seconds from which the intent may be relayed (default 0: at once); before its expiration",
+      ),
+    )
     .addOption(
       optional("expiration", "Unix seconds at which the intent dies (default: now + 365 days)"),
     )
@@ -123,7 +129,10 @@ const intentTasks = [
     .setAction(() => import("./intent/sign.js"))
     .build(),
 
-  task(["intent", "relay"], "Relay a signed intent (the signer pays gas), or send it to a relayer")
+  task(
+    ["intent", "relay"],
+    "Relay a signed intent as relayPacked (the signer pays gas), or send it to a relayer",
+  )
     .addOption(optionalFile("file", "The signed-intent JSON file (from `intent sign`)"))
     .addOption(
       optional("relayerUrl", "Submit to this relayer (e.g. http://127.0.0.1:8080) instead"),

@@ -1,4 +1,4 @@
-import { getAddress, recoverAddress, type Provider } from "ethers";
+import { dataSlice, getAddress, type Provider } from "ethers";
 
 import type { SignedIntent } from "../sdk/intent/signIntent.js";
 import {
@@ -9,7 +9,9 @@ import {
   simulateRelay,
   walletAt,
 } from "./chainReads.js";
-import { RelayerRefusal, type RelayerService } from "./http/RelayerService.js";
+import { checkSignatureAhead, recoveredSigner } from "./checkSignatureAhead.js";
+import type { RelayerService } from "./http/RelayerService.js";
+import { RelayerRefusal } from "./refusal.js";
 import type { SpendingPolicy } from "./policy.js";
 import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";
 import { FINAL_STATUSES, type IntentPage, type IntentRecord } from "./types.js";
@@ -53,7 +55,6 @@ export class IntentRelayerService implements RelayerService {
     const { provider, store, policy } = this.#p;
     if (signed.chainId !== this.#p.chainId) {
       throw new RelayerRefusal(
-        400,
         "wrong_chain",
         `chain ${signed.chainId} is not this relayer's chain ${this.#p.chainId}`,
         {
@@ -62,6 +63,7 @@ export class IntentRelayerService implements RelayerService {
         },
       );
     }
+    checkWindow(signed);
     const known = await this.#known(signed);
     if (known !== undefined) return known;
     const now = Date.now();
@@ -79,9 +81,11 @@ export class IntentRelayerService implements RelayerService {
       await this.#checkEpoch(signed);
       await this.#checkNotConsumed(signed);
       await this.#checkSignature(signed);
-      await this.#checkExpiration(signed);
+      const chainTime = await this.#checkExpiration(signed);
       await this.#checkDependencies(signed);
       await policy.checkBudget(store, now);
+      // Before its validAfter the wallet would refuse it: the scheduler holds it until then.
+      record.status = signed.intent.validAfter > chainTime ? "scheduled" : "queued";
       await store.insert(record);
     } catch (error) {
       uncount(); // a refused submission does not count toward the wallet's rate
@@ -96,7 +100,7 @@ export class IntentRelayerService implements RelayerService {
     return { record, alreadyKnown: false };
   }
 
-  /** Check 8: the same signed intent again is answered with its current status; another signature is a duplicate. */
+  /** Check 9: the same signed intent again is answered with its current status; another signature is a duplicate. */
   async #known(
     signed: SignedIntent,
   ): Promise<{ record: IntentRecord; alreadyKnown: true } | undefined> {
@@ -105,7 +109,6 @@ export class IntentRelayerService implements RelayerService {
     if (known.signed.signature.toLowerCase() === signed.signature.toLowerCase())
       return { record: known, alreadyKnown: true };
     throw new RelayerRefusal(
-      409,
       "duplicate",
       `intent ${signed.id} was already accepted with another signature (it is ${known.status})`,
       { status: known.status },
@@ -117,7 +120,6 @@ export class IntentRelayerService implements RelayerService {
     const signedEpoch = signed.epoch ?? 0n;
     if (signedEpoch < epoch) {
       throw new RelayerRefusal(
-        409,
         "canceled",
         `wallet ${signed.wallet} invalidated every intent of epoch ${signedEpoch}: it is at epoch ${epoch} now`,
         { reason: "epoch", epoch: epoch.toString() },
@@ -125,7 +127,6 @@ export class IntentRelayerService implements RelayerService {
     }
     if (signedEpoch > epoch) {
       throw new RelayerRefusal(
-        400,
         "invalid_field",
         `epoch ${signedEpoch} is ahead of the wallet's epoch ${epoch}`,
         {
@@ -140,7 +141,6 @@ export class IntentRelayerService implements RelayerService {
     if (status === OnChainStatus.None) return;
     if (status === OnChainStatus.Canceled) {
       throw new RelayerRefusal(
-        409,
         "canceled",
         `intent ${signed.id} was canceled by the owner of wallet ${signed.wallet}`,
         { reason: "canceled" },
@@ -149,7 +149,6 @@ export class IntentRelayerService implements RelayerService {
     const receipt = await walletAt(signed.wallet, this.#p.provider).intentReceipt(signed.id);
     const outcome = status === OnChainStatus.Succeeded ? "succeeded" : "failed";
     throw new RelayerRefusal(
-      409,
       "already_relayed",
       `intent ${signed.id} was already relayed on wallet ${signed.wallet} in block ${receipt.blockNumber} by ${receipt.relayer} (its calls ${outcome})`,
       {
@@ -160,33 +159,40 @@ export class IntentRelayerService implements RelayerService {
     );
   }
 
-  /** The wallet decides: a simulated relay that fails on the signature, a module or a target is refused. */
+  /**
+   * The wallet decides: a simulated relay that fails on the signature, a module or a target is
+   * refused. Before its `validAfter` the relay stops at `IntentNotYetValid`, ahead of the
+   * signature: then the signature is checked ahead, as the wallet will check it.
+   */
   async #checkSignature(signed: SignedIntent): Promise<void> {
     const simulation = await simulateRelay(this.#p.provider, signed, this.#p.relayerAddress);
-    if (simulation.kind === "ok") return;
-    const verdict = classifyRevert(simulation.error);
+    const outcome =
+      simulation.kind === "revert" && simulation.error?.errorName === "IntentNotYetValid"
+        ? await checkSignatureAhead(this.#p.provider, signed)
+        : simulation;
+    if (outcome.kind === "ok") return;
+    const verdict = classifyRevert(outcome.error);
     if (verdict.kind !== "refuse") return; // waits or is held: not a reason to refuse it now
-    // The wallet checks the expiration before the signature: check 14 says it with its details.
+    // The wallet checks the expiration before the signature: check 15 says it with its details.
     if (verdict.code === "expired") await this.#checkExpiration(signed);
     if (verdict.code === "invalid_signature") {
       const signer = ownerSigner(signed);
       throw new RelayerRefusal(
-        400,
         "invalid_signature",
-        `the signature does not authorize intent ${signed.id} for wallet ${signed.wallet}${signer === undefined ? "" : ` (it was signed by ${signer})`}: ${simulation.reason.message}`,
+        `the signature does not authorize intent ${signed.id} for wallet ${signed.wallet}${signer === undefined ? "" : ` (it was signed by ${signer})`}: ${outcome.reason.message}`,
         signer === undefined ? {} : { signer },
       );
     }
-    throw new RelayerRefusal(verdict.status, verdict.code, simulation.reason.message, {
-      error: simulation.error?.errorName,
+    throw new RelayerRefusal(verdict.code, outcome.reason.message, {
+      error: outcome.error?.errorName,
     });
   }
 
-  async #checkExpiration(signed: SignedIntent): Promise<void> {
+  /** Check 15: not expired by the chain's time, which it returns. */
+  async #checkExpiration(signed: SignedIntent): Promise<bigint> {
     const now = await chainNow(this.#p.provider);
     if (signed.intent.expiration <= now) {
       throw new RelayerRefusal(
-        400,
         "expired",
         `intent ${signed.id} expired at ${signed.intent.expiration} (the chain's time is ${now})`,
         {
@@ -195,6 +201,7 @@ export class IntentRelayerService implements RelayerService {
         },
       );
     }
+    return now;
   }
 
   /** No dependency on itself or in a cycle of known intents; none already failed or canceled. */
@@ -202,7 +209,6 @@ export class IntentRelayerService implements RelayerService {
     const cycle = await this.#cycleThrough(signed);
     if (cycle !== undefined) {
       throw new RelayerRefusal(
-        400,
         "dependency_cycle",
         `intent ${signed.id} depends on itself through ${cycle.length - 1} dependencies`,
         { cycle },
@@ -221,7 +227,6 @@ export class IntentRelayerService implements RelayerService {
               : undefined;
       if (status !== undefined) {
         throw new RelayerRefusal(
-          409,
           "dependency_failed",
           `dependency ${dependency.id} on wallet ${dependency.wallet} can never succeed: it is ${status}`,
           { dependency: { wallet: dependency.wallet, id: dependency.id }, status },
@@ -286,7 +291,6 @@ export class IntentRelayerService implements RelayerService {
       ]);
     } catch (error) {
       throw new RelayerRefusal(
-        503,
         "unavailable",
         `the JSON-RPC endpoint does not answer as expected: ${String(error)}`,
         {
@@ -313,13 +317,22 @@ export class IntentRelayerService implements RelayerService {
   }
 }
 
+/**
+ * Check 8: an intent whose window never opens (`validAfter >= expiration`) can never be relayed.
+ * Known from the intent alone, before any JSON-RPC call.
+ */
+function checkWindow({ id, intent }: SignedIntent): void {
+  if (intent.validAfter < intent.expiration) return;
+  throw new RelayerRefusal(
+    "invalid_window",
+    `intent ${id} can never be relayed: its validAfter ${intent.validAfter} is not before its expiration ${intent.expiration}`,
+    { validAfter: intent.validAfter.toString(), expiration: intent.expiration.toString() },
+  );
+}
+
 /** The address an owner-kind relay signature (`0x00 ‖ 65-byte ECDSA`) recovers to, if it is one. */
 function ownerSigner(signed: SignedIntent): string | undefined {
-  const signature = signed.signature.toLowerCase();
-  if (!signature.startsWith("0x00") || signature.length !== 4 + 130) return undefined;
-  try {
-    return recoverAddress(signed.id, `0x${signature.slice(4)}`);
-  } catch {
-    return undefined;
-  }
+  return dataSlice(signed.signature, 0, 1) === "0x00"
+    ? recoveredSigner(signed.id, dataSlice(signed.signature, 1))
+    : undefined;
 }

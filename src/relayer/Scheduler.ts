@@ -9,6 +9,7 @@ import {
   chainNow,
   classifyRevert,
   onChainStatus,
+  relayCalldata,
   simulateRelay,
   walletAt,
   walletInterface,
@@ -105,8 +106,9 @@ interface ReadyEntry {
 }
 
 /**
- * Moves accepted intents forward, one tick at a time: expires them, waits for their
- * dependencies and the gas price, simulates, submits, and records what the chain says.
+ * Moves accepted intents forward, one tick at a time: holds them until their `validAfter`,
+ * expires them, waits for their dependencies and the gas price, simulates, submits, and records
+ * what the chain says.
  */
 export class Scheduler {
   readonly #p: SchedulerParameters;
@@ -215,13 +217,20 @@ export class Scheduler {
     onReady?: () => void,
   ): Promise<boolean> {
     const { intent } = record.signed;
+    // Before its validAfter no one can relay it (the wallet refuses): held without asking the
+    // node anything, the tick's time says it all. Its expiration is later still.
+    if (intent.validAfter > context.now) {
+      await this.#set(record, { status: "scheduled" });
+      return false;
+    }
     // What the chain says first: an intent relayed (by anyone) before it expired is relayed.
     if (await this.#settledOnChain(record)) return false;
     if (intent.expiration <= context.now) {
       const waitingFor = waitingForOf(record, context.hasBudget);
+      const what = waitingFor === "valid_after" ? "its validAfter" : waitingFor.replace("_", " ");
       await this.#final(record, "expired", {
         code: "expired",
-        message: `expired at ${intent.expiration} while waiting for ${waitingFor.replace("_", " ")}`,
+        message: `expired at ${intent.expiration} while waiting for ${what}`,
         details: { waitingFor },
       });
       return false;
@@ -340,10 +349,10 @@ export class Scheduler {
     }
   }
 
-  /** Sends `record` alone: `relay` on its wallet. */
+  /** Sends `record` alone: `relayPacked` on its wallet. */
   async #submit(record: IntentRecord, knownGasLimit?: bigint): Promise<boolean> {
     const { signed } = record;
-    const data = walletInterface.encodeFunctionData("relay", [signed.intent, signed.signature]);
+    const data = relayCalldata(signed);
     try {
       const gasLimit = knownGasLimit ?? (await this.#gasLimitOf(record, data));
       const { hash } = await this.#p.sender.send({
@@ -370,16 +379,12 @@ export class Scheduler {
   }
 
   /**
-   * The gas limit of a relay of `record` on its own: the node's estimate plus a margin, and at
-   * least what its `minGasLimit` requires (with the 1/64 a CALL keeps back, and room around it).
+   * The gas limit of a relay of `record` on its own (`data`, its `relayCalldata`): the node's
+   * estimate plus a margin, and at least what its `minGasLimit` requires (with the 1/64 a CALL
+   * keeps back, and room around it). Short of that, the wallet reverts the relay whole with
+   * `IntentInsufficientGas` rather than record its calls as failed.
    */
-  async #gasLimitOf(
-    record: IntentRecord,
-    data = walletInterface.encodeFunctionData("relay", [
-      record.signed.intent,
-      record.signed.signature,
-    ]),
-  ): Promise<bigint> {
+  async #gasLimitOf(record: IntentRecord, data = relayCalldata(record.signed)): Promise<bigint> {
     const estimate = await this.#p.provider.estimateGas({
       from: this.#p.sender.address,
       to: record.signed.wallet,
@@ -677,7 +682,8 @@ function safeParse(log: { topics: readonly string[]; data: string }) {
 function waitingForOf(
   record: IntentRecord,
   hasBudget: boolean,
-): "dependencies" | "gas_price" | "simulation" | "budget" {
+): "valid_after" | "dependencies" | "gas_price" | "simulation" | "budget" {
+  if (record.status === "scheduled") return "valid_after";
   if (record.status === "waiting_dependencies") return "dependencies";
   if (record.status === "waiting_gas_price") return "gas_price";
   return hasBudget || record.holdUntil !== undefined ? "simulation" : "budget";

@@ -8,8 +8,10 @@ import {
   type AnyContractRevertError,
 } from "../sdk/errors/contractRevertError.js";
 import { decodeRevert, findRevertData } from "../sdk/errors/decodeRevert.js";
+import { encodeRelayPacked } from "../sdk/intent/packIntent.js";
 import type { SignedIntent } from "../sdk/intent/signIntent.js";
-import type { IntentReason } from "./types.js";
+import type { RefusalCode } from "./refusal.js";
+import type { IntentReason, RelayerIntentStatus } from "./types.js";
 
 /** The wallet's receipt statuses, as `IIntentWallet.IntentStatus`. */
 export const OnChainStatus = { None: 0, Succeeded: 1, Failed: 2, Canceled: 3 } as const;
@@ -43,34 +45,61 @@ export async function chainNow(provider: Provider): Promise<bigint> {
   return BigInt(Math.max(block?.timestamp ?? 0, Math.floor(Date.now() / 1000)));
 }
 
-/** What a simulated relay says about an intent. */
-export type Simulation =
-  | { kind: "ok"; callsSucceed: boolean }
-  | { kind: "revert"; error: AnyContractRevertError | undefined; reason: IntentReason };
+/**
+ * A relay the wallet refuses: its custom error decoded (`undefined` for revert data that is
+ * none of our contracts' errors) and the reason to record, with the raw revert data.
+ */
+export interface RelayRevert {
+  kind: "revert";
+  error: AnyContractRevertError | undefined;
+  reason: IntentReason;
+}
 
-/** Simulates `relay(intent, signature)` from `from` with eth_call. */
+/** What a simulated relay says about an intent. */
+export type Simulation = { kind: "ok"; callsSucceed: boolean } | RelayRevert;
+
+/**
+ * The `RelayRevert` of a revert: an error thrown by an eth_call, or revert data. Rethrows an
+ * error that holds no revert data (the node is unreachable, say): it says nothing of the intent.
+ *
+ * @example
+ * const revert = relayRevertOf(walletInterface.encodeErrorResult("IntentInvalidSignature", [id]));
+ */
+export function relayRevertOf(errorOrData: unknown): RelayRevert {
+  const decoded = decodeRevert(errorOrData);
+  if (decoded === undefined) throw errorOrData;
+  return {
+    kind: "revert",
+    error: decoded instanceof ContractRevertError ? decoded : undefined,
+    reason: {
+      code: "simulation_failed",
+      message: decoded.shortMessage,
+      details: { revertData: findRevertData(errorOrData) ?? "0x" },
+    },
+  };
+}
+
+/**
+ * The calldata of a relay of `signed` on its own: `relayPacked()`, the same intent, ID and checks
+ * as `relay(intent, signature)` in about a quarter of the calldata. It is what the relayer
+ * simulates, estimates and sends, so each sees the exact bytes the next one does.
+ */
+export function relayCalldata(signed: SignedIntent): string {
+  return encodeRelayPacked({ intent: signed.intent, signature: signed.signature });
+}
+
+/** Simulates the relay of `signed` (`relayCalldata`) from `from` with eth_call. */
 export async function simulateRelay(
   provider: Provider,
   signed: SignedIntent,
   from: string,
 ): Promise<Simulation> {
-  const wallet = walletAt(signed.wallet, provider);
   try {
-    const callsSucceed = await wallet.relay.staticCall(signed.intent, signed.signature, { from });
-    return { kind: "ok", callsSucceed };
+    const answer = await provider.call({ to: signed.wallet, from, data: relayCalldata(signed) });
+    const [callsSucceed] = walletInterface.decodeFunctionResult("relayPacked", answer);
+    return { kind: "ok", callsSucceed: callsSucceed as boolean };
   } catch (error) {
-    const decoded = decodeRevert(error);
-    if (decoded === undefined) throw error; // not a revert: the node is unreachable, say
-    const contractError = decoded instanceof ContractRevertError ? decoded : undefined;
-    return {
-      kind: "revert",
-      error: contractError,
-      reason: {
-        code: "simulation_failed",
-        message: decoded.shortMessage,
-        details: { revertData: findRevertData(error) ?? "0x" },
-      },
-    };
+    return relayRevertOf(error);
   }
 }
 
@@ -94,30 +123,37 @@ export async function callFailureReason(
   }
 }
 
-/** How a revert of `relay` classifies: refuse at once (with an HTTP status and code), wait, or hold and retry. */
+/** The statuses a relay's revert may make an intent wait in. */
+export type WaitingStatus = Extract<
+  RelayerIntentStatus,
+  "scheduled" | "waiting_dependencies" | "waiting_gas_price"
+>;
+
+/** How a revert of `relay` classifies: refuse at once (with a refusal code), wait, or hold and retry. */
 export type RevertVerdict =
-  | { kind: "refuse"; status: number; code: string }
-  | { kind: "wait"; status: "waiting_dependencies" | "waiting_gas_price" }
+  | { kind: "refuse"; code: RefusalCode }
+  | { kind: "wait"; status: WaitingStatus }
   | { kind: "hold" };
 
 /** Classifies a decoded revert of `relay` (see docs/relayer-api.md). */
 export function classifyRevert(error: AnyContractRevertError | undefined): RevertVerdict {
   if (error === undefined) return { kind: "hold" };
-  if (error.contract === "SessionKeyModule")
-    return { kind: "refuse", status: 400, code: "invalid_signature" };
+  if (error.contract === "SessionKeyModule") return { kind: "refuse", code: "invalid_signature" };
   switch (error.errorName) {
     case "IntentInvalidSignature":
     case "WalletModuleNotInstalled":
     case "IntentTargetForbidden":
-      return { kind: "refuse", status: 400, code: "invalid_signature" };
+      return { kind: "refuse", code: "invalid_signature" };
     case "IntentExpired":
-      return { kind: "refuse", status: 400, code: "expired" };
+      return { kind: "refuse", code: "expired" };
     case "IntentAlreadyRelayed":
-      return { kind: "refuse", status: 409, code: "already_relayed" };
+      return { kind: "refuse", code: "already_relayed" };
     case "IntentIsCanceled":
-      return { kind: "refuse", status: 409, code: "canceled" };
+      return { kind: "refuse", code: "canceled" };
     case "IntentHasNoCalls":
-      return { kind: "refuse", status: 400, code: "invalid_field" };
+      return { kind: "refuse", code: "invalid_field" };
+    case "IntentNotYetValid":
+      return { kind: "wait", status: "scheduled" };
     case "IntentDependencyNotMet":
       return { kind: "wait", status: "waiting_dependencies" };
     case "IntentGasPriceTooHigh":

@@ -4,6 +4,9 @@
  * metrics of docs/relayer-api.md ("GET /metrics") with one method per thing it records.
  */
 
+import { RELAYER_INTENT_STATUSES, type RelayerIntentStatus } from "../sdk/relayer/types.js";
+import { FINAL_STATUSES } from "./types.js";
+
 /** The `Content-Type` of the text exposition format. */
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -315,13 +318,9 @@ function formatValue(value: number): string {
                         THE RELAYER'S METRICS
 //////////////////////////////////////////////////////////////*/
 
-/** The statuses `relayer_intents` reports (the non-final ones). */
-export const NON_FINAL_INTENT_STATUSES = [
-  "queued",
-  "waiting_dependencies",
-  "waiting_gas_price",
-  "submitted",
-] as const;
+/** The statuses `relayer_intents` reports: the non-final ones. */
+export const NON_FINAL_INTENT_STATUSES: readonly RelayerIntentStatus[] =
+  RELAYER_INTENT_STATUSES.filter((status) => !FINAL_STATUSES.includes(status));
 
 /** The buckets of `relayer_batch_size`. */
 export const BATCH_SIZE_BUCKETS = [2, 4, 8, 16, 32, 64];

@@ -1,10 +1,10 @@
 import { getAddress, type Provider } from "ethers";
 
 import { isWalletCode } from "../sdk/wallet/computeWalletAddress.js";
-import { RelayerRefusal } from "./http/RelayerService.js";
+import { RelayerRefusal } from "./refusal.js";
 import type { IntentStore } from "./store/IntentStore.js";
 
-/** What the relayer is willing to pay for (SPEC section 5: a sponsor's spending policy). */
+/** What the relayer is willing to pay for: a sponsor's spending policy. */
 export interface SpendingPolicyParameters {
   /** Wallets that are ERC-1167 clones of this implementation are served. */
   implementation?: string;
@@ -33,7 +33,7 @@ export class SpendingPolicy {
     this.#implementation = parameters.implementation;
   }
 
-  /** Refuses (403) a wallet that is neither allowed nor a deployed clone of our implementation. */
+  /** Refuses (`wallet_not_served`) a wallet that is neither allowed nor a deployed clone of our implementation. */
   async checkServed(wallet: string, provider: Provider): Promise<void> {
     if (this.#allowed.has(getAddress(wallet))) return;
     const implementation = this.#implementation;
@@ -42,18 +42,13 @@ export class SpendingPolicy {
       isWalletCode({ code: await provider.getCode(wallet), implementation })
     )
       return;
-    throw new RelayerRefusal(
-      403,
-      "wallet_not_served",
-      `this relayer does not serve wallet ${wallet}`,
-      {
-        wallet,
-      },
-    );
+    throw new RelayerRefusal("wallet_not_served", `this relayer does not serve wallet ${wallet}`, {
+      wallet,
+    });
   }
 
   /**
-   * Refuses (429) a wallet that had `ratePerMinute` intents accepted in the last minute; else
+   * Refuses (`rate_limited`) a wallet that had `ratePerMinute` intents accepted in the last minute; else
    * counts this one and returns how to take it back, for a submission refused by a later check
    * (a refused submission does not count toward the rate, docs/relayer-api.md section 5).
    */
@@ -63,7 +58,6 @@ export class SpendingPolicy {
     if (recent.length >= this.#parameters.ratePerMinute) {
       const retryAfterSeconds = Math.max(1, Math.ceil((recent[0] + 60_000 - now) / 1000));
       throw new RelayerRefusal(
-        429,
         "rate_limited",
         `wallet ${key} submitted ${recent.length} intents in the last minute (limit ${this.#parameters.ratePerMinute})`,
         { wallet: key, limit: this.#parameters.ratePerMinute, windowSeconds: 60 },
@@ -87,11 +81,10 @@ export class SpendingPolicy {
     );
   }
 
-  /** Refuses (429) new intents while the gas budget of the current period is used up. */
+  /** Refuses (`budget_exhausted`) new intents while the gas budget of the current period is used up. */
   async checkBudget(store: IntentStore, now: number): Promise<void> {
     if (await this.hasBudget(store, now)) return;
     throw new RelayerRefusal(
-      429,
       "budget_exhausted",
       `the relayer's gas budget of ${this.#parameters.gasBudgetWei} wei per ${this.#parameters.budgetPeriodMs / 1000} s is used up`,
       undefined,

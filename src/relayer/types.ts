@@ -1,5 +1,5 @@
 import type { SignedIntent } from "../sdk/intent/signIntent.js";
-import type { RelayerIntentStatus } from "../sdk/relayer/types.js";
+import { FINAL_RELAYER_INTENT_STATUSES, type RelayerIntentStatus } from "../sdk/relayer/types.js";
 
 export type { RelayerIntentStatus };
 
@@ -57,10 +57,5 @@ export interface IntentPage {
   nextCursor?: string;
 }
 
-/** Final statuses: they never change again. */
-export const FINAL_STATUSES: readonly RelayerIntentStatus[] = [
-  "relayed",
-  "failed",
-  "rejected",
-  "expired",
-];
+/** Final statuses: they never change again (the SDK's list, the one definition). */
+export const FINAL_STATUSES: readonly RelayerIntentStatus[] = FINAL_RELAYER_INTENT_STATUSES;

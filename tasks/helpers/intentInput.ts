@@ -11,6 +11,7 @@ export interface IntentInputArguments {
   callsFile?: string;
   intentFile?: string;
   salt?: string;
+  validAfter?: string;
   expiration?: string;
   dependsOn?: string;
   maxGasPrice?: string;
@@ -28,6 +29,7 @@ const INTENT_FILE_FIELDS = [
   "calls",
   "dependencies",
   "salt",
+  "validAfter",
   "expiration",
   "maxGasPrice",
   "minGasLimit",
@@ -37,8 +39,9 @@ const INTENT_FILE_FIELDS = [
  * The intent `intent sign` is asked for: its calls from exactly one of `--to` (with `--value`
  * and `--data`), `--calls-file` (a JSON array of `{ to, value?, data? }`) or `--intent-file` (a
  * JSON intent whose missing fields take the defaults, optionally with its `wallet`); then the
- * options `--salt`, `--expiration`, `--max-gas-price`, `--min-gas-limit` override the file's
- * fields and `--depends-on` adds dependencies. Integers are decimal or 0x strings.
+ * options `--salt`, `--valid-after`, `--expiration`, `--max-gas-price`, `--min-gas-limit`
+ * override the file's fields and `--depends-on` adds dependencies. Integers are decimal or 0x
+ * strings.
  *
  * @example
  * const { wallet, parameters } = await readIntentInput({ wallet, to: target, data: "0x" });
@@ -93,6 +96,7 @@ export async function readIntentInput(args: IntentInputArguments): Promise<Inten
       calls,
       dependencies,
       salt: uint(args.salt, "salt", file.salt),
+      validAfter: uint(args.validAfter, "valid-after", file.validAfter),
       expiration: uint(args.expiration, "expiration", file.expiration),
       maxGasPrice: uint(args.maxGasPrice, "max-gas-price", file.maxGasPrice),
       minGasLimit: uint(args.minGasLimit, "min-gas-limit", file.minGasLimit),

@@ -8,6 +8,7 @@ import {
 import { chainNow, connectNetwork, signerAt } from "../helpers/connect.js";
 import { writeOrPrintJson } from "../helpers/files.js";
 import { readIntentInput, type IntentInputArguments } from "../helpers/intentInput.js";
+import { checkIntentWindow } from "../helpers/intentWindow.js";
 import { note } from "../helpers/output.js";
 import { taskAction } from "../helpers/taskAction.js";
 
@@ -16,7 +17,10 @@ interface IntentSignArguments extends IntentInputArguments {
   out?: string;
 }
 
-/** `intent sign`: builds an intent from the options or a file and signs it as the owner. */
+/**
+ * `intent sign`: builds an intent from the options or a file and signs it as the owner; refuses
+ * one that could never be relayed (an expiration in the past, `validAfter` not before it).
+ */
 export default taskAction(async (args: IntentSignArguments, hre): Promise<SignedIntent> => {
   const { ethers, chainId } = await connectNetwork(hre);
   const { wallet, parameters } = await readIntentInput(args);
@@ -28,12 +32,15 @@ export default taskAction(async (args: IntentSignArguments, hre): Promise<Signed
   if (owner !== undefined && owner !== signer.address) {
     note(`warning: the signer ${signer.address} is not the wallet's owner ${owner}`);
   }
-  const intent = buildIntent({ ...parameters, now: await chainNow(ethers) });
+  const now = await chainNow(ethers);
+  const intent = buildIntent({ ...parameters, now });
+  checkIntentWindow(intent, now);
   const signed = await signIntent({ signer, intent, wallet, chainId, epoch });
   await writeOrPrintJson(serializeSignedIntent(signed), args.out);
+  const from = intent.validAfter > now ? `, valid from ${intent.validAfter}` : "";
   note(
     `signed intent ${signed.id} for wallet ${wallet} by ${signer.address}` +
-      `${deployed ? "" : " (wallet not deployed yet)"}, expires at ${intent.expiration}`,
+      `${deployed ? "" : " (wallet not deployed yet)"}${from}, expires at ${intent.expiration}`,
   );
   return signed;
 });

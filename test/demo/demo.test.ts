@@ -31,11 +31,12 @@ describe("the demo", function () {
       "2. A wallet known before it exists",
       "3. The relayer service starts",
       "4. A dependency chain through the relayer",
-      "5. The owner installs the session module",
-      "6. The app trades alone",
-      "7. A call outside the grant is refused",
-      "8. The owner revokes the session",
-      "9. A second session expires by time",
+      "5. A scheduled payment",
+      "6. The owner installs the session module",
+      "7. The app trades alone",
+      "8. A call outside the grant is refused",
+      "9. The owner revokes the session",
+      "10. A second session expires by time",
     ]) {
       expect(output).to.include(step);
     }

@@ -141,7 +141,7 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
       status: 400,
       code: "malformed_json",
       message: /not valid JSON/,
-      send: () => post('{"version":1,"wallet":'),
+      send: () => post('{"version":2,"wallet":'),
     },
     {
       name: "a body of 1 MiB (over the 128 KiB limit)",
@@ -149,7 +149,7 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
       code: "body_too_large",
       message: /larger than the limit of 131072 bytes/,
       details: { limitBytes: 131072 },
-      send: () => post(JSON.stringify({ version: 1, padding: "x".repeat(1024 * 1024) })),
+      send: () => post(JSON.stringify({ version: 2, padding: "x".repeat(1024 * 1024) })),
     },
     {
       name: "a body that is not JSON (Content-Type text/plain)",

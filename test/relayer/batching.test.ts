@@ -3,11 +3,15 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { getAddress, getBytes, hexlify } from "ethers";
+
 import { readDeployedBatcher, resolveBatcher } from "../../src/relayer/batching.js";
 import { splitEvenly } from "../../src/relayer/Scheduler.js";
 import { SqliteIntentStore } from "../../src/relayer/store/index.js";
 import {
   buildIntent,
+  encodeBatchEntries,
+  encodeRelayPacked,
   RelayerClient,
   signIntent,
   type BuildIntentParameters,
@@ -36,6 +40,24 @@ const CANCELED = 3n;
 const walletInterface = IntentWallet__factory.createInterface();
 const batcherInterface = IntentBatcher__factory.createInterface();
 const INTENT_RELAYED = walletInterface.getEvent("IntentRelayed").topicHash;
+
+/**
+ * The wallets of packed `relayBatch` entries, in order. Each entry is the wallet (20 bytes), the
+ * payload's length as a varint (a length byte, then that many big-endian bytes) and the payload.
+ */
+function entryWallets(entries: string): string[] {
+  const bytes = getBytes(entries);
+  const wallets: string[] = [];
+  for (let at = 0; at < bytes.length;) {
+    wallets.push(getAddress(hexlify(bytes.subarray(at, at + 20))));
+    const lengthSize = bytes[at + 20];
+    const payloadLength = bytes
+      .subarray(at + 21, at + 21 + lengthSize)
+      .reduce((value, byte) => value * 256 + byte, 0);
+    at += 21 + lengthSize + payloadLength;
+  }
+  return wallets;
+}
 
 describe("Relayer batching through the IntentBatcher, on a real hardhat node", function () {
   this.timeout(60_000);
@@ -199,7 +221,8 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
       "capped at the lowest maxGasPrice",
     );
     const [entries] = batcherInterface.decodeFunctionData("relayBatch", transaction.data);
-    expect(entries.map((entry: { wallet: string }) => entry.wallet)).to.deep.equal(world.wallets);
+    expect(entryWallets(entries)).to.deep.equal(world.wallets);
+    expect(entries).to.equal(encodeBatchEntries(intents)); // each packed, in submission order
     for (const signed of intents) {
       const walletReceipt = await IntentWallet__factory.connect(
         signed.wallet,
@@ -359,7 +382,7 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
     expect(await metric(/^relayer_intents_final_total\{status="relayed"\} (\d+)$/m)).to.equal(2);
   });
 
-  it("with RELAYER_MAX_BATCH=1 relays each ready intent in its own relay transaction, as without a batcher", async function () {
+  it("with RELAYER_MAX_BATCH=1 relays each ready intent in its own relayPacked transaction, as without a batcher", async function () {
     const account = await start({ RELAYER_MAX_BATCH: "1" });
     const maxGasPrice = await raiseGasPrice();
     const intents = await Promise.all(
@@ -374,6 +397,8 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
     for (const [i, final] of finals.entries()) {
       const receipt = (await world.provider.getTransactionReceipt(final.txHash!))!;
       expect(receipt.to).to.equal(intents[i].wallet);
+      const transaction = (await world.provider.getTransaction(final.txHash!))!;
+      expect(transaction.data).to.equal(encodeRelayPacked(intents[i]));
       const walletReceipt = await IntentWallet__factory.connect(
         intents[i].wallet,
         world.provider,

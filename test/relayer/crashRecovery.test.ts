@@ -418,4 +418,51 @@ describe("Relayer service killed with SIGKILL and restarted", function () {
     for (const final of finals) expect(final.relayedBy).to.equal(relayerAccount);
     await expectRelayedExactlyOnce({ intents, relayerAccount, startBlock, dependsOn: new Map() });
   });
+
+  it("keeps a scheduled intent through a SIGKILL: still scheduled after the restart, relayed exactly once when its validAfter comes", async function () {
+    const startBlock = await world.provider.getBlockNumber();
+    const chainNow = BigInt((await world.provider.getBlock("latest"))!.timestamp);
+    // An hour ahead: the wall clock cannot reach it during the test, only the chain's time can.
+    const validAfter = chainNow + 3_600n;
+    let client = await start();
+    const relayerAccount = (await client.health()).relayer;
+    const signed = await signIntent({
+      signer: world.owners[0],
+      intent: buildIntent({
+        calls: [
+          {
+            to: world.targetAddress,
+            data: world.target.interface.encodeFunctionData("ping", [3000n]),
+          },
+        ],
+        salt: 3000n,
+        validAfter,
+        now: chainNow,
+      }),
+      wallet: world.wallets[0],
+      chainId: world.chainId,
+    });
+    expect((await client.submit(signed)).status).to.equal("scheduled");
+
+    await crash();
+    client = await start();
+    expect((await client.status(signed.id)).status).to.equal("scheduled");
+
+    await rpc("evm_setNextBlockTimestamp", [Number(validAfter)]);
+    await rpc("evm_mine");
+    const [final] = await pollUntil(
+      client,
+      [signed],
+      ([only]) => only.status === "relayed",
+      "the scheduled intent relayed",
+      10_000,
+    );
+    expect(final.relayedBy).to.equal(relayerAccount);
+    await expectRelayedExactlyOnce({
+      intents: [signed],
+      relayerAccount,
+      startBlock,
+      dependsOn: new Map(),
+    });
+  });
 });

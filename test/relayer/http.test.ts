@@ -4,7 +4,8 @@ import { connect, type AddressInfo } from "node:net";
 
 import { Interface, Wallet, id as keccakId } from "ethers";
 
-import { RelayerRefusal, type RelayerService } from "../../src/relayer/http/RelayerService.js";
+import type { RelayerService } from "../../src/relayer/http/RelayerService.js";
+import { RelayerRefusal } from "../../src/relayer/refusal.js";
 import { createRelayerHttpServer, renderIntent } from "../../src/relayer/http/server.js";
 import { createLogger, type LogLevel } from "../../src/relayer/logger.js";
 import { MetricsRegistry, RelayerMetrics } from "../../src/relayer/metrics.js";
@@ -69,7 +70,7 @@ class FakeRelayerService implements RelayerService {
     const known = this.records.get(signed.id);
     if (known !== undefined) {
       if (known.signed.signature === signed.signature) return { record: known, alreadyKnown: true };
-      throw new RelayerRefusal(409, "duplicate", `intent ${signed.id} has another signature`, {
+      throw new RelayerRefusal("duplicate", `intent ${signed.id} has another signature`, {
         status: known.status,
       });
     }
@@ -253,7 +254,7 @@ describe("relayer HTTP server", function () {
       // The body: JSON.
       {
         name: "malformed JSON",
-        body: '{"version": 1, "wallet": ',
+        body: '{"version": 2, "wallet": ',
         status: 400,
         code: "malformed_json",
         says: ["not valid JSON"],
@@ -349,20 +350,36 @@ describe("relayer HTTP server", function () {
         says: ["version", "missing"],
       },
       {
-        name: "version 2",
-        body: { ...wire, version: 2 },
+        name: "version 3",
+        body: { ...wire, version: 3 },
         status: 400,
         code: "invalid_field",
         fieldPath: "version",
-        says: ["version", "unsupported version 2"],
+        says: ["version", "unsupported version 3"],
       },
       {
-        name: 'version "1" as a string',
-        body: { ...wire, version: "1" },
+        name: "version 1 (an intent signed before validAfter existed)",
+        body: { ...wire, version: 1 },
         status: 400,
         code: "invalid_field",
         fieldPath: "version",
-        says: ["version", '"1"'],
+        says: ["version 1", "before validAfter", "sign the intent again"],
+      },
+      {
+        name: 'version "2" as a string',
+        body: { ...wire, version: "2" },
+        status: 400,
+        code: "invalid_field",
+        fieldPath: "version",
+        says: ["version", '"2"'],
+      },
+      {
+        name: "a missing validAfter",
+        body: edited(wire, (body) => delete body.intent.validAfter),
+        status: 400,
+        code: "invalid_field",
+        fieldPath: "intent.validAfter",
+        says: ["intent.validAfter", "missing field"],
       },
       {
         name: "a missing field",
@@ -462,7 +479,7 @@ describe("relayer HTTP server", function () {
       },
       {
         name: "a field nested 20,000 levels deep",
-        body: `{"version":1,"wallet":${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)},"chainId":"1","intent":{},"id":"0x","signature":"0x"}`,
+        body: `{"version":2,"wallet":${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)},"chainId":"1","intent":{},"id":"0x","signature":"0x"}`,
         status: 400,
         code: "invalid_field",
         fieldPath: "wallet",
@@ -740,7 +757,7 @@ describe("relayer HTTP server", function () {
     });
 
     it("says where malformed JSON breaks (details.position)", async function () {
-      const error = errorOf(await send({ body: '{"version":1,}' }));
+      const error = errorOf(await send({ body: '{"version":2,}' }));
 
       expect(error.code).to.equal("malformed_json");
       expect(error.details).to.deep.equal({ position: 13 });
@@ -894,37 +911,35 @@ describe("relayer HTTP server", function () {
       expect(service.submitted).to.deep.equal([withoutEpoch]);
     });
 
-    // Every refusal of the service goes through as it is: status, code, message, details and
-    // Retry-After, and RelayerClient turns it into a RelayerError with the same fields.
+    // Every refusal of the service goes through as it is: code, message, details and Retry-After,
+    // with the status docs/relayer-api.md section 5 gives its code, and RelayerClient turns it
+    // into a RelayerError with the same fields.
     const refusals: {
       refusal: RelayerRefusal;
+      /** The documented HTTP status of its code. */
+      status: number;
       details: Record<string, unknown>;
       retryAfter?: number;
     }[] = [
       {
-        refusal: new RelayerRefusal(
-          400,
-          "wrong_chain",
-          "chainId 1 is not this relayer's chain 31337",
-          {
-            expected: 31337n,
-            received: 1n,
-          },
-        ),
+        refusal: new RelayerRefusal("wrong_chain", "chainId 1 is not this relayer's chain 31337", {
+          expected: 31337n,
+          received: 1n,
+        }),
+        status: 400,
         details: { expected: "31337", received: "1" },
       },
       {
         refusal: new RelayerRefusal(
-          400,
           "invalid_signature",
           `the signature does not authorize ${OTHER_ID} for wallet ${WALLET}`,
           { signer: RELAYER_ACCOUNT },
         ),
+        status: 400,
         details: { signer: RELAYER_ACCOUNT },
       },
       {
         refusal: new RelayerRefusal(
-          400,
           "expired",
           "expired at 1767225600, the chain is at 1767225601",
           {
@@ -932,79 +947,87 @@ describe("relayer HTTP server", function () {
             now: 1_767_225_601n,
           },
         ),
+        status: 400,
         details: { expiration: "1767225600", now: "1767225601" },
       },
       {
-        refusal: new RelayerRefusal(409, "already_relayed", "already relayed in block 42", {
+        refusal: new RelayerRefusal("already_relayed", "already relayed in block 42", {
           status: "succeeded",
           blockNumber: 42n,
           relayer: RELAYER_ACCOUNT,
         }),
+        status: 409,
         details: { status: "succeeded", blockNumber: "42", relayer: RELAYER_ACCOUNT },
       },
       {
-        refusal: new RelayerRefusal(409, "canceled", "the owner canceled this intent", {
+        refusal: new RelayerRefusal("canceled", "the owner canceled this intent", {
           reason: "canceled",
         }),
+        status: 409,
         details: { reason: "canceled" },
       },
       {
-        refusal: new RelayerRefusal(409, "duplicate", "accepted already with another signature", {
+        refusal: new RelayerRefusal("duplicate", "accepted already with another signature", {
           status: "queued",
         }),
+        status: 409,
         details: { status: "queued" },
       },
       {
-        refusal: new RelayerRefusal(400, "dependency_cycle", "the dependencies form a cycle", {
+        refusal: new RelayerRefusal("dependency_cycle", "the dependencies form a cycle", {
           cycle: [{ wallet: WALLET, id: OTHER_ID }],
         }),
+        status: 400,
         details: { cycle: [{ wallet: WALLET, id: OTHER_ID }] },
       },
       {
-        refusal: new RelayerRefusal(409, "dependency_failed", "a dependency failed on-chain", {
+        refusal: new RelayerRefusal("dependency_failed", "a dependency failed on-chain", {
           dependency: { wallet: WALLET, id: OTHER_ID },
           status: "failed",
         }),
+        status: 409,
         details: { dependency: { wallet: WALLET, id: OTHER_ID }, status: "failed" },
       },
       {
-        refusal: new RelayerRefusal(403, "wallet_not_served", `wallet ${WALLET} is not served`, {
+        refusal: new RelayerRefusal("wallet_not_served", `wallet ${WALLET} is not served`, {
           wallet: WALLET,
         }),
+        status: 403,
         details: { wallet: WALLET },
       },
       {
         refusal: new RelayerRefusal(
-          429,
           "rate_limited",
           "more than 10 intents in 60 s from this wallet",
           { limit: 10, windowSeconds: 60 },
           7,
         ),
+        status: 429,
         details: { limit: 10, windowSeconds: 60 },
         retryAfter: 7,
       },
       {
         refusal: new RelayerRefusal(
-          429,
           "budget_exhausted",
           "the gas budget of this period is used up",
           { periodEndsAt: "2025-06-01T13:00:00.000Z" },
           1800.2,
         ),
+        status: 429,
         details: { periodEndsAt: "2025-06-01T13:00:00.000Z" },
         retryAfter: 1801,
       },
       {
-        refusal: new RelayerRefusal(503, "unavailable", "the store is not writable", {
+        refusal: new RelayerRefusal("unavailable", "the store is not writable", {
           component: "store",
         }),
+        status: 503,
         details: { component: "store" },
       },
     ];
 
-    for (const { refusal, details, retryAfter } of refusals) {
-      it(`maps the service's ${refusal.code} refusal to ${refusal.status} ${refusal.code}${retryAfter === undefined ? "" : " with Retry-After"}`, async function () {
+    for (const { refusal, status, details, retryAfter } of refusals) {
+      it(`maps the service's ${refusal.code} refusal to ${status} ${refusal.code}${retryAfter === undefined ? "" : " with Retry-After"}`, async function () {
         service.onSubmit = async () => {
           throw refusal;
         };
@@ -1012,7 +1035,7 @@ describe("relayer HTTP server", function () {
         const answer = await send({ body: wire });
         const error = await client.submit(signed).catch((caught: unknown) => caught);
 
-        expect(answer.status).to.equal(refusal.status);
+        expect(answer.status).to.equal(status);
         expect(answer.headers.get("content-type")).to.equal(JSON_CONTENT_TYPE);
         expect(errorOf(answer)).to.deep.equal({
           code: refusal.code,
@@ -1024,7 +1047,7 @@ describe("relayer HTTP server", function () {
         );
         expect(error).to.be.instanceOf(RelayerError);
         const relayerError = error as RelayerError;
-        expect(relayerError.status).to.equal(refusal.status);
+        expect(relayerError.status).to.equal(status);
         expect(relayerError.code).to.equal(refusal.code);
         expect(relayerError.shortMessage).to.equal(refusal.message);
         expect(relayerError.errorDetails).to.deep.equal(details);
@@ -1034,7 +1057,7 @@ describe("relayer HTTP server", function () {
 
     it("gives a 429 without a Retry-After of its own a Retry-After of 1 second", async function () {
       service.onSubmit = async () => {
-        throw new RelayerRefusal(429, "rate_limited", "slow down", { limit: 1, windowSeconds: 1 });
+        throw new RelayerRefusal("rate_limited", "slow down", { limit: 1, windowSeconds: 1 });
       };
 
       const answer = await send({ body: wire });
@@ -1199,7 +1222,7 @@ describe("relayer HTTP server", function () {
 
     it("passes a refusal of the service's (a bad cursor) through", async function () {
       service.onList = async () => {
-        throw new RelayerRefusal(400, "invalid_field", "cursor: not a cursor of this relayer", {
+        throw new RelayerRefusal("invalid_field", "cursor: not a cursor of this relayer", {
           path: "cursor",
           reason: "not a cursor of this relayer",
         });
@@ -1243,7 +1266,6 @@ describe("relayer HTTP server", function () {
     it("answers 503 unavailable naming the component when the service cannot serve", async function () {
       service.onHealth = async () => {
         throw new RelayerRefusal(
-          503,
           "unavailable",
           "the JSON-RPC endpoint does not answer",
           {
@@ -1413,7 +1435,7 @@ describe("relayer HTTP server", function () {
 
       logger.debug("not written");
       logger.info("accepted", { maxGasPrice: 2n ** 256n - 1n, level: "overridden?" });
-      logger.error("failed", { error: new RelayerRefusal(429, "rate_limited", "slow down") });
+      logger.error("failed", { error: new RelayerRefusal("rate_limited", "slow down") });
       logger.child({ component: "http" }).warn("child");
 
       expect(lines).to.have.length(3);
@@ -1429,7 +1451,6 @@ describe("relayer HTTP server", function () {
       expect(failed.error).to.deep.include({
         name: "RelayerRefusal",
         message: "slow down",
-        status: 429,
         code: "rate_limited",
       });
       expect(failed.error.stack).to.include("RelayerRefusal");

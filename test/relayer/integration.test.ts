@@ -1,9 +1,11 @@
 import { expect } from "chai";
-import { hexlify, randomBytes } from "ethers";
+import { dataSlice, hexlify, randomBytes } from "ethers";
 
 import {
   buildIntent,
   dependencyOn,
+  encodeRelayPacked,
+  RELAY_PACKED_SELECTOR,
   RelayerClient,
   RelayerError,
   signIntent,
@@ -80,7 +82,7 @@ describe("Relayer service on a real hardhat node, over HTTP", function () {
     return world.provider.send(method, params);
   }
 
-  it("relays a submitted intent and reports it relayed with its transaction", async function () {
+  it("relays a submitted intent in a relayPacked transaction and reports it relayed with it", async function () {
     const signed = await sign(0, { calls: [ping(1n)] });
     const { id, status } = await client.submit(signed);
     expect(id).to.equal(signed.id);
@@ -92,6 +94,10 @@ describe("Relayer service on a real hardhat node, over HTTP", function () {
     expect(receipt!.status).to.equal(1);
     expect(final.blockNumber).to.equal(BigInt(receipt!.blockNumber));
     expect(final.relayedBy).to.equal(receipt!.from);
+    const transaction = await world.provider.getTransaction(final.txHash!);
+    expect(transaction!.to).to.equal(signed.wallet);
+    expect(dataSlice(transaction!.data, 0, 4)).to.equal(RELAY_PACKED_SELECTOR);
+    expect(transaction!.data).to.equal(encodeRelayPacked(signed));
   });
 
   it("relays a chain of three dependent intents submitted in reverse order, in dependency order", async function () {

@@ -18,12 +18,12 @@ import {
   TransactionExistsError,
   type IntentStore,
 } from "../../src/relayer/store/index.js";
-import type {
-  IntentRecord,
-  RelayerIntentStatus,
-  TransactionRecord,
-} from "../../src/relayer/types.js";
+import type { IntentRecord, TransactionRecord } from "../../src/relayer/types.js";
 import { serializeSignedIntent } from "../../src/sdk/intent/serialize.js";
+import {
+  FINAL_RELAYER_INTENT_STATUSES,
+  RELAYER_INTENT_STATUSES,
+} from "../../src/sdk/relayer/types.js";
 import { signIntent, type SignedIntent } from "../../src/sdk/intent/signIntent.js";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -373,48 +373,45 @@ export function shouldBehaveLikeAnIntentStore(open: () => Promise<IntentStore>):
   });
 
   describe("listActive and countByStatus", function () {
-    const statuses: RelayerIntentStatus[] = [
-      "queued",
-      "waiting_dependencies",
-      "waiting_gas_price",
-      "submitted",
-      "relayed",
-      "failed",
-      "rejected",
-      "expired",
-    ];
+    const statuses = RELAYER_INTENT_STATUSES;
+    const activeStatuses = statuses.filter(
+      (status) => !(FINAL_RELAYER_INTENT_STATUSES as readonly string[]).includes(status),
+    );
 
     /** Two intents of each status; createdAt runs backwards, with ties in pairs. */
     async function insertEveryStatus(): Promise<IntentRecord[]> {
       const records = await Promise.all(
-        Array.from({ length: 16 }, async (_, i) => ({
+        Array.from({ length: 2 * statuses.length }, async (_, i) => ({
           ...queued(await signed(i % 2 === 0 ? WALLET_A : WALLET_B, i), T0 - Math.floor(i / 2)),
-          status: statuses[i % 8],
+          status: statuses[i % statuses.length],
         })),
       );
       for (const record of records) await store.insert(record);
       return records;
     }
 
-    it("lists every intent whose status is not final, oldest first, ties by ID", async function () {
+    it("lists every intent whose status is not final (scheduled included), oldest first, ties by ID", async function () {
       const records = await insertEveryStatus();
       const expected = records
-        .filter((record) => !["relayed", "failed", "rejected", "expired"].includes(record.status))
+        .filter((record) => activeStatuses.includes(record.status))
         .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
         .map((record) => record.id);
       const active = await store.listActive();
       expect(active.map((record) => record.id)).to.deep.equal(expected);
-      expect(active).to.have.length(8);
+      expect(active).to.have.length(2 * activeStatuses.length);
+      expect(new Set(active.map((record) => record.status))).to.deep.equal(
+        new Set(["scheduled", "queued", "waiting_dependencies", "waiting_gas_price", "submitted"]),
+      );
       expect(active[0]).to.deep.equal(records.find((record) => record.id === expected[0]));
     });
 
     it("drops an intent from listActive once it reaches a final status", async function () {
       const records = await insertEveryStatus();
-      const [queuedRecord] = records;
-      await store.update(queuedRecord.id, { status: "expired" }, T0 + 1);
+      const [first] = records;
+      await store.update(first.id, { status: "expired" }, T0 + 1);
       const active = await store.listActive();
-      expect(active.map((record) => record.id)).not.to.include(queuedRecord.id);
-      expect(active).to.have.length(7);
+      expect(active.map((record) => record.id)).not.to.include(first.id);
+      expect(active).to.have.length(2 * activeStatuses.length - 1);
     });
 
     it("counts the intents of each status, with 0 for a status none has", async function () {
@@ -422,9 +419,11 @@ export function shouldBehaveLikeAnIntentStore(open: () => Promise<IntentStore>):
         Object.fromEntries(statuses.map((status) => [status, 0])),
       );
       const records = await insertEveryStatus();
+      expect(records[0].status).to.equal("scheduled");
       await store.update(records[0].id, { status: "relayed" }, T0 + 1);
       expect(await store.countByStatus()).to.deep.equal({
-        queued: 1,
+        scheduled: 1,
+        queued: 2,
         waiting_dependencies: 2,
         waiting_gas_price: 2,
         submitted: 2,
@@ -668,6 +667,39 @@ describe("SqliteIntentStore", function () {
         await rejectionOf(reopened.insert(records[5])).then((error) =>
           expect(error).to.be.instanceOf(IntentExistsError),
         );
+      } finally {
+        await reopened.close();
+      }
+    });
+
+    it("keeps a scheduled intent, its validAfter and its place among the active ones across close and reopen", async function () {
+      const path = temporary.path("scheduled");
+      const validAfter = 1_750_000_600n;
+      const scheduled: IntentRecord = {
+        ...queued(
+          await signIntent({
+            signer: OWNER,
+            wallet: WALLET_A,
+            chainId: CHAIN_ID,
+            intent: { ...(await signed(WALLET_A, 0)).intent, validAfter },
+          }),
+        ),
+        status: "scheduled",
+      };
+      const store = await SqliteIntentStore.open({ path });
+      await store.insert(scheduled);
+      await store.insert(queued(await signed(WALLET_B, 1), T0 + 1));
+      await store.close();
+
+      const reopened = await SqliteIntentStore.open({ path });
+      try {
+        expect(await reopened.get(scheduled.id)).to.deep.equal(scheduled);
+        expect((await reopened.get(scheduled.id))?.signed.intent.validAfter).to.equal(validAfter);
+        expect((await reopened.listActive()).map((record) => record.status)).to.deep.equal([
+          "scheduled",
+          "queued",
+        ]);
+        expect((await reopened.countByStatus()).scheduled).to.equal(1);
       } finally {
         await reopened.close();
       }

@@ -111,7 +111,7 @@ describe("RelayerClient", function () {
   });
 
   describe("submit", function () {
-    it("posts the signed intent to /v1/intents as version-1 JSON with every bigint as a decimal string", async function () {
+    it("posts the signed intent to /v1/intents as version-2 JSON with every bigint as a decimal string", async function () {
       answer = () => ({ status: 202, body: { id: signed.id, status: "queued" } });
 
       await new RelayerClient({ url }).submit(signed);
@@ -123,7 +123,7 @@ describe("RelayerClient", function () {
       expect(request.headers["content-type"]).to.equal("application/json");
       expect(request.headers.accept).to.equal("application/json");
       expect(JSON.parse(request.body)).to.deep.equal({
-        version: 1,
+        version: 2,
         wallet: WALLET,
         chainId: "31337",
         id: signed.id,
@@ -136,12 +136,13 @@ describe("RelayerClient", function () {
           ],
           dependencies: [{ wallet: WALLET, id: OTHER_ID }],
           salt: (2n ** 200n).toString(),
+          validAfter: "0",
           expiration: "1767225600",
           maxGasPrice: MAX_UINT256.toString(),
           minGasLimit: "100000",
         },
       });
-      const withoutVersion = request.body.replace('"version":1', "");
+      const withoutVersion = request.body.replace('"version":2', "");
       expect(withoutVersion).to.not.match(/:\s*-?\d/, "no JSON number but the version");
     });
 

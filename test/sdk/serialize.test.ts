@@ -167,10 +167,11 @@ describe("serializeSignedIntent / parseSignedIntent", function () {
       expect(parseSignedIntent(serializeSignedIntent(signed))).to.deep.equal(signed);
     });
 
-    it("writes version 1 and every integer as a decimal string", function () {
+    it("writes version 2 and every integer as a decimal string, validAfter included", function () {
       const document = JSON.parse(serializeSignedIntent(baseSignedIntent()));
 
-      expect(document.version).to.equal(1);
+      expect(document.version).to.equal(2);
+      expect(document.intent.validAfter).to.equal("0");
       expect(document.chainId).to.equal("31337");
       expect(document.intent.calls[0].value).to.equal("5");
       expect(document.intent.maxGasPrice).to.equal(UINT256_MAX.toString());
@@ -248,21 +249,27 @@ describe("serializeSignedIntent / parseSignedIntent", function () {
       path: string;
       reason: RegExp;
     }> = [
-      { name: "not JSON", input: '{"version": 1,', path: "", reason: /^not valid JSON/ },
+      { name: "not JSON", input: '{"version": 2,', path: "", reason: /^not valid JSON/ },
       { name: "null", input: null, path: "", reason: /^expected an object, got null$/ },
       { name: "an array", input: "[]", path: "", reason: /^expected an object, got an array$/ },
       { name: "a string value", input: '"hi"', path: "", reason: /^expected an object, got "hi"$/ },
       {
         name: "wrong version",
-        mutate: (d) => (d.version = 2),
+        mutate: (d) => (d.version = 3),
         path: "version",
-        reason: /^unsupported version 2 \(this SDK reads version 1\)$/,
+        reason: /^unsupported version 3 \(this SDK reads version 2\)$/,
+      },
+      {
+        name: "version 1 (the intent format before validAfter)",
+        mutate: (d) => (d.version = 1),
+        path: "version",
+        reason: /^version 1 is the intent format before validAfter: .*sign the intent again$/,
       },
       {
         name: "version as a string",
-        mutate: (d) => (d.version = "1"),
+        mutate: (d) => (d.version = "2"),
         path: "version",
-        reason: /^expected the number 1, got "1"$/,
+        reason: /^expected the number 2, got "2"$/,
       },
       {
         name: "missing version",
@@ -308,6 +315,12 @@ describe("serializeSignedIntent / parseSignedIntent", function () {
         name: "missing intent field",
         mutate: (d) => delete d.intent.salt,
         path: "intent.salt",
+        reason: /^missing field$/,
+      },
+      {
+        name: "missing validAfter",
+        mutate: (d) => delete d.intent.validAfter,
+        path: "intent.validAfter",
         reason: /^missing field$/,
       },
       {

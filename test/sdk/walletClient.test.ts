@@ -5,6 +5,7 @@ import {
   buildIntent,
   cancelCall,
   changeOwnerCall,
+  encodeRelayPacked,
   installModuleCall,
   invalidateAllIntentsCall,
   signIntent,
@@ -179,7 +180,7 @@ describe("WalletClient", function () {
   });
 
   describe("relay and intentState", function () {
-    it("relays an SDK-signed intent from any relayer: pending, then relayed by that relayer in that block", async function () {
+    it("relays an SDK-signed intent from any relayer, as relayPacked calldata: pending, then relayed by that relayer in that block", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const signed = await signPing(world);
       // Any account may relay, through a client opened on the address alone.
@@ -190,6 +191,8 @@ describe("WalletClient", function () {
 
       expect(result).to.include({ id: signed.id, success: true, failure: null, deployed: false });
       expect(await world.target.pings()).to.equal(1n);
+      const transaction = await ethers.provider.getTransaction(result.receipt.hash);
+      expect(transaction!.data).to.equal(encodeRelayPacked(signed));
       const relayed = {
         status: "relayed",
         relayer: world.stranger.address,

@@ -12,7 +12,9 @@ import { createLogger } from "../../src/relayer/logger.js";
 import { startRelayer } from "../../src/relayer/startRelayer.js";
 import {
   buildIntent,
+  encodeRelayPacked,
   parseSignedIntent,
+  RELAY_PACKED_SELECTOR,
   SessionSigner,
   WalletClient,
   type IntentState,
@@ -212,7 +214,7 @@ describe("Hardhat tasks", function () {
   });
 
   describe("intent sign, relay and receipt", function () {
-    it("signs a ping, relays it from the --signer account, and the receipt shows it relayed", async function () {
+    it("signs a ping, relays it as relayPacked from the --signer account, and the receipt shows it relayed", async function () {
       const world = await withWallet();
       const signedFile = world.file("ping.json");
 
@@ -227,6 +229,10 @@ describe("Hardhat tasks", function () {
       });
       expect(relayed.value).to.include({ via: "direct", id: signed.value.id, success: true });
       expect(relayed.stdout).to.include("relayed: the calls succeeded");
+      if (relayed.value.via !== "direct") expect.fail("relayed through a relayer");
+      const transaction = await ethers.provider.getTransaction(relayed.value.transactionHash);
+      expect(transaction!.data.startsWith(RELAY_PACKED_SELECTOR)).to.equal(true);
+      expect(transaction!.data).to.equal(encodeRelayPacked(fromFile));
       expect(await world.target.pings()).to.equal(1n);
       expect(await world.target.lastCaller()).to.equal(world.wallet);
 
@@ -265,6 +271,7 @@ describe("Hardhat tasks", function () {
           wallet: world.wallet,
           calls: [{ to: world.targetAddress, value: "0", data: "0x" }],
           salt: "5",
+          validAfter: "3000000000",
           expiration: "4000000000",
         }),
       );
@@ -276,7 +283,69 @@ describe("Hardhat tasks", function () {
       });
 
       expect(value.wallet).to.equal(world.wallet);
-      expect(value.intent).to.deep.include({ salt: 6n, expiration: 4_000_000_000n });
+      expect(value.intent).to.deep.include({
+        salt: 6n,
+        validAfter: 3_000_000_000n,
+        expiration: 4_000_000_000n,
+      });
+    });
+
+    it("signs with --valid-after; relaying it is refused (IntentNotYetValid) until the chain reaches it, then succeeds", async function () {
+      const world = await withWallet();
+      const validAfter = BigInt(await networkHelpers.time.latest()) + 600n;
+      const signedFile = world.file("scheduled.json");
+
+      const signed = await runTask<SignedIntent>(["intent", "sign"], {
+        wallet: world.wallet,
+        to: world.targetAddress,
+        data: world.target.interface.encodeFunctionData("ping", [11n]),
+        validAfter: validAfter.toString(),
+        out: signedFile,
+      });
+      expect(signed.value.intent.validAfter).to.equal(validAfter);
+      expect(signed.stderr).to.include(`valid from ${validAfter}`);
+
+      expect(await taskFailure(["intent", "relay"], { file: signedFile })).to.include(
+        `IntentNotYetValid(id=${signed.value.id}, validAfter=${validAfter})`,
+      );
+      await networkHelpers.time.increaseTo(validAfter);
+      const relayed = await runTask<IntentRelayResult>(["intent", "relay"], { file: signedFile });
+      expect(relayed.value).to.include({ via: "direct", success: true });
+      expect(await world.target.pings()).to.equal(1n);
+    });
+
+    it("refuses to sign an intent that could never be relayed: an expiration in the past, a validAfter not before the expiration", async function () {
+      const world = await withWallet();
+      const now = BigInt(await networkHelpers.time.latest());
+      const ping = { wallet: world.wallet, to: world.targetAddress };
+      const intentFile = world.file("never.json");
+      await writeFile(
+        intentFile,
+        JSON.stringify({
+          wallet: world.wallet,
+          calls: [{ to: world.targetAddress }],
+          validAfter: (now + 900n).toString(),
+          expiration: (now + 900n).toString(),
+        }),
+      );
+
+      expect(
+        await taskFailure(["intent", "sign"], { ...ping, expiration: (now - 1n).toString() }),
+      ).to.equal(
+        `--expiration ${now - 1n} is not after the chain's time ${now}: the intent could never be relayed`,
+      );
+      expect(
+        await taskFailure(["intent", "sign"], {
+          ...ping,
+          validAfter: (now + 600n).toString(),
+          expiration: (now + 600n).toString(),
+        }),
+      ).to.equal(
+        `--valid-after ${now + 600n} is not before the expiration ${now + 600n}: the intent could never be relayed`,
+      );
+      expect(await taskFailure(["intent", "sign"], { intentFile })).to.include(
+        `--valid-after ${now + 900n} is not before the expiration ${now + 900n}`,
+      );
     });
 
     it("deploys a counterfactual wallet in the relay transaction when given its --owner", async function () {

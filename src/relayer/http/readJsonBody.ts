@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 
-import { RelayerRefusal } from "./RelayerService.js";
+import { RelayerRefusal } from "../refusal.js";
 import { showValue } from "./json.js";
 
 /** The request ended before its body did (the client went away): there is no one to answer. */
@@ -38,7 +38,6 @@ function checkContentType(request: IncomingMessage): void {
   const contentType = request.headers["content-type"];
   if (contentType === undefined || contentType.trim() === "") {
     throw new RelayerRefusal(
-      415,
       "unsupported_media_type",
       "Content-Type is missing: send the body as application/json",
       { contentType: null },
@@ -47,7 +46,6 @@ function checkContentType(request: IncomingMessage): void {
   const [mediaType, ...parameters] = contentType.split(";").map((part) => part.trim());
   if (mediaType.toLowerCase() !== "application/json") {
     throw new RelayerRefusal(
-      415,
       "unsupported_media_type",
       `Content-Type ${showValue(contentType)} is not supported: send the body as application/json`,
       { contentType },
@@ -58,7 +56,6 @@ function checkContentType(request: IncomingMessage): void {
     const charset = value.replace(/^"(.*)"$/, "$1").toLowerCase();
     if (name.toLowerCase() === "charset" && charset !== "utf-8" && charset !== "utf8") {
       throw new RelayerRefusal(
-        415,
         "unsupported_media_type",
         `Content-Type ${showValue(contentType)} is not supported: the only charset accepted is utf-8`,
         { contentType },
@@ -68,7 +65,6 @@ function checkContentType(request: IncomingMessage): void {
   const encoding = request.headers["content-encoding"];
   if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
     throw new RelayerRefusal(
-      415,
       "unsupported_media_type",
       `Content-Encoding ${showValue(encoding)} is not supported: send the body uncompressed`,
       { contentType, contentEncoding: encoding },
@@ -109,7 +105,6 @@ function readLimited(request: IncomingMessage, limitBytes: number): Promise<Buff
 
 function tooLarge(limitBytes: number): RelayerRefusal {
   return new RelayerRefusal(
-    413,
     "body_too_large",
     `the body is larger than the limit of ${limitBytes} bytes`,
     { limitBytes },
@@ -123,10 +118,10 @@ function parseJson(bytes: Buffer): unknown {
   try {
     text = utf8.decode(bytes);
   } catch {
-    throw new RelayerRefusal(400, "malformed_json", "the body is not valid UTF-8", {});
+    throw new RelayerRefusal("malformed_json", "the body is not valid UTF-8", {});
   }
   if (text.trim() === "") {
-    throw new RelayerRefusal(400, "malformed_json", "the body is empty: send a JSON object", {});
+    throw new RelayerRefusal("malformed_json", "the body is empty: send a JSON object", {});
   }
   try {
     return JSON.parse(text);
@@ -134,7 +129,6 @@ function parseJson(bytes: Buffer): unknown {
     const reason = (error as Error).message;
     const position = /position (\d+)/.exec(reason)?.[1];
     throw new RelayerRefusal(
-      400,
       "malformed_json",
       `the body is not valid JSON: ${reason}`,
       position === undefined ? {} : { position: Number(position) },

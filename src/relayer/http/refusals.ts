@@ -1,4 +1,4 @@
-import { RelayerRefusal } from "./RelayerService.js";
+import { RelayerRefusal } from "../refusal.js";
 
 /**
  * The refusals the HTTP layer itself answers (docs/relayer-api.md section 5), before the
@@ -12,7 +12,7 @@ export function invalidField(
   reason: string,
   extra: Record<string, unknown> = {},
 ): RelayerRefusal {
-  return new RelayerRefusal(400, "invalid_field", `${describePath(path)}: ${reason}`, {
+  return new RelayerRefusal("invalid_field", `${describePath(path)}: ${reason}`, {
     path,
     reason,
     ...extra,
@@ -21,7 +21,7 @@ export function invalidField(
 
 /** `400 unknown_field`: a field or query parameter the schema does not define. */
 export function unknownField(path: string, reason: string): RelayerRefusal {
-  return new RelayerRefusal(400, "unknown_field", `${describePath(path)}: ${reason}`, {
+  return new RelayerRefusal("unknown_field", `${describePath(path)}: ${reason}`, {
     path,
     reason,
   });
@@ -29,13 +29,12 @@ export function unknownField(path: string, reason: string): RelayerRefusal {
 
 /** `404 not_found`. */
 export function notFound(message: string, details?: Record<string, unknown>): RelayerRefusal {
-  return new RelayerRefusal(404, "not_found", message, details);
+  return new RelayerRefusal("not_found", message, details);
 }
 
 /** `405 method_not_allowed`, with the methods to use (the `Allow` header repeats them). */
 export function methodNotAllowed(method: string, route: string, allow: string): RelayerRefusal {
   return new RelayerRefusal(
-    405,
     "method_not_allowed",
     `${method} is not allowed on ${route}: use ${allow}`,
     { allow },

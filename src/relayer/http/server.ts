@@ -12,7 +12,9 @@ import { submitIntent } from "./handlers/submitIntent.js";
 import { stringifyJson } from "./json.js";
 import { RequestAbortedError } from "./readJsonBody.js";
 import { methodNotAllowed, notFound } from "./refusals.js";
-import { RelayerRefusal, type RelayerService } from "./RelayerService.js";
+import { RelayerRefusal } from "../refusal.js";
+import { REFUSAL_STATUS } from "./refusalStatus.js";
+import type { RelayerService } from "./RelayerService.js";
 
 export { renderIntent, type IntentStatusJson } from "./renderIntent.js";
 export type { HttpLimits } from "./handler.js";
@@ -75,7 +77,8 @@ const CLIENT_CLOSED_REQUEST = 499;
  * The relayer's HTTP JSON API (docs/relayer-api.md), on `node:http`. The caller listens:
  * `server.listen(8080, "127.0.0.1")`. Every request is routed to one handler per endpoint;
  * bodies are checked (content type, size, JSON, schema) before the service sees them; a
- * `RelayerRefusal` is answered with its status, code, message, details (and `Retry-After`);
+ * `RelayerRefusal` is answered with its code's status (`REFUSAL_STATUS`), its code, message,
+ * details (and `Retry-After`);
  * anything else thrown is a `500 internal_error` with a generic message, logged in full.
  * Every request is counted (`relayer_http_requests_total{route,status}`, and for submissions
  * `relayer_intents_accepted_total` / `relayer_intents_refused_total{code}`) and logged with
@@ -193,13 +196,14 @@ function errorAnswer(
   error: unknown,
   { method, route, logger }: { method: string; route: string; logger: Logger },
 ): { answer: HttpAnswer; code: string } {
-  if (error instanceof RelayerRefusal && error.status >= 400 && error.status <= 599) {
+  if (error instanceof RelayerRefusal && Object.hasOwn(REFUSAL_STATUS, error.code)) {
+    const status = REFUSAL_STATUS[error.code];
     const headers: Record<string, string> = {};
-    const retryAfter = error.retryAfterSeconds ?? (error.status === 429 ? 1 : undefined);
+    const retryAfter = error.retryAfterSeconds ?? (status === 429 ? 1 : undefined);
     if (retryAfter !== undefined) {
       headers["retry-after"] = String(Math.max(0, Math.ceil(retryAfter)));
     }
-    if (error.status === 405 && typeof error.details?.allow === "string") {
+    if (status === 405 && typeof error.details?.allow === "string") {
       headers.allow = error.details.allow;
     }
     const body = {
@@ -209,7 +213,7 @@ function errorAnswer(
         ...(error.details === undefined ? {} : { details: error.details }),
       },
     };
-    return { answer: { status: error.status, json: body, headers }, code: error.code };
+    return { answer: { status, json: body, headers }, code: error.code };
   }
   logger.error("internal error while answering a request", { method, route, error });
   const body = {

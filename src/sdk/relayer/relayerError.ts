@@ -13,6 +13,7 @@ export const RELAYER_ERROR_CODES = [
   "unknown_field",
   "invalid_field",
   "wrong_chain",
+  "invalid_window",
   "invalid_signature",
   "expired",
   "already_relayed",

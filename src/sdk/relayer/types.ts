@@ -19,6 +19,7 @@ export const WIRE_INTENT_VERSION = 2;
  * const known = (RELAYER_INTENT_STATUSES as readonly string[]).includes(value);
  */
 export const RELAYER_INTENT_STATUSES = [
+  "scheduled",
   "queued",
   "waiting_dependencies",
   "waiting_gas_price",
@@ -31,6 +32,8 @@ export const RELAYER_INTENT_STATUSES = [
 
 /**
  * Where an intent stands at the relayer:
+ * - `scheduled`: accepted before its `validAfter`: held, not simulated, until the chain's time
+ *   reaches it;
  * - `queued`: accepted, not yet submitted (being simulated, or waiting for its turn);
  * - `waiting_dependencies`: some dependency is not relayed successfully yet;
  * - `waiting_gas_price`: the network's gas price is above the intent's `maxGasPrice`;
@@ -41,7 +44,7 @@ export const RELAYER_INTENT_STATUSES = [
  * - `expired`: its expiration passed before it could be relayed (final).
  *
  * @example
- * const waiting: RelayerIntentStatus[] = ["waiting_dependencies", "waiting_gas_price"];
+ * const waiting: RelayerIntentStatus[] = ["scheduled", "waiting_dependencies", "waiting_gas_price"];
  */
 export type RelayerIntentStatus = (typeof RELAYER_INTENT_STATUSES)[number];
 
@@ -107,7 +110,7 @@ export interface WireIntent {
 }
 
 /**
- * The body of `POST /v1/intents`: a signed intent, version 1.
+ * The body of `POST /v1/intents`: a signed intent, version 2 (intent format v2, with `validAfter`).
  *
  * @example
  * const body: WireSignedIntent = toWireIntent(signed);
