@@ -16,6 +16,17 @@ import * as sdk from "../../src/sdk/index.js";
 import { IntentWallet__factory } from "../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { WalletFactory__factory } from "../../typechain-types/factories/contracts/WalletFactory__factory.js";
 import { SessionKeyModule__factory } from "../../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";
+import {
+  DOCS,
+  DOCS_DIRECTORY,
+  HARDHAT_ACCOUNT_0_KEY,
+  jsonBlocks,
+  plain,
+  read,
+  sectionNaming,
+  tableRows,
+  withoutCodeBlocks,
+} from "./markdown.js";
 
 /*
  * Keeps the spec-level docs true: docs/errors.md lists every custom error of the three contracts'
@@ -24,72 +35,9 @@ import { SessionKeyModule__factory } from "../../typechain-types/factories/contr
  * show, and their links resolve.
  */
 
-const REPOSITORY = new URL("../../", import.meta.url);
-const DOCS_DIRECTORY = new URL("docs/", REPOSITORY);
-
-/** Hardhat's account #0, the owner of the docs' worked examples. */
-const HARDHAT_ACCOUNT_0_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-
-function read(path: string): string {
-  return readFileSync(new URL(path, REPOSITORY), "utf8");
-}
-
-const DOCS = {
-  intents: read("docs/intents.md"),
-  sessions: read("docs/sessions.md"),
-  errors: read("docs/errors.md"),
-};
-
 /*//////////////////////////////////////////////////////////////
                           MARKDOWN HELPERS
 //////////////////////////////////////////////////////////////*/
-
-/** The text without its fenced code blocks (a `#` in a code block is no heading). */
-function withoutCodeBlocks(markdown: string): string {
-  return markdown.replace(/^```[\s\S]*?^```/gm, "");
-}
-
-/** The `## ` sections of a page: heading text and body. */
-function sections(markdown: string): Array<{ heading: string; body: string }> {
-  return markdown
-    .split(/^## /m)
-    .slice(1)
-    .map((chunk) => {
-      const newline = chunk.indexOf("\n");
-      return { heading: chunk.slice(0, newline).trim(), body: chunk.slice(newline + 1) };
-    });
-}
-
-/** The section whose heading names `name` in backticks, e.g. "## 2. `IntentWallet`". */
-function sectionNaming(markdown: string, name: string): string {
-  const found = sections(markdown).filter(({ heading }) => heading.includes(`\`${name}\``));
-  expect(found, `one section heading names \`${name}\``).to.have.length(1);
-  return found[0].body;
-}
-
-/** The cells of every table row (separator rows left out), outside code blocks. */
-function tableRows(markdown: string): string[][] {
-  return withoutCodeBlocks(markdown)
-    .split("\n")
-    .filter((line) => line.trimStart().startsWith("|") && !/^\s*\|\s*:?-{3,}/.test(line))
-    .map((line) =>
-      line
-        .trim()
-        .split(/(?<!\\)\|/)
-        .slice(1, -1)
-        .map((cell) => cell.trim()),
-    );
-}
-
-/** A cell's text without its inline-code backticks. */
-function plain(cell: string): string {
-  return cell.replace(/`/g, "");
-}
-
-/** The contents of the fenced ```json blocks of a page, parsed. */
-function jsonBlocks(markdown: string): unknown[] {
-  return [...markdown.matchAll(/^```json\n([\s\S]*?)^```/gm)].map((match) => JSON.parse(match[1]));
-}
 
 /** GitHub's anchor of a heading: lowercase, punctuation dropped, spaces as hyphens. */
 function anchorOf(heading: string): string {
