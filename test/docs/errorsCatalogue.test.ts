@@ -6,6 +6,7 @@ import {
   Wallet,
   dataLength,
   dataSlice,
+  recoverAddress,
   type ErrorFragment,
   type Interface,
   type TypedDataDomain,
@@ -24,6 +25,7 @@ import {
   plain,
   read,
   sectionNaming,
+  sectionTitled,
   tableRows,
   withoutCodeBlocks,
 } from "./markdown.js";
@@ -311,6 +313,18 @@ describe("the worked examples", function () {
     expect(DOCS.intents).to.include(`\`r\` = \`${dataSlice(signature, 0, 32)}\``);
     expect(DOCS.intents).to.include(`\`s\` = \`${dataSlice(signature, 32, 64)}\``);
     expect(DOCS.intents).to.include(`\`v\` = \`${dataSlice(signature, 64)}\``);
+  });
+
+  it("docs/relayer-api.md: the signed intent of the wire format's section is one the SDK reads, with the ID the page shows", function () {
+    const wire = jsonBlocks(
+      sectionTitled(read("docs/relayer-api.md"), "The signed intent (wire format, version 2)"),
+    );
+    expect(wire).to.have.length(1);
+    const signed = sdk.parseSignedIntent(wire[0]); // checks the version, every field and the ID
+    expect(signed.intent.validAfter).to.equal(0n);
+    const owner = new Wallet(HARDHAT_ACCOUNT_0_KEY).address;
+    expect(recoverAddress(signed.id, dataSlice(signed.signature, 1))).to.equal(owner);
+    expect(read("docs/relayer-api.md")).to.include(`{ "id": "${signed.id}", "status": "queued" }`);
   });
 
   it("docs/sessions.md: the grant hashes to the session ID shown, as the SDK computes it, and the owner's signature and carried sizes are the ones shown", async function () {
