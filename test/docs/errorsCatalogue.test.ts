@@ -33,8 +33,9 @@ import {
 /*
  * Keeps the spec-level docs true: docs/errors.md lists every custom error of the three contracts'
  * ABIs with its exact signature and selector, docs/intents.md and docs/sessions.md carry the
- * EIP-712 type strings the contracts hash, their worked examples hash and sign to the values they
- * show, and their links resolve.
+ * EIP-712 type strings and domain versions the contracts hash, their worked examples hash and
+ * sign to the values they show, and their links resolve. The packed bytes of docs/intents.md are
+ * checked by packedIntent.test.ts.
  */
 
 /*//////////////////////////////////////////////////////////////
@@ -244,18 +245,33 @@ describe("the EIP-712 type strings in docs/intents.md and docs/sessions.md", fun
   });
 
   it("names the domains as the contracts do", function () {
-    const intentName = /NAME_HASH = keccak256\("([^"]+)"\)/.exec(
-      read("contracts/libraries/IntentHashing.sol"),
-    );
+    const intentHashing = read("contracts/libraries/IntentHashing.sol");
+    const intentName = /NAME_HASH = keccak256\("([^"]+)"\)/.exec(intentHashing);
+    const intentVersion = /\bVERSION_HASH = keccak256\("([^"]+)"\)/.exec(intentHashing);
+    const messageVersion = /MESSAGE_VERSION_HASH = keccak256\("([^"]+)"\)/.exec(intentHashing);
     const moduleDomain = /EIP712\("([^"]+)", "([^"]+)"\)/.exec(
       read("contracts/modules/SessionKeyModule.sol"),
     );
     expect(intentName?.[1]).to.equal("IntentWallet");
+    // The intent domain's version is the intent format's; the ERC-1271 message domain keeps "1".
+    expect(intentVersion?.[1]).to.equal(sdk.INTENT_FORMAT_VERSION);
+    expect(messageVersion?.[1]).to.equal("1");
+    const anyWallet = "0x8464135c8F25Da09e49BC8782676a84730C318bC";
+    expect(sdk.intentDomain({ wallet: anyWallet, chainId: 1n }).version).to.equal(
+      intentVersion?.[1],
+    );
+    expect(sdk.messageDomain({ wallet: anyWallet, chainId: 1n }).version).to.equal(
+      messageVersion?.[1],
+    );
     expect(moduleDomain?.slice(1)).to.deep.equal(["IntentWallet Sessions", "1"]);
     const domainValue = (markdown: string, field: string) =>
       tableRows(markdown).find((row) => row[0] === `\`${field}\``)?.[1];
     expect(domainValue(DOCS.intents, "name")).to.equal(`\`"${intentName![1]}"\``);
-    expect(domainValue(DOCS.intents, "version")).to.equal('`"1"`');
+    expect(domainValue(DOCS.intents, "version")).to.equal(`\`"${intentVersion![1]}"\``);
+    expect(DOCS.intents.split("\n")[0]).to.equal(`# Intents, format version ${intentVersion![1]}`);
+    const messageSection = sectionTitled(DOCS.intents, "ERC-1271: the wallet's own signatures");
+    expect(messageSection).to.include(`\`version = "${messageVersion![1]}"\``);
+    expect(messageSection).to.include(`version: "${messageVersion![1]}"`);
     expect(domainValue(DOCS.sessions, "name")).to.equal(`\`"${moduleDomain![1]}"\``);
     expect(domainValue(DOCS.sessions, "version")).to.equal(`\`"${moduleDomain![2]}"\``);
   });
@@ -295,7 +311,9 @@ describe("the worked examples", function () {
     );
     expect(types).to.deep.equal(JSON.parse(JSON.stringify(sdk.INTENT_TYPES)));
 
-    const wire = blocks.find((block) => (block as { version?: unknown }).version === 1);
+    const wire = blocks.find(
+      (block) => (block as { version?: unknown }).version === sdk.SIGNED_INTENT_JSON_VERSION,
+    );
     const signed = sdk.parseSignedIntent(wire); // recomputes the ID from the intent
     expect(sdk.serializeSignedIntent(signed)).to.equal(JSON.stringify(wire));
     expect(signed.id).to.equal(digest);
@@ -309,6 +327,14 @@ describe("the worked examples", function () {
       }),
     ).to.equal(digest);
 
+    expect(signed.intent.validAfter).to.be.greaterThan(0n); // the example is a scheduled intent
+    // "A document of `version` `1` (the format before `validAfter`) is refused at path `version`".
+    expect(() => sdk.parseSignedIntent({ ...(wire as object), version: 1 }))
+      .to.throw(sdk.InvalidSignedIntentError)
+      .with.property("path", "version");
+
+    expect(DOCS.intents).to.include(`\`${TypedDataEncoder.hashDomain(request.domain)}\``);
+    expect(DOCS.intents).to.include(`\`${sdk.hashIntentStruct(signed.intent)}\``);
     expect(DOCS.intents).to.include(`\`${digest}\``);
     expect(DOCS.intents).to.include(`\`r\` = \`${dataSlice(signature, 0, 32)}\``);
     expect(DOCS.intents).to.include(`\`s\` = \`${dataSlice(signature, 32, 64)}\``);
