@@ -14,6 +14,7 @@ import {
 } from "ethers";
 
 import * as sdk from "../../src/sdk/index.js";
+import { IntentBatcher__factory } from "../../typechain-types/factories/contracts/IntentBatcher__factory.js";
 import { IntentWallet__factory } from "../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { WalletFactory__factory } from "../../typechain-types/factories/contracts/WalletFactory__factory.js";
 import { SessionKeyModule__factory } from "../../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";
@@ -31,11 +32,11 @@ import {
 } from "./markdown.js";
 
 /*
- * Keeps the spec-level docs true: docs/errors.md lists every custom error of the three contracts'
- * ABIs with its exact signature and selector, docs/intents.md and docs/sessions.md carry the
- * EIP-712 type strings and domain versions the contracts hash, their worked examples hash and
- * sign to the values they show, and their links resolve. The packed bytes of docs/intents.md are
- * checked by packedIntent.test.ts.
+ * Keeps the spec-level docs true: docs/errors.md lists every custom error of the wallet's, the
+ * factory's, the batcher's and the session module's ABIs with its exact signature and selector,
+ * docs/intents.md and docs/sessions.md carry the EIP-712 type strings and domain versions the
+ * contracts hash, their worked examples hash and sign to the values they show, and their links
+ * resolve. The packed bytes of docs/intents.md are checked by packedIntent.test.ts.
  */
 
 /*//////////////////////////////////////////////////////////////
@@ -110,6 +111,7 @@ function domainTypeOf(domain: TypedDataDomain): string {
 const CONTRACTS: Array<{ name: string; contractInterface: Interface }> = [
   { name: "IntentWallet", contractInterface: IntentWallet__factory.createInterface() },
   { name: "WalletFactory", contractInterface: WalletFactory__factory.createInterface() },
+  { name: "IntentBatcher", contractInterface: IntentBatcher__factory.createInterface() },
   { name: "SessionKeyModule", contractInterface: SessionKeyModule__factory.createInterface() },
 ];
 
