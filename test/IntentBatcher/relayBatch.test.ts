@@ -11,11 +11,7 @@ import {
 import hre, { network } from "hardhat";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import {
-  encodeBatchEntries,
-  encodeRelayPacked,
-  type BatchedRelay,
-} from "../../src/sdk/index.js";
+import { encodeBatchEntries, encodeRelayPacked, type BatchedRelay } from "../../src/sdk/index.js";
 import type { BuildIntentParameters, SignedIntent } from "../../src/sdk/index.js";
 import type { IntentBatcher, IntentWallet } from "../../typechain-types/index.js";
 import { signedIntent, targetCall } from "../helpers/intents.js";

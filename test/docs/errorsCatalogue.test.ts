@@ -6,6 +6,7 @@ import {
   Wallet,
   dataLength,
   dataSlice,
+  recoverAddress,
   type ErrorFragment,
   type Interface,
   type TypedDataDomain,
@@ -13,83 +14,34 @@ import {
 } from "ethers";
 
 import * as sdk from "../../src/sdk/index.js";
+import { IntentBatcher__factory } from "../../typechain-types/factories/contracts/IntentBatcher__factory.js";
 import { IntentWallet__factory } from "../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { WalletFactory__factory } from "../../typechain-types/factories/contracts/WalletFactory__factory.js";
 import { SessionKeyModule__factory } from "../../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";
+import {
+  DOCS,
+  DOCS_DIRECTORY,
+  HARDHAT_ACCOUNT_0_KEY,
+  jsonBlocks,
+  plain,
+  read,
+  sectionNaming,
+  sectionTitled,
+  tableRows,
+  withoutCodeBlocks,
+} from "./markdown.js";
 
 /*
- * Keeps the spec-level docs true: docs/errors.md lists every custom error of the three contracts'
- * ABIs with its exact signature and selector, docs/intents.md and docs/sessions.md carry the
- * EIP-712 type strings the contracts hash, their worked examples hash and sign to the values they
- * show, and their links resolve.
+ * Keeps the spec-level docs true: docs/errors.md lists every custom error of the wallet's, the
+ * factory's, the batcher's and the session module's ABIs with its exact signature and selector,
+ * docs/intents.md and docs/sessions.md carry the EIP-712 type strings and domain versions the
+ * contracts hash, their worked examples hash and sign to the values they show, and their links
+ * resolve. The packed bytes of docs/intents.md are checked by packedIntent.test.ts.
  */
-
-const REPOSITORY = new URL("../../", import.meta.url);
-const DOCS_DIRECTORY = new URL("docs/", REPOSITORY);
-
-/** Hardhat's account #0, the owner of the docs' worked examples. */
-const HARDHAT_ACCOUNT_0_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-
-function read(path: string): string {
-  return readFileSync(new URL(path, REPOSITORY), "utf8");
-}
-
-const DOCS = {
-  intents: read("docs/intents.md"),
-  sessions: read("docs/sessions.md"),
-  errors: read("docs/errors.md"),
-};
 
 /*//////////////////////////////////////////////////////////////
                           MARKDOWN HELPERS
 //////////////////////////////////////////////////////////////*/
-
-/** The text without its fenced code blocks (a `#` in a code block is no heading). */
-function withoutCodeBlocks(markdown: string): string {
-  return markdown.replace(/^```[\s\S]*?^```/gm, "");
-}
-
-/** The `## ` sections of a page: heading text and body. */
-function sections(markdown: string): Array<{ heading: string; body: string }> {
-  return markdown
-    .split(/^## /m)
-    .slice(1)
-    .map((chunk) => {
-      const newline = chunk.indexOf("\n");
-      return { heading: chunk.slice(0, newline).trim(), body: chunk.slice(newline + 1) };
-    });
-}
-
-/** The section whose heading names `name` in backticks, e.g. "## 2. `IntentWallet`". */
-function sectionNaming(markdown: string, name: string): string {
-  const found = sections(markdown).filter(({ heading }) => heading.includes(`\`${name}\``));
-  expect(found, `one section heading names \`${name}\``).to.have.length(1);
-  return found[0].body;
-}
-
-/** The cells of every table row (separator rows left out), outside code blocks. */
-function tableRows(markdown: string): string[][] {
-  return withoutCodeBlocks(markdown)
-    .split("\n")
-    .filter((line) => line.trimStart().startsWith("|") && !/^\s*\|\s*:?-{3,}/.test(line))
-    .map((line) =>
-      line
-        .trim()
-        .split(/(?<!\\)\|/)
-        .slice(1, -1)
-        .map((cell) => cell.trim()),
-    );
-}
-
-/** A cell's text without its inline-code backticks. */
-function plain(cell: string): string {
-  return cell.replace(/`/g, "");
-}
-
-/** The contents of the fenced ```json blocks of a page, parsed. */
-function jsonBlocks(markdown: string): unknown[] {
-  return [...markdown.matchAll(/^```json\n([\s\S]*?)^```/gm)].map((match) => JSON.parse(match[1]));
-}
 
 /** GitHub's anchor of a heading: lowercase, punctuation dropped, spaces as hyphens. */
 function anchorOf(heading: string): string {
@@ -159,6 +111,7 @@ function domainTypeOf(domain: TypedDataDomain): string {
 const CONTRACTS: Array<{ name: string; contractInterface: Interface }> = [
   { name: "IntentWallet", contractInterface: IntentWallet__factory.createInterface() },
   { name: "WalletFactory", contractInterface: WalletFactory__factory.createInterface() },
+  { name: "IntentBatcher", contractInterface: IntentBatcher__factory.createInterface() },
   { name: "SessionKeyModule", contractInterface: SessionKeyModule__factory.createInterface() },
 ];
 
@@ -294,18 +247,33 @@ describe("the EIP-712 type strings in docs/intents.md and docs/sessions.md", fun
   });
 
   it("names the domains as the contracts do", function () {
-    const intentName = /NAME_HASH = keccak256\("([^"]+)"\)/.exec(
-      read("contracts/libraries/IntentHashing.sol"),
-    );
+    const intentHashing = read("contracts/libraries/IntentHashing.sol");
+    const intentName = /NAME_HASH = keccak256\("([^"]+)"\)/.exec(intentHashing);
+    const intentVersion = /\bVERSION_HASH = keccak256\("([^"]+)"\)/.exec(intentHashing);
+    const messageVersion = /MESSAGE_VERSION_HASH = keccak256\("([^"]+)"\)/.exec(intentHashing);
     const moduleDomain = /EIP712\("([^"]+)", "([^"]+)"\)/.exec(
       read("contracts/modules/SessionKeyModule.sol"),
     );
     expect(intentName?.[1]).to.equal("IntentWallet");
+    // The intent domain's version is the intent format's; the ERC-1271 message domain keeps "1".
+    expect(intentVersion?.[1]).to.equal(sdk.INTENT_FORMAT_VERSION);
+    expect(messageVersion?.[1]).to.equal("1");
+    const anyWallet = "0x8464135c8F25Da09e49BC8782676a84730C318bC";
+    expect(sdk.intentDomain({ wallet: anyWallet, chainId: 1n }).version).to.equal(
+      intentVersion?.[1],
+    );
+    expect(sdk.messageDomain({ wallet: anyWallet, chainId: 1n }).version).to.equal(
+      messageVersion?.[1],
+    );
     expect(moduleDomain?.slice(1)).to.deep.equal(["IntentWallet Sessions", "1"]);
     const domainValue = (markdown: string, field: string) =>
       tableRows(markdown).find((row) => row[0] === `\`${field}\``)?.[1];
     expect(domainValue(DOCS.intents, "name")).to.equal(`\`"${intentName![1]}"\``);
-    expect(domainValue(DOCS.intents, "version")).to.equal('`"1"`');
+    expect(domainValue(DOCS.intents, "version")).to.equal(`\`"${intentVersion![1]}"\``);
+    expect(DOCS.intents.split("\n")[0]).to.equal(`# Intents, format version ${intentVersion![1]}`);
+    const messageSection = sectionTitled(DOCS.intents, "ERC-1271: the wallet's own signatures");
+    expect(messageSection).to.include(`\`version = "${messageVersion![1]}"\``);
+    expect(messageSection).to.include(`version: "${messageVersion![1]}"`);
     expect(domainValue(DOCS.sessions, "name")).to.equal(`\`"${moduleDomain![1]}"\``);
     expect(domainValue(DOCS.sessions, "version")).to.equal(`\`"${moduleDomain![2]}"\``);
   });
@@ -345,7 +313,9 @@ describe("the worked examples", function () {
     );
     expect(types).to.deep.equal(JSON.parse(JSON.stringify(sdk.INTENT_TYPES)));
 
-    const wire = blocks.find((block) => (block as { version?: unknown }).version === 1);
+    const wire = blocks.find(
+      (block) => (block as { version?: unknown }).version === sdk.SIGNED_INTENT_JSON_VERSION,
+    );
     const signed = sdk.parseSignedIntent(wire); // recomputes the ID from the intent
     expect(sdk.serializeSignedIntent(signed)).to.equal(JSON.stringify(wire));
     expect(signed.id).to.equal(digest);
@@ -359,10 +329,30 @@ describe("the worked examples", function () {
       }),
     ).to.equal(digest);
 
+    expect(signed.intent.validAfter).to.be.greaterThan(0n); // the example is a scheduled intent
+    // "A document of `version` `1` (the format before `validAfter`) is refused at path `version`".
+    expect(() => sdk.parseSignedIntent({ ...(wire as object), version: 1 }))
+      .to.throw(sdk.InvalidSignedIntentError)
+      .with.property("path", "version");
+
+    expect(DOCS.intents).to.include(`\`${TypedDataEncoder.hashDomain(request.domain)}\``);
+    expect(DOCS.intents).to.include(`\`${sdk.hashIntentStruct(signed.intent)}\``);
     expect(DOCS.intents).to.include(`\`${digest}\``);
     expect(DOCS.intents).to.include(`\`r\` = \`${dataSlice(signature, 0, 32)}\``);
     expect(DOCS.intents).to.include(`\`s\` = \`${dataSlice(signature, 32, 64)}\``);
     expect(DOCS.intents).to.include(`\`v\` = \`${dataSlice(signature, 64)}\``);
+  });
+
+  it("docs/relayer-api.md: the signed intent of the wire format's section is one the SDK reads, with the ID the page shows", function () {
+    const wire = jsonBlocks(
+      sectionTitled(read("docs/relayer-api.md"), "The signed intent (wire format, version 2)"),
+    );
+    expect(wire).to.have.length(1);
+    const signed = sdk.parseSignedIntent(wire[0]); // checks the version, every field and the ID
+    expect(signed.intent.validAfter).to.equal(0n);
+    const owner = new Wallet(HARDHAT_ACCOUNT_0_KEY).address;
+    expect(recoverAddress(signed.id, dataSlice(signed.signature, 1))).to.equal(owner);
+    expect(read("docs/relayer-api.md")).to.include(`{ "id": "${signed.id}", "status": "queued" }`);
   });
 
   it("docs/sessions.md: the grant hashes to the session ID shown, as the SDK computes it, and the owner's signature and carried sizes are the ones shown", async function () {
