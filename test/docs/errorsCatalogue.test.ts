@@ -349,7 +349,6 @@ describe("the worked examples", function () {
     );
     expect(wire).to.have.length(1);
     const signed = sdk.parseSignedIntent(wire[0]); // checks the version, every field and the ID
-    expect(signed.intent.validAfter).to.equal(0n);
     const owner = new Wallet(HARDHAT_ACCOUNT_0_KEY).address;
     expect(recoverAddress(signed.id, dataSlice(signed.signature, 1))).to.equal(owner);
     expect(read("docs/relayer-api.md")).to.include(`{ "id": "${signed.id}", "status": "queued" }`);
