@@ -43,18 +43,18 @@ const INTENT_RELAYED = walletInterface.getEvent("IntentRelayed").topicHash;
 
 /**
  * The wallets of packed `relayBatch` entries, in order. Each entry is the wallet (20 bytes), the
- * payload's length as a varint (a length byte, then that many big-endian bytes) and the payload.
+ * payload's length (3 bytes, big-endian) and the payload.
  */
 function entryWallets(entries: string): string[] {
   const bytes = getBytes(entries);
   const wallets: string[] = [];
   for (let at = 0; at < bytes.length;) {
     wallets.push(getAddress(hexlify(bytes.subarray(at, at + 20))));
-    const lengthSize = bytes[at + 20];
+    // The payload's length: 3 bytes, big-endian.
     const payloadLength = bytes
-      .subarray(at + 21, at + 21 + lengthSize)
+      .subarray(at + 20, at + 23)
       .reduce((value, byte) => value * 256 + byte, 0);
-    at += 21 + lengthSize + payloadLength;
+    at += 23 + payloadLength;
   }
   return wallets;
 }
