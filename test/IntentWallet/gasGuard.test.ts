@@ -35,14 +35,14 @@ interface CallCase {
 /** The lowest and highest outer gas limits swept, and the coarse step between them. */
 const SWEEP_LOW = 25_000n;
 const SWEEP_HIGH = 1_000_000n;
-const SWEEP_STEP = 25_000n;
+const SWEEP_STEP = 40_000n;
 /**
  * What the calls under test burn: heavy enough that a starved call leaves its caller (1/64 of
  * what it had) more than enough to record a failure, the case a stingy relayer would exploit.
  */
 const HEAVY = 450_000n;
 /** How far on either side of each threshold the sweep goes gas by gas. */
-const AROUND_THRESHOLD = 32n;
+const AROUND_THRESHOLD = 24n;
 
 type GuardWorld = WalletWorld & { batcher: IntentBatcher; griefer: SignedIntent; second: string };
 
