@@ -130,7 +130,7 @@ contract IntentBatcher is IIntentBatcher {
         }
     }
 
-    /// @dev Calls `wallet` with `data` (an encoded `relay`) and `gasLimit`, copying no return data
+    /// @dev Calls `wallet` with `data` (an encoded `relayPacked`) and `gasLimit`, copying no return data
     ///      but one answer word. `answered` when it returned exactly one ABI-encoded bool,
     ///      `success` (whether the intent's calls succeeded).
     function _callRelay(

@@ -139,9 +139,11 @@ interface IIntentWallet {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Executes `intent` if `signature` authorizes it; anyone may call it.
-    /// @dev Every check (status, expiration, gas price, signature, dependencies, gas) runs before
-    ///      any call is made, each failing with its own error. If the calls revert, their effects are
-    ///      undone, the ID is consumed with status `Failed` and this function still succeeds.
+    /// @dev Every check (status, time window, gas price, signature, dependencies, gas for the
+    ///      first call) runs before any call is made, each failing with its own error. After the
+    ///      calls, one more: calls that failed starved of gas revert the whole relay with
+    ///      `IntentInsufficientGas` and no receipt. If the calls revert on their own, their effects
+    ///      are undone, the ID is consumed with status `Failed` and this function still succeeds.
     ///      `signature` is one kind byte followed by its payload:
     ///      - `0x00 ‖ ownerSignature`: the owner's 65-byte ECDSA signature of the ID, or any bytes
     ///        its ERC-1271 `isValidSignature(id, bytes)` accepts when the owner is a contract;

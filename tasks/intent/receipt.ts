@@ -13,9 +13,9 @@ interface IntentReceiptArguments {
 
 /** `intent receipt`: what the wallet recorded for an intent ID (or that it is pending or expired). */
 export default taskAction(async (args: IntentReceiptArguments, hre): Promise<IntentState> => {
-  const { wallet, id, expiration } = await target(args);
+  const { wallet, id, intent } = await target(args);
   const { ethers } = await connectNetwork(hre);
-  const state = await WalletClient.at(wallet, ethers.provider).intentState({ id, expiration });
+  const state = await WalletClient.at(wallet, ethers.provider).intentState({ id, intent });
   printFields({ intent: id, wallet, status: describe(state) });
   return state;
 });
@@ -25,6 +25,8 @@ function describe(state: IntentState): string {
   switch (state.status) {
     case "pending":
       return "pending (neither relayed nor canceled)";
+    case "scheduled":
+      return `scheduled: relayable from ${state.validAfter}`;
     case "expired":
       return `expired at ${state.expiration} (never relayed)`;
     case "relayed":
@@ -36,16 +38,16 @@ function describe(state: IntentState): string {
   }
 }
 
-/** The intent asked about: from `--file` (which also gives its expiration), or `--wallet` and `--id`. */
+/** The intent asked about: from `--file` (which also gives its time window), or `--wallet` and `--id`. */
 async function target(
   args: IntentReceiptArguments,
-): Promise<{ wallet: string; id: string; expiration?: bigint }> {
+): Promise<{ wallet: string; id: string; intent?: { expiration: bigint; validAfter: bigint } }> {
   if (args.file !== undefined) {
     if (args.wallet !== undefined || args.id !== undefined) {
       throw new Error("pass either --file or --wallet with --id, not both");
     }
     const signed = parseSignedIntent(await readJsonFile(args.file, "--file"));
-    return { wallet: signed.wallet, id: signed.id, expiration: signed.intent.expiration };
+    return { wallet: signed.wallet, id: signed.id, intent: signed.intent };
   }
   if (args.wallet === undefined || args.id === undefined) {
     throw new Error("pass --wallet and --id (or --file, a signed-intent JSON file)");

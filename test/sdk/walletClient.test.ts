@@ -204,6 +204,30 @@ describe("WalletClient", function () {
       expect(await world.ownerClient.receipt(signed.id)).to.deep.equal(relayed);
     });
 
+    it("reports scheduled before the intent's validAfter, and pending from that second", async function () {
+      const world = await networkHelpers.loadFixture(fixture);
+      const now = BigInt(await networkHelpers.time.latest());
+      const validAfter = now + 100n;
+      const intent = buildIntent({
+        calls: [await targetCall(world, "ping", [7n])],
+        now,
+        validAfter,
+      });
+      const signed = await signIntent({
+        signer: world.owner,
+        intent,
+        wallet: world.walletAddress,
+        chainId: world.chainId,
+      });
+
+      expect(await world.relayerClient.intentState(signed)).to.deep.equal({
+        status: "scheduled",
+        validAfter,
+      });
+      await networkHelpers.time.increaseTo(validAfter);
+      expect(await world.relayerClient.intentState(signed)).to.deep.equal({ status: "pending" });
+    });
+
     it("reports failed, with the failing call's index and revert data, when the intent's call reverts (CallTarget.fail)", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const signed = await signCalls(world, [

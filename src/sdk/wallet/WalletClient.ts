@@ -53,6 +53,11 @@ export type IntentState =
       status: "pending";
     }
   | {
+      /** Not relayed, and the latest block's timestamp is before the intent's `validAfter`: not yet relayable. */
+      status: "scheduled";
+      validAfter: bigint;
+    }
+  | {
       /** Not relayed, and the latest block's timestamp is at or past the intent's expiration: it can never run. */
       status: "expired";
       expiration: bigint;
@@ -72,8 +77,8 @@ export interface IntentStateParameters {
   id: string;
   /** The intent's expiration in unix seconds (or give `intent`). */
   expiration?: bigint;
-  /** The intent, whose `expiration` is used when `expiration` is not given. */
-  intent?: { expiration: bigint };
+  /** The intent, whose `expiration` is used when `expiration` is not given, and its `validAfter`. */
+  intent?: { expiration: bigint; validAfter?: bigint };
   /** The wallet the intent was signed for; checked against the client's when given. */
   wallet?: string;
 }
@@ -281,8 +286,9 @@ export class WalletClient {
 
   /**
    * What became of an intent: `pending`, `relayed`, `failed`, `canceled` (with who relayed or
-   * canceled it, and the block) or `expired` (not relayed, and the chain's latest block is at or
-   * past its expiration; needs the intent or its expiration).
+   * canceled it, and the block), `scheduled` (not relayed, and the chain's latest block is before
+   * its `validAfter`; needs the intent) or `expired` (not relayed, and the chain's latest block is
+   * at or past its expiration; needs the intent or its expiration).
    *
    * @example
    * const state = await wallet.intentState(signed);
@@ -295,12 +301,14 @@ export class WalletClient {
       return { status: receipt.status, relayer: receipt.relayer, blockNumber: receipt.blockNumber };
     }
     const expiration = parameters.expiration ?? parameters.intent?.expiration;
-    if (expiration !== undefined) {
-      const latest = await this.provider().getBlock("latest");
-      if (latest !== null && BigInt(latest.timestamp) >= expiration) {
-        return { status: "expired", expiration };
-      }
+    const validAfter = parameters.intent?.validAfter ?? 0n;
+    if (expiration === undefined && validAfter === 0n) return { status: "pending" };
+    const latest = await this.provider().getBlock("latest");
+    const now = latest === null ? undefined : BigInt(latest.timestamp);
+    if (now !== undefined && expiration !== undefined && now >= expiration) {
+      return { status: "expired", expiration };
     }
+    if (now !== undefined && now < validAfter) return { status: "scheduled", validAfter };
     return { status: "pending" };
   }
 
