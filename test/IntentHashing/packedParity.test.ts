@@ -13,6 +13,7 @@ import {
   type Intent,
 } from "../../src/sdk/index.js";
 import type { PackedIntentHarness } from "../../typechain-types/index.js";
+import { fromDecoded } from "../helpers/decodedIntent.js";
 import { targetCall } from "../helpers/intents.js";
 import { formatIntent, Prng, randomIntent } from "../helpers/randomIntents.js";
 import { buildIntentNow, deployWalletWorld, signForWallet } from "../helpers/walletFixture.js";
@@ -30,19 +31,6 @@ const { ethers, networkHelpers } = await network.create();
 const SEED = Number(process.env.PACKED_PARITY_SEED ?? 0x9ac_2026);
 const RANDOM_INTENTS = 300;
 const MAX_UINT256 = 2n ** 256n - 1n;
-
-/** The decoded intent, as the harness returns it, in the SDK's shape. */
-function fromDecoded(decoded: Awaited<ReturnType<PackedIntentHarness["decode"]>>[0]): Intent {
-  return {
-    calls: decoded.calls.map(({ to, value, data }) => ({ to, value, data })),
-    dependencies: decoded.dependencies.map(({ wallet, id }) => ({ wallet, id })),
-    salt: decoded.salt,
-    validAfter: decoded.validAfter,
-    expiration: decoded.expiration,
-    maxGasPrice: decoded.maxGasPrice,
-    minGasLimit: decoded.minGasLimit,
-  };
-}
 
 /** `intent` with its addresses checksummed and its hex lowercase, as the harness returns them. */
 function normalized(intent: Intent): Intent {
