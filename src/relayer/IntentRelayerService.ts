@@ -80,12 +80,13 @@ export class IntentRelayerService implements RelayerService {
     try {
       await this.#checkEpoch(signed);
       await this.#checkNotConsumed(signed);
-      await this.#checkSignature(signed);
+      const notYetValid = await this.#checkSignature(signed);
       const chainTime = await this.#checkExpiration(signed);
       await this.#checkDependencies(signed);
       await policy.checkBudget(store, now);
-      // Before its validAfter the wallet would refuse it: the scheduler holds it until then.
-      record.status = signed.intent.validAfter > chainTime ? "scheduled" : "queued";
+      // Before its validAfter the wallet would refuse it (by the latest block's time, or the
+      // clock's when that is later): the scheduler holds it until then.
+      record.status = notYetValid || signed.intent.validAfter > chainTime ? "scheduled" : "queued";
       await store.insert(record);
     } catch (error) {
       uncount(); // a refused submission does not count toward the wallet's rate
@@ -162,17 +163,17 @@ export class IntentRelayerService implements RelayerService {
   /**
    * The wallet decides: a simulated relay that fails on the signature, a module or a target is
    * refused. Before its `validAfter` the relay stops at `IntentNotYetValid`, ahead of the
-   * signature: then the signature is checked ahead, as the wallet will check it.
+   * signature: then the signature is checked ahead, as the wallet will check it. Resolves with
+   * whether the wallet said the intent is not yet valid.
    */
-  async #checkSignature(signed: SignedIntent): Promise<void> {
+  async #checkSignature(signed: SignedIntent): Promise<boolean> {
     const simulation = await simulateRelay(this.#p.provider, signed, this.#p.relayerAddress);
-    const outcome =
-      simulation.kind === "revert" && simulation.error?.errorName === "IntentNotYetValid"
-        ? await checkSignatureAhead(this.#p.provider, signed)
-        : simulation;
-    if (outcome.kind === "ok") return;
+    const notYetValid =
+      simulation.kind === "revert" && simulation.error?.errorName === "IntentNotYetValid";
+    const outcome = notYetValid ? await checkSignatureAhead(this.#p.provider, signed) : simulation;
+    if (outcome.kind === "ok") return notYetValid;
     const verdict = classifyRevert(outcome.error);
-    if (verdict.kind !== "refuse") return; // waits or is held: not a reason to refuse it now
+    if (verdict.kind !== "refuse") return notYetValid; // waits or is held: no reason to refuse it now
     // The wallet checks the expiration before the signature: check 15 says it with its details.
     if (verdict.code === "expired") await this.#checkExpiration(signed);
     if (verdict.code === "invalid_signature") {
