@@ -6,6 +6,7 @@ import {
   getAddress,
   getBytes,
   id,
+  zeroPadValue,
   type ContractTransactionReceipt,
 } from "ethers";
 import hre, { network } from "hardhat";
@@ -548,4 +549,51 @@ describe("IntentBatcher.relayBatch", function () {
       expect(await wallets[k].intentStatus(transfer.id), `entry ${k + 1}`).to.equal(NONE);
     }
   });
+  it("refuses a batch whose last entry is cut short with BatcherMalformedEntries(its offset), relaying none of the entries before it", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { batcher, relayer, wallets } = world;
+    const transfers = await Promise.all([0, 1].map((k) => transferFrom(world, k)));
+    const first = encodeBatchEntries([entry(transfers[0])]);
+    const both = encodeBatchEntries(transfers.map(entry));
+    // relayBatch(bytes): the entries start after the selector, the offset and the length words.
+    const secondOffset = 4 + 32 + 32 + dataLength(first);
+
+    for (const cut of [
+      dataSlice(both, 0, dataLength(both) - 1), // the payload one byte short
+      concat([first, dataSlice(both, dataLength(first), dataLength(first) + 22)]), // the header short
+    ]) {
+      await expect(batcher.connect(relayer).relayBatch(cut))
+        .to.be.revertedWithCustomError(batcher, "BatcherMalformedEntries")
+        .withArgs(secondOffset);
+    }
+    expect(await wallets[0].intentStatus(transfers[0].id)).to.equal(NONE);
+    expect(await wallets[1].intentStatus(transfers[1].id)).to.equal(NONE);
+  });
+  itGasExact(
+    "keeps the cost of an entry flat along the batch: memory is reused, so the 100th of 100 like entries costs what the 2nd does",
+    async function () {
+      const world = await networkHelpers.loadFixture(fixture);
+      const { echoRevert } = world;
+      const good = await transferFrom(world, 0);
+      // Each entry's relay reverts with its 256-byte calldata (zeros: cheap calldata, so the
+      // gas used is execution, not EIP-7623's calldata floor), which the batcher copies and emits.
+      const skipped = entryOn(echoRevert, { ...good, signature: zeroPadValue("0x", 252) });
+      const gasUsedBy = async (count: number) => {
+        const snapshot = await networkHelpers.takeSnapshot();
+        try {
+          const receipt = await relayBatch(world, Array(count).fill(skipped), 15_000_000n);
+          const events = batchEvents(world, receipt);
+          expect(events.map((event) => event.name)).to.deep.equal(
+            Array(count).fill("BatchedIntentSkipped"),
+          );
+          return receipt.gasUsed;
+        } finally {
+          await snapshot.restore();
+        }
+      };
+      const second = (await gasUsedBy(2)) - (await gasUsedBy(1));
+      const hundredth = (await gasUsedBy(100)) - (await gasUsedBy(99));
+      expect(hundredth - second).to.be.lessThan(50n);
+    },
+  );
 });
