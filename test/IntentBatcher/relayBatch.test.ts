@@ -6,6 +6,7 @@ import {
   getAddress,
   getBytes,
   id,
+  zeroPadValue,
   type ContractTransactionReceipt,
 } from "ethers";
 import hre, { network } from "hardhat";
@@ -35,6 +36,17 @@ const FIXED_EXPIRATION = 4_102_444_800n;
 /** Runtime `CALLDATASIZE PUSH0 PUSH0 CALLDATACOPY CALLDATASIZE PUSH0 REVERT`: reverts with its calldata. */
 const ECHO_REVERT_RUNTIME = "0x365f5f37365ffd";
 const ECHO_REVERT_INIT = concat(["0x6007600a5f3960075ff3", ECHO_REVERT_RUNTIME]);
+/** Runtime `PUSH1 2 PUSH0 MSTORE PUSH1 32 PUSH0 RETURN`: answers any call with the word 2. */
+const ANSWERS_TWO_RUNTIME = "0x60025f5260205ff3";
+/** Runtime `PUSH0 NOT PUSH0 MSTORE PUSH1 32 PUSH0 RETURN`: answers any call with the word 2^256 - 1. */
+const ANSWERS_MAX_RUNTIME = "0x5f195f5260205ff3";
+/** Runtime `JUMPDEST PUSH0 JUMP`: loops until it has burnt all the gas it was given. */
+const BURNS_ALL_RUNTIME = "0x5b5f56";
+/** Creation code that deploys `runtime` (at most 255 bytes) as is. */
+function deploysRuntime(runtime: string): string {
+  const size = dataLength(runtime).toString(16).padStart(2, "0");
+  return concat([`0x60${size}600a5f3960${size}5ff3`, runtime]);
+}
 
 describe("IntentBatcher.relayBatch", function () {
   async function fixture() {
@@ -479,4 +491,109 @@ describe("IntentBatcher.relayBatch", function () {
     expect(receipt.status).to.equal(1);
     expect(receipt.logs).to.have.length(0);
   });
+  it("skips a contract that answers relay with a word that is no bool (2, or 2^256 - 1) with BatcherInvalidAnswer, counting it neither relayed nor failed", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { batcher, relayer, owner, wallets } = world;
+    const fakes: string[] = [];
+    for (const runtime of [ANSWERS_TWO_RUNTIME, ANSWERS_MAX_RUNTIME]) {
+      const deployment = await owner.sendTransaction({ data: deploysRuntime(runtime) });
+      const fake = (await deployment.wait())!.contractAddress!;
+      expect(await ethers.provider.getCode(fake)).to.equal(runtime);
+      fakes.push(fake);
+    }
+    const good = await transferFrom(world, 0);
+    const relays = [entryOn(fakes[0], good), entryOn(fakes[1], good), entry(good)];
+
+    expect(
+      await batcher.connect(relayer).relayBatch.staticCall(encodeBatchEntries(relays)),
+    ).to.deep.equal([1n, 0n]);
+    const events = batchEvents(world, await relayBatch(world, relays));
+    expect(events).to.deep.equal([
+      ...fakes.map((fake, index) => ({
+        name: "BatchedIntentSkipped",
+        index: BigInt(index),
+        wallet: fake,
+        reason: batcher.interface.encodeErrorResult("BatcherInvalidAnswer", [fake]),
+      })),
+      { name: "IntentRelayed", index: 2n, wallet: good.wallet, success: true },
+    ]);
+    expect(await wallets[0].intentStatus(good.id)).to.equal(SUCCEEDED);
+  });
+
+  it("stops for good at the first entry it can't keep GAS_RESERVE for: one BatchStopped, no later entry attempted", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { batcher, relayer, owner, wallets } = world;
+    const deployment = await owner.sendTransaction({ data: deploysRuntime(BURNS_ALL_RUNTIME) });
+    const burner = (await deployment.wait())!.contractAddress!;
+    const transfers = await Promise.all([0, 1, 2].map((k) => transferFrom(world, k)));
+    // The burner takes all the gas entry 0 is given: what is left is less than GAS_RESERVE.
+    const relays = [entryOn(burner, transfers[0]), ...transfers.map(entry)];
+    const gasLimit = 400_000n;
+    const reserve = await batcher.GAS_RESERVE();
+
+    expect(
+      await batcher
+        .connect(relayer)
+        .relayBatch.staticCall(encodeBatchEntries(relays), { gasLimit }),
+    ).to.deep.equal([0n, 0n]);
+    const receipt = await relayBatch(world, relays, gasLimit);
+    expect(receipt.status).to.equal(1);
+    const events = batchEvents(world, receipt);
+    expect(events.map((event) => [event.name, event.index])).to.deep.equal([
+      ["BatchedIntentSkipped", 0n],
+      ["BatchStopped", 1n],
+    ]);
+    const stopped = events[1] as Extract<BatchEvent, { name: "BatchStopped" }>;
+    expect(stopped.gasLeft).to.be.lessThan(reserve);
+    for (const [k, transfer] of transfers.entries()) {
+      expect(await wallets[k].intentStatus(transfer.id), `entry ${k + 1}`).to.equal(NONE);
+    }
+  });
+  it("refuses a batch whose last entry is cut short with BatcherMalformedEntries(its offset), relaying none of the entries before it", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { batcher, relayer, wallets } = world;
+    const transfers = await Promise.all([0, 1].map((k) => transferFrom(world, k)));
+    const first = encodeBatchEntries([entry(transfers[0])]);
+    const both = encodeBatchEntries(transfers.map(entry));
+    // relayBatch(bytes): the entries start after the selector, the offset and the length words.
+    const secondOffset = 4 + 32 + 32 + dataLength(first);
+
+    for (const cut of [
+      dataSlice(both, 0, dataLength(both) - 1), // the payload one byte short
+      concat([first, dataSlice(both, dataLength(first), dataLength(first) + 22)]), // the header short
+    ]) {
+      await expect(batcher.connect(relayer).relayBatch(cut))
+        .to.be.revertedWithCustomError(batcher, "BatcherMalformedEntries")
+        .withArgs(secondOffset);
+    }
+    expect(await wallets[0].intentStatus(transfers[0].id)).to.equal(NONE);
+    expect(await wallets[1].intentStatus(transfers[1].id)).to.equal(NONE);
+  });
+  itGasExact(
+    "keeps the cost of an entry flat along the batch: memory is reused, so the 100th of 100 like entries costs what the 2nd does",
+    async function () {
+      const world = await networkHelpers.loadFixture(fixture);
+      const { echoRevert } = world;
+      const good = await transferFrom(world, 0);
+      // Each entry's relay reverts with its 256-byte calldata (zeros: cheap calldata, so the
+      // gas used is execution, not EIP-7623's calldata floor), which the batcher copies and emits.
+      const skipped = entryOn(echoRevert, { ...good, signature: zeroPadValue("0x", 252) });
+      const gasUsedBy = async (count: number) => {
+        const snapshot = await networkHelpers.takeSnapshot();
+        try {
+          const receipt = await relayBatch(world, Array(count).fill(skipped), 15_000_000n);
+          const events = batchEvents(world, receipt);
+          expect(events.map((event) => event.name)).to.deep.equal(
+            Array(count).fill("BatchedIntentSkipped"),
+          );
+          return receipt.gasUsed;
+        } finally {
+          await snapshot.restore();
+        }
+      };
+      const second = (await gasUsedBy(2)) - (await gasUsedBy(1));
+      const hundredth = (await gasUsedBy(100)) - (await gasUsedBy(99));
+      expect(hundredth - second).to.be.lessThan(50n);
+    },
+  );
 });

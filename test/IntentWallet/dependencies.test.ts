@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { concat } from "ethers";
 import { network } from "hardhat";
 
 import {
@@ -15,6 +16,14 @@ const { ethers, networkHelpers } = await network.create();
 
 /** Receipt statuses, as in `IIntentWallet.IntentStatus`. */
 const Status = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
+
+/**
+ * Runtimes that answer any call with `PUSH1 1 PUSH0 MSTORE PUSH1 size PUSH0 RETURN`: the word 1
+ * (`Succeeded`) in the first 32 bytes of a `size`-byte answer.
+ */
+const answersSucceeded = (size: number) => `0x60015f5260${size.toString(16).padStart(2, "0")}5ff3`;
+/** Creation code that deploys an 8-byte runtime as is. */
+const deploys8Bytes = (runtime: string) => concat(["0x6008600a5f3960085ff3", runtime]);
 
 describe("IntentWallet dependencies", function () {
   async function fixture() {
@@ -214,5 +223,54 @@ describe("IntentWallet dependencies", function () {
     const depId = ethers.id("anything");
     const dependent = await signedPing(world, 2n, [{ wallet: address, id: depId }]);
     await expectDependencyNotMet(world, dependent, address, depId);
+  });
+  it("rejects a dependency on another wallet whose intent was relayed there but failed, or was canceled there", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { otherWallet, otherWalletAddress, otherOwner, relayer } = world;
+    const failing = await signedForOtherWallet(
+      world,
+      await buildIntentNow(world, { calls: [await targetCall(world, "fail", [1n])] }),
+    );
+    await otherWallet.connect(relayer).relay(failing.intent, failing.signature);
+    expect(await otherWallet.intentStatus(failing.id)).to.equal(Status.Failed);
+    const canceled = await signedForOtherWallet(world, await pingIntent(world, 1n, [], 1n));
+    await otherWallet.connect(otherOwner).cancelIntents([canceled.id]);
+    expect(await otherWallet.intentStatus(canceled.id)).to.equal(Status.Canceled);
+
+    let salt = 0n;
+    for (const elsewhere of [failing, canceled]) {
+      salt += 1n;
+      const dependency = { wallet: otherWalletAddress, id: elsewhere.id };
+      const dependent = await signedPing(world, 2n, [dependency], salt);
+      await expectDependencyNotMet(world, dependent, otherWalletAddress, elsewhere.id);
+      expect(await world.wallet.intentStatus(dependent.id)).to.equal(Status.None);
+    }
+    expect(await world.target.pings()).to.equal(0n);
+  });
+
+  it("counts a dependency on a contract only if it answers intentStatus with exactly one word, Succeeded: not 31, 33 or 64 bytes starting with it", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { wallet, relayer, owner } = world;
+    const depId = ethers.id("anything");
+    const answering: Record<number, string> = {};
+    for (const size of [31, 32, 33, 64]) {
+      const deployment = await owner.sendTransaction({
+        data: deploys8Bytes(answersSucceeded(size)),
+      });
+      answering[size] = (await deployment.wait())!.contractAddress!;
+      expect(await ethers.provider.getCode(answering[size])).to.equal(answersSucceeded(size));
+    }
+
+    let salt = 0n;
+    for (const size of [31, 33, 64]) {
+      salt += 1n;
+      const dependent = await signedPing(world, 2n, [{ wallet: answering[size], id: depId }], salt);
+      await expectDependencyNotMet(world, dependent, answering[size], depId);
+    }
+    // Exactly one word saying Succeeded: met, as from a wallet.
+    const dependent = await signedPing(world, 3n, [{ wallet: answering[32], id: depId }], 9n);
+    await expect(wallet.connect(relayer).relay(dependent.intent, dependent.signature))
+      .to.emit(wallet, "IntentRelayed")
+      .withArgs(dependent.id, relayer.address, true);
   });
 });

@@ -1,3 +1,4 @@
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 import { Wallet, concat } from "ethers";
 import hre, { network } from "hardhat";
@@ -27,6 +28,20 @@ function requiredGas(minGasLimit: bigint, withValue: boolean): bigint {
   return (
     minGasLimit + minGasLimit / 63n + (withValue ? CALL_COST_WITH_VALUE : CALL_COST_WITHOUT_VALUE)
   );
+}
+
+/** The largest minGasLimit a relay can promise: above it, no relay is possible. */
+const MAX_MIN_GAS_LIMIT = 2n ** 64n - 1n;
+
+/**
+ * The smallest minGasLimit whose requirement, minGasLimit + minGasLimit/63 + 3,600, passes 2^256:
+ * computed modulo 2^256, it would come to a few gas.
+ */
+function wrappingMinGasLimit(): bigint {
+  let minGasLimit = ((2n ** 256n - CALL_COST_WITHOUT_VALUE) * 63n) / 64n;
+  while (requiredGas(minGasLimit, false) < 2n ** 256n) minGasLimit += 1n;
+  expect(requiredGas(minGasLimit, false) - 2n ** 256n).to.be.lessThan(100n);
+  return minGasLimit;
 }
 
 /**
@@ -380,5 +395,24 @@ describe("IntentWallet minGasLimit", function () {
       expect(seen.reverted).to.be.greaterThan(0);
       expect(seen.succeeded).to.be.greaterThan(0);
     });
+  });
+  it("refuses a minGasLimit above 2^64 - 1 with IntentInsufficientGas whatever gas is sent, even one whose requirement wraps past 2^256, for one call and for a batch", async function () {
+    const world = await networkHelpers.loadFixture(fixture);
+    const { wallet, relayer, target } = world;
+    const ping = await targetCall(world, "ping", [1n]);
+    let salt = 0n;
+    for (const minGasLimit of [MAX_MIN_GAS_LIMIT + 1n, wrappingMinGasLimit(), 2n ** 256n - 1n]) {
+      for (const calls of [[ping], [ping, ping]]) {
+        salt += 1n;
+        const { signed } = await signedIntent(world, { calls, minGasLimit, salt });
+        await expect(
+          wallet.connect(relayer).relay(signed.intent, signed.signature, { gasLimit: 5_000_000n }),
+        )
+          .to.be.revertedWithCustomError(wallet, "IntentInsufficientGas")
+          .withArgs(signed.id, minGasLimit, anyValue);
+        expect(await wallet.intentStatus(signed.id)).to.equal(NONE);
+      }
+    }
+    expect(await target.pings()).to.equal(0n);
   });
 });

@@ -8,6 +8,7 @@ import { signedIntent } from "../helpers/intents.js";
 import {
   CANCEL_ORDER,
   deploySessionWorldWithRegisteredGrant,
+  MODIFY_ORDER,
   exchangeCall,
   exchangePermissions,
   moduleCall,
@@ -372,6 +373,60 @@ describe("SessionKeyModule revocation", function () {
       expect(await module.isSessionRevoked(walletAddress, signedGrant.id)).to.equal(false);
       expect(await module.sessionStatus(grant)).to.equal(SessionStatus.Active);
       expect(await module.sessionStatus(otherGrant)).to.equal(SessionStatus.Active);
+    });
+  });
+  describe("revoking one of two grants of one key that list the same pair", function () {
+    it("revokes the earlier grant's own pairs but leaves live the pair a later grant of the same key took over", async function () {
+      const world = await networkHelpers.loadFixture(fixture);
+      const { module, wallet, walletAddress, exchangeAddress, grant, sessionKey } = world;
+      // The world's grant (place, modify, cancel) is the earlier one; a later grant of the same
+      // key lists placeOrder only, and takes that pair over.
+      const later = await tradingGrant(world, {
+        permissions: exchangePermissions(world, [PLACE_ORDER]),
+        salt: 1n,
+      });
+      await ownerExecutesOnModule(world, "registerSession", [later]);
+      const laterTag = BigInt(await module.sessionId(later)) & (2n ** 120n - 1n);
+
+      await ownerExecutesOnModule(world, "revokeSession", [grant]);
+      expect(await module.sessionStatus(grant)).to.equal(SessionStatus.Revoked);
+      expect(await module.sessionStatus(later)).to.equal(SessionStatus.Active);
+      const selector = (signature: string) => keccakText(signature).slice(0, 10);
+      const placeEntry = await module.permissionEntry(
+        walletAddress,
+        sessionKey.address,
+        exchangeAddress,
+        selector(PLACE_ORDER),
+      );
+      expect([placeEntry.revoked, placeEntry.grantTag]).to.deep.equal([false, laterTag]);
+
+      // The shared pair is the later grant's: still usable.
+      const order = await placeOrderIntent(world);
+      await expect(relay(world, order))
+        .to.emit(wallet, "IntentRelayed")
+        .withArgs(order.id, world.relayer.address, true);
+      // The earlier grant's own pairs are revoked.
+      let salt = 10n;
+      for (const [functionSignature, args] of [
+        [MODIFY_ORDER, [1n, 100n, 6n]],
+        [CANCEL_ORDER, [1n]],
+      ] as const) {
+        salt += 1n;
+        const refused = await sessionIntent(world, {
+          calls: [exchangeCall(world, functionSignature, [...args])],
+          salt,
+        });
+        await expect(relay(world, refused))
+          .to.be.revertedWithCustomError(module, "SessionIsRevoked")
+          .withArgs(sessionKey.address);
+        const entry = await module.permissionEntry(
+          walletAddress,
+          sessionKey.address,
+          exchangeAddress,
+          selector(functionSignature),
+        );
+        expect(entry.revoked, functionSignature).to.equal(true);
+      }
     });
   });
 });
