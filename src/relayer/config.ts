@@ -52,7 +52,7 @@ export const relayerConfigSchema = z.object({
     )
     .pipe(z.array(address)),
   RELAYER_RATE_PER_MINUTE: integer(1).default(600),
-  RELAYER_GAS_BUDGET_WEI: wei.default("1000000000000000000"),
+  RELAYER_GAS_BUDGET_WEI: wei.default(10n ** 18n),
   RELAYER_BUDGET_PERIOD_SECONDS: integer(1).default(3_600),
   RELAYER_BODY_LIMIT_BYTES: integer(1_024, 16 * 1024 * 1024).default(128 * 1024),
   RELAYER_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

@@ -1,5 +1,5 @@
 import { getAddress } from "ethers";
-import { z, type ZodIssue, type ZodType, type ZodTypeDef } from "zod";
+import { z, type ZodType } from "zod";
 
 import { showValue } from "./json.js";
 import { invalidField, unknownField } from "./refusals.js";
@@ -51,7 +51,7 @@ export const listQuerySchema = z
         (limit) => limit >= 1 && limit <= MAX_PAGE_LIMIT,
         `expected an integer from 1 to ${MAX_PAGE_LIMIT}`,
       )
-      .default(String(DEFAULT_PAGE_LIMIT)),
+      .default(DEFAULT_PAGE_LIMIT),
     cursor: z
       .string()
       .min(1, "must not be empty (omit it for the first page)")
@@ -88,7 +88,7 @@ export function queryObject(query: URLSearchParams): Record<string, string> {
  * const { id } = parseParameters(intentPathSchema, { id: "0xBDE4…" }, "path parameter");
  */
 export function parseParameters<Output>(
-  schema: ZodType<Output, ZodTypeDef, unknown>,
+  schema: ZodType<Output, unknown>,
   input: Record<string, string>,
   kind: "path parameter" | "query parameter",
 ): Output {
@@ -101,9 +101,9 @@ export function parseParameters<Output>(
 }
 
 function refusalOf(
-  issue: ZodIssue,
+  issue: z.core.$ZodIssue,
   input: Record<string, string>,
-  schema: ZodType<unknown, ZodTypeDef, unknown>,
+  schema: ZodType,
   kind: string,
 ) {
   if (issue.code === "unrecognized_keys") {
