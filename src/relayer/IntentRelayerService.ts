@@ -1,6 +1,6 @@
 import { dataSlice, getAddress, type Provider } from "ethers";
 
-import type { SignedIntent } from "../sdk/intent/signIntent.js";
+import type { SignedIntent } from "../protocol/intent/types.js";
 import {
   OnChainStatus,
   chainNow,

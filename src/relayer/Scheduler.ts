@@ -1,6 +1,6 @@
 import type { Provider, TransactionReceipt } from "ethers";
 
-import { decodeFailureReason } from "../sdk/errors/decodeRevert.js";
+import { decodeFailureReason } from "../protocol/errors/decodeRevert.js";
 import { mapConcurrently } from "./concurrency.js";
 import { batchSkips, encodeRelayBatch, sameAddress, simulateBatch } from "./batching.js";
 import {

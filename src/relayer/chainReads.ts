@@ -6,10 +6,10 @@ import { IntentWallet__factory } from "../../typechain-types/factories/contracts
 import {
   ContractRevertError,
   type AnyContractRevertError,
-} from "../sdk/errors/contractRevertError.js";
-import { decodeRevert, findRevertData } from "../sdk/errors/decodeRevert.js";
-import { encodeRelayPacked } from "../sdk/intent/packIntent.js";
-import type { SignedIntent } from "../sdk/intent/signIntent.js";
+} from "../protocol/errors/contractRevertError.js";
+import { decodeRevert, findRevertData } from "../protocol/errors/decodeRevert.js";
+import { encodeRelayPacked } from "../protocol/intent/packed.js";
+import type { SignedIntent } from "../protocol/intent/types.js";
 import type { RefusalCode } from "./refusal.js";
 import type { IntentReason, RelayerIntentStatus } from "./types.js";
 

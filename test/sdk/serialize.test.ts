@@ -12,7 +12,7 @@ import {
   parseSignedIntent,
   serializeSignedIntent,
   type SerializableSignedIntent,
-} from "../../src/sdk/intent/serialize.js";
+} from "../../src/protocol/intent/json.js";
 
 const UINT256_MAX = 2n ** 256n - 1n;
 

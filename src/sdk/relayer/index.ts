@@ -1,4 +1,3 @@
-export * from "./types.js";
 export * from "./relayerError.js";
 export * from "./toWireIntent.js";
 export * from "./relayerClient.js";

@@ -9,8 +9,8 @@ import {
   type IntentStatusResponse,
   type ListWalletIntentsResponse,
   type SubmitIntentResponse,
-} from "./types.js";
-import { InvalidParameterError } from "../errors/invalidParameterError.js";
+} from "../../protocol/relayerApi/types.js";
+import { InvalidParameterError } from "../../protocol/errors/invalidParameterError.js";
 
 /**
  * The parameters of the `RelayerClient` constructor.

@@ -1,5 +1,5 @@
-import type { SignedIntent } from "../intent/signIntent.js";
-import { WIRE_INTENT_VERSION, type WireSignedIntent } from "./types.js";
+import type { SignedIntent } from "../../protocol/intent/types.js";
+import { WIRE_INTENT_VERSION, type WireSignedIntent } from "../../protocol/relayerApi/types.js";
 
 /**
  * A signed intent, with the wallet's intent epoch it was signed for when that is not 0.

@@ -2,8 +2,8 @@ import type { ContractRunner } from "ethers";
 
 import { SessionKeyModule__factory } from "../../../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";
 import { IntentWallet__factory } from "../../../typechain-types/factories/contracts/IntentWallet__factory.js";
-import type { Call } from "../intent/types.js";
-import type { SessionGrant } from "./types.js";
+import type { Call } from "../../protocol/intent/types.js";
+import type { SessionGrant } from "../../protocol/session/types.js";
 
 const moduleInterface = SessionKeyModule__factory.createInterface();
 const walletInterface = IntentWallet__factory.createInterface();

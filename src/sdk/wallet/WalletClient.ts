@@ -11,13 +11,13 @@ import type { NonPayableOverrides, PayableOverrides } from "../../../typechain-t
 import { IntentWallet__factory } from "../../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { WalletFactory__factory } from "../../../typechain-types/factories/contracts/WalletFactory__factory.js";
 import type { IntentWallet } from "../../../typechain-types/contracts/IntentWallet.js";
-import { encodeRelayPacked } from "../intent/packIntent.js";
-import type { SignedIntent } from "../intent/signIntent.js";
-import type { Call } from "../intent/types.js";
-import { computeWalletAddress } from "./computeWalletAddress.js";
+import { encodeRelayPacked } from "../../protocol/intent/packed.js";
+import type { SignedIntent } from "../../protocol/intent/types.js";
+import type { Call } from "../../protocol/intent/types.js";
+import { computeWalletAddress } from "../../protocol/wallet/address.js";
 import { rethrowDecoded } from "./rethrowDecoded.js";
-import { IntentWalletSdkError } from "../errors/baseError.js";
-import { InvalidParameterError } from "../errors/invalidParameterError.js";
+import { IntentWalletSdkError } from "../../protocol/errors/baseError.js";
+import { InvalidParameterError } from "../../protocol/errors/invalidParameterError.js";
 
 /** Where a wallet comes from: the factory deploys the clone of `implementation` for (`owner`, `salt`). */
 export interface WalletDeployment {

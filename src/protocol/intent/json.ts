@@ -1,8 +1,8 @@
 import { getAddress } from "ethers";
 
 import { InvalidSignedIntentError } from "../errors/invalidSignedIntentError.js";
-import { getIntentId } from "./getIntentId.js";
-import type { SignedIntent } from "./signIntent.js";
+import { getIntentId } from "./hash.js";
+import type { SignedIntent } from "./types.js";
 import type { Call, Dependency, Intent } from "./types.js";
 
 /** The version of the JSON form of a signed intent that this SDK writes and reads. */
