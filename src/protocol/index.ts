@@ -20,3 +20,5 @@ export * from "./session/dangerousSelectors.js";
 export * from "./wallet/address.js";
 export * from "./relayerApi/types.js";
 export * from "./errors/index.js";
+export * from "./chain/enums.js";
+export * from "./chain/gasRule.js";

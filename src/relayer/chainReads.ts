@@ -10,11 +10,9 @@ import {
 import { decodeRevert, findRevertData } from "../protocol/errors/decodeRevert.js";
 import { encodeRelayPacked } from "../protocol/intent/packed.js";
 import type { SignedIntent } from "../protocol/intent/types.js";
+import { IntentStatus, intentStatusCode, type IntentStatusCode } from "../protocol/chain/enums.js";
 import type { RefusalCode } from "./refusal.js";
 import type { IntentReason, RelayerIntentStatus } from "./types.js";
-
-/** The wallet's receipt statuses, as `IIntentWallet.IntentStatus`. */
-export const OnChainStatus = { None: 0, Succeeded: 1, Failed: 2, Canceled: 3 } as const;
 
 export const walletInterface = IntentWallet__factory.createInterface();
 
@@ -31,11 +29,11 @@ export async function onChainStatus(
   provider: Provider,
   wallet: string,
   id: string,
-): Promise<number> {
+): Promise<IntentStatusCode> {
   try {
-    return Number(await walletAt(wallet, provider).intentStatus(id));
+    return intentStatusCode(await walletAt(wallet, provider).intentStatus(id));
   } catch {
-    return OnChainStatus.None;
+    return IntentStatus.None;
   }
 }
 

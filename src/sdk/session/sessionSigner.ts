@@ -4,7 +4,8 @@ import { signTypedIntent } from "../intent/signTypedIntent.js";
 import { toModuleSignature } from "../../protocol/intent/signature.js";
 import type { Intent, IntentDomainParameters, SignedIntent } from "../../protocol/intent/types.js";
 import { SESSION_GRANT_ABI_TYPE, type SignedSessionGrant } from "../../protocol/session/types.js";
-import { readSessionState, type SessionState } from "./sessionCalls.js";
+import type { SessionState } from "../../protocol/chain/enums.js";
+import { readSessionState } from "./sessionCalls.js";
 
 /**
  * Signs an intent with a session key, locally (no prompt to the owner). With `carry`, the
