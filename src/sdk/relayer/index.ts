@@ -1,3 +1,2 @@
 export * from "./relayerError.js";
-export * from "./toWireIntent.js";
 export * from "./relayerClient.js";
