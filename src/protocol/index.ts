@@ -22,3 +22,4 @@ export * from "./relayerApi/types.js";
 export * from "./errors/index.js";
 export * from "./chain/enums.js";
 export * from "./chain/gasRule.js";
+export * from "./session/json.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { InvalidSignedIntentError } from "../errors/invalidSignedIntentError.js";
+import { InvalidSignedIntentError } from "../errors/invalidDocumentErrors.js";
 import {
   address,
   arrayOf,

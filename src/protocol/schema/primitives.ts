@@ -60,47 +60,89 @@ const integerHint = (input: unknown) =>
     ? " (write integers as decimal strings: JSON numbers lose precision above 2^53)"
     : "";
 
-/** The JSON side of an integer: a decimal string of `[min, 2^256 - 1]`, no sign, no leading zero. */
-function decimalString(min: bigint) {
+/** The JSON side of an integer: a decimal string of `[min, 2^bits - 1]`, no sign, no leading zero. */
+function decimalString(bits: number, min: bigint) {
   return z.string({ error: expected("a decimal string", integerHint) }).check((context) => {
-    const reason = decimalStringProblem(context.value, min);
-    if (reason !== undefined)
+    const reason = decimalStringProblem(context.value, bits, min);
+    if (reason !== undefined) {
       context.issues.push({ code: "custom", message: reason, input: context.value });
+    }
   });
 }
 
-/** Why `value` is no decimal string of an integer in `[min, 2^256 - 1]`, or undefined. */
-function decimalStringProblem(value: string, min: bigint): string | undefined {
+/** Why `value` is no decimal string of an integer in `[min, 2^bits - 1]`, or undefined. */
+function decimalStringProblem(value: string, bits: number, min: bigint): string | undefined {
   const shown = showValue(value);
   if (/^-\d+$/.test(value)) return `must not be negative (got ${shown})`;
   if (/^0\d+$/.test(value)) return `no leading zeros allowed (got ${shown})`;
   if (!/^(0|[1-9]\d*)$/.test(value)) return `not a decimal integer string (got ${shown})`;
   // Compare lengths first: no huge string is ever converted.
-  if (value.length > UINT256_MAX_DIGITS || BigInt(value) > UINT256_MAX) {
-    return `out of range: at most 2^256 - 1 (got ${shown})`;
+  if (value.length > UINT256_MAX_DIGITS || BigInt(value) >= 2n ** BigInt(bits)) {
+    return `out of range: at most 2^${bits} - 1 (got ${shown})`;
   }
   if (BigInt(value) < min) return `must be at least ${min} (got ${shown})`;
   return undefined;
 }
 
 /**
- * An on-chain integer: a decimal string in JSON, a `bigint` in the SDK, in `[min, 2^256 - 1]`.
- * JSON numbers are refused (they lose precision above 2^53).
+ * An on-chain integer of `bits` bits: a decimal string in JSON, a `bigint` in the SDK, in
+ * `[min, 2^bits - 1]`. JSON numbers are refused (they lose precision above 2^53).
+ *
+ * @example
+ * uint(48).decode("1700000000"); // 1700000000n
+ * z.encode(uint(48), 1700000000n); // "1700000000"
+ */
+export function uint(bits: number, min = 0n) {
+  return z.codec(
+    decimalString(bits, min),
+    z
+      .bigint({ error: expected("a bigint") })
+      .min(min)
+      .max(2n ** BigInt(bits) - 1n),
+    { decode: (text) => BigInt(text), encode: (value) => value.toString(10) },
+  );
+}
+
+/**
+ * A uint256: see `uint`.
  *
  * @example
  * uint256().decode("42"); // 42n
  * z.encode(uint256(), 42n); // "42"
  */
 export function uint256(min = 0n) {
-  return z.codec(
-    decimalString(min),
-    z
-      .bigint({ error: expected("a bigint") })
-      .min(min)
-      .max(UINT256_MAX),
-    { decode: (text) => BigInt(text), encode: (value) => value.toString(10) },
-  );
+  return uint(256, min);
 }
+
+/**
+ * An integer as people type it (a command-line option, a hand-written file): a decimal or `0x`
+ * hex string, or a JSON number that is a safe integer; a uint256 `bigint` once read. Read-only:
+ * what the SDK writes is always `uint256()`'s decimal string.
+ *
+ * @example
+ * lenientUint256.parse("0x10"); // 16n
+ */
+export const lenientUint256 = z
+  .union([z.string(), z.number()], {
+    error: expected("an unsigned integer (decimal or 0x hex)"),
+  })
+  .transform((input, context) => {
+    const text = typeof input === "number" ? String(input) : input.trim();
+    const valid =
+      typeof input === "number"
+        ? Number.isSafeInteger(input) && input >= 0
+        : /^(\d+|0x[0-9a-fA-F]+)$/.test(text);
+    const value = valid ? BigInt(text) : undefined;
+    if (value === undefined || value > UINT256_MAX) {
+      context.issues.push({
+        code: "custom",
+        message: `expected an unsigned integer (decimal or 0x hex) of at most 2^256 - 1, got ${showValue(input)}`,
+        input,
+      });
+      return z.NEVER;
+    }
+    return value;
+  });
 
 /**
  * An address: `0x` and 40 hex digits, checksummed or all lowercase; checksummed when decoded.

@@ -1,4 +1,4 @@
-import { InvalidSignedIntentError } from "../../../protocol/errors/invalidSignedIntentError.js";
+import { InvalidSignedIntentError } from "../../../protocol/errors/invalidDocumentErrors.js";
 import { parseSignedIntent, type SerializableSignedIntent } from "../../../protocol/intent/json.js";
 import type { Handler, HttpLimits } from "../handler.js";
 import { showValue } from "../json.js";
