@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import type { InvalidDocumentErrorParameters } from "../errors/invalidDocumentError.js";
 import { InvalidSignedIntentError } from "../errors/invalidDocumentErrors.js";
 import {
   address,
@@ -10,7 +11,7 @@ import {
   strictObject,
   uint256,
 } from "../schema/primitives.js";
-import { firstProblem } from "../schema/problem.js";
+import { decodeDocument, encodeDocument } from "../schema/document.js";
 import { showValue } from "../schema/show.js";
 import { getIntentId } from "./hash.js";
 import type { SignedIntent } from "./types.js";
@@ -87,9 +88,7 @@ export function toSignedIntentJson(signed: SerializableSignedIntent): SignedInte
     id,
     signature,
   };
-  const result = z.safeEncode(signedIntentJsonSchema, document as never);
-  if (!result.success) throw new InvalidSignedIntentError(firstProblem(result.error.issues));
-  return result.data;
+  return encodeDocument(signedIntentJsonSchema, document, invalidSignedIntent);
 }
 
 /** The fields of an intent and its calls and dependencies, nothing else they might carry. */
@@ -152,11 +151,11 @@ export function serializeSignedIntent(signed: SerializableSignedIntent): string 
  * // throws InvalidSignedIntentError: Invalid signed intent at version: unsupported version 3 (this SDK reads version 2)
  */
 export function parseSignedIntent(json: string | unknown): SerializableSignedIntent {
-  const document = typeof json === "string" ? parseJson(json) : json;
+  const document =
+    typeof json === "string" ? decodeDocument(z.unknown(), json, invalidSignedIntent) : json;
   checkVersion(document);
-  const result = signedIntentJsonSchema.safeDecode(document as SignedIntentJson);
-  if (!result.success) throw new InvalidSignedIntentError(firstProblem(result.error.issues));
-  const { version: _version, epoch, ...signed } = result.data;
+  const decoded = decodeDocument(signedIntentJsonSchema, document, invalidSignedIntent);
+  const { version: _version, epoch, ...signed } = decoded;
   const expectedId = getIntentId({ ...signed, epoch: epoch ?? 0n });
   if (signed.id !== expectedId) {
     throw new InvalidSignedIntentError({
@@ -193,16 +192,8 @@ function checkVersion(document: unknown): void {
   }
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InvalidSignedIntentError({
-      path: "",
-      reason: `not valid JSON (${(error as Error).message})`,
-      cause: error,
-    });
-  }
+function invalidSignedIntent(parameters: InvalidDocumentErrorParameters): InvalidSignedIntentError {
+  return new InvalidSignedIntentError(parameters);
 }
 
 function fail(path: string, reason: string): never {

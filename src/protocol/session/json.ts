@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import type { InvalidDocumentErrorParameters } from "../errors/invalidDocumentError.js";
 import { InvalidSignedGrantError } from "../errors/invalidDocumentErrors.js";
 import {
   address,
@@ -10,7 +11,7 @@ import {
   uint,
   uint256,
 } from "../schema/primitives.js";
-import { firstProblem } from "../schema/problem.js";
+import { decodeDocument, encodeDocument } from "../schema/document.js";
 import { showValue } from "../schema/show.js";
 import { getSessionId } from "./hash.js";
 import type { SignedSessionGrant } from "./types.js";
@@ -91,9 +92,7 @@ function toSignedGrantJson(signed: SignedSessionGrant): SignedGrantJson {
     ownerSignature,
     grant: { ...grant, permissions },
   };
-  const result = z.safeEncode(signedGrantJsonSchema, document as never);
-  if (!result.success) throw new InvalidSignedGrantError(firstProblem(result.error.issues));
-  return result.data;
+  return encodeDocument(signedGrantJsonSchema, document, invalidSignedGrant);
 }
 
 /**
@@ -106,10 +105,8 @@ function toSignedGrantJson(signed: SignedSessionGrant): SignedGrantJson {
  * const signedGrant = parseSignedGrant(await readFile("grant.json", "utf8"));
  */
 export function parseSignedGrant(json: string | unknown): SignedSessionGrant {
-  const document = typeof json === "string" ? parseJson(json) : json;
-  const result = signedGrantJsonSchema.safeDecode(document as SignedGrantJson);
-  if (!result.success) throw new InvalidSignedGrantError(firstProblem(result.error.issues));
-  const { version: _version, ...signed } = result.data;
+  const decoded = decodeDocument(signedGrantJsonSchema, json, invalidSignedGrant);
+  const { version: _version, ...signed } = decoded;
   const expectedId = getSessionId(signed).toLowerCase();
   if (signed.id !== expectedId) {
     throw new InvalidSignedGrantError({
@@ -120,14 +117,6 @@ export function parseSignedGrant(json: string | unknown): SignedSessionGrant {
   return signed;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InvalidSignedGrantError({
-      path: "",
-      reason: `not valid JSON (${(error as Error).message})`,
-      cause: error,
-    });
-  }
+function invalidSignedGrant(parameters: InvalidDocumentErrorParameters): InvalidSignedGrantError {
+  return new InvalidSignedGrantError(parameters);
 }
