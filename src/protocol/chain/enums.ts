@@ -5,13 +5,13 @@
  */
 
 /**
- * `IIntentWallet.IntentStatus`: what became of an intent ID, as `intentReceipt(id).status`
- * returns it.
+ * `IIntentWallet.IntentStatus`: what became of an intent ID, as `intentStatus(id)` and
+ * `intentReceipt(id).status` return it (ethers gives enums as `bigint`).
  *
  * @example
- * if (Number(receipt.status) === IntentStatus.Succeeded) console.log("relayed");
+ * if ((await wallet.intentStatus(id)) === IntentStatus.Succeeded) console.log("relayed");
  */
-export const IntentStatus = { None: 0, Succeeded: 1, Failed: 2, Canceled: 3 } as const;
+export const IntentStatus = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
 
 /** One of `IntentStatus`'s values. */
 export type IntentStatusCode = (typeof IntentStatus)[keyof typeof IntentStatus];
@@ -29,15 +29,15 @@ export const INTENT_RECEIPT_STATUSES = ["none", "relayed", "failed", "canceled"]
 export type IntentReceiptStatus = (typeof INTENT_RECEIPT_STATUSES)[number];
 
 /**
- * The `IntentStatus` code of a value the chain returned (ethers gives enums as `bigint`).
- * Throws a `RangeError` for a value the contracts never return.
+ * The `IntentStatus` code of a value the chain returned. Throws a `RangeError` for a value the
+ * contracts never return.
  *
  * @example
- * const code = intentStatusCode(receipt.status); // 1 for Succeeded
+ * const code = intentStatusCode(receipt.status); // 1n for Succeeded
  */
 export function intentStatusCode(value: bigint | number): IntentStatusCode {
-  const code = Number(value);
-  if (!Number.isInteger(code) || code < 0 || code >= INTENT_RECEIPT_STATUSES.length) {
+  const code = BigInt(value);
+  if (code < 0n || code >= BigInt(INTENT_RECEIPT_STATUSES.length)) {
     throw new RangeError(`not an IntentStatus: ${value}`);
   }
   return code as IntentStatusCode;
@@ -50,7 +50,7 @@ export function intentStatusCode(value: bigint | number): IntentStatusCode {
  * intentReceiptStatus(3n); // "canceled"
  */
 export function intentReceiptStatus(value: bigint | number): IntentReceiptStatus {
-  return INTENT_RECEIPT_STATUSES[intentStatusCode(value)];
+  return INTENT_RECEIPT_STATUSES[Number(intentStatusCode(value))];
 }
 
 /**
