@@ -1,9 +1,13 @@
 import { expect } from "chai";
-import { Wallet } from "ethers";
+import { readFileSync } from "node:fs";
+
+import { Wallet, verifyTypedData } from "ethers";
 
 import {
   InvalidSignedGrantError,
   buildSessionGrant,
+  mutableGrantTypes,
+  sessionDomain,
   parseSignedGrant,
   serializeSignedGrant,
   signSessionGrant,
@@ -138,5 +142,20 @@ describe("signed grant JSON (version 1): one codec for the SDK and the tasks", f
     expect(() =>
       serializeSignedGrant({ ...signed, grant: { ...signed.grant, salt: 1n } }),
     ).to.throw(InvalidSignedGrantError, /does not match the grant/);
+  });
+});
+
+describe("docs/protocol.md's signed grant", function () {
+  it("reads with parseSignedGrant: its ID matches and the owner (Hardhat's account #0) signed it", function () {
+    const page = readFileSync(new URL("../../docs/protocol.md", import.meta.url), "utf8");
+    const json = /```json\n([\s\S]*?)```/.exec(page)![1];
+    const signed = parseSignedGrant(json);
+    const signer = verifyTypedData(
+      sessionDomain(signed),
+      mutableGrantTypes(),
+      signed.grant,
+      signed.ownerSignature,
+    );
+    expect(signer).to.equal("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
   });
 });
