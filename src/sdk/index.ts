@@ -1,15 +1,6 @@
 /**
- * The IntentWallet SDK (Node entry): the protocol layer (types, hashing, IDs, JSON and packed
- * encodings, errors) and, on top of it, building and signing intents and session grants, the
- * wallet client and the relayer client. `readDeployment` reads the deployment records on disk.
+ * The IntentWallet SDK, Node entry: everything of the browser-safe entry (`./browser.js`), and
+ * `readDeployment`, which reads deployment records (`deployments/<chainId>.json`) from disk.
  */
-export * from "../protocol/index.js";
+export * from "./browser.js";
 export * from "../protocol/deployments.js";
-export * from "./intent/buildIntent.js";
-export * from "./intent/signIntent.js";
-export * from "./intent/dependencies.js";
-export * from "./session/grant.js";
-export * from "./session/sessionSigner.js";
-export * from "./session/sessionCalls.js";
-export * from "./wallet/index.js";
-export * from "./relayer/index.js";
