@@ -1,7 +1,7 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
 import {
-  DEPLOYMENTS_DIRECTORY,
+  deploymentsDirectory,
   readDeployment,
   type Deployment,
 } from "../../src/sdk/deployments.js";
@@ -92,7 +92,7 @@ export async function resolveModule(
 export async function requireDeployment(
   chainId: bigint,
   option: string,
-  { directory = DEPLOYMENTS_DIRECTORY }: DeploymentSource = {},
+  { directory = deploymentsDirectory() }: DeploymentSource = {},
 ): Promise<Deployment> {
   const deployment = await readDeployment({ chainId, directory });
   if (deployment === undefined) {
