@@ -5,6 +5,10 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 export interface TaskNetwork {
   ethers: HardhatEthers;
   chainId: bigint;
+  /** Its name in hardhat.config.ts (`--network`), `default` for the in-process one. */
+  networkName: string;
+  /** Whether it is Hardhat's in-process simulated network, which starts empty on every command. */
+  simulated: boolean;
 }
 
 /**
@@ -15,9 +19,9 @@ export interface TaskNetwork {
  * const { ethers, chainId } = await connectNetwork(hre);
  */
 export async function connectNetwork(hre: HardhatRuntimeEnvironment): Promise<TaskNetwork> {
-  const { ethers } = await hre.network.getOrCreate();
+  const { ethers, networkName, networkConfig } = await hre.network.getOrCreate();
   const { chainId } = await ethers.provider.getNetwork();
-  return { ethers, chainId };
+  return { ethers, chainId, networkName, simulated: networkConfig.type === "edr-simulated" };
 }
 
 /**

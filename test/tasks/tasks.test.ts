@@ -20,7 +20,8 @@ import {
   type IntentState,
   type SignedIntent,
 } from "../../src/sdk/index.js";
-import { requireDeployment } from "../../tasks/helpers/contracts.js";
+import { serializeDeployment } from "../../deploy/writeDeployment.js";
+import { requireDeployment, resolveFactory } from "../../tasks/helpers/contracts.js";
 import { parseSignedGrant } from "../../tasks/helpers/signedGrantJson.js";
 import type { TaskResult } from "../../tasks/helpers/taskAction.js";
 import type { IntentCancelResult } from "../../tasks/intent/cancel.js";
@@ -570,16 +571,57 @@ describe("Hardhat tasks", function () {
   });
 
   describe("addresses and options", function () {
-    it("says how to fix a missing deployment record", async function () {
+    it("says how to fix a missing deployment record on a node: the command that deploys to that network", async function () {
       const { directory } = await networkHelpers.loadFixture(deployContracts);
+      const localhost = { chainId: 31337n, networkName: "localhost", simulated: false };
 
-      const message = await requireDeployment(31337n, "--factory", { directory }).then(
+      const message = await requireDeployment(localhost, "--factory", { directory }).then(
         () => "resolved",
         (error: Error) => error.message,
       );
       expect(message).to.equal(
-        "no deployment recorded for chain 31337: run npm run deploy, or pass --factory",
+        "no deployment recorded for chain 31337: deploy to localhost with `npx hardhat run deploy/deploy.ts --network localhost`, or pass --factory",
       );
+    });
+
+    it("says, on the in-process network, to deploy to a node and pass --network localhost: nothing deployed in-process outlives the command", async function () {
+      const { directory } = await networkHelpers.loadFixture(deployContracts);
+      const inProcess = { chainId: 31337n, networkName: "default", simulated: true };
+
+      const message = await requireDeployment(inProcess, "--module", { directory }).then(
+        () => "resolved",
+        (error: Error) => error.message,
+      );
+      expect(message).to.equal(
+        "no deployment recorded for chain 31337: default is Hardhat's in-process network, empty on every command: start a node (`npx hardhat node`), deploy to it (`npx hardhat run deploy/deploy.ts --network localhost`) and pass `--network localhost`, or pass --module",
+      );
+    });
+
+    it("says how to fix a recorded factory with no code (a restarted node): deploy to that network again, not `npm run deploy`", async function () {
+      const directory = await mkdtemp(join(tmpdir(), "intent-wallet-tasks-stale-"));
+      const factory = Wallet.createRandom().address;
+      await writeFile(
+        join(directory, "31337.json"),
+        serializeDeployment({
+          chainId: 31337n,
+          create2Deployer: factory,
+          salt: keccakId("stale"),
+          implementation: factory,
+          factory,
+          sessionModule: factory,
+          batcher: factory,
+        }),
+      );
+      const localhost = { ethers, chainId: 31337n, networkName: "localhost", simulated: false };
+
+      const message = await resolveFactory(localhost, {}, { directory }).then(
+        () => "resolved",
+        (error: Error) => error.message,
+      );
+      expect(message).to.equal(
+        `the factory ${factory} recorded for chain 31337 has no code on this chain (a restarted local node forgets its contracts: deploy to localhost with \`npx hardhat run deploy/deploy.ts --network localhost\` again)`,
+      );
+      expect(message).to.not.include("npm run deploy");
     });
 
     it("names the bad option in its error", async function () {
