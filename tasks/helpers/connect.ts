@@ -40,16 +40,36 @@ export async function signerAt(ethers: HardhatEthers, index: number): Promise<Ha
 }
 
 /**
- * The latest block's timestamp: "now" for expirations and session windows, so they follow the
- * chain's clock (which a local chain may have moved ahead).
+ * "Now" for expirations and session windows, on the chain's clock (which a local chain may have
+ * moved ahead): the timestamp its next block will have, when a transaction sent now runs. That
+ * is the pending block's timestamp where the node gives one, never before the latest block's:
+ * a `hardhat node` left idle has a latest block minutes or hours old, yet stamps its next block
+ * with the current time.
  *
  * @example
  * const now = await chainNow(ethers);
  */
 export async function chainNow(ethers: HardhatEthers): Promise<bigint> {
-  const block = await ethers.provider.getBlock("latest");
-  if (block === null) throw new Error("the network returned no latest block");
-  return BigInt(block.timestamp);
+  const latest = await ethers.provider.getBlock("latest");
+  if (latest === null) throw new Error("the network returned no latest block");
+  const next = await pendingBlockTime(ethers);
+  const time = BigInt(latest.timestamp);
+  return next !== undefined && next > time ? next : time;
+}
+
+/**
+ * The pending block's timestamp, read raw (ethers cannot parse a block without a number), or
+ * `undefined` when the node has no pending block.
+ */
+async function pendingBlockTime(ethers: HardhatEthers): Promise<bigint | undefined> {
+  try {
+    const block = (await ethers.provider.send("eth_getBlockByNumber", ["pending", false])) as {
+      timestamp?: unknown;
+    } | null;
+    return typeof block?.timestamp === "string" ? BigInt(block.timestamp) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -315,6 +315,32 @@ describe("Hardhat tasks", function () {
       expect(await world.target.pings()).to.equal(1n);
     });
 
+    /** The chain's time named by the refusal of `--expiration expiration`; fails on any other message. */
+    function chainTimeIn(message: string, expiration: bigint): bigint {
+      const refusal = new RegExp(
+        `^--expiration ${expiration} is not after the chain's time (\\d+): the intent could never be relayed$`,
+      );
+      const match = refusal.exec(message);
+      expect(match, message).to.not.equal(null);
+      return BigInt(match![1]);
+    }
+
+    it("refuses to sign an expiration the chain's clock has passed while its latest block is older (an idle node), naming both times", async function () {
+      const world = await withWallet();
+      const latest = BigInt(await networkHelpers.time.latest());
+      // An idle node: its clock runs on, and mines the next block at its time, not the latest's.
+      await ethers.provider.send("evm_increaseTime", [3_600]);
+      const expiration = latest + 60n;
+
+      const message = await taskFailure(["intent", "sign"], {
+        wallet: world.wallet,
+        to: world.targetAddress,
+        expiration: expiration.toString(),
+      });
+
+      expect(chainTimeIn(message, expiration)).to.be.greaterThanOrEqual(latest + 3_600n);
+    });
+
     it("refuses to sign an intent that could never be relayed: an expiration in the past, a validAfter not before the expiration", async function () {
       const world = await withWallet();
       const now = BigInt(await networkHelpers.time.latest());
@@ -330,11 +356,11 @@ describe("Hardhat tasks", function () {
         }),
       );
 
-      expect(
-        await taskFailure(["intent", "sign"], { ...ping, expiration: (now - 1n).toString() }),
-      ).to.equal(
-        `--expiration ${now - 1n} is not after the chain's time ${now}: the intent could never be relayed`,
-      );
+      const past = await taskFailure(["intent", "sign"], {
+        ...ping,
+        expiration: (now - 1n).toString(),
+      });
+      expect(chainTimeIn(past, now - 1n)).to.be.greaterThanOrEqual(now);
       expect(
         await taskFailure(["intent", "sign"], {
           ...ping,
