@@ -20,8 +20,40 @@ export interface TaskNetwork {
  */
 export async function connectNetwork(hre: HardhatRuntimeEnvironment): Promise<TaskNetwork> {
   const { ethers, networkName, networkConfig } = await hre.network.getOrCreate();
-  const { chainId } = await ethers.provider.getNetwork();
+  let chainId: bigint;
+  try {
+    ({ chainId } = await ethers.provider.getNetwork());
+  } catch (error) {
+    if (networkConfig.type !== "http") throw error;
+    throw new Error(await unreachableNetworkMessage(networkName, networkConfig.url, error), {
+      cause: error,
+    });
+  }
   return { ethers, chainId, networkName, simulated: networkConfig.type === "edr-simulated" };
+}
+
+/**
+ * Why an HTTP network did not answer, with its URL and what to do: start a node for
+ * `localhost` (or point RPC_URL at one), else check the network's URL.
+ */
+async function unreachableNetworkMessage(
+  networkName: string,
+  url: { get(): Promise<string> },
+  error: unknown,
+): Promise<string> {
+  const where = `--network ${networkName} (${await url.get().catch(() => "its URL")})`;
+  const code = (error as { cause?: { cause?: { code?: unknown } } }).cause?.cause?.code;
+  const what =
+    typeof code === "string"
+      ? `no node answers (${code})`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  const remedy =
+    networkName === "localhost"
+      ? "start one with `npx hardhat node` (another terminal), or set RPC_URL to a running node"
+      : `check the URL of ${networkName} in hardhat.config.ts and that its node is running`;
+  return `${where}: ${what}; ${remedy}`;
 }
 
 /**

@@ -1,7 +1,10 @@
+import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { format } from "node:util";
+import { fileURLToPath } from "node:url";
+import { format, promisify } from "node:util";
 
 import { expect } from "chai";
 import { Wallet, id as keccakId } from "ethers";
@@ -673,5 +676,37 @@ describe("Hardhat tasks", function () {
         await taskFailure(["wallet", "address"], { factory: world.stranger.address }),
       ).to.include("has no code on this chain");
     });
+  });
+});
+
+describe("Hardhat tasks against a network where no node answers", function () {
+  this.timeout(60_000);
+
+  /** A port nothing listens on right now. */
+  async function deadPort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  }
+
+  it("names the network, its URL and how to start a node, not a bare connection error", async function () {
+    const url = `http://127.0.0.1:${await deadPort()}`;
+    const hardhat = fileURLToPath(new URL("../../node_modules/.bin/hardhat", import.meta.url));
+    const args = [hardhat, "wallet", "address", "--network", "localhost"];
+
+    const { code, stderr } = await promisify(execFile)(process.execPath, args, {
+      cwd: fileURLToPath(new URL("../../", import.meta.url)),
+      env: { ...process.env, FORCE_COLOR: "0", RPC_URL: url },
+    }).then(
+      () => ({ code: 0, stderr: "" }),
+      (error: { code: number; stderr: string }) => error,
+    );
+
+    expect(code, stderr).to.equal(1);
+    expect(stderr).to.include(
+      `--network localhost (${url}): no node answers (ECONNREFUSED); start one with \`npx hardhat node\``,
+    );
   });
 });
