@@ -1,23 +1,29 @@
 /**
  * Deploys the IntentWallet implementation, the WalletFactory, the SessionKeyModule and the
- * IntentBatcher at their deterministic addresses (the same on every EVM chain) and records them in
- * `deployments/<chainId>.json`. A second run deploys nothing and says so.
+ * IntentBatcher at their deterministic addresses (the same on every EVM chain). A second run
+ * deploys nothing and says so.
  *
- *   npm run deploy                                        the in-process network
  *   npx hardhat run deploy/deploy.ts --network localhost  a `hardhat node` (RPC_URL overrides its URL)
  *   npx hardhat run deploy/deploy.ts --network <name>     any network of hardhat.config.ts
+ *   npm run deploy                                        a dry run on the in-process network
+ *
+ * On a network reached over HTTP (a node) the addresses are recorded in
+ * `deployments/<chainId>.json` (in DEPLOYMENTS_DIR when set), where the tasks and the relayer
+ * read them. Hardhat's in-process network records nothing: its chain ends with the run, and
+ * its chain ID is a `hardhat node`'s too, whose record it must not replace.
  *
  * The first account of the network pays. On a local chain (31337, 31338) the CREATE2 deployer
  * is installed when missing; on another chain it must be there already, and the error says how
- * to deploy it. DEPLOYMENTS_DIR, when set, is the folder the file is written to.
+ * to deploy it.
  */
 import { relative } from "node:path";
 
 import { network } from "hardhat";
 
 import { deployIntentWallet } from "./deployIntentWallet.js";
+import { recordDirectoryFor } from "./writeDeployment.js";
 
-const { ethers, networkName } = await network.create();
+const { ethers, networkName, networkConfig } = await network.create();
 const [signer] = await ethers.getSigners();
 if (signer === undefined) {
   throw new Error(`network ${networkName} has no account: configure \`accounts\` for it`);
@@ -27,7 +33,7 @@ console.log(`Network ${networkName}`);
 const deployment = await deployIntentWallet({
   signer,
   log: (line) => console.log(`  ${line}`),
-  directory: process.env.DEPLOYMENTS_DIR || undefined,
+  directory: recordDirectoryFor(networkConfig.type),
 });
 
 const anything = Object.values(deployment.deployed).some(Boolean);
@@ -37,4 +43,19 @@ IntentWallet on chain ${deployment.chainId} (${networkName}):
   factory         ${deployment.factory}
   sessionModule   ${deployment.sessionModule}
   batcher         ${deployment.batcher}
-${anything ? "Deployed now" : "Nothing deployed: already there"}; recorded in ${relative(process.cwd(), deployment.file!)}`);
+${anything ? "Deployed now" : "Nothing deployed: already there"}; ${recordedWhere(deployment.file)}`);
+
+/** Where the deployment was recorded, or why it was not and how to deploy to a node. */
+function recordedWhere(file: string | null): string {
+  if (file !== null) return `recorded in ${displayPath(file)}`;
+  return [
+    `not recorded: ${networkName} is Hardhat's in-process network, gone when this run ends.`,
+    "To deploy to a node: `npx hardhat node`, then `npx hardhat run deploy/deploy.ts --network localhost`",
+  ].join("\n");
+}
+
+/** `file` relative to the working directory when it is inside it, else absolute. */
+function displayPath(file: string): string {
+  const path = relative(process.cwd(), file);
+  return path.startsWith("..") ? file : path;
+}

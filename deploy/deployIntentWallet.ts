@@ -2,7 +2,7 @@ import { relative } from "node:path";
 
 import { dataLength, getAddress, hexlify, id, type Provider, type Signer } from "ethers";
 
-import { DEPLOYMENTS_DIRECTORY, type Deployment } from "../src/protocol/deployments.js";
+import type { Deployment } from "../src/protocol/deployments.js";
 import { IntentBatcher__factory } from "../typechain-types/factories/contracts/IntentBatcher__factory.js";
 import { IntentWallet__factory } from "../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { SessionKeyModule__factory } from "../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";
@@ -64,7 +64,10 @@ export interface DeployIntentWalletParameters {
   log?: (line: string) => void;
   /** The CREATE2 salt, 32 bytes; `INTENT_WALLET_SALT` by default. Another salt gives other addresses. */
   salt?: string;
-  /** Where to record `<chainId>.json`: the repository's `deployments/` by default; `null` records nothing. */
+  /**
+   * Where to record `<chainId>.json` (`recordDirectoryFor` says where the deploy script does);
+   * `null`, the default, records nothing, as on Hardhat's in-process network.
+   */
   directory?: string | null;
 }
 
@@ -79,7 +82,7 @@ export interface DeployIntentWalletReturnType extends Deployment {
   receipts: PerContract<DeployDeterministicReturnType["receipt"]>;
   /** Whether this run installed the CREATE2 deployer (local chains only). */
   create2DeployerInstalled: boolean;
-  /** The deployment file written, or `null` when `directory` was `null`. */
+  /** The deployment file written, or `null` when no `directory` was given. */
   file: string | null;
 }
 
@@ -131,7 +134,7 @@ const LABEL_WIDTH = Math.max(...CONTRACTS.map(({ label }) => label.length));
  * the CREATE2 deployer is installed when missing; elsewhere it must have been deployed with its
  * presigned transaction (`Create2DeployerMissingError` says how). Afterwards every address is
  * checked to hold the expected runtime code, and the deployment is recorded in
- * `<directory>/<chainId>.json`.
+ * `<directory>/<chainId>.json` when a `directory` is given (nowhere by default).
  *
  * @example
  * const [signer] = await ethers.getSigners();
@@ -141,7 +144,7 @@ export async function deployIntentWallet({
   signer,
   log = () => {},
   salt = INTENT_WALLET_SALT,
-  directory = DEPLOYMENTS_DIRECTORY,
+  directory = null,
 }: DeployIntentWalletParameters): Promise<DeployIntentWalletReturnType> {
   if (dataLength(salt) !== 32)
     throw new Error(`deployIntentWallet: the salt is 32 bytes (got ${salt})`);

@@ -1,12 +1,32 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { DEPLOYMENTS_DIRECTORY, type Deployment } from "../src/protocol/deployments.js";
+import type { NetworkConfig } from "hardhat/types/config";
+
+import { deploymentsDirectory, type Deployment } from "../src/protocol/deployments.js";
+
+/**
+ * Where the deploy script records a deployment made on a network of type `networkType` (its
+ * config's `type`): a
+ * network reached over HTTP (a real node, whose contracts outlive the run) in
+ * `deploymentsDirectory()`; Hardhat's in-process simulated network nowhere (`null`), since its
+ * chain is gone when the run ends, and its chain ID (31337) being a `hardhat node`'s too, its
+ * record would replace the node's with addresses the node may not have.
+ *
+ * @example
+ * const directory = recordDirectoryFor(networkConfig.type); // null for the in-process network
+ */
+export function recordDirectoryFor(
+  networkType: NetworkConfig["type"],
+  env: Record<string, string | undefined> = process.env,
+): string | null {
+  return networkType === "http" ? deploymentsDirectory(env) : null;
+}
 
 /** The parameters of `writeDeployment`. */
 export interface WriteDeploymentParameters {
   deployment: Deployment;
-  /** The folder of the `<chainId>.json` files; the repository's `deployments/` by default. */
+  /** The folder of the `<chainId>.json` files; `deploymentsDirectory()` by default. */
   directory?: string;
 }
 
@@ -20,7 +40,7 @@ export interface WriteDeploymentParameters {
  */
 export async function writeDeployment({
   deployment,
-  directory = DEPLOYMENTS_DIRECTORY,
+  directory = deploymentsDirectory(),
 }: WriteDeploymentParameters): Promise<string> {
   await mkdir(directory, { recursive: true });
   const file = join(directory, `${deployment.chainId}.json`);

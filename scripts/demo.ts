@@ -63,6 +63,8 @@ const owner = new Wallet("0x" + "11".repeat(32));
 const { chainId } = await ethers.provider.getNetwork();
 
 step("1. Deploy: implementation, factory and session module at CREATE2 addresses");
+// No `directory`: nothing is recorded. This chain ends with the demo, and deployments/31337.json
+// is the record of a `hardhat node`, which the tasks and the relayer read.
 const deployment = await deployIntentWallet({
   signer: deployer,
   log: (line) => console.log(`   ${line}`),
@@ -93,6 +95,7 @@ check(await wallet.isDeployed(), `deployed by the factory (gas ${created.receipt
 step("3. The relayer service starts, on this same in-process chain");
 const relayerConfig = relayerConfigSchema.parse({
   RELAYER_IMPLEMENTATION: deployment.implementation,
+  RELAYER_BATCHER: deployment.batcher,
   RELAYER_DB_PATH: join(mkdtempSync(join(tmpdir(), "intentwallet-demo-")), "relayer.db"),
   RELAYER_PORT: "0",
   RELAYER_POLL_MS: "50",

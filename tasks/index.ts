@@ -5,7 +5,8 @@ import type { TaskDefinition } from "hardhat/types/tasks";
 /*
  * The IntentWallet tasks, as subtasks of `wallet`, `intent` and `session`
  * (`npx hardhat intent sign --help`). Each action lives in its own file, loaded only when the
- * task runs. Contract addresses come from `deployments/<chainId>.json` (`npm run deploy`);
+ * task runs. Contract addresses come from `deployments/<chainId>.json`, which
+ * `npx hardhat run deploy/deploy.ts --network <name>` records for a node;
  * `--factory`, `--implementation` and `--module` override it. Integers are decimal or 0x strings;
  * lists are comma-separated (Hardhat 3 options cannot be repeated).
  */

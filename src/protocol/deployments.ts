@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -18,11 +20,30 @@ export interface Deployment {
   batcher: string;
 }
 
-/** The repository's `deployments/` folder. */
+/** The repository's `deployments/` folder (in an installed package: a folder that does not exist). */
 export const DEPLOYMENTS_DIRECTORY = fileURLToPath(new URL("../../deployments/", import.meta.url));
 
 /**
- * Reads the recorded deployment of `chainId`, or `undefined` if none was recorded.
+ * The folder of the deployment records that the deploy script writes and the tasks, the relayer
+ * and `readDeployment` read: `DEPLOYMENTS_DIR` when set (resolved against the working
+ * directory), else the repository's `deployments/` when this code runs from the repository,
+ * else (the SDK installed as a package) `deployments/` in the working directory. Tests point it
+ * at a temporary folder, so the record of a real node in the repository is never touched.
+ *
+ * @example
+ * const directory = deploymentsDirectory(); // DEPLOYMENTS_DIR=/tmp/d → "/tmp/d"
+ */
+export function deploymentsDirectory(
+  env: Record<string, string | undefined> = process.env,
+): string {
+  const configured = env.DEPLOYMENTS_DIR;
+  if (configured !== undefined && configured !== "") return resolve(configured);
+  return existsSync(DEPLOYMENTS_DIRECTORY) ? DEPLOYMENTS_DIRECTORY : resolve("deployments");
+}
+
+/**
+ * Reads the recorded deployment of `chainId` in `directory` (`deploymentsDirectory()` by
+ * default), or `undefined` if none was recorded.
  *
  * @example
  * const deployment = await readDeployment({ chainId: 31337n });
@@ -30,7 +51,7 @@ export const DEPLOYMENTS_DIRECTORY = fileURLToPath(new URL("../../deployments/",
  */
 export async function readDeployment({
   chainId,
-  directory = DEPLOYMENTS_DIRECTORY,
+  directory = deploymentsDirectory(),
 }: {
   chainId: bigint;
   directory?: string;

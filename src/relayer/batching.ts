@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { getAddress, isAddress, type Provider, type TransactionReceipt } from "ethers";
 
 import { IntentBatcher__factory } from "../../typechain-types/factories/contracts/IntentBatcher__factory.js";
-import { DEPLOYMENTS_DIRECTORY } from "../protocol/deployments.js";
+import { deploymentsDirectory } from "../protocol/deployments.js";
 import { decodeFailureReason } from "../protocol/errors/decodeRevert.js";
 import type { SignedIntent } from "../protocol/intent/types.js";
 import { encodeBatchEntries } from "../protocol/intent/batchEntries.js";
@@ -22,7 +22,8 @@ export function sameAddress(a: string | null | undefined, b: string | null | und
 }
 
 /**
- * The `batcher` the deploy script recorded in `<directory>/<chainId>.json`, or `undefined` when
+ * The `batcher` the deploy script recorded in `<directory>/<chainId>.json` (`directory`:
+ * `deploymentsDirectory()` by default), or `undefined` when
  * there is no such file or it records no batcher (a deployment from before the batcher).
  *
  * @example
@@ -30,7 +31,7 @@ export function sameAddress(a: string | null | undefined, b: string | null | und
  */
 export async function readDeployedBatcher({
   chainId,
-  directory = DEPLOYMENTS_DIRECTORY,
+  directory = deploymentsDirectory(),
 }: {
   chainId: bigint;
   directory?: string;
@@ -69,7 +70,7 @@ export interface ResolveBatcherParameters {
   configured: string | undefined;
   /** `RELAYER_MAX_BATCH`: 1 turns batching off. */
   maxBatch: number;
-  /** Where the deployment files are; the repository's `deployments/` by default. */
+  /** Where the deployment files are; `deploymentsDirectory()` by default. */
   directory?: string;
 }
 

@@ -30,7 +30,8 @@ export const relayerConfigSchema = z.object({
   RELAYER_CHAIN_ID: wei.optional(),
   RELAYER_HOST: z.string().default("127.0.0.1"),
   RELAYER_PORT: integer(0, 65_535).default(8080),
-  RELAYER_DB_PATH: z.string().min(1).default("relayer.db"),
+  /** The SQLite file; default: `.relayer/relayer-<chainId>.db` under the working directory. */
+  RELAYER_DB_PATH: z.string().min(1).optional(),
   RELAYER_CONFIRMATIONS: integer(1, 1_000).default(1),
   RELAYER_POLL_MS: integer(10, 60_000).default(250),
   RELAYER_REPLACE_AFTER_MS: integer(100).default(30_000),

@@ -3,7 +3,6 @@ import type { AddressInfo } from "node:net";
 import { JsonRpcProvider, Wallet, type Provider } from "ethers";
 
 import { TransactionSender } from "./chain/TransactionSender.js";
-import { readDeployment } from "../protocol/deployments.js";
 import { resolveBatcher } from "./batching.js";
 import { relayerKey, type RelayerConfig } from "./config.js";
 import { createRelayerHttpServer } from "./http/server.js";
@@ -12,7 +11,12 @@ import { createLogger, type Logger } from "./logger.js";
 import { RelayerMetrics } from "./metrics.js";
 import { SpendingPolicy } from "./policy.js";
 import { Scheduler } from "./Scheduler.js";
-import { SqliteIntentStore } from "./store/SqliteIntentStore.js";
+import {
+  connectChain,
+  openRelayerStore,
+  relayerDbPath,
+  resolveServedImplementation,
+} from "./startup.js";
 
 /** A running relayer: its URL, its account, and how to stop it. */
 export interface RunningRelayer {
@@ -24,8 +28,10 @@ export interface RunningRelayer {
 }
 
 /**
- * Starts the relayer: connects to the JSON-RPC endpoint, opens the store, resumes the
- * transactions it had in flight, then serves HTTP and relays.
+ * Starts the relayer: connects to the JSON-RPC endpoint, checks that the implementation it
+ * serves has code there, opens the store, resumes the transactions it had in flight, then
+ * serves HTTP and relays. A node that does not answer, an implementation with no code or a
+ * database that does not open stops the start with an error naming the setting and the remedy.
  *
  * @example
  * const relayer = await startRelayer(loadRelayerConfig());
@@ -46,13 +52,38 @@ export async function startRelayer(
           pollingInterval: config.RELAYER_POLL_MS,
         })
       : undefined;
-  const provider: Provider = givenProvider ?? ownProvider!;
-  const { chainId } = await provider.getNetwork();
+  try {
+    return await startOn(givenProvider ?? ownProvider!, config, log, ownProvider);
+  } catch (error) {
+    ownProvider?.destroy();
+    throw error;
+  }
+}
+
+/** `startRelayer` once the provider is chosen; `ownProvider` is destroyed on `stop()`. */
+async function startOn(
+  provider: Provider,
+  config: RelayerConfig,
+  log: Logger,
+  ownProvider: JsonRpcProvider | undefined,
+): Promise<RunningRelayer> {
+  // The RPC URL is the relayer's own only when it connects; a lent provider has none.
+  const rpcUrl = ownProvider === undefined ? undefined : config.RELAYER_RPC_URL;
+  const chainId = await connectChain(provider, { rpcUrl });
   if (config.RELAYER_CHAIN_ID !== undefined && config.RELAYER_CHAIN_ID !== chainId) {
     throw new Error(
       `RELAYER_RPC_URL serves chain ${chainId}, not RELAYER_CHAIN_ID ${config.RELAYER_CHAIN_ID}`,
     );
   }
+  // Served wallets: clones of the configured implementation, or of the one recorded by the
+  // deploy script for this chain, and the allow-list. Checked before anything is opened.
+  const implementation = await resolveServedImplementation({
+    provider,
+    chainId,
+    rpcUrl,
+    configured: config.RELAYER_IMPLEMENTATION,
+    hasAllowedWallets: config.RELAYER_ALLOWED_WALLETS.length > 0,
+  });
   // Batching: RELAYER_BATCHER (checked before anything is opened), or the batcher recorded with
   // the deployment; none: one transaction per intent.
   const batching = await resolveBatcher({
@@ -70,7 +101,9 @@ export async function startRelayer(
   } else if (batching.warning) log.warn("batching off", { reason: batching.reason });
   else log.info("batching off", { reason: batching.reason });
   const signer = new Wallet(relayerKey(config, chainId), provider);
-  const store = await SqliteIntentStore.open({ path: config.RELAYER_DB_PATH });
+  const dbPath = relayerDbPath({ configured: config.RELAYER_DB_PATH, chainId });
+  const store = await openRelayerStore(dbPath);
+  log.info("store opened", { path: dbPath });
   const metrics = new RelayerMetrics();
   const sender = new TransactionSender({
     provider,
@@ -83,15 +116,6 @@ export async function startRelayer(
     logger: log,
   });
   await sender.init();
-  // Served wallets: clones of the configured implementation, or of the one recorded by the
-  // deploy script for this chain, and the allow-list.
-  const implementation =
-    config.RELAYER_IMPLEMENTATION ?? (await readDeployment({ chainId }))?.implementation;
-  if (implementation === undefined && config.RELAYER_ALLOWED_WALLETS.length === 0) {
-    throw new Error(
-      `no wallets to serve on chain ${chainId}: set RELAYER_IMPLEMENTATION or RELAYER_ALLOWED_WALLETS, or deploy (npm run deploy) so deployments/${chainId}.json exists`,
-    );
-  }
   const policy = new SpendingPolicy({
     implementation,
     allowedWallets: config.RELAYER_ALLOWED_WALLETS,

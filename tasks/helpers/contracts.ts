@@ -1,7 +1,7 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
 import {
-  DEPLOYMENTS_DIRECTORY,
+  deploymentsDirectory,
   readDeployment,
   type Deployment,
 } from "../../src/protocol/deployments.js";
@@ -30,10 +30,11 @@ export interface DeploymentSource {
  * const { factory, implementation } = await resolveFactory(network, args);
  */
 export async function resolveFactory(
-  { ethers, chainId }: TaskNetwork,
+  network: TaskNetwork,
   options: ContractOptions,
   source: DeploymentSource = {},
 ): Promise<{ factory: string; implementation: string }> {
+  const { ethers, chainId } = network;
   if (options.factory !== undefined) {
     const factory = parseAddress(options.factory, "--factory");
     await requireCode(ethers, factory, `--factory ${factory}`);
@@ -43,12 +44,12 @@ export async function resolveFactory(
         : await WalletFactory__factory.connect(factory, ethers.provider).implementation();
     return { factory, implementation };
   }
-  const deployment = await requireDeployment(chainId, "--factory", source);
+  const deployment = await requireDeployment(network, "--factory", source);
   await requireCode(
     ethers,
     deployment.factory,
     `the factory ${deployment.factory} recorded for chain ${chainId}`,
-    STALE_RECORD_HINT,
+    staleRecordHint(network),
   );
   const implementation =
     options.implementation !== undefined
@@ -64,43 +65,70 @@ export async function resolveFactory(
  * const module = await resolveModule(network, args);
  */
 export async function resolveModule(
-  { ethers, chainId }: TaskNetwork,
+  network: TaskNetwork,
   options: ContractOptions,
   source: DeploymentSource = {},
 ): Promise<string> {
+  const { ethers, chainId } = network;
   if (options.module !== undefined) {
     const module = parseAddress(options.module, "--module");
     await requireCode(ethers, module, `--module ${module}`);
     return module;
   }
-  const deployment = await requireDeployment(chainId, "--module", source);
+  const deployment = await requireDeployment(network, "--module", source);
   await requireCode(
     ethers,
     deployment.sessionModule,
     `the session module ${deployment.sessionModule} recorded for chain ${chainId}`,
-    STALE_RECORD_HINT,
+    staleRecordHint(network),
   );
   return deployment.sessionModule;
 }
 
+/** The network a deployment is looked up for: its chain, and how to deploy to it. */
+export type DeploymentTarget = Pick<TaskNetwork, "chainId" | "networkName" | "simulated">;
+
 /**
- * The recorded deployment of `chainId`, or an error naming the way out (`option`).
+ * The recorded deployment of the network's chain, or an error naming the ways out: the command
+ * that deploys to the network, or `option`.
  *
  * @example
- * const deployment = await requireDeployment(31337n, "--factory");
+ * const deployment = await requireDeployment(network, "--factory");
  */
 export async function requireDeployment(
-  chainId: bigint,
+  network: DeploymentTarget,
   option: string,
-  { directory = DEPLOYMENTS_DIRECTORY }: DeploymentSource = {},
+  { directory = deploymentsDirectory() }: DeploymentSource = {},
 ): Promise<Deployment> {
+  const { chainId } = network;
   const deployment = await readDeployment({ chainId, directory });
   if (deployment === undefined) {
     throw new Error(
-      `no deployment recorded for chain ${chainId}: run npm run deploy, or pass ${option}`,
+      `no deployment recorded for chain ${chainId}: ${deployAdvice(network)}, or pass ${option}`,
     );
   }
   return deployment;
+}
+
+/**
+ * How to get the contracts onto the network: the command that deploys to it, or, for the
+ * in-process network (empty on every command, and never recorded), how to use a node instead.
+ *
+ * @example
+ * deployAdvice({ networkName: "localhost", simulated: false }); // "deploy to localhost with `npx hardhat run deploy/deploy.ts --network localhost`"
+ */
+export function deployAdvice({
+  networkName,
+  simulated,
+}: Pick<DeploymentTarget, "networkName" | "simulated">): string {
+  if (simulated) {
+    return (
+      `${networkName} is Hardhat's in-process network, empty on every command: start a node ` +
+      "(`npx hardhat node`), deploy to it (`npx hardhat run deploy/deploy.ts --network localhost`) " +
+      "and pass `--network localhost`"
+    );
+  }
+  return `deploy to ${networkName} with \`npx hardhat run deploy/deploy.ts --network ${networkName}\``;
 }
 
 async function requireCode(
@@ -114,6 +142,8 @@ async function requireCode(
   }
 }
 
-/** Why a recorded contract may be missing, and what to do. */
-const STALE_RECORD_HINT =
-  " (a restarted local node forgets its contracts: run npm run deploy again)";
+/** Why a recorded contract may be missing on the network, and what to do. */
+function staleRecordHint(network: DeploymentTarget): string {
+  if (network.simulated) return ` (${deployAdvice(network)})`;
+  return ` (a restarted local node forgets its contracts: ${deployAdvice(network)} again)`;
+}

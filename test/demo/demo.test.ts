@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
+import { snapshotRepositoryRecord, type RecordSnapshot } from "../helpers/deploymentRecord.js";
+
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HARDHAT_CLI = fileURLToPath(new URL("../../node_modules/.bin/hardhat", import.meta.url));
 
@@ -22,8 +24,23 @@ function runDemo(): Promise<{ code: number | null; output: string }> {
 describe("the demo", function () {
   this.timeout(180_000);
 
+  let run: { code: number | null; output: string };
+  /** The repository's deployments/31337.json before the demo ran: a hardhat node's record. */
+  let record: RecordSnapshot;
+  let recordAfter: string | null;
+
+  before(async function () {
+    record = await snapshotRepositoryRecord();
+    try {
+      run = await runDemo();
+      recordAfter = await record.now();
+    } finally {
+      await record.restore();
+    }
+  });
+
   it("tells the whole story and exits 0, every step behaving as told", async function () {
-    const { code, output } = await runDemo();
+    const { code, output } = run;
     expect(output, output).to.include("Every step behaved as told.");
     expect(output).to.not.include("✘");
     for (const step of [
@@ -41,5 +58,9 @@ describe("the demo", function () {
       expect(output).to.include(step);
     }
     expect(code, output).to.equal(0);
+  });
+
+  it("leaves deployments/31337.json, the record of a hardhat node of the same chain ID, as it was", function () {
+    expect(recordAfter).to.deep.equal(record.before);
   });
 });

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,8 +34,14 @@ import {
   type DeployIntentWalletReturnType,
 } from "../../deploy/deployIntentWallet.js";
 import { Create2DeployerMissingError, DeployedCodeMismatchError } from "../../deploy/errors.js";
+import { recordDirectoryFor } from "../../deploy/writeDeployment.js";
 import { readDeployedBatcher } from "../../src/relayer/batching.js";
-import { readDeployment, type Deployment } from "../../src/protocol/deployments.js";
+import {
+  DEPLOYMENTS_DIRECTORY,
+  deploymentsDirectory,
+  readDeployment,
+  type Deployment,
+} from "../../src/protocol/deployments.js";
 import { encodeBatchEntries } from "../../src/sdk/index.js";
 import {
   IntentBatcher__factory,
@@ -51,6 +57,7 @@ import {
   startHardhatNode,
   type HardhatNode,
 } from "../helpers/hardhatNode.js";
+import { snapshotRepositoryRecord } from "../helpers/deploymentRecord.js";
 import { targetCall } from "../helpers/intents.js";
 import { buildIntentNow, signForWallet } from "../helpers/walletFixture.js";
 
@@ -209,6 +216,19 @@ describe("deployIntentWallet on the in-process network", function () {
       first.result.batcher,
     );
     expect(first.lines).to.include(`Recorded in ${join(directory, "31337.json")}`);
+  });
+
+  it("records nothing when given no directory: the repository's deployments/31337.json stays as it was", async function () {
+    const [deployer] = await ethers.getSigners();
+    const record = await snapshotRepositoryRecord();
+    try {
+      const { file } = await deployIntentWallet({ signer: deployer });
+
+      expect(file).to.equal(null);
+      expect(await record.now()).to.deep.equal(record.before);
+    } finally {
+      await record.restore();
+    }
   });
 
   it("deploys a factory whose wallets relay owner-signed intents", async function () {
@@ -457,19 +477,23 @@ describe("deploy/deploy.ts run by `hardhat run`", function () {
     await node?.stop();
   });
 
-  /** Runs the deploy script and returns its output; DEPLOYMENTS_DIR keeps the file out of the repository. */
+  /**
+   * Runs the deploy script and returns its output; DEPLOYMENTS_DIR keeps the file out of the
+   * repository (`undefined`: not set, the script's default).
+   */
   async function runDeployScript(
-    directory: string,
+    directory: string | undefined,
     { network: networkName, rpcUrl }: { network?: string; rpcUrl?: string } = {},
   ): Promise<string> {
     const args = [HARDHAT_CLI, "run", "--no-compile", "deploy/deploy.ts"];
     if (networkName !== undefined) args.push("--network", networkName);
+    const { DEPLOYMENTS_DIR: _ignored, ...env } = process.env;
     const { stdout } = await promisify(execFile)(process.execPath, args, {
       cwd: PROJECT_ROOT,
       env: {
-        ...process.env,
+        ...env,
         FORCE_COLOR: "0",
-        DEPLOYMENTS_DIR: directory,
+        ...(directory === undefined ? {} : { DEPLOYMENTS_DIR: directory }),
         ...(rpcUrl === undefined ? {} : { RPC_URL: rpcUrl }),
       },
     });
@@ -504,18 +528,49 @@ describe("deploy/deploy.ts run by `hardhat run`", function () {
     expect(await readFile(join(directory, "31337.json"), "utf8")).to.equal(firstFile);
   });
 
-  it("deploys on the in-process network with no setup", async function () {
+  it("deploys on the in-process network with no setup and records nothing: deployments/31337.json, a node's record, stays as it was", async function () {
+    const record = await snapshotRepositoryRecord();
+    try {
+      const output = await runDeployScript(undefined);
+
+      expect(output).to.include("Network default");
+      expect(output).to.include("Deployed 4 of 4 contracts");
+      expect(output).to.include(
+        "not recorded: default is Hardhat's in-process network, gone when this run ends.",
+      );
+      expect(output).to.include("`npx hardhat run deploy/deploy.ts --network localhost`");
+      expect(await record.now()).to.deep.equal(record.before);
+    } finally {
+      await record.restore();
+    }
+  });
+
+  it("records nothing on the in-process network even when DEPLOYMENTS_DIR is set", async function () {
     const directory = await temporaryDirectory();
 
-    const output = await runDeployScript(directory);
+    await runDeployScript(directory);
 
-    expect(output).to.include("Network default");
-    expect(output).to.include("Deployed 4 of 4 contracts");
-    expect(JSON.parse(await readFile(join(directory, "31337.json"), "utf8"))).to.deep.equal({
-      chainId: "31337",
-      create2Deployer: CREATE2_DEPLOYER,
-      salt: INTENT_WALLET_SALT,
-      ...expectedAddresses(),
-    });
+    expect(await readdir(directory)).to.deep.equal([]);
+  });
+});
+
+describe("where deployments are recorded", function () {
+  it("records a deployment over HTTP in DEPLOYMENTS_DIR, else in the repository's deployments/", function () {
+    expect(recordDirectoryFor("http", { DEPLOYMENTS_DIR: "/tmp/records" })).to.equal(
+      "/tmp/records",
+    );
+    expect(recordDirectoryFor("http", {})).to.equal(DEPLOYMENTS_DIRECTORY);
+  });
+
+  it("records nothing for Hardhat's in-process network, whatever DEPLOYMENTS_DIR says", function () {
+    expect(recordDirectoryFor("edr-simulated", { DEPLOYMENTS_DIR: "/tmp/records" })).to.equal(null);
+    expect(recordDirectoryFor("edr-simulated", {})).to.equal(null);
+  });
+
+  it("reads records from DEPLOYMENTS_DIR when set, so tests can keep a node's record out of the repository", async function () {
+    const directory = await temporaryDirectory();
+    expect(deploymentsDirectory({ DEPLOYMENTS_DIR: directory })).to.equal(directory);
+    expect(deploymentsDirectory({ DEPLOYMENTS_DIR: "" })).to.equal(DEPLOYMENTS_DIRECTORY);
+    expect(deploymentsDirectory({})).to.equal(DEPLOYMENTS_DIRECTORY);
   });
 });

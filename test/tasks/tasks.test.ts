@@ -1,7 +1,10 @@
+import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { format } from "node:util";
+import { fileURLToPath } from "node:url";
+import { format, promisify } from "node:util";
 
 import { expect } from "chai";
 import { Wallet, id as keccakId } from "ethers";
@@ -20,7 +23,8 @@ import {
   type IntentState,
   type SignedIntent,
 } from "../../src/sdk/index.js";
-import { requireDeployment } from "../../tasks/helpers/contracts.js";
+import { serializeDeployment } from "../../deploy/writeDeployment.js";
+import { requireDeployment, resolveFactory } from "../../tasks/helpers/contracts.js";
 import { parseSignedGrant } from "../../src/sdk/index.js";
 import type { TaskResult } from "../../tasks/helpers/taskAction.js";
 import type { IntentCancelResult } from "../../tasks/intent/cancel.js";
@@ -314,6 +318,32 @@ describe("Hardhat tasks", function () {
       expect(await world.target.pings()).to.equal(1n);
     });
 
+    /** The chain's time named by the refusal of `--expiration expiration`; fails on any other message. */
+    function chainTimeIn(message: string, expiration: bigint): bigint {
+      const refusal = new RegExp(
+        `^--expiration ${expiration} is not after the chain's time (\\d+): the intent could never be relayed$`,
+      );
+      const match = refusal.exec(message);
+      expect(match, message).to.not.equal(null);
+      return BigInt(match![1]);
+    }
+
+    it("refuses to sign an expiration the chain's clock has passed while its latest block is older (an idle node), naming both times", async function () {
+      const world = await withWallet();
+      const latest = BigInt(await networkHelpers.time.latest());
+      // An idle node: its clock runs on, and mines the next block at its time, not the latest's.
+      await ethers.provider.send("evm_increaseTime", [3_600]);
+      const expiration = latest + 60n;
+
+      const message = await taskFailure(["intent", "sign"], {
+        wallet: world.wallet,
+        to: world.targetAddress,
+        expiration: expiration.toString(),
+      });
+
+      expect(chainTimeIn(message, expiration)).to.be.greaterThanOrEqual(latest + 3_600n);
+    });
+
     it("refuses to sign an intent that could never be relayed: an expiration in the past, a validAfter not before the expiration", async function () {
       const world = await withWallet();
       const now = BigInt(await networkHelpers.time.latest());
@@ -329,11 +359,11 @@ describe("Hardhat tasks", function () {
         }),
       );
 
-      expect(
-        await taskFailure(["intent", "sign"], { ...ping, expiration: (now - 1n).toString() }),
-      ).to.equal(
-        `--expiration ${now - 1n} is not after the chain's time ${now}: the intent could never be relayed`,
-      );
+      const past = await taskFailure(["intent", "sign"], {
+        ...ping,
+        expiration: (now - 1n).toString(),
+      });
+      expect(chainTimeIn(past, now - 1n)).to.be.greaterThanOrEqual(now);
       expect(
         await taskFailure(["intent", "sign"], {
           ...ping,
@@ -570,16 +600,57 @@ describe("Hardhat tasks", function () {
   });
 
   describe("addresses and options", function () {
-    it("says how to fix a missing deployment record", async function () {
+    it("says how to fix a missing deployment record on a node: the command that deploys to that network", async function () {
       const { directory } = await networkHelpers.loadFixture(deployContracts);
+      const localhost = { chainId: 31337n, networkName: "localhost", simulated: false };
 
-      const message = await requireDeployment(31337n, "--factory", { directory }).then(
+      const message = await requireDeployment(localhost, "--factory", { directory }).then(
         () => "resolved",
         (error: Error) => error.message,
       );
       expect(message).to.equal(
-        "no deployment recorded for chain 31337: run npm run deploy, or pass --factory",
+        "no deployment recorded for chain 31337: deploy to localhost with `npx hardhat run deploy/deploy.ts --network localhost`, or pass --factory",
       );
+    });
+
+    it("says, on the in-process network, to deploy to a node and pass --network localhost: nothing deployed in-process outlives the command", async function () {
+      const { directory } = await networkHelpers.loadFixture(deployContracts);
+      const inProcess = { chainId: 31337n, networkName: "default", simulated: true };
+
+      const message = await requireDeployment(inProcess, "--module", { directory }).then(
+        () => "resolved",
+        (error: Error) => error.message,
+      );
+      expect(message).to.equal(
+        "no deployment recorded for chain 31337: default is Hardhat's in-process network, empty on every command: start a node (`npx hardhat node`), deploy to it (`npx hardhat run deploy/deploy.ts --network localhost`) and pass `--network localhost`, or pass --module",
+      );
+    });
+
+    it("says how to fix a recorded factory with no code (a restarted node): deploy to that network again, not `npm run deploy`", async function () {
+      const directory = await mkdtemp(join(tmpdir(), "intent-wallet-tasks-stale-"));
+      const factory = Wallet.createRandom().address;
+      await writeFile(
+        join(directory, "31337.json"),
+        serializeDeployment({
+          chainId: 31337n,
+          create2Deployer: factory,
+          salt: keccakId("stale"),
+          implementation: factory,
+          factory,
+          sessionModule: factory,
+          batcher: factory,
+        }),
+      );
+      const localhost = { ethers, chainId: 31337n, networkName: "localhost", simulated: false };
+
+      const message = await resolveFactory(localhost, {}, { directory }).then(
+        () => "resolved",
+        (error: Error) => error.message,
+      );
+      expect(message).to.equal(
+        `the factory ${factory} recorded for chain 31337 has no code on this chain (a restarted local node forgets its contracts: deploy to localhost with \`npx hardhat run deploy/deploy.ts --network localhost\` again)`,
+      );
+      expect(message).to.not.include("npm run deploy");
     });
 
     it("names the bad option in its error", async function () {
@@ -605,5 +676,37 @@ describe("Hardhat tasks", function () {
         await taskFailure(["wallet", "address"], { factory: world.stranger.address }),
       ).to.include("has no code on this chain");
     });
+  });
+});
+
+describe("Hardhat tasks against a network where no node answers", function () {
+  this.timeout(60_000);
+
+  /** A port nothing listens on right now. */
+  async function deadPort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  }
+
+  it("names the network, its URL and how to start a node, not a bare connection error", async function () {
+    const url = `http://127.0.0.1:${await deadPort()}`;
+    const hardhat = fileURLToPath(new URL("../../node_modules/.bin/hardhat", import.meta.url));
+    const args = [hardhat, "wallet", "address", "--network", "localhost"];
+
+    const { code, stderr } = await promisify(execFile)(process.execPath, args, {
+      cwd: fileURLToPath(new URL("../../", import.meta.url)),
+      env: { ...process.env, FORCE_COLOR: "0", RPC_URL: url },
+    }).then(
+      () => ({ code: 0, stderr: "" }),
+      (error: { code: number; stderr: string }) => error,
+    );
+
+    expect(code, stderr).to.equal(1);
+    expect(stderr).to.include(
+      `--network localhost (${url}): no node answers (ECONNREFUSED); start one with \`npx hardhat node\``,
+    );
   });
 });
