@@ -17,11 +17,12 @@ import {
 } from "./chainReads.js";
 import type { SpendingPolicy } from "./policy.js";
 import type { IntentStore } from "./store/IntentStore.js";
-import type {
-  IntentReason,
-  IntentRecord,
-  IntentRecordPatch,
-  RelayerIntentStatus,
+import {
+  neverSucceeds,
+  type IntentReason,
+  type IntentRecord,
+  type IntentRecordPatch,
+  type RelayerIntentStatus,
 } from "./types.js";
 
 /** What the scheduler needs from the transaction sender (`chain/TransactionSender.ts`). */
@@ -247,7 +248,7 @@ export class Scheduler {
           ? "failed"
           : status === IntentStatus.Canceled
             ? "was canceled"
-            : here !== undefined && ["rejected", "expired", "failed"].includes(here.status)
+            : here !== undefined && neverSucceeds(here.status)
               ? `was ${here.status} here`
               : undefined;
       if (dead !== undefined) {

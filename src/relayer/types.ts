@@ -2,7 +2,7 @@ import type { SignedIntent } from "../protocol/intent/types.js";
 import {
   FINAL_RELAYER_INTENT_STATUSES,
   type RelayerIntentStatus,
-} from "../protocol/relayerApi/types.js";
+} from "../protocol/relayerApi/statuses.js";
 
 export type { RelayerIntentStatus };
 
@@ -60,5 +60,24 @@ export interface IntentPage {
   nextCursor?: string;
 }
 
-/** Final statuses: they never change again (the SDK's list, the one definition). */
-export const FINAL_STATUSES: readonly RelayerIntentStatus[] = FINAL_RELAYER_INTENT_STATUSES;
+/**
+ * The final statuses of an intent that will never be relayed successfully (`failed`,
+ * `rejected`, `expired`): the protocol's final statuses but `relayed`. An intent that depends
+ * on one of them can never run.
+ *
+ * @example
+ * if (neverSucceeds(dependency.status)) reject(record, "dependency_failed");
+ */
+export const NEVER_SUCCEEDS_STATUSES: readonly RelayerIntentStatus[] =
+  FINAL_RELAYER_INTENT_STATUSES.filter((status) => status !== "relayed");
+
+/**
+ * Whether an intent of `status` will never be relayed successfully: one of
+ * `NEVER_SUCCEEDS_STATUSES`.
+ *
+ * @example
+ * neverSucceeds("expired"); // true
+ */
+export function neverSucceeds(status: RelayerIntentStatus): boolean {
+  return NEVER_SUCCEEDS_STATUSES.includes(status);
+}
