@@ -3,15 +3,12 @@ import {
   FINAL_RELAYER_INTENT_STATUSES,
   type RelayerIntentStatus,
 } from "../protocol/relayerApi/statuses.js";
+import type { RelayerIntentStatusReason } from "../protocol/relayerApi/types.js";
 
 export type { RelayerIntentStatus };
 
 /** Why an intent is waiting, was rejected, failed or expired (docs/relayer-api.md section 4). */
-export interface IntentReason {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
+export type IntentReason = RelayerIntentStatusReason;
 
 /** What the relayer keeps per accepted intent. Times are unix milliseconds. */
 export interface IntentRecord {
@@ -38,6 +35,19 @@ export type IntentRecordPatch = Partial<
   Pick<IntentRecord, "status" | "reason" | "txHash" | "blockNumber" | "relayedBy" | "holdUntil">
 >;
 
+/**
+ * The states of a relay transaction: `pending` until mined and confirmed, then `mined`;
+ * `replaced` when a later transaction of the same nonce superseded it; `dropped` when the node
+ * forgot it.
+ *
+ * @example
+ * const known = (TRANSACTION_STATES as readonly string[]).includes(value);
+ */
+export const TRANSACTION_STATES = ["pending", "mined", "replaced", "dropped"] as const;
+
+/** One of `TRANSACTION_STATES`. */
+export type TransactionState = (typeof TRANSACTION_STATES)[number];
+
 /** A relay transaction of the relayer's account, persisted BEFORE it is broadcast. */
 export interface TransactionRecord {
   hash: string;
@@ -50,7 +60,7 @@ export interface TransactionRecord {
   maxPriorityFeePerGas: bigint;
   sentAt: number;
   /** "pending" until mined and confirmed, "replaced" when a later transaction of the same nonce superseded it. */
-  state: "pending" | "mined" | "replaced" | "dropped";
+  state: TransactionState;
   blockNumber?: bigint;
 }
 
