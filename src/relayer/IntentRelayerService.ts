@@ -5,13 +5,20 @@ import type { SignedIntent } from "../protocol/intent/types.js";
 import { OWNER_SIGNATURE_KIND } from "../protocol/intent/signature.js";
 import { PENDING_RELAYER_INTENT_STATUSES } from "../protocol/relayerApi/statuses.js";
 import type { RelayerHealthResponse } from "../protocol/relayerApi/types.js";
-import { chainNow, classifyRevert, onChainStatus, simulateRelay, walletAt } from "./chainReads.js";
+import {
+  chainNow,
+  classifyRevert,
+  dependencyState,
+  onChainStatus,
+  simulateRelay,
+  walletAt,
+} from "./chainReads.js";
 import { checkSignatureAhead, recoveredSigner } from "./checkSignatureAhead.js";
 import type { RelayerService } from "./http/RelayerService.js";
 import { RelayerRefusal } from "./refusal.js";
 import type { SpendingPolicy } from "./policy.js";
 import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";
-import { neverSucceeds, type IntentPage, type IntentRecord } from "./types.js";
+import type { IntentPage, IntentRecord } from "./types.js";
 
 /** What the service needs to know about its chain and account. */
 export interface IntentRelayerServiceParameters {
@@ -213,21 +220,15 @@ export class IntentRelayerService implements RelayerService {
       );
     }
     for (const dependency of signed.intent.dependencies) {
-      const onChain = await onChainStatus(this.#p.provider, dependency.wallet, dependency.id);
-      const known = await this.#p.store.get(dependency.id);
-      const status =
-        onChain === IntentStatus.Failed
-          ? "failed"
-          : onChain === IntentStatus.Canceled
-            ? "canceled"
-            : known !== undefined && neverSucceeds(known.status)
-              ? known.status
-              : undefined;
-      if (status !== undefined) {
+      const state = await dependencyState(this.#p.provider, this.#p.store, dependency);
+      if (state.kind === "dead") {
         throw new RelayerRefusal(
           "dependency_failed",
-          `dependency ${dependency.id} on wallet ${dependency.wallet} can never succeed: it is ${status}`,
-          { dependency: { wallet: dependency.wallet, id: dependency.id }, status },
+          `dependency ${dependency.id} on wallet ${dependency.wallet} can never succeed: it is ${state.status}`,
+          {
+            dependency: { wallet: dependency.wallet, id: dependency.id },
+            status: state.status,
+          },
         );
       }
     }
