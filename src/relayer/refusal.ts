@@ -1,6 +1,12 @@
 import type { RelayerApiErrorCode } from "../protocol/relayerApi/errorCodes.js";
 
-/** The code of a refusal: one of the protocol's `RELAYER_ERROR_CODES` (docs/relayer-api.md section 5). */
+/**
+ * The code of a refusal: one of the protocol's `RELAYER_ERROR_CODES` (docs/relayer-api.md
+ * section 5).
+ *
+ * @example
+ * const code: RefusalCode = "wallet_not_served";
+ */
 export type RefusalCode = RelayerApiErrorCode;
 
 /**

@@ -7,7 +7,13 @@ import type { RelayerIntentStatusReason } from "../protocol/relayerApi/types.js"
 
 export type { RelayerIntentStatus };
 
-/** Why an intent is waiting, was rejected, failed or expired (docs/relayer-api.md section 4). */
+/**
+ * Why an intent is waiting, was rejected, failed or expired (docs/relayer-api.md section 4):
+ * the protocol's `RelayerIntentStatusReason`, as the API reports it.
+ *
+ * @example
+ * const reason: IntentReason = { code: "expired", message: "expired while waiting", details: { waitingFor: "gas_price" } };
+ */
 export type IntentReason = RelayerIntentStatusReason;
 
 /** What the relayer keeps per accepted intent. Times are unix milliseconds. */
@@ -45,7 +51,12 @@ export type IntentRecordPatch = Partial<
  */
 export const TRANSACTION_STATES = ["pending", "mined", "replaced", "dropped"] as const;
 
-/** One of `TRANSACTION_STATES`. */
+/**
+ * One of `TRANSACTION_STATES`.
+ *
+ * @example
+ * const state: TransactionState = "pending";
+ */
 export type TransactionState = (typeof TRANSACTION_STATES)[number];
 
 /** A relay transaction of the relayer's account, persisted BEFORE it is broadcast. */

@@ -67,9 +67,7 @@ export type FinalRelayerIntentStatus = (typeof FINAL_RELAYER_INTENT_STATUSES)[nu
  * @example
  * if (isFinalRelayerIntentStatus(record.status)) return; // nothing left to do
  */
-export function isFinalRelayerIntentStatus(
-  status: string,
-): status is FinalRelayerIntentStatus {
+export function isFinalRelayerIntentStatus(status: string): status is FinalRelayerIntentStatus {
   return (FINAL_RELAYER_INTENT_STATUSES as readonly string[]).includes(status);
 }
 

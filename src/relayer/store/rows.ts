@@ -81,7 +81,12 @@ export const intentRowSchema = z.object({
   hold_until: unixMillis.nullable(),
 });
 
-/** The columns of the `intents` table. */
+/**
+ * The columns of the `intents` table.
+ *
+ * @example
+ * const row: IntentRow = intentToRow(record);
+ */
 export type IntentRow = z.input<typeof intentRowSchema>;
 
 /**
@@ -102,7 +107,12 @@ export const transactionRowSchema = z.object({
   block_number: uint256().nullable(),
 });
 
-/** The columns of the `transactions` table. */
+/**
+ * The columns of the `transactions` table.
+ *
+ * @example
+ * const row: TransactionRow = transactionToRow(transaction);
+ */
 export type TransactionRow = z.input<typeof transactionRowSchema>;
 
 /**
@@ -118,7 +128,12 @@ export const spendingRowSchema = z.object({
   gas: uint256(),
 });
 
-/** The columns of the `spending` table. */
+/**
+ * The columns of the `spending` table.
+ *
+ * @example
+ * const row: SpendingRow = spendingToRow({ at, wallet, weiSpent, gasUsed });
+ */
 export type SpendingRow = z.input<typeof spendingRowSchema>;
 
 /** The column of each mutable field of an intent, and how a value of the field is written there. */
@@ -382,11 +397,18 @@ function optional<T, R>(value: T | undefined, convert: (value: T) => R): R | nul
   return value === undefined ? null : convert(value);
 }
 
-/** A TypeError naming `field` (and the path inside it) for the first problem of a failed check. */
-function checked<T>(result: z.ZodSafeParseResult<T>, field: string): T {
+/**
+ * The value of a successful check, or a `Failure` (a `TypeError` by default) naming `field`,
+ * and the path inside it, with the first problem of a failed one.
+ */
+function checked<T>(
+  result: z.ZodSafeParseResult<T>,
+  field: string,
+  Failure: new (message: string) => Error = TypeError,
+): T {
   if (result.success) return result.data;
   const { path, reason } = firstProblem(result.error.issues);
-  throw new TypeError(`${path === "" ? field : `${field}.${path}`}: ${reason}`);
+  throw new Failure(`${path === "" ? field : `${field}.${path}`}: ${reason}`);
 }
 
 /**
@@ -416,10 +438,7 @@ function readRow<Schema extends z.ZodType>(
   row: unknown,
   what: string,
 ): z.output<Schema> {
-  const result = schema.safeDecode(row as z.input<Schema>);
-  if (result.success) return result.data;
-  const { path, reason } = firstProblem(result.error.issues);
-  throw new Error(`a stored ${what} is corrupt: ${path}: ${reason}`);
+  return checked(schema.safeDecode(row as z.input<Schema>), `corrupt stored ${what}`, Error);
 }
 
 /**

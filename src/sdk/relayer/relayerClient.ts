@@ -156,7 +156,11 @@ export class RelayerClient {
     });
     const { id, status } = decode(response, request, submitIntentResponseSchema);
     if (id !== signed.id.toLowerCase()) {
-      throw invalidResponse(response, request, `ID ${id} instead of the submitted intent's ${signed.id}`);
+      throw invalidResponse(
+        response,
+        request,
+        `ID ${id} instead of the submitted intent's ${signed.id}`,
+      );
     }
     return { id, status, alreadyKnown: response.status === 200 };
   }
@@ -439,7 +443,12 @@ function decode<Schema extends z.ZodType>(
   const result = schema.safeDecode(json as z.input<Schema>);
   if (!result.success) {
     const { path, reason } = firstProblem(result.error.issues);
-    throw invalidResponse(response, request, `${path === "" ? "the body" : path}: ${reason}`, result.error);
+    throw invalidResponse(
+      response,
+      request,
+      `${path === "" ? "the body" : path}: ${reason}`,
+      result.error,
+    );
   }
   return result.data;
 }

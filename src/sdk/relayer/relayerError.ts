@@ -28,9 +28,7 @@ export const RELAYER_CLIENT_ERROR_CODES = [
  * const retryable: RelayerErrorCode[] = ["rate_limited", "unavailable", "timeout"];
  */
 export type RelayerErrorCode =
-  | RelayerApiErrorCode
-  | (typeof RELAYER_CLIENT_ERROR_CODES)[number]
-  | (string & {});
+  RelayerApiErrorCode | (typeof RELAYER_CLIENT_ERROR_CODES)[number] | (string & {});
 
 /**
  * The parameters of the `RelayerError` constructor.
