@@ -42,27 +42,42 @@ export function deploymentsDirectory(
 }
 
 /**
- * Reads the recorded deployment of `chainId` in `directory` (`deploymentsDirectory()` by
- * default), or `undefined` if none was recorded.
+ * The JSON value recorded in `<directory>/<chainId>.json`, or `undefined` when there is no such
+ * file; throws a `SyntaxError` for a file that is not JSON. What `readDeployment` reads, and
+ * what the relayer reads its batcher from.
  *
  * @example
- * const deployment = await readDeployment({ chainId: 31337n });
- * const wallet = WalletClient.counterfactual({ ...deployment!, owner, salt: 0n, runner });
+ * const json = await readDeploymentJson({ chainId: 31337n }); // { chainId: "31337", factory: "0x…", … }
  */
-export async function readDeployment({
+export async function readDeploymentJson({
   chainId,
   directory = deploymentsDirectory(),
 }: {
   chainId: bigint;
   directory?: string;
-}): Promise<Deployment | undefined> {
+}): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(`${directory.replace(/\/?$/, "/")}${chainId}.json`, "utf8");
   } catch {
     return undefined;
   }
-  const json = JSON.parse(text) as Record<string, string>;
+  return JSON.parse(text);
+}
+
+/**
+ * Reads the recorded deployment of `chainId`, or `undefined` if none was recorded.
+ *
+ * @example
+ * const deployment = await readDeployment({ chainId: 31337n });
+ * const wallet = WalletClient.counterfactual({ ...deployment!, owner, salt: 0n, runner });
+ */
+export async function readDeployment(parameters: {
+  chainId: bigint;
+  directory?: string;
+}): Promise<Deployment | undefined> {
+  const json = (await readDeploymentJson(parameters)) as Record<string, string> | undefined;
+  if (json === undefined) return undefined;
   return {
     chainId: BigInt(json.chainId),
     create2Deployer: json.create2Deployer,

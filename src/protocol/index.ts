@@ -19,6 +19,7 @@ export * from "./session/canonicalSignature.js";
 export * from "./session/dangerousSelectors.js";
 export * from "./wallet/address.js";
 export * from "./relayerApi/types.js";
+export * from "./relayerApi/schemas.js";
 export * from "./errors/index.js";
 export * from "./chain/enums.js";
 export * from "./chain/gasRule.js";

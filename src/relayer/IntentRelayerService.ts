@@ -2,13 +2,23 @@ import { dataSlice, getAddress, type Provider } from "ethers";
 
 import { IntentStatus } from "../protocol/chain/enums.js";
 import type { SignedIntent } from "../protocol/intent/types.js";
-import { chainNow, classifyRevert, onChainStatus, simulateRelay, walletAt } from "./chainReads.js";
+import { OWNER_SIGNATURE_KIND } from "../protocol/intent/signature.js";
+import { PENDING_RELAYER_INTENT_STATUSES } from "../protocol/relayerApi/statuses.js";
+import type { RelayerHealthResponse } from "../protocol/relayerApi/types.js";
+import {
+  chainNow,
+  classifyRevert,
+  dependencyState,
+  onChainStatus,
+  simulateRelay,
+  walletAt,
+} from "./chainReads.js";
 import { checkSignatureAhead, recoveredSigner } from "./checkSignatureAhead.js";
 import type { RelayerService } from "./http/RelayerService.js";
 import { RelayerRefusal } from "./refusal.js";
 import type { SpendingPolicy } from "./policy.js";
 import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";
-import { FINAL_STATUSES, type IntentPage, type IntentRecord } from "./types.js";
+import type { IntentPage, IntentRecord } from "./types.js";
 
 /** What the service needs to know about its chain and account. */
 export interface IntentRelayerServiceParameters {
@@ -210,21 +220,15 @@ export class IntentRelayerService implements RelayerService {
       );
     }
     for (const dependency of signed.intent.dependencies) {
-      const onChain = await onChainStatus(this.#p.provider, dependency.wallet, dependency.id);
-      const known = await this.#p.store.get(dependency.id);
-      const status =
-        onChain === IntentStatus.Failed
-          ? "failed"
-          : onChain === IntentStatus.Canceled
-            ? "canceled"
-            : known !== undefined && ["failed", "rejected", "expired"].includes(known.status)
-              ? known.status
-              : undefined;
-      if (status !== undefined) {
+      const state = await dependencyState(this.#p.provider, this.#p.store, dependency);
+      if (state.kind === "dead") {
         throw new RelayerRefusal(
           "dependency_failed",
-          `dependency ${dependency.id} on wallet ${dependency.wallet} can never succeed: it is ${status}`,
-          { dependency: { wallet: dependency.wallet, id: dependency.id }, status },
+          `dependency ${dependency.id} on wallet ${dependency.wallet} can never succeed: it is ${state.status}`,
+          {
+            dependency: { wallet: dependency.wallet, id: dependency.id },
+            status: state.status,
+          },
         );
       }
     }
@@ -274,7 +278,7 @@ export class IntentRelayerService implements RelayerService {
     return this.#p.store.listByWallet(getAddress(wallet), options);
   }
 
-  async health(): Promise<Record<string, unknown>> {
+  async health(): Promise<RelayerHealthResponse> {
     let blockNumber: number;
     let balance: bigint;
     try {
@@ -294,15 +298,16 @@ export class IntentRelayerService implements RelayerService {
       );
     }
     const counts = await this.#p.store.countByStatus();
-    const pending = Object.entries(counts)
-      .filter(([status]) => !FINAL_STATUSES.includes(status as never))
-      .reduce((sum, [, count]) => sum + count, 0);
+    const pending = PENDING_RELAYER_INTENT_STATUSES.reduce(
+      (sum, status) => sum + (counts[status] ?? 0),
+      0,
+    );
     return {
       status: "ok",
-      chainId: this.#p.chainId.toString(),
+      chainId: this.#p.chainId,
       relayer: this.#p.relayerAddress,
-      blockNumber: blockNumber.toString(),
-      balance: balance.toString(),
+      blockNumber: BigInt(blockNumber),
+      balance,
       pending,
     };
   }
@@ -327,7 +332,7 @@ function checkWindow({ id, intent }: SignedIntent): void {
 
 /** The address an owner-kind relay signature (`0x00 ‖ 65-byte ECDSA`) recovers to, if it is one. */
 function ownerSigner(signed: SignedIntent): string | undefined {
-  return dataSlice(signed.signature, 0, 1) === "0x00"
+  return dataSlice(signed.signature, 0, 1) === OWNER_SIGNATURE_KIND
     ? recoveredSigner(signed.id, dataSlice(signed.signature, 1))
     : undefined;
 }

@@ -9,6 +9,7 @@ import {
   callFailureReason,
   chainNow,
   classifyRevert,
+  dependencyState,
   onChainStatus,
   relayCalldata,
   simulateRelay,
@@ -237,20 +238,15 @@ export class Scheduler {
       return false;
     }
     for (const dependency of intent.dependencies) {
-      const status = await onChainStatus(this.#p.provider, dependency.wallet, dependency.id);
-      if (status === IntentStatus.Succeeded) continue;
+      const state = await dependencyState(this.#p.provider, this.#p.store, dependency);
+      if (state.kind === "relayed") continue;
       // Dead on-chain, or final here without a relay: it can never succeed (section 4).
-      const here =
-        status === IntentStatus.None ? await this.#p.store.get(dependency.id) : undefined;
-      const dead =
-        status === IntentStatus.Failed
-          ? "failed"
-          : status === IntentStatus.Canceled
+      if (state.kind === "dead") {
+        const dead = state.here
+          ? `was ${state.status} here`
+          : state.status === "canceled"
             ? "was canceled"
-            : here !== undefined && ["rejected", "expired", "failed"].includes(here.status)
-              ? `was ${here.status} here`
-              : undefined;
-      if (dead !== undefined) {
+            : "failed";
         await this.#final(record, "rejected", {
           code: "dependency_failed",
           message: `dependency ${dependency.id} on wallet ${dependency.wallet} ${dead}: this intent can never run`,

@@ -3,13 +3,12 @@
  * use, encoding a batch, simulating it at the gas limit it will be sent with, and reading what a
  * mined batch skipped.
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-
-import { getAddress, isAddress, type Provider, type TransactionReceipt } from "ethers";
+import { getAddress, type Provider, type TransactionReceipt } from "ethers";
+import { z } from "zod";
 
 import { IntentBatcher__factory } from "../../typechain-types/factories/contracts/IntentBatcher__factory.js";
-import { deploymentsDirectory } from "../protocol/deployments.js";
+import { readDeploymentJson } from "../protocol/deployments.js";
+import { address } from "../protocol/schema/primitives.js";
 import { decodeFailureReason } from "../protocol/errors/decodeRevert.js";
 import type { SignedIntent } from "../protocol/intent/types.js";
 import { encodeBatchEntries } from "../protocol/intent/batchEntries.js";
@@ -21,6 +20,9 @@ export function sameAddress(a: string | null | undefined, b: string | null | und
   return a != null && b != null && a.toLowerCase() === b.toLowerCase();
 }
 
+/** What the relayer reads of a deployment record: its batcher's address (checksummed). */
+const recordedBatcher = z.object({ batcher: address });
+
 /**
  * The `batcher` the deploy script recorded in `<directory>/<chainId>.json` (`directory`:
  * `deploymentsDirectory()` by default), or `undefined` when
@@ -29,22 +31,19 @@ export function sameAddress(a: string | null | undefined, b: string | null | und
  * @example
  * const batcher = await readDeployedBatcher({ chainId: 31337n });
  */
-export async function readDeployedBatcher({
-  chainId,
-  directory = deploymentsDirectory(),
-}: {
+export async function readDeployedBatcher(parameters: {
   chainId: bigint;
   directory?: string;
 }): Promise<string | undefined> {
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(join(directory, `${chainId}.json`), "utf8"));
+    json = await readDeploymentJson(parameters);
   } catch {
-    return undefined; // no file, or not JSON: no batcher recorded
+    return undefined; // not JSON: no batcher recorded
   }
   // Only the batcher is read: a file of an older deploy, without it, still serves the rest.
-  const batcher = (json as { batcher?: unknown } | null)?.batcher;
-  return typeof batcher === "string" && isAddress(batcher) ? getAddress(batcher) : undefined;
+  const recorded = recordedBatcher.safeParse(json);
+  return recorded.success ? recorded.data.batcher : undefined;
 }
 
 /** Whether `address` holds an `IntentBatcher`: it has code and `relayBatch("0x")` answers 0. */

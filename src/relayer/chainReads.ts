@@ -12,7 +12,8 @@ import { encodeRelayPacked } from "../protocol/intent/packed.js";
 import type { SignedIntent } from "../protocol/intent/types.js";
 import { IntentStatus, intentStatusCode, type IntentStatusCode } from "../protocol/chain/enums.js";
 import type { RefusalCode } from "./refusal.js";
-import type { IntentReason, RelayerIntentStatus } from "./types.js";
+import type { IntentStore } from "./store/IntentStore.js";
+import { neverSucceeds, type IntentReason, type RelayerIntentStatus } from "./types.js";
 
 export const walletInterface = IntentWallet__factory.createInterface();
 
@@ -35,6 +36,34 @@ export async function onChainStatus(
   } catch {
     return IntentStatus.None;
   }
+}
+
+/**
+ * What became of a dependency, as both the front desk (check 16) and the scheduler decide it:
+ * `relayed` (its calls succeeded on-chain), `dead` (it can never succeed: failed or canceled
+ * on-chain, or, unknown on-chain, final here without success: `here` says which), or
+ * `pending`.
+ *
+ * @example
+ * const state = await dependencyState(provider, store, dependency);
+ * if (state.kind === "dead") console.log(`dependency ${dependency.id} is ${state.status}`);
+ */
+export async function dependencyState(
+  provider: Provider,
+  store: Pick<IntentStore, "get">,
+  dependency: { wallet: string; id: string },
+): Promise<
+  | { kind: "relayed" | "pending" }
+  | { kind: "dead"; status: "failed" | "canceled" | RelayerIntentStatus; here: boolean }
+> {
+  const onChain = await onChainStatus(provider, dependency.wallet, dependency.id);
+  if (onChain === IntentStatus.Succeeded) return { kind: "relayed" };
+  if (onChain === IntentStatus.Failed) return { kind: "dead", status: "failed", here: false };
+  if (onChain === IntentStatus.Canceled) return { kind: "dead", status: "canceled", here: false };
+  const known = await store.get(dependency.id);
+  return known !== undefined && neverSucceeds(known.status)
+    ? { kind: "dead", status: known.status, here: true }
+    : { kind: "pending" };
 }
 
 /** The chain's notion of "now" for expirations: the latest block's time, or the wall clock if later. */

@@ -11,12 +11,9 @@ import {
 
 import { IIntentValidator__factory } from "../../typechain-types/factories/contracts/interfaces/IIntentValidator__factory.js";
 import { isContractRevertError } from "../protocol/errors/contractRevertError.js";
+import { MODULE_SIGNATURE_KIND, OWNER_SIGNATURE_KIND } from "../protocol/intent/signature.js";
 import type { SignedIntent } from "../protocol/intent/types.js";
 import { relayRevertOf, walletAt, walletInterface, type RelayRevert } from "./chainReads.js";
-
-/** The first byte of a relay signature, as the wallet reads it. */
-const SIGNED_BY_OWNER = "0x00";
-const SIGNED_BY_MODULE = "0x01";
 
 const validatorInterface = IIntentValidator__factory.createInterface();
 const VALIDATED = validatorInterface.getFunction("validateIntent")!.selector;
@@ -48,10 +45,10 @@ export async function checkSignatureAhead(
   signed: SignedIntent,
 ): Promise<SignatureCheck> {
   const kind = dataLength(signed.signature) === 0 ? "0x" : dataSlice(signed.signature, 0, 1);
-  if (kind === SIGNED_BY_OWNER) {
+  if (kind === OWNER_SIGNATURE_KIND) {
     return checkOwnerSignature(provider, signed, dataSlice(signed.signature, 1));
   }
-  if (kind === SIGNED_BY_MODULE && dataLength(signed.signature) >= 21) {
+  if (kind === MODULE_SIGNATURE_KIND && dataLength(signed.signature) >= 21) {
     const module = getAddress(dataSlice(signed.signature, 1, 21));
     return checkModuleSignature(provider, signed, module, dataSlice(signed.signature, 21));
   }

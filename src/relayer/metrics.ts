@@ -4,8 +4,7 @@
  * metrics of docs/relayer-api.md ("GET /metrics") with one method per thing it records.
  */
 
-import { RELAYER_INTENT_STATUSES, type RelayerIntentStatus } from "../protocol/relayerApi/types.js";
-import { FINAL_STATUSES } from "./types.js";
+import { PENDING_RELAYER_INTENT_STATUSES } from "../protocol/relayerApi/statuses.js";
 
 /** The `Content-Type` of the text exposition format. */
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -318,10 +317,6 @@ function formatValue(value: number): string {
                         THE RELAYER'S METRICS
 //////////////////////////////////////////////////////////////*/
 
-/** The statuses `relayer_intents` reports: the non-final ones. */
-export const NON_FINAL_INTENT_STATUSES: readonly RelayerIntentStatus[] =
-  RELAYER_INTENT_STATUSES.filter((status) => !FINAL_STATUSES.includes(status));
-
 /** The buckets of `relayer_batch_size`. */
 export const BATCH_SIZE_BUCKETS = [2, 4, 8, 16, 32, 64];
 
@@ -398,7 +393,7 @@ export class RelayerMetrics {
   });
 
   constructor() {
-    for (const status of NON_FINAL_INTENT_STATUSES) this.intents.set({ status }, 0);
+    for (const status of PENDING_RELAYER_INTENT_STATUSES) this.intents.set({ status }, 0);
   }
 
   /** A submission answered `202` (a new intent). */
@@ -418,7 +413,7 @@ export class RelayerMetrics {
 
   /** The current count per status (e.g. `store.countByStatus()`); final statuses are ignored, missing ones are 0. */
   setIntentCounts(counts: Readonly<Record<string, number>>): void {
-    for (const status of NON_FINAL_INTENT_STATUSES)
+    for (const status of PENDING_RELAYER_INTENT_STATUSES)
       this.intents.set({ status }, counts[status] ?? 0);
   }
 

@@ -1,7 +1,13 @@
-import type { RELAYER_ERROR_CODES } from "../sdk/relayer/relayerError.js";
+import type { RelayerApiErrorCode } from "../protocol/relayerApi/errorCodes.js";
 
-/** The code of a refusal: one of the SDK's `RELAYER_ERROR_CODES` (docs/relayer-api.md section 5). */
-export type RefusalCode = (typeof RELAYER_ERROR_CODES)[number];
+/**
+ * The code of a refusal: one of the protocol's `RELAYER_ERROR_CODES` (docs/relayer-api.md
+ * section 5).
+ *
+ * @example
+ * const code: RefusalCode = "wallet_not_served";
+ */
+export type RefusalCode = RelayerApiErrorCode;
 
 /**
  * What the relayer will not do, said as an outcome: a stable `code`, one readable sentence that

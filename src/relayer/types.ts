@@ -2,16 +2,19 @@ import type { SignedIntent } from "../protocol/intent/types.js";
 import {
   FINAL_RELAYER_INTENT_STATUSES,
   type RelayerIntentStatus,
-} from "../protocol/relayerApi/types.js";
+} from "../protocol/relayerApi/statuses.js";
+import type { RelayerIntentStatusReason } from "../protocol/relayerApi/types.js";
 
 export type { RelayerIntentStatus };
 
-/** Why an intent is waiting, was rejected, failed or expired (docs/relayer-api.md section 4). */
-export interface IntentReason {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
+/**
+ * Why an intent is waiting, was rejected, failed or expired (docs/relayer-api.md section 4):
+ * the protocol's `RelayerIntentStatusReason`, as the API reports it.
+ *
+ * @example
+ * const reason: IntentReason = { code: "expired", message: "expired while waiting", details: { waitingFor: "gas_price" } };
+ */
+export type IntentReason = RelayerIntentStatusReason;
 
 /** What the relayer keeps per accepted intent. Times are unix milliseconds. */
 export interface IntentRecord {
@@ -38,6 +41,24 @@ export type IntentRecordPatch = Partial<
   Pick<IntentRecord, "status" | "reason" | "txHash" | "blockNumber" | "relayedBy" | "holdUntil">
 >;
 
+/**
+ * The states of a relay transaction: `pending` until mined and confirmed, then `mined`;
+ * `replaced` when a later transaction of the same nonce superseded it; `dropped` when the node
+ * forgot it.
+ *
+ * @example
+ * const known = (TRANSACTION_STATES as readonly string[]).includes(value);
+ */
+export const TRANSACTION_STATES = ["pending", "mined", "replaced", "dropped"] as const;
+
+/**
+ * One of `TRANSACTION_STATES`.
+ *
+ * @example
+ * const state: TransactionState = "pending";
+ */
+export type TransactionState = (typeof TRANSACTION_STATES)[number];
+
 /** A relay transaction of the relayer's account, persisted BEFORE it is broadcast. */
 export interface TransactionRecord {
   hash: string;
@@ -50,7 +71,7 @@ export interface TransactionRecord {
   maxPriorityFeePerGas: bigint;
   sentAt: number;
   /** "pending" until mined and confirmed, "replaced" when a later transaction of the same nonce superseded it. */
-  state: "pending" | "mined" | "replaced" | "dropped";
+  state: TransactionState;
   blockNumber?: bigint;
 }
 
@@ -60,5 +81,24 @@ export interface IntentPage {
   nextCursor?: string;
 }
 
-/** Final statuses: they never change again (the SDK's list, the one definition). */
-export const FINAL_STATUSES: readonly RelayerIntentStatus[] = FINAL_RELAYER_INTENT_STATUSES;
+/**
+ * The final statuses of an intent that will never be relayed successfully (`failed`,
+ * `rejected`, `expired`): the protocol's final statuses but `relayed`. An intent that depends
+ * on one of them can never run.
+ *
+ * @example
+ * if (neverSucceeds(dependency.status)) reject(record, "dependency_failed");
+ */
+export const NEVER_SUCCEEDS_STATUSES: readonly RelayerIntentStatus[] =
+  FINAL_RELAYER_INTENT_STATUSES.filter((status) => status !== "relayed");
+
+/**
+ * Whether an intent of `status` will never be relayed successfully: one of
+ * `NEVER_SUCCEEDS_STATUSES`.
+ *
+ * @example
+ * neverSucceeds("expired"); // true
+ */
+export function neverSucceeds(status: RelayerIntentStatus): boolean {
+  return NEVER_SUCCEEDS_STATUSES.includes(status);
+}

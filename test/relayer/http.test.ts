@@ -16,6 +16,7 @@ import {
   RelayerError,
   signIntent,
   toSignedIntentJson,
+  type RelayerHealthResponse,
   type SerializableSignedIntent,
   type SignedIntent,
   type SignedIntentJson,
@@ -45,7 +46,7 @@ class FakeRelayerService implements RelayerService {
   readonly gets: string[] = [];
   readonly lists: ListCall[] = [];
   onSubmit?: (signed: SignedIntent) => Promise<{ record: IntentRecord; alreadyKnown: boolean }>;
-  onHealth?: () => Promise<Record<string, unknown>>;
+  onHealth?: () => Promise<RelayerHealthResponse>;
   onGet?: (id: string) => Promise<IntentRecord | undefined>;
   onList?: () => Promise<IntentPage>;
   page?: IntentPage;
@@ -104,7 +105,7 @@ class FakeRelayerService implements RelayerService {
     return { intents: intents.slice(0, options.limit) };
   }
 
-  async health(): Promise<Record<string, unknown>> {
+  async health(): Promise<RelayerHealthResponse> {
     if (this.onHealth !== undefined) return this.onHealth();
     return {
       status: "ok",

@@ -166,7 +166,12 @@ function typescriptBlocks(markdown: string): string {
 }
 
 /** What the Node entry has beyond the browser entry: deployment records read with node:fs. */
-const NODE_ONLY_EXPORTS = ["DEPLOYMENTS_DIRECTORY", "readDeployment"];
+const NODE_ONLY_EXPORTS = [
+  "DEPLOYMENTS_DIRECTORY",
+  "deploymentsDirectory",
+  "readDeployment",
+  "readDeploymentJson",
+];
 
 describe("The SDK as an npm package installed in a fresh app", function () {
   this.timeout(150_000);

@@ -1,65 +1,21 @@
-/**
- * Types of the relayer's HTTP JSON API, as docs/relayer-api.md defines it. `Wire*` types are
- * the JSON on the wire (on-chain integers as decimal strings); the others are what
- * `RelayerClient` returns (on-chain integers as bigint).
- */
+import type { z } from "zod";
+
+import type {
+  intentStatusResponseSchema,
+  listWalletIntentsResponseSchema,
+  relayerErrorResponseSchema,
+  relayerHealthResponseSchema,
+  relayerIntentStatusReasonSchema,
+  submitIntentResponseSchema,
+} from "./schemas.js";
 
 /**
- * Every status an intent can have at the relayer, in the order it usually goes through them.
- *
- * @example
- * const known = (RELAYER_INTENT_STATUSES as readonly string[]).includes(value);
+ * Types of the relayer's HTTP JSON API, as docs/relayer-api.md defines it, each the output or
+ * input of its schema in `./schemas.js`: `*Response` types are what `RelayerClient` returns
+ * (on-chain integers as `bigint`), `*Json` types the JSON on the wire (decimal strings).
  */
-export const RELAYER_INTENT_STATUSES = [
-  "scheduled",
-  "queued",
-  "waiting_dependencies",
-  "waiting_gas_price",
-  "submitted",
-  "relayed",
-  "failed",
-  "rejected",
-  "expired",
-] as const;
-
-/**
- * Where an intent stands at the relayer:
- * - `scheduled`: accepted before its `validAfter`: held, not simulated, until the chain's time
- *   reaches it;
- * - `queued`: accepted, not yet submitted (being simulated, or waiting for its turn);
- * - `waiting_dependencies`: some dependency is not relayed successfully yet;
- * - `waiting_gas_price`: the network's gas price is above the intent's `maxGasPrice`;
- * - `submitted`: a relay transaction is sent (`txHash`), not yet confirmed;
- * - `relayed`: relayed, and the calls succeeded (final);
- * - `failed`: relayed, but the calls reverted; the ID is consumed (final);
- * - `rejected`: will never be relayed; `reason` says why (final);
- * - `expired`: its expiration passed before it could be relayed (final).
- *
- * @example
- * const waiting: RelayerIntentStatus[] = ["scheduled", "waiting_dependencies", "waiting_gas_price"];
- */
-export type RelayerIntentStatus = (typeof RELAYER_INTENT_STATUSES)[number];
-
-/**
- * The statuses an intent never leaves: what `RelayerClient.waitFor` waits for by default.
- *
- * @example
- * const done = (FINAL_RELAYER_INTENT_STATUSES as readonly string[]).includes((await relayer.status(id)).status);
- */
-export const FINAL_RELAYER_INTENT_STATUSES = [
-  "relayed",
-  "failed",
-  "rejected",
-  "expired",
-] as const satisfies readonly RelayerIntentStatus[];
-
-/**
- * One of `FINAL_RELAYER_INTENT_STATUSES`.
- *
- * @example
- * const outcome: FinalRelayerIntentStatus = (await relayer.waitFor(id)).status as FinalRelayerIntentStatus;
- */
-export type FinalRelayerIntentStatus = (typeof FINAL_RELAYER_INTENT_STATUSES)[number];
+export * from "./statuses.js";
+export * from "./errorCodes.js";
 
 /**
  * Why an intent was rejected, failed or expired (the `reason` of a status).
@@ -68,28 +24,26 @@ export type FinalRelayerIntentStatus = (typeof FINAL_RELAYER_INTENT_STATUSES)[nu
  * const { reason } = await relayer.status(id);
  * if (reason?.code === "simulation_failed") console.error(reason.message); // e.g. IntentExpired(0x…, 1732000000)
  */
-export interface RelayerIntentStatusReason {
-  /** A stable, machine-readable code, e.g. `simulation_failed` (see docs/relayer-api.md). */
-  code: string;
-  /** A readable explanation, e.g. `WalletCallReverted(0, TargetFailed(7))`. */
-  message: string;
-  /** Extra fields, e.g. `{ revertData }`, as the relayer sent them. */
-  details?: Record<string, unknown>;
-}
+export type RelayerIntentStatusReason = z.output<typeof relayerIntentStatusReasonSchema>;
 
 /**
- * The answer of `POST /v1/intents`.
+ * The answer of `POST /v1/intents` as `RelayerClient.submit` returns it.
  *
  * @example
  * const { id, status, alreadyKnown } = await relayer.submit(signed);
  */
-export interface SubmitIntentResponse {
-  /** The intent's ID, as the relayer computed it (the client checks it equals the submitted one). */
-  id: string;
-  status: RelayerIntentStatus;
+export interface SubmitIntentResponse extends z.output<typeof submitIntentResponseSchema> {
   /** True when the relayer knew this exact signed intent already (HTTP 200 instead of 202). */
   alreadyKnown: boolean;
 }
+
+/**
+ * The JSON of the answer of `POST /v1/intents`: `{ id, status }`.
+ *
+ * @example
+ * const body: SubmitIntentJson = { id, status: "queued" };
+ */
+export type SubmitIntentJson = z.input<typeof submitIntentResponseSchema>;
 
 /**
  * The answer of `GET /v1/intents/:id`: what became of an intent.
@@ -97,23 +51,15 @@ export interface SubmitIntentResponse {
  * @example
  * const { status, txHash, blockNumber } = await relayer.status(id);
  */
-export interface IntentStatusResponse {
-  id: string;
-  wallet: string;
-  status: RelayerIntentStatus;
-  /** The hash of the (latest) relay transaction, once one was sent. */
-  txHash?: string;
-  /** The block the relay was mined in (`relayed`, `failed`; `submitted` once mined, unconfirmed). */
-  blockNumber?: bigint;
-  /** Who relayed the intent (for `relayed` and `failed`): this relayer, or another one. */
-  relayedBy?: string;
-  /** Why the intent was rejected, failed or expired. */
-  reason?: RelayerIntentStatusReason;
-  /** When the relayer accepted the intent (ISO 8601, UTC). */
-  createdAt: string;
-  /** When the status last changed (ISO 8601, UTC). */
-  updatedAt: string;
-}
+export type IntentStatusResponse = z.output<typeof intentStatusResponseSchema>;
+
+/**
+ * The JSON of an intent's status: `blockNumber` a decimal string.
+ *
+ * @example
+ * const body: IntentStatusJson = z.encode(intentStatusResponseSchema, status);
+ */
+export type IntentStatusJson = z.input<typeof intentStatusResponseSchema>;
 
 /**
  * The answer of `GET /v1/wallets/:address/intents`.
@@ -121,12 +67,15 @@ export interface IntentStatusResponse {
  * @example
  * const { intents, nextCursor } = await relayer.listWalletIntents(wallet);
  */
-export interface ListWalletIntentsResponse {
-  /** The wallet's intents, newest first. */
-  intents: IntentStatusResponse[];
-  /** Pass as `cursor` to get the next page; absent on the last page. */
-  nextCursor?: string;
-}
+export type ListWalletIntentsResponse = z.output<typeof listWalletIntentsResponseSchema>;
+
+/**
+ * The JSON of a page of a wallet's intents.
+ *
+ * @example
+ * const body: ListWalletIntentsJson = { intents: [], nextCursor: undefined };
+ */
+export type ListWalletIntentsJson = z.input<typeof listWalletIntentsResponseSchema>;
 
 /**
  * The answer of `GET /health`.
@@ -135,16 +84,20 @@ export interface ListWalletIntentsResponse {
  * const { chainId, balance } = await relayer.health();
  * if (balance < 10n ** 17n) console.warn("relayer account low on ETH");
  */
-export interface RelayerHealthResponse {
-  status: "ok";
-  /** The chain the relayer serves. */
-  chainId: bigint;
-  /** The relayer's account, which sends (and pays for) relay transactions. */
-  relayer: string;
-  /** The latest block the relayer saw. */
-  blockNumber: bigint;
-  /** The relayer account's balance, in wei. */
-  balance: bigint;
-  /** How many accepted intents are not final yet. */
-  pending: number;
-}
+export type RelayerHealthResponse = z.output<typeof relayerHealthResponseSchema>;
+
+/**
+ * The JSON of the answer of `GET /health`: `chainId`, `blockNumber`, `balance` decimal strings.
+ *
+ * @example
+ * const body: RelayerHealthJson = z.encode(relayerHealthResponseSchema, health);
+ */
+export type RelayerHealthJson = z.input<typeof relayerHealthResponseSchema>;
+
+/**
+ * The body of an error answer: `{ error: { code, message, details? } }`.
+ *
+ * @example
+ * const body: RelayerErrorJson = { error: { code: "not_found", message: "no intent 0x…" } };
+ */
+export type RelayerErrorJson = z.input<typeof relayerErrorResponseSchema>;

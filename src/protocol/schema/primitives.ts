@@ -212,7 +212,7 @@ export const hexBytes = hex();
 export const bytes32 = hex((bytes) =>
   bytes.length === 66
     ? undefined
-    : `expected 32 bytes, got ${(bytes.length - 2) / 2} (${showValue(bytes)})`,
+    : `expected 32 bytes, got ${(bytes.length - 2) / 2} (${showValue(bytes)}): write 0x and 64 hex digits`,
 );
 
 /**

@@ -1,4 +1,5 @@
 import type { SignedIntent } from "../../protocol/intent/types.js";
+import type { RelayerHealthResponse } from "../../protocol/relayerApi/types.js";
 import type { IntentPage, IntentRecord } from "../types.js";
 
 /** What the HTTP layer needs from the relayer; the HTTP layer checks every body first. */
@@ -11,8 +12,11 @@ export interface RelayerService {
   submit(signed: SignedIntent): Promise<{ record: IntentRecord; alreadyKnown: boolean }>;
   get(id: string): Promise<IntentRecord | undefined>;
   listByWallet(wallet: string, options: { limit: number; cursor?: string }): Promise<IntentPage>;
-  /** `/health`: throws a `RelayerRefusal` with code `unavailable` when it cannot serve. */
-  health(): Promise<Record<string, unknown>>;
+  /**
+   * `/health` (bigints as such: the HTTP layer encodes them); throws a `RelayerRefusal` with
+   * code `unavailable` when it cannot serve.
+   */
+  health(): Promise<RelayerHealthResponse>;
   /** Prometheus text for `/metrics`. */
   metrics(): Promise<string>;
 }

@@ -25,10 +25,3 @@ export function stringifyJson(value: unknown): string {
 export function toJsonValue(value: unknown): unknown {
   return JSON.parse(stringifyJson(value) ?? "null");
 }
-
-/** A short description of a bad value for an error message: JSON, cut at 80 characters. */
-export function showValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = stringifyJson(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}

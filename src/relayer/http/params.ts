@@ -1,67 +1,66 @@
-import { getAddress } from "ethers";
 import { z, type ZodType } from "zod";
 
-import { showValue } from "./json.js";
+import { address, bytes32 } from "../../protocol/schema/primitives.js";
+import { showValue } from "../../protocol/schema/show.js";
 import { invalidField, unknownField } from "./refusals.js";
 
 /**
- * The zod schemas of the path and query parameters (docs/relayer-api.md section 3), and
- * `parseParameters`, which maps their first problem to `400 unknown_field` or
+ * The zod schemas of the path and query parameters (docs/relayer-api.md section 3), on the
+ * protocol's primitives (an `:id` is a `bytes32`, an `:address` an `address`, read as a signed
+ * intent's are), and `parseParameters`, which maps their first problem to `400 unknown_field` or
  * `400 invalid_field` with `details: { path, reason }`.
  */
-
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 /** The largest page of `GET /v1/wallets/:address/intents`, and its default. */
 export const MAX_PAGE_LIMIT = 500;
 export const DEFAULT_PAGE_LIMIT = 100;
 const MAX_CURSOR_LENGTH = 1024;
 
-/** An intent ID: `0x` and 64 hex digits, any case; lowercase out. */
-export const intentIdSchema = z
-  .string()
-  .regex(BYTES32, "expected an intent ID: 0x and 64 hex digits")
-  .transform((id) => id.toLowerCase());
+/**
+ * A query parameter's string, refused with `problem`'s reason (the value shown after it).
+ *
+ * @example
+ * const flag = queryString((value) => (value === "1" ? undefined : "expected 1"));
+ */
+function queryString(problem: (value: string) => string | undefined) {
+  return z.string().check((context) => {
+    const reason = problem(context.value);
+    if (reason !== undefined) {
+      context.issues.push({
+        code: "custom",
+        message: `${reason} (got ${showValue(context.value)})`,
+        input: context.value,
+      });
+    }
+  });
+}
 
-/** An address, checksummed or all lowercase (as `parseSignedIntent` decides); checksummed out. */
-export const addressSchema = z
-  .string()
-  .regex(ADDRESS, "expected an address: 0x and 40 hex digits")
-  .refine(
-    (address) => address === address.toLowerCase() || address === getAddress(address.toLowerCase()),
-    "bad address checksum: write it checksummed or all lowercase",
-  )
-  .transform((address) => getAddress(address.toLowerCase()));
+/** `GET /v1/intents/:id`: a bytes32, any hex case; lowercase out. */
+export const intentPathSchema = z.strictObject({ id: bytes32 });
 
-/** `GET /v1/intents/:id`. */
-export const intentPathSchema = z.object({ id: intentIdSchema }).strict();
-
-/** `GET /v1/wallets/:address/intents`. */
-export const walletPathSchema = z.object({ address: addressSchema }).strict();
+/** `GET /v1/wallets/:address/intents`: an address, checksummed or all lowercase; checksummed out. */
+export const walletPathSchema = z.strictObject({ address });
 
 /** The query of `GET /v1/wallets/:address/intents`: `limit` 1 to 500 (default 100), `cursor`. */
-export const listQuerySchema = z
-  .object({
-    limit: z
-      .string()
-      .regex(/^[0-9]+$/, `expected an integer from 1 to ${MAX_PAGE_LIMIT}`)
-      .transform(Number)
-      .refine(
-        (limit) => limit >= 1 && limit <= MAX_PAGE_LIMIT,
-        `expected an integer from 1 to ${MAX_PAGE_LIMIT}`,
-      )
-      .default(DEFAULT_PAGE_LIMIT),
-    cursor: z
-      .string()
-      .min(1, "must not be empty (omit it for the first page)")
-      .max(MAX_CURSOR_LENGTH, `too long (at most ${MAX_CURSOR_LENGTH} characters)`)
-      .optional(),
-  })
-  .strict();
+export const listQuerySchema = z.strictObject({
+  limit: queryString((limit) =>
+    /^[0-9]+$/.test(limit) && Number(limit) >= 1 && Number(limit) <= MAX_PAGE_LIMIT
+      ? undefined
+      : `expected an integer from 1 to ${MAX_PAGE_LIMIT}`,
+  )
+    .transform(Number)
+    .default(DEFAULT_PAGE_LIMIT),
+  cursor: queryString((cursor) => {
+    if (cursor.length === 0) return "must not be empty (omit it for the first page)";
+    if (cursor.length > MAX_CURSOR_LENGTH) {
+      return `too long (at most ${MAX_CURSOR_LENGTH} characters)`;
+    }
+    return undefined;
+  }).optional(),
+});
 
 /** A query for an endpoint that takes no query parameter. */
-export const emptyQuerySchema = z.object({}).strict();
+export const emptyQuerySchema = z.strictObject({});
 
 /**
  * The query string as an object, one value per name; a name given twice is `invalid_field`.
@@ -97,21 +96,15 @@ export function parseParameters<Output>(
   const issues = [...result.error.issues].sort(
     (a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"),
   );
-  throw refusalOf(issues[0], input, schema, kind);
+  throw refusalOf(issues[0], schema, kind);
 }
 
-function refusalOf(
-  issue: z.core.$ZodIssue,
-  input: Record<string, string>,
-  schema: ZodType,
-  kind: string,
-) {
+function refusalOf(issue: z.core.$ZodIssue, schema: ZodType, kind: string) {
   if (issue.code === "unrecognized_keys") {
     const known = schema instanceof z.ZodObject ? Object.keys(schema.shape as object) : [];
     const expected =
       known.length === 0 ? "this endpoint takes none" : `expected ${known.join(", ")}`;
     return unknownField(issue.keys[0], `unknown ${kind} (${expected})`);
   }
-  const path = issue.path.join(".");
-  return invalidField(path, `${issue.message} (got ${showValue(input[path])})`);
+  return invalidField(issue.path.join("."), issue.message);
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 
 import { RelayerRefusal } from "../refusal.js";
-import { showValue } from "./json.js";
+import { showValue } from "../../protocol/schema/show.js";
 
 /** The request ended before its body did (the client went away): there is no one to answer. */
 export class RequestAbortedError extends Error {

@@ -1,6 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 
+import { z } from "zod";
+
+import { relayerErrorResponseSchema } from "../../protocol/relayerApi/schemas.js";
+import type { RelayerErrorJson } from "../../protocol/relayerApi/types.js";
+
 import type { Logger } from "../logger.js";
 import type { RelayerMetrics } from "../metrics.js";
 import type { Handler, HttpAnswer, HttpLimits } from "./handler.js";
@@ -206,23 +211,29 @@ function errorAnswer(
     if (status === 405 && typeof error.details?.allow === "string") {
       headers.allow = error.details.allow;
     }
-    const body = {
-      error: {
-        code: error.code,
-        message: error.message,
-        ...(error.details === undefined ? {} : { details: error.details }),
-      },
-    };
+    const body = errorBody(error.code, error.message, error.details);
     return { answer: { status, json: body, headers }, code: error.code };
   }
   logger.error("internal error while answering a request", { method, route, error });
-  const body = {
-    error: {
-      code: "internal_error",
-      message: "internal error: the request was not carried out; retrying it is safe",
-    },
-  };
+  const body = errorBody(
+    "internal_error",
+    "internal error: the request was not carried out; retrying it is safe",
+  );
   return { answer: { status: 500, json: body }, code: "internal_error" };
+}
+
+/**
+ * The body of an error answer, `{ error: { code, message, details? } }`, encoded through the
+ * protocol's `relayerErrorResponseSchema`.
+ */
+function errorBody(
+  code: string,
+  message: string,
+  details?: Record<string, unknown>,
+): RelayerErrorJson {
+  return z.encode(relayerErrorResponseSchema, {
+    error: { code, message, ...(details === undefined ? {} : { details }) },
+  });
 }
 
 /**
@@ -325,7 +336,7 @@ function answerClientError(
   }
   logger.info("http request refused by the parser", { status, code, parserError: error.code });
   metrics.httpRequest(UNMATCHED, status);
-  const body = Buffer.from(stringifyJson({ error: { code, message } }), "utf8");
+  const body = Buffer.from(stringifyJson(errorBody(code, message)), "utf8");
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n` +
       `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body.toString("utf8")}`,

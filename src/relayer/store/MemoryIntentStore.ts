@@ -1,10 +1,5 @@
-import {
-  FINAL_STATUSES,
-  type IntentPage,
-  type IntentRecord,
-  type IntentRecordPatch,
-  type TransactionRecord,
-} from "../types.js";
+import { isFinalRelayerIntentStatus } from "../../protocol/relayerApi/statuses.js";
+import type { IntentPage, IntentRecord, IntentRecordPatch, TransactionRecord } from "../types.js";
 import {
   checkLimit,
   compareNewestFirst,
@@ -38,8 +33,6 @@ export interface MemoryIntentStoreOptions {
   /** How many parsed signed intents to keep (parsing recomputes the ID); default 10,000. */
   signedCacheSize?: number;
 }
-
-const FINAL = new Set<string>(FINAL_STATUSES);
 
 /**
  * An `IntentStore` in memory, for tests and benchmarks: nothing survives the process. It keeps
@@ -112,7 +105,7 @@ export class MemoryIntentStore implements IntentStore {
   async listActive(): Promise<IntentRecord[]> {
     this.#open();
     return [...this.#intents.values()]
-      .filter((row) => !FINAL.has(row.status))
+      .filter((row) => !isFinalRelayerIntentStatus(row.status))
       .sort((a, b) => compareOldestFirst(positionOf(a), positionOf(b)))
       .map((row) => rowToIntent(row, this.#signed));
   }

@@ -1,12 +1,7 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 
-import {
-  FINAL_STATUSES,
-  type IntentPage,
-  type IntentRecord,
-  type IntentRecordPatch,
-  type TransactionRecord,
-} from "../types.js";
+import { FINAL_RELAYER_INTENT_STATUSES } from "../../protocol/relayerApi/statuses.js";
+import type { IntentPage, IntentRecord, IntentRecordPatch, TransactionRecord } from "../types.js";
 import { checkLimit, decodeCursor, toPage } from "./cursor.js";
 import { RecordNotFoundError, StoreClosedError, TransactionExistsError } from "./errors.js";
 import { IntentExistsError, type IntentStore } from "./IntentStore.js";
@@ -100,7 +95,7 @@ const MIGRATIONS: readonly Migration[] = [
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 /** `status NOT IN (...)` of the final statuses, as the `intents_active` index is written. */
-const ACTIVE_CONDITION = `status NOT IN (${FINAL_STATUSES.map((status) => `'${status}'`).join(", ")})`;
+const ACTIVE_CONDITION = `status NOT IN (${FINAL_RELAYER_INTENT_STATUSES.map((status) => `'${status}'`).join(", ")})`;
 
 /** SQLITE_CONSTRAINT_PRIMARYKEY, the extended result code of a duplicate primary key. */
 const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;

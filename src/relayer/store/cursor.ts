@@ -1,3 +1,6 @@
+import { z } from "zod";
+
+import { bytes32 } from "../../protocol/schema/primitives.js";
 import { InvalidCursorError } from "./errors.js";
 
 /**
@@ -14,6 +17,16 @@ export interface CursorPosition {
 /** No cursor `encodeCursor` makes is longer (a 13-digit time and a 66-character ID give ~112). */
 const MAX_CURSOR_LENGTH = 256;
 
+/** The text of a cursor: base64url, not empty, not longer than any `encodeCursor` makes. */
+const cursorText = z
+  .string()
+  .min(1)
+  .max(MAX_CURSOR_LENGTH)
+  .regex(/^[A-Za-z0-9_-]+$/);
+
+/** What a cursor's base64url holds: the JSON `[createdAt, id]` of a position. */
+const cursorJson = z.tuple([z.int(), bytes32]);
+
 /**
  * The opaque cursor of `position`: base64url of the JSON `[createdAt, id]`.
  *
@@ -21,7 +34,8 @@ const MAX_CURSOR_LENGTH = 256;
  * const nextCursor = encodeCursor({ createdAt: last.createdAt, id: last.id });
  */
 export function encodeCursor({ createdAt, id }: CursorPosition): string {
-  return Buffer.from(JSON.stringify([createdAt, id]), "utf8").toString("base64url");
+  const json = JSON.stringify(z.encode(cursorJson, [createdAt, id]));
+  return Buffer.from(json, "utf8").toString("base64url");
 }
 
 /**
@@ -32,28 +46,19 @@ export function encodeCursor({ createdAt, id }: CursorPosition): string {
  * const { createdAt, id } = decodeCursor(request.cursor);
  */
 export function decodeCursor(cursor: string): CursorPosition {
-  if (typeof cursor !== "string" || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH) {
+  if (!cursorText.safeParse(cursor).success) {
     throw new InvalidCursorError(String(cursor), "not a cursor of this relayer");
   }
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) {
-    throw new InvalidCursorError(cursor, "not base64url");
-  }
-  let value: unknown;
+  let json: unknown;
   try {
-    value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    json = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
     throw new InvalidCursorError(cursor, "not a cursor of this relayer");
   }
-  if (
-    !Array.isArray(value) ||
-    value.length !== 2 ||
-    !Number.isSafeInteger(value[0]) ||
-    typeof value[1] !== "string" ||
-    !/^0x[0-9a-f]{64}$/.test(value[1])
-  ) {
-    throw new InvalidCursorError(cursor, "not a cursor of this relayer");
-  }
-  return { createdAt: value[0], id: value[1] };
+  const position = cursorJson.safeDecode(json as z.input<typeof cursorJson>);
+  if (!position.success) throw new InvalidCursorError(cursor, "not a cursor of this relayer");
+  const [createdAt, id] = position.data;
+  return { createdAt, id };
 }
 
 /**

@@ -1,77 +1,153 @@
-import { getAddress } from "ethers";
+import { z } from "zod";
 
 import { parseSignedIntent, serializeSignedIntent } from "../../protocol/intent/json.js";
 import type { SignedIntent } from "../../protocol/intent/types.js";
-import { RELAYER_INTENT_STATUSES } from "../../protocol/relayerApi/types.js";
-import type {
-  IntentReason,
-  IntentRecord,
-  IntentRecordPatch,
-  RelayerIntentStatus,
-  TransactionRecord,
+import {
+  relayerIntentStatusReasonSchema,
+  relayerIntentStatusSchema,
+} from "../../protocol/relayerApi/schemas.js";
+import { RELAYER_INTENT_STATUSES } from "../../protocol/relayerApi/statuses.js";
+import {
+  address,
+  arrayOf,
+  bytes32,
+  expected,
+  hexBytes,
+  uint256,
+} from "../../protocol/schema/primitives.js";
+import { firstProblem } from "../../protocol/schema/problem.js";
+import {
+  TRANSACTION_STATES,
+  type IntentReason,
+  type IntentRecord,
+  type IntentRecordPatch,
+  type TransactionRecord,
 } from "../types.js";
 
 /*//////////////////////////////////////////////////////////////
                               ROWS
 //////////////////////////////////////////////////////////////*/
 
+/** A unix time in milliseconds: a non-negative safe integer. */
+const unixMillis = z
+  .int({ error: expected("unix milliseconds (an integer >= 0)") })
+  .nonnegative({ error: expected("unix milliseconds (an integer >= 0)") });
+
+/** A count (a nonce): a non-negative safe integer. */
+const count = z
+  .int({ error: expected("an integer >= 0") })
+  .nonnegative({ error: expected("an integer >= 0") });
+
+/** JSON text in a column, `schema`'s value in a record. */
+function jsonText<Schema extends z.ZodType>(schema: Schema) {
+  return z.codec(z.string({ error: expected("JSON text") }), schema, {
+    decode: (text) => JSON.parse(text) as z.input<Schema>,
+    encode: (value) => JSON.stringify(value),
+  });
+}
+
+/** The state of a relay transaction. */
+const transactionState = z.enum(TRANSACTION_STATES, {
+  error: expected(`one of ${TRANSACTION_STATES.join(", ")}`),
+});
+
+/** A reason as the `reason` column keeps it: its JSON. */
+const reasonColumn = jsonText(relayerIntentStatusReasonSchema);
+
+/** The intent IDs of a transaction as the `intent_ids` column keeps them: a JSON array. */
+const intentIdsColumn = jsonText(arrayOf(bytes32));
+
 /**
- * An intent as both stores keep it: the columns of the `intents` table. Bigints are decimal
- * strings, the signed intent is its JSON (`serializeSignedIntent`), IDs, hashes and the wallet
- * are lowercase (so lookups ignore hex case). Both stores convert records through these rows,
- * so they validate, normalize and give back exactly the same things.
+ * An intent as both stores keep it: the columns of the `intents` table, as a zod codec from
+ * the row (bigints as decimal strings, the reason as JSON, hex and the wallet lowercase) to its
+ * values (bigints, objects). The signed intent is its JSON (`serializeSignedIntent`), read
+ * through the protocol's codec (`SignedIntentCache`). Both stores convert records through these
+ * rows, so they validate, normalize and give back exactly the same things.
+ *
+ * @example
+ * const { block_number } = intentRowSchema.decode(row); // a bigint, or null
  */
-export interface IntentRow {
-  id: string;
-  wallet: string;
-  signed: string;
-  status: string;
-  reason: string | null;
-  tx_hash: string | null;
-  block_number: string | null;
-  relayed_by: string | null;
-  created_at: number;
-  updated_at: number;
-  hold_until: number | null;
-}
+export const intentRowSchema = z.object({
+  id: bytes32,
+  wallet: address,
+  signed: z.string(),
+  status: relayerIntentStatusSchema,
+  reason: reasonColumn.nullable(),
+  tx_hash: bytes32.nullable(),
+  block_number: uint256().nullable(),
+  relayed_by: address.nullable(),
+  created_at: unixMillis,
+  updated_at: unixMillis,
+  hold_until: unixMillis.nullable(),
+});
 
-/** A relay transaction as both stores keep it: the columns of the `transactions` table. */
-export interface TransactionRow {
-  hash: string;
-  nonce: number;
-  raw: string;
-  intent_ids: string;
-  max_fee: string;
-  max_priority_fee: string;
-  sent_at: number;
-  state: string;
-  block_number: string | null;
-}
+/**
+ * The columns of the `intents` table.
+ *
+ * @example
+ * const row: IntentRow = intentToRow(record);
+ */
+export type IntentRow = z.input<typeof intentRowSchema>;
 
-/** A spending entry as both stores keep it: the columns of the `spending` table. */
-export interface SpendingRow {
-  at: number;
-  wallet: string;
-  wei: string;
-  gas: string;
-}
+/**
+ * A relay transaction as both stores keep it: the columns of the `transactions` table.
+ *
+ * @example
+ * const { max_fee } = transactionRowSchema.decode(row); // a bigint
+ */
+export const transactionRowSchema = z.object({
+  hash: bytes32,
+  nonce: count,
+  raw: hexBytes,
+  intent_ids: intentIdsColumn,
+  max_fee: uint256(),
+  max_priority_fee: uint256(),
+  sent_at: unixMillis,
+  state: transactionState,
+  block_number: uint256().nullable(),
+});
 
-const TRANSACTION_STATES: readonly TransactionRecord["state"][] = [
-  "pending",
-  "mined",
-  "replaced",
-  "dropped",
-];
+/**
+ * The columns of the `transactions` table.
+ *
+ * @example
+ * const row: TransactionRow = transactionToRow(transaction);
+ */
+export type TransactionRow = z.input<typeof transactionRowSchema>;
 
-/** The column of each mutable field of an intent. */
+/**
+ * A spending entry as both stores keep it: the columns of the `spending` table.
+ *
+ * @example
+ * const { wei } = spendingRowSchema.decode(row); // a bigint
+ */
+export const spendingRowSchema = z.object({
+  at: unixMillis,
+  wallet: address,
+  wei: uint256(),
+  gas: uint256(),
+});
+
+/**
+ * The columns of the `spending` table.
+ *
+ * @example
+ * const row: SpendingRow = spendingToRow({ at, wallet, weiSpent, gasUsed });
+ */
+export type SpendingRow = z.input<typeof spendingRowSchema>;
+
+/** The column of each mutable field of an intent, and how a value of the field is written there. */
 const INTENT_PATCH_COLUMNS = {
-  status: "status",
-  reason: "reason",
-  txHash: "tx_hash",
-  blockNumber: "block_number",
-  relayedBy: "relayed_by",
-  holdUntil: "hold_until",
-} as const satisfies Record<keyof IntentRecordPatch, keyof IntentRow>;
+  status: ["status", (value) => stored(relayerIntentStatusSchema, value, "status")],
+  reason: ["reason", (value) => reasonToJson(value as IntentReason)],
+  txHash: ["tx_hash", (value) => stored(bytes32, value, "txHash")],
+  blockNumber: ["block_number", (value) => encoded(uint256(), value as bigint, "blockNumber")],
+  relayedBy: ["relayed_by", (value) => stored(address, value, "relayedBy")],
+  holdUntil: ["hold_until", (value) => stored(unixMillis, value, "holdUntil")],
+} as const satisfies Record<
+  keyof IntentRecordPatch,
+  [keyof IntentRow, (value: unknown) => unknown]
+>;
 
 /** The column of each mutable field of a transaction. */
 const TRANSACTION_PATCH_COLUMNS = {
@@ -89,8 +165,8 @@ const TRANSACTION_PATCH_COLUMNS = {
  * case), and a signed intent `serializeSignedIntent` refuses.
  */
 export function intentToRow(record: IntentRecord): IntentRow {
-  const id = expectBytes32(record.id, "id");
-  const wallet = expectAddress(record.wallet, "wallet").toLowerCase();
+  const id = stored(bytes32, record.id, "id");
+  const wallet = stored(address, record.wallet, "wallet").toLowerCase();
   if (typeof record.signed !== "object" || record.signed === null) {
     throw new TypeError(`signed: expected a signed intent, got ${typeof record.signed}`);
   }
@@ -106,14 +182,14 @@ export function intentToRow(record: IntentRecord): IntentRow {
     id,
     wallet,
     signed: serializeSignedIntent(record.signed),
-    status: expectStatus(record.status),
+    status: stored(relayerIntentStatusSchema, record.status, "status"),
     reason: optional(record.reason, reasonToJson),
-    tx_hash: optional(record.txHash, (value) => expectBytes32(value, "txHash")),
-    block_number: optional(record.blockNumber, (value) => uintToText(value, "blockNumber")),
-    relayed_by: optional(record.relayedBy, (value) => expectAddress(value, "relayedBy")),
-    created_at: expectTime(record.createdAt, "createdAt"),
-    updated_at: expectTime(record.updatedAt, "updatedAt"),
-    hold_until: optional(record.holdUntil, (value) => expectTime(value, "holdUntil")),
+    tx_hash: optional(record.txHash, (value) => stored(bytes32, value, "txHash")),
+    block_number: optional(record.blockNumber, (value) => encoded(uint256(), value, "blockNumber")),
+    relayed_by: optional(record.relayedBy, (value) => stored(address, value, "relayedBy")),
+    created_at: stored(unixMillis, record.createdAt, "createdAt"),
+    updated_at: stored(unixMillis, record.updatedAt, "updatedAt"),
+    hold_until: optional(record.holdUntil, (value) => stored(unixMillis, value, "holdUntil")),
   };
 }
 
@@ -124,39 +200,16 @@ export function intentToRow(record: IntentRecord): IntentRow {
  */
 export function intentUpdateToColumns(patch: IntentRecordPatch, now: number): Partial<IntentRow> {
   const columns: Partial<Record<keyof IntentRow, unknown>> = {};
-  columns.updated_at = expectTime(now, "now");
+  columns.updated_at = stored(unixMillis, now, "now");
   for (const key of Object.keys(patch)) {
     if (!Object.hasOwn(INTENT_PATCH_COLUMNS, key)) {
       throw new TypeError(`${key} is not a mutable field of an intent record`);
     }
     const field = key as keyof IntentRecordPatch;
     const value = patch[field];
-    const column = INTENT_PATCH_COLUMNS[field];
-    if (value === undefined) {
-      if (field === "status") throw new TypeError("status cannot be cleared");
-      columns[column] = null;
-      continue;
-    }
-    switch (field) {
-      case "status":
-        columns[column] = expectStatus(value);
-        break;
-      case "reason":
-        columns[column] = reasonToJson(value as IntentReason);
-        break;
-      case "txHash":
-        columns[column] = expectBytes32(value, "txHash");
-        break;
-      case "blockNumber":
-        columns[column] = uintToText(value, "blockNumber");
-        break;
-      case "relayedBy":
-        columns[column] = expectAddress(value, "relayedBy");
-        break;
-      case "holdUntil":
-        columns[column] = expectTime(value, "holdUntil");
-        break;
-    }
+    const [column, write] = INTENT_PATCH_COLUMNS[field];
+    if (value === undefined && field === "status") throw new TypeError("status cannot be cleared");
+    columns[column] = value === undefined ? null : write(value);
   }
   return columns as Partial<IntentRow>;
 }
@@ -167,17 +220,21 @@ export function transactionToRow(transaction: TransactionRecord): TransactionRow
     throw new TypeError("intentIds: expected an array of intent IDs");
   }
   return {
-    hash: expectBytes32(transaction.hash, "hash"),
-    nonce: expectCount(transaction.nonce, "nonce"),
-    raw: expectHex(transaction.raw, "raw"),
-    intent_ids: JSON.stringify(
-      transaction.intentIds.map((id, i) => expectBytes32(id, `intentIds[${i}]`)),
+    hash: stored(bytes32, transaction.hash, "hash"),
+    nonce: stored(count, transaction.nonce, "nonce"),
+    raw: stored(hexBytes, transaction.raw, "raw"),
+    intent_ids: encoded(
+      intentIdsColumn,
+      transaction.intentIds.map((id, i) => stored(bytes32, id, `intentIds[${i}]`)),
+      "intentIds",
     ),
-    max_fee: uintToText(transaction.maxFeePerGas, "maxFeePerGas"),
-    max_priority_fee: uintToText(transaction.maxPriorityFeePerGas, "maxPriorityFeePerGas"),
-    sent_at: expectTime(transaction.sentAt, "sentAt"),
-    state: expectState(transaction.state),
-    block_number: optional(transaction.blockNumber, (value) => uintToText(value, "blockNumber")),
+    max_fee: encoded(uint256(), transaction.maxFeePerGas, "maxFeePerGas"),
+    max_priority_fee: encoded(uint256(), transaction.maxPriorityFeePerGas, "maxPriorityFeePerGas"),
+    sent_at: stored(unixMillis, transaction.sentAt, "sentAt"),
+    state: stored(transactionState, transaction.state, "state"),
+    block_number: optional(transaction.blockNumber, (value) =>
+      encoded(uint256(), value, "blockNumber"),
+    ),
   };
 }
 
@@ -192,10 +249,10 @@ export function transactionPatchToColumns(
     }
     if (key === "state") {
       if (patch.state === undefined) throw new TypeError("state cannot be cleared");
-      columns.state = expectState(patch.state);
+      columns.state = stored(transactionState, patch.state, "state");
     } else {
       columns.block_number = optional(patch.blockNumber, (value) =>
-        uintToText(value, "blockNumber"),
+        encoded(uint256(), value, "blockNumber"),
       );
     }
   }
@@ -210,10 +267,10 @@ export function spendingToRow(entry: {
   gasUsed: bigint;
 }): SpendingRow {
   return {
-    at: expectTime(entry.at, "at"),
-    wallet: expectAddress(entry.wallet, "wallet").toLowerCase(),
-    wei: uintToText(entry.weiSpent, "weiSpent"),
-    gas: uintToText(entry.gasUsed, "gasUsed"),
+    at: stored(unixMillis, entry.at, "at"),
+    wallet: stored(address, entry.wallet, "wallet").toLowerCase(),
+    wei: encoded(uint256(), entry.weiSpent, "weiSpent"),
+    gas: encoded(uint256(), entry.gasUsed, "gasUsed"),
   };
 }
 
@@ -221,37 +278,46 @@ export function spendingToRow(entry: {
                         ROWS TO RECORDS
 //////////////////////////////////////////////////////////////*/
 
-/** The record of an intent row; `signedIntents` parses (and caches) its signed intent. */
+/**
+ * The record of an intent row, checked by `intentRowSchema`; `signedIntents` parses (and caches)
+ * its signed intent.
+ */
 export function rowToIntent(row: IntentRow, signedIntents: SignedIntentCache): IntentRecord {
-  const signed = signedIntents.get(row.id, row.signed);
+  const { id, status, reason, tx_hash, block_number, relayed_by, ...times } = readRow(
+    intentRowSchema,
+    row,
+    "intent",
+  );
+  const signed = signedIntents.get(id, row.signed);
   return {
-    id: row.id,
+    id,
     // The signed intent's wallet, checksummed by `parseSignedIntent` (`intentToRow` checked they match).
     wallet: signed.wallet,
     signed,
-    status: row.status as RelayerIntentStatus,
-    ...(row.reason === null ? {} : { reason: JSON.parse(row.reason) as IntentReason }),
-    ...(row.tx_hash === null ? {} : { txHash: row.tx_hash }),
-    ...(row.block_number === null ? {} : { blockNumber: BigInt(row.block_number) }),
-    ...(row.relayed_by === null ? {} : { relayedBy: row.relayed_by }),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    ...(row.hold_until === null ? {} : { holdUntil: row.hold_until }),
+    status,
+    ...(reason === null ? {} : { reason }),
+    ...(tx_hash === null ? {} : { txHash: tx_hash }),
+    ...(block_number === null ? {} : { blockNumber: block_number }),
+    ...(relayed_by === null ? {} : { relayedBy: relayed_by }),
+    createdAt: times.created_at,
+    updatedAt: times.updated_at,
+    ...(times.hold_until === null ? {} : { holdUntil: times.hold_until }),
   };
 }
 
-/** The record of a transaction row. */
+/** The record of a transaction row, checked by `transactionRowSchema`. */
 export function rowToTransaction(row: TransactionRow): TransactionRecord {
+  const transaction = readRow(transactionRowSchema, row, "transaction");
   return {
-    hash: row.hash,
-    nonce: row.nonce,
-    raw: row.raw,
-    intentIds: JSON.parse(row.intent_ids) as string[],
-    maxFeePerGas: BigInt(row.max_fee),
-    maxPriorityFeePerGas: BigInt(row.max_priority_fee),
-    sentAt: row.sent_at,
-    state: row.state as TransactionRecord["state"],
-    ...(row.block_number === null ? {} : { blockNumber: BigInt(row.block_number) }),
+    hash: transaction.hash,
+    nonce: transaction.nonce,
+    raw: transaction.raw,
+    intentIds: transaction.intent_ids,
+    maxFeePerGas: transaction.max_fee,
+    maxPriorityFeePerGas: transaction.max_priority_fee,
+    sentAt: transaction.sent_at,
+    state: transaction.state,
+    ...(transaction.block_number === null ? {} : { blockNumber: transaction.block_number }),
   };
 }
 
@@ -331,88 +397,66 @@ function optional<T, R>(value: T | undefined, convert: (value: T) => R): R | nul
   return value === undefined ? null : convert(value);
 }
 
-function expectStatus(value: unknown): RelayerIntentStatus {
-  if (!(RELAYER_INTENT_STATUSES as readonly unknown[]).includes(value)) {
-    throw new TypeError(
-      `status: expected one of ${RELAYER_INTENT_STATUSES.join(", ")}, got ${String(value)}`,
-    );
-  }
-  return value as RelayerIntentStatus;
+/**
+ * The value of a successful check, or a `Failure` (a `TypeError` by default) naming `field`,
+ * and the path inside it, with the first problem of a failed one.
+ */
+function checked<T>(
+  result: z.ZodSafeParseResult<T>,
+  field: string,
+  Failure: new (message: string) => Error = TypeError,
+): T {
+  if (result.success) return result.data;
+  const { path, reason } = firstProblem(result.error.issues);
+  throw new Failure(`${path === "" ? field : `${field}.${path}`}: ${reason}`);
 }
 
-function expectState(value: unknown): TransactionRecord["state"] {
-  if (!(TRANSACTION_STATES as readonly unknown[]).includes(value)) {
-    throw new TypeError(
-      `state: expected one of ${TRANSACTION_STATES.join(", ")}, got ${String(value)}`,
-    );
-  }
-  return value as TransactionRecord["state"];
+/**
+ * A record's text (an ID, an address, a time, a status) as its column keeps it: checked and
+ * normalized (hex lowercase, addresses checksummed) by the column's schema.
+ */
+function stored<Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+  field: string,
+): z.output<Schema> {
+  return checked(schema.safeParse(value), field);
 }
 
-function expectBytes32(value: unknown, field: string): string {
-  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(value)) {
-    throw new TypeError(`${field}: expected 0x and 64 hex digits, got ${String(value)}`);
-  }
-  return value.toLowerCase();
+/** A record's value (a bigint, a list) as its column keeps it: encoded by the column's codec. */
+function encoded<Schema extends z.ZodType>(
+  schema: Schema,
+  value: z.output<Schema>,
+  field: string,
+): z.input<Schema> {
+  return checked(z.safeEncode(schema, value), field);
 }
 
-function expectHex(value: unknown, field: string): string {
-  if (typeof value !== "string" || !/^0x(?:[0-9a-fA-F]{2})*$/.test(value)) {
-    throw new TypeError(`${field}: expected 0x and whole bytes in hex`);
-  }
-  return value.toLowerCase();
+/** A stored row, checked by its schema: a store that gives back something else is corrupt. */
+function readRow<Schema extends z.ZodType>(
+  schema: Schema,
+  row: unknown,
+  what: string,
+): z.output<Schema> {
+  return checked(schema.safeDecode(row as z.input<Schema>), `corrupt stored ${what}`, Error);
 }
 
-/** A checksummed address; refuses a mixed-case address with a bad checksum. */
-function expectAddress(value: unknown, field: string): string {
-  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value)) {
-    throw new TypeError(
-      `${field}: expected an address (0x and 40 hex digits), got ${String(value)}`,
-    );
-  }
-  try {
-    return getAddress(value);
-  } catch {
-    throw new TypeError(`${field}: bad address checksum in ${value}`);
-  }
-}
-
-/** A unix time in milliseconds (a non-negative safe integer); throws a `TypeError` naming `field`. */
+/**
+ * A unix time in milliseconds (a non-negative safe integer); throws a `TypeError` naming `field`.
+ *
+ * @example
+ * const since = expectTime(options.since, "since");
+ */
 export function expectTime(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new TypeError(
-      `${field}: expected unix milliseconds (an integer >= 0), got ${String(value)}`,
-    );
-  }
-  return value;
+  return stored(unixMillis, value, field);
 }
 
-function expectCount(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new TypeError(`${field}: expected an integer >= 0, got ${String(value)}`);
-  }
-  return value;
-}
-
-function uintToText(value: unknown, field: string): string {
-  if (typeof value !== "bigint" || value < 0n) {
-    throw new TypeError(`${field}: expected a bigint >= 0, got ${String(value)}`);
-  }
-  return value.toString(10);
-}
-
+/** The `reason` column of `reason`; a `TypeError` for a reason that is not one, or not JSON. */
 function reasonToJson(reason: IntentReason): string {
-  if (
-    typeof reason !== "object" ||
-    reason === null ||
-    typeof reason.code !== "string" ||
-    typeof reason.message !== "string"
-  ) {
-    throw new TypeError("reason: expected { code: string, message: string, details? }");
-  }
   try {
-    return JSON.stringify(reason);
+    return encoded(reasonColumn, reason, "reason");
   } catch (error) {
+    if (error instanceof TypeError && error.message.startsWith("reason")) throw error;
     throw new TypeError(
       `reason: not JSON-serializable (write bigints in details as decimal strings): ${(error as Error).message}`,
     );

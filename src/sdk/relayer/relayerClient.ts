@@ -1,14 +1,26 @@
+import { z } from "zod";
+
 import { RelayerError } from "./relayerError.js";
 import { toSignedIntentJson, type SerializableSignedIntent } from "../../protocol/intent/json.js";
+import { firstProblem } from "../../protocol/schema/problem.js";
+import {
+  intentStatusResponseSchema,
+  listWalletIntentsResponseSchema,
+  relayerErrorResponseSchema,
+  relayerHealthResponseSchema,
+  submitIntentResponseSchema,
+} from "../../protocol/relayerApi/schemas.js";
 import {
   FINAL_RELAYER_INTENT_STATUSES,
-  RELAYER_INTENT_STATUSES,
-  type RelayerHealthResponse,
+  isFinalRelayerIntentStatus,
   type RelayerIntentStatus,
-  type RelayerIntentStatusReason,
-  type IntentStatusResponse,
-  type ListWalletIntentsResponse,
-  type SubmitIntentResponse,
+} from "../../protocol/relayerApi/statuses.js";
+import type {
+  RelayerHealthResponse,
+  IntentStatusResponse,
+  ListWalletIntentsResponse,
+  RelayerErrorJson,
+  SubmitIntentResponse,
 } from "../../protocol/relayerApi/types.js";
 import { InvalidParameterError } from "../../protocol/errors/invalidParameterError.js";
 
@@ -142,14 +154,15 @@ export class RelayerClient {
       path: "/v1/intents",
       body: JSON.stringify(toSignedIntentJson(signed)),
     });
-    return decode(response, request, (value) => {
-      const body = readObject(value, "the body");
-      const id = readString(body, "id");
-      if (id.toLowerCase() !== signed.id.toLowerCase()) {
-        throw new ShapeError(`ID ${id} instead of the submitted intent's ${signed.id}`);
-      }
-      return { id, status: readStatus(body), alreadyKnown: response.status === 200 };
-    });
+    const { id, status } = decode(response, request, submitIntentResponseSchema);
+    if (id !== signed.id.toLowerCase()) {
+      throw invalidResponse(
+        response,
+        request,
+        `ID ${id} instead of the submitted intent's ${signed.id}`,
+      );
+    }
+    return { id, status, alreadyKnown: response.status === 200 };
   }
 
   /**
@@ -164,7 +177,7 @@ export class RelayerClient {
   ): Promise<IntentStatusResponse> {
     const path = `/v1/intents/${encodeURIComponent(id)}`;
     const response = await this.#request({ method: "GET", path, signal });
-    return decode(response, `GET ${path}`, parseIntentStatus);
+    return decode(response, `GET ${path}`, intentStatusResponseSchema);
   }
 
   /**
@@ -201,7 +214,7 @@ export class RelayerClient {
         last = await this.status(id, { signal });
         lastError = undefined;
         onStatus?.(last);
-        if (until.includes(last.status) || isFinalStatus(last.status)) return last;
+        if (until.includes(last.status) || isFinalRelayerIntentStatus(last.status)) return last;
       } catch (error) {
         if (!(error instanceof RelayerError) || !isTransient(error)) throw error;
         lastError = error;
@@ -239,15 +252,7 @@ export class RelayerClient {
     const search = query.toString() === "" ? "" : `?${query.toString()}`;
     const path = `/v1/wallets/${encodeURIComponent(wallet)}/intents${search}`;
     const response = await this.#request({ method: "GET", path });
-    return decode(response, `GET ${path}`, (value) => {
-      const body = readObject(value, "the body");
-      if (!Array.isArray(body.intents)) throw new ShapeError("intents is not an array");
-      const nextCursor = readOptionalString(body, "nextCursor");
-      return {
-        intents: body.intents.map(parseIntentStatus),
-        ...(nextCursor === undefined ? {} : { nextCursor }),
-      };
-    });
+    return decode(response, `GET ${path}`, listWalletIntentsResponseSchema);
   }
 
   /**
@@ -259,22 +264,7 @@ export class RelayerClient {
    */
   async health(): Promise<RelayerHealthResponse> {
     const response = await this.#request({ method: "GET", path: "/health" });
-    return decode(response, "GET /health", (value) => {
-      const body = readObject(value, "the body");
-      if (body.status !== "ok") throw new ShapeError(`status is ${JSON.stringify(body.status)}`);
-      const pending = body.pending;
-      if (typeof pending !== "number" || !Number.isSafeInteger(pending) || pending < 0) {
-        throw new ShapeError("pending is not a count");
-      }
-      return {
-        status: "ok",
-        chainId: readDecimal(body, "chainId"),
-        relayer: readString(body, "relayer"),
-        blockNumber: readDecimal(body, "blockNumber"),
-        balance: readDecimal(body, "balance"),
-        pending,
-      };
-    });
+    return decode(response, "GET /health", relayerHealthResponseSchema);
   }
 
   /**
@@ -364,11 +354,6 @@ function describeFailure(error: unknown): string {
     : `${error.message} (${cause})`;
 }
 
-/** Whether `status` is final: the intent will never change status again. */
-function isFinalStatus(status: RelayerIntentStatus): boolean {
-  return (FINAL_RELAYER_INTENT_STATUSES as readonly RelayerIntentStatus[]).includes(status);
-}
-
 /** Failures worth another try: no answer, a server error, or "slow down". */
 function isTransient(error: RelayerError): boolean {
   return (
@@ -402,19 +387,13 @@ function errorFromResponse(response: RawResponse, request: string): RelayerError
     request,
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
   };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(response.text);
-  } catch {
-    parsed = undefined;
-  }
-  const error = isRecord(parsed) ? parsed.error : undefined;
-  if (isRecord(error) && typeof error.code === "string" && typeof error.message === "string") {
-    const details = isRecord(error.details) ? error.details : undefined;
+  const body = relayerErrorResponseSchema.safeDecode(parseJson(response.text) as RelayerErrorJson);
+  if (body.success) {
+    const { code, message, details } = body.data.error;
     return new RelayerError({
       ...common,
-      code: error.code,
-      message: error.message,
+      code,
+      message,
       ...(details === undefined ? {} : { errorDetails: details }),
     });
   }
@@ -436,92 +415,56 @@ function parseRetryAfter(header: string | null): number | undefined {
   return Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-/** A 2xx answer that is not the documented shape. */
-class ShapeError extends Error {}
-
-/** Parses a 2xx answer's JSON with `parse`; any problem becomes a `RelayerError` `invalid_response`. */
-function decode<T>(response: RawResponse, request: string, parse: (value: unknown) => T): T {
+/** The JSON value of `text`, or `undefined` when it is not JSON. */
+function parseJson(text: string): unknown {
   try {
-    return parse(JSON.parse(response.text));
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a 2xx answer through `schema` (docs/relayer-api.md's shape of that answer): anything
+ * that is not JSON, or not of that shape, is a `RelayerError` `invalid_response` naming the first
+ * problem.
+ */
+function decode<Schema extends z.ZodType>(
+  response: RawResponse,
+  request: string,
+  schema: Schema,
+): z.output<Schema> {
+  let json: unknown;
+  try {
+    json = JSON.parse(response.text);
   } catch (error) {
-    if (!(error instanceof ShapeError) && !(error instanceof SyntaxError)) throw error;
-    const problem =
-      error instanceof SyntaxError ? `not JSON: ${response.text.slice(0, 200)}` : error.message;
-    throw new RelayerError({
-      status: response.status,
-      code: "invalid_response",
-      message: `unexpected answer: ${problem}`,
+    throw invalidResponse(response, request, `not JSON: ${response.text.slice(0, 200)}`, error);
+  }
+  const result = schema.safeDecode(json as z.input<Schema>);
+  if (!result.success) {
+    const { path, reason } = firstProblem(result.error.issues);
+    throw invalidResponse(
+      response,
       request,
-      cause: error,
-    });
+      `${path === "" ? "the body" : path}: ${reason}`,
+      result.error,
+    );
   }
+  return result.data;
 }
 
-function parseIntentStatus(value: unknown): IntentStatusResponse {
-  const body = readObject(value, "an intent status");
-  const txHash = readOptionalString(body, "txHash");
-  const blockNumber = body.blockNumber === undefined ? undefined : readDecimal(body, "blockNumber");
-  const relayedBy = readOptionalString(body, "relayedBy");
-  const reason = body.reason === undefined ? undefined : parseReason(body.reason);
-  return {
-    id: readString(body, "id"),
-    wallet: readString(body, "wallet"),
-    status: readStatus(body),
-    ...(txHash === undefined ? {} : { txHash }),
-    ...(blockNumber === undefined ? {} : { blockNumber }),
-    ...(relayedBy === undefined ? {} : { relayedBy }),
-    ...(reason === undefined ? {} : { reason }),
-    createdAt: readString(body, "createdAt"),
-    updatedAt: readString(body, "updatedAt"),
-  };
-}
-
-function parseReason(value: unknown): RelayerIntentStatusReason {
-  const reason = readObject(value, "reason");
-  const details = reason.details;
-  if (details !== undefined && !isRecord(details))
-    throw new ShapeError("reason.details is not an object");
-  return {
-    code: readString(reason, "code"),
-    message: readString(reason, "message"),
-    ...(details === undefined ? {} : { details }),
-  };
-}
-
-function readStatus(body: Record<string, unknown>): RelayerIntentStatus {
-  const status = body.status;
-  if (
-    typeof status !== "string" ||
-    !(RELAYER_INTENT_STATUSES as readonly string[]).includes(status)
-  ) {
-    throw new ShapeError(`unknown status ${JSON.stringify(status)}`);
-  }
-  return status as RelayerIntentStatus;
-}
-
-function readObject(value: unknown, name: string): Record<string, unknown> {
-  if (!isRecord(value)) throw new ShapeError(`${name} is not an object`);
-  return value;
-}
-
-function readString(body: Record<string, unknown>, field: string): string {
-  const value = body[field];
-  if (typeof value !== "string") throw new ShapeError(`${field} is not a string`);
-  return value;
-}
-
-function readOptionalString(body: Record<string, unknown>, field: string): string | undefined {
-  return body[field] === undefined ? undefined : readString(body, field);
-}
-
-function readDecimal(body: Record<string, unknown>, field: string): bigint {
-  const value = body[field];
-  if (typeof value !== "string" || !/^(0|[1-9][0-9]*)$/.test(value)) {
-    throw new ShapeError(`${field} is not a decimal string`);
-  }
-  return BigInt(value);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/** The `RelayerError` of a 2xx answer the client cannot read. */
+function invalidResponse(
+  response: RawResponse,
+  request: string,
+  problem: string,
+  cause?: unknown,
+): RelayerError {
+  return new RelayerError({
+    status: response.status,
+    code: "invalid_response",
+    message: `unexpected answer: ${problem}`,
+    request,
+    ...(cause === undefined ? {} : { cause }),
+  });
 }

@@ -1,34 +1,5 @@
 import { IntentWalletSdkError } from "../../protocol/errors/baseError.js";
-
-/**
- * The error codes the relayer answers with (docs/relayer-api.md, "Errors").
- *
- * @example
- * const fromRelayer = (RELAYER_ERROR_CODES as readonly string[]).includes(error.code);
- */
-export const RELAYER_ERROR_CODES = [
-  "malformed_json",
-  "body_too_large",
-  "unsupported_media_type",
-  "unknown_field",
-  "invalid_field",
-  "wrong_chain",
-  "invalid_window",
-  "invalid_signature",
-  "expired",
-  "already_relayed",
-  "canceled",
-  "duplicate",
-  "dependency_cycle",
-  "dependency_failed",
-  "wallet_not_served",
-  "rate_limited",
-  "budget_exhausted",
-  "not_found",
-  "method_not_allowed",
-  "internal_error",
-  "unavailable",
-] as const;
+import type { RelayerApiErrorCode } from "../../protocol/relayerApi/errorCodes.js";
 
 /**
  * The codes the client itself uses when no error body came from the relayer.
@@ -50,15 +21,14 @@ export const RELAYER_CLIENT_ERROR_CODES = [
 ] as const;
 
 /**
- * A code of `RELAYER_ERROR_CODES` or `RELAYER_CLIENT_ERROR_CODES`; other strings stay possible for codes added later.
+ * A code of `RELAYER_ERROR_CODES` (the relayer's, from the protocol layer) or
+ * `RELAYER_CLIENT_ERROR_CODES`; other strings stay possible for codes added later.
  *
  * @example
  * const retryable: RelayerErrorCode[] = ["rate_limited", "unavailable", "timeout"];
  */
 export type RelayerErrorCode =
-  | (typeof RELAYER_ERROR_CODES)[number]
-  | (typeof RELAYER_CLIENT_ERROR_CODES)[number]
-  | (string & {});
+  RelayerApiErrorCode | (typeof RELAYER_CLIENT_ERROR_CODES)[number] | (string & {});
 
 /**
  * The parameters of the `RelayerError` constructor.

@@ -4,7 +4,8 @@ import { notFound } from "../refusals.js";
 import { renderIntent } from "../renderIntent.js";
 
 /**
- * `GET /v1/intents/:id`: the intent's status (`renderIntent`); `400 invalid_field` for an `:id`
+ * `GET /v1/intents/:id`: the intent's status (`renderIntent`, through the protocol's
+ * `intentStatusResponseSchema`); `400 invalid_field` for an `:id`
  * that is not a bytes32, `404 not_found` for an ID the relayer never accepted.
  */
 export const getIntent: Handler = async ({ params, query, service }) => {

@@ -1,7 +1,10 @@
+import { z } from "zod";
+
 import { InvalidSignedIntentError } from "../../../protocol/errors/invalidDocumentErrors.js";
 import { parseSignedIntent, type SerializableSignedIntent } from "../../../protocol/intent/json.js";
+import { submitIntentResponseSchema } from "../../../protocol/relayerApi/schemas.js";
+import { showValue } from "../../../protocol/schema/show.js";
 import type { Handler, HttpLimits } from "../handler.js";
-import { showValue } from "../json.js";
 import { emptyQuerySchema, parseParameters, queryObject } from "../params.js";
 import { readJsonBody } from "../readJsonBody.js";
 import { invalidField, unknownField } from "../refusals.js";
@@ -10,7 +13,8 @@ import { invalidField, unknownField } from "../refusals.js";
  * `POST /v1/intents`: reads the body (JSON, within the limit), checks it against the schema
  * of docs/relayer-api.md section 2 with `parseSignedIntent` (the recomputed ID included) and
  * the relayer's limits on calls and dependencies, and only then hands it to the service.
- * Answers `202 { id, status }` for a new intent, `200` for one already known.
+ * Answers `202 { id, status }` for a new intent, `200` for one already known, encoded through
+ * the protocol's `submitIntentResponseSchema`.
  */
 export const submitIntent: Handler = async ({ request, query, service, limits }) => {
   const body = await readJsonBody(request, { limitBytes: limits.bodyLimitBytes });
@@ -20,7 +24,7 @@ export const submitIntent: Handler = async ({ request, query, service, limits })
   const id = record.id.toLowerCase();
   return {
     status: alreadyKnown ? 200 : 202,
-    json: { id, status: record.status },
+    json: z.encode(submitIntentResponseSchema, { id, status: record.status }),
     logFields: { id, wallet: signed.wallet, alreadyKnown },
   };
 };
@@ -39,8 +43,7 @@ export function parseSignedIntentBody(
 ): SerializableSignedIntent {
   // parseSignedIntent would parse a string again as JSON: a JSON string is not an intent.
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    const got = Array.isArray(body) ? "an array" : showValue(body);
-    throw invalidField("", `expected a JSON object (a signed intent), got ${got}`);
+    throw invalidField("", `expected a JSON object (a signed intent), got ${showValue(body)}`);
   }
   let signed: SerializableSignedIntent;
   try {
