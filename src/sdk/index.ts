@@ -15,3 +15,4 @@ export * from "./session/sessionCalls.js";
 export * from "./wallet/index.js";
 export * from "./errors/index.js";
 export * from "./relayer/index.js";
+export { readDeployment, type Deployment } from "./deployments.js";
