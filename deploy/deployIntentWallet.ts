@@ -2,7 +2,7 @@ import { relative } from "node:path";
 
 import { dataLength, getAddress, hexlify, id, type Provider, type Signer } from "ethers";
 
-import { DEPLOYMENTS_DIRECTORY, type Deployment } from "../src/sdk/deployments.js";
+import { DEPLOYMENTS_DIRECTORY, type Deployment } from "../src/protocol/deployments.js";
 import { IntentBatcher__factory } from "../typechain-types/factories/contracts/IntentBatcher__factory.js";
 import { IntentWallet__factory } from "../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { SessionKeyModule__factory } from "../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";

@@ -1,4 +1,4 @@
-import { IntentWalletSdkError } from "../src/sdk/errors/baseError.js";
+import { IntentWalletSdkError } from "../src/protocol/errors/baseError.js";
 
 /** The parameters of `Create2DeployerMissingError`. */
 export interface Create2DeployerMissingErrorParameters {

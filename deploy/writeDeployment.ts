@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { DEPLOYMENTS_DIRECTORY, type Deployment } from "../src/sdk/deployments.js";
+import { DEPLOYMENTS_DIRECTORY, type Deployment } from "../src/protocol/deployments.js";
 
 /** The parameters of `writeDeployment`. */
 export interface WriteDeploymentParameters {

@@ -1,14 +1,8 @@
 import { dataSlice, getAddress, type Provider } from "ethers";
 
-import type { SignedIntent } from "../sdk/intent/signIntent.js";
-import {
-  OnChainStatus,
-  chainNow,
-  classifyRevert,
-  onChainStatus,
-  simulateRelay,
-  walletAt,
-} from "./chainReads.js";
+import { IntentStatus } from "../protocol/chain/enums.js";
+import type { SignedIntent } from "../protocol/intent/types.js";
+import { chainNow, classifyRevert, onChainStatus, simulateRelay, walletAt } from "./chainReads.js";
 import { checkSignatureAhead, recoveredSigner } from "./checkSignatureAhead.js";
 import type { RelayerService } from "./http/RelayerService.js";
 import { RelayerRefusal } from "./refusal.js";
@@ -139,8 +133,8 @@ export class IntentRelayerService implements RelayerService {
 
   async #checkNotConsumed(signed: SignedIntent): Promise<void> {
     const status = await onChainStatus(this.#p.provider, signed.wallet, signed.id);
-    if (status === OnChainStatus.None) return;
-    if (status === OnChainStatus.Canceled) {
+    if (status === IntentStatus.None) return;
+    if (status === IntentStatus.Canceled) {
       throw new RelayerRefusal(
         "canceled",
         `intent ${signed.id} was canceled by the owner of wallet ${signed.wallet}`,
@@ -148,7 +142,7 @@ export class IntentRelayerService implements RelayerService {
       );
     }
     const receipt = await walletAt(signed.wallet, this.#p.provider).intentReceipt(signed.id);
-    const outcome = status === OnChainStatus.Succeeded ? "succeeded" : "failed";
+    const outcome = status === IntentStatus.Succeeded ? "succeeded" : "failed";
     throw new RelayerRefusal(
       "already_relayed",
       `intent ${signed.id} was already relayed on wallet ${signed.wallet} in block ${receipt.blockNumber} by ${receipt.relayer} (its calls ${outcome})`,
@@ -219,9 +213,9 @@ export class IntentRelayerService implements RelayerService {
       const onChain = await onChainStatus(this.#p.provider, dependency.wallet, dependency.id);
       const known = await this.#p.store.get(dependency.id);
       const status =
-        onChain === OnChainStatus.Failed
+        onChain === IntentStatus.Failed
           ? "failed"
-          : onChain === OnChainStatus.Canceled
+          : onChain === IntentStatus.Canceled
             ? "canceled"
             : known !== undefined && ["failed", "rejected", "expired"].includes(known.status)
               ? known.status

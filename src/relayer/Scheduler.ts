@@ -1,10 +1,11 @@
 import type { Provider, TransactionReceipt } from "ethers";
 
-import { decodeFailureReason } from "../sdk/errors/decodeRevert.js";
+import { IntentStatus } from "../protocol/chain/enums.js";
+import { relayGasFloor } from "../protocol/chain/gasRule.js";
+import { decodeFailureReason } from "../protocol/errors/decodeRevert.js";
 import { mapConcurrently } from "./concurrency.js";
 import { batchSkips, encodeRelayBatch, sameAddress, simulateBatch } from "./batching.js";
 import {
-  OnChainStatus,
   callFailureReason,
   chainNow,
   classifyRevert,
@@ -237,14 +238,14 @@ export class Scheduler {
     }
     for (const dependency of intent.dependencies) {
       const status = await onChainStatus(this.#p.provider, dependency.wallet, dependency.id);
-      if (status === OnChainStatus.Succeeded) continue;
+      if (status === IntentStatus.Succeeded) continue;
       // Dead on-chain, or final here without a relay: it can never succeed (section 4).
       const here =
-        status === OnChainStatus.None ? await this.#p.store.get(dependency.id) : undefined;
+        status === IntentStatus.None ? await this.#p.store.get(dependency.id) : undefined;
       const dead =
-        status === OnChainStatus.Failed
+        status === IntentStatus.Failed
           ? "failed"
-          : status === OnChainStatus.Canceled
+          : status === IntentStatus.Canceled
             ? "was canceled"
             : here !== undefined && ["rejected", "expired", "failed"].includes(here.status)
               ? `was ${here.status} here`
@@ -296,8 +297,8 @@ export class Scheduler {
   /** Someone relayed or canceled the ID already: record what the wallet says. */
   async #settledOnChain(record: IntentRecord): Promise<boolean> {
     const status = await onChainStatus(this.#p.provider, record.signed.wallet, record.id);
-    if (status === OnChainStatus.None) return false;
-    if (status === OnChainStatus.Canceled) {
+    if (status === IntentStatus.None) return false;
+    if (status === IntentStatus.Canceled) {
       await this.#final(record, "rejected", {
         code: "canceled",
         message: "the wallet's owner canceled it",
@@ -310,16 +311,11 @@ export class Scheduler {
       ? await this.#relayTransaction(record, receipt.blockNumber)
       : undefined;
     const ours = batched !== undefined && sameAddress(batched.from, this.#p.sender.address);
-    await this.#final(
-      record,
-      status === OnChainStatus.Succeeded ? "relayed" : "failed",
-      undefined,
-      {
-        relayedBy: batched?.from ?? receipt.relayer,
-        blockNumber: receipt.blockNumber,
-        ...(ours ? { txHash: batched.hash } : {}),
-      },
-    );
+    await this.#final(record, status === IntentStatus.Succeeded ? "relayed" : "failed", undefined, {
+      relayedBy: batched?.from ?? receipt.relayer,
+      blockNumber: receipt.blockNumber,
+      ...(ours ? { txHash: batched.hash } : {}),
+    });
     return true;
   }
 
@@ -390,10 +386,9 @@ export class Scheduler {
       to: record.signed.wallet,
       data,
     });
-    const minGas = record.signed.intent.minGasLimit;
     return max(
       estimate + (estimate * GAS_LIMIT_MARGIN_PERCENT) / 100n,
-      minGas + minGas / 63n + 100_000n,
+      relayGasFloor(record.signed.intent),
     );
   }
 

@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { getAddress, isAddress, type Provider, type TransactionReceipt } from "ethers";
 
 import { IntentBatcher__factory } from "../../typechain-types/factories/contracts/IntentBatcher__factory.js";
-import { DEPLOYMENTS_DIRECTORY } from "../sdk/deployments.js";
-import { decodeFailureReason } from "../sdk/errors/decodeRevert.js";
-import type { SignedIntent } from "../sdk/intent/signIntent.js";
-import { encodeBatchEntries } from "../sdk/wallet/batchedRelay.js";
+import { DEPLOYMENTS_DIRECTORY } from "../protocol/deployments.js";
+import { decodeFailureReason } from "../protocol/errors/decodeRevert.js";
+import type { SignedIntent } from "../protocol/intent/types.js";
+import { encodeBatchEntries } from "../protocol/intent/batchEntries.js";
 
 export const batcherInterface = IntentBatcher__factory.createInterface();
 

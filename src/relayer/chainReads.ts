@@ -6,15 +6,13 @@ import { IntentWallet__factory } from "../../typechain-types/factories/contracts
 import {
   ContractRevertError,
   type AnyContractRevertError,
-} from "../sdk/errors/contractRevertError.js";
-import { decodeRevert, findRevertData } from "../sdk/errors/decodeRevert.js";
-import { encodeRelayPacked } from "../sdk/intent/packIntent.js";
-import type { SignedIntent } from "../sdk/intent/signIntent.js";
+} from "../protocol/errors/contractRevertError.js";
+import { decodeRevert, findRevertData } from "../protocol/errors/decodeRevert.js";
+import { encodeRelayPacked } from "../protocol/intent/packed.js";
+import type { SignedIntent } from "../protocol/intent/types.js";
+import { IntentStatus, intentStatusCode, type IntentStatusCode } from "../protocol/chain/enums.js";
 import type { RefusalCode } from "./refusal.js";
 import type { IntentReason, RelayerIntentStatus } from "./types.js";
-
-/** The wallet's receipt statuses, as `IIntentWallet.IntentStatus`. */
-export const OnChainStatus = { None: 0, Succeeded: 1, Failed: 2, Canceled: 3 } as const;
 
 export const walletInterface = IntentWallet__factory.createInterface();
 
@@ -31,11 +29,11 @@ export async function onChainStatus(
   provider: Provider,
   wallet: string,
   id: string,
-): Promise<number> {
+): Promise<IntentStatusCode> {
   try {
-    return Number(await walletAt(wallet, provider).intentStatus(id));
+    return intentStatusCode(await walletAt(wallet, provider).intentStatus(id));
   } catch {
-    return OnChainStatus.None;
+    return IntentStatus.None;
   }
 }
 

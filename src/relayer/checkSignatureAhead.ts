@@ -10,8 +10,8 @@ import {
 } from "ethers";
 
 import { IIntentValidator__factory } from "../../typechain-types/factories/contracts/interfaces/IIntentValidator__factory.js";
-import { isContractRevertError } from "../sdk/errors/contractRevertError.js";
-import type { SignedIntent } from "../sdk/intent/signIntent.js";
+import { isContractRevertError } from "../protocol/errors/contractRevertError.js";
+import type { SignedIntent } from "../protocol/intent/types.js";
 import { relayRevertOf, walletAt, walletInterface, type RelayRevert } from "./chainReads.js";
 
 /** The first byte of a relay signature, as the wallet reads it. */

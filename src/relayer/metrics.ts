@@ -4,7 +4,7 @@
  * metrics of docs/relayer-api.md ("GET /metrics") with one method per thing it records.
  */
 
-import { RELAYER_INTENT_STATUSES, type RelayerIntentStatus } from "../sdk/relayer/types.js";
+import { RELAYER_INTENT_STATUSES, type RelayerIntentStatus } from "../protocol/relayerApi/types.js";
 import { FINAL_STATUSES } from "./types.js";
 
 /** The `Content-Type` of the text exposition format. */

@@ -1,6 +1,6 @@
 import { getAddress, type Provider } from "ethers";
 
-import { isWalletCode } from "../sdk/wallet/computeWalletAddress.js";
+import { isWalletCode } from "../protocol/wallet/address.js";
 import { RelayerRefusal } from "./refusal.js";
 import type { IntentStore } from "./store/IntentStore.js";
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { JsonRpcProvider, Wallet, type Provider } from "ethers";
 
 import { TransactionSender } from "./chain/TransactionSender.js";
-import { readDeployment } from "../sdk/deployments.js";
+import { readDeployment } from "../protocol/deployments.js";
 import { resolveBatcher } from "./batching.js";
 import { relayerKey, type RelayerConfig } from "./config.js";
 import { createRelayerHttpServer } from "./http/server.js";

@@ -1,5 +1,8 @@
-import type { SignedIntent } from "../sdk/intent/signIntent.js";
-import { FINAL_RELAYER_INTENT_STATUSES, type RelayerIntentStatus } from "../sdk/relayer/types.js";
+import type { SignedIntent } from "../protocol/intent/types.js";
+import {
+  FINAL_RELAYER_INTENT_STATUSES,
+  type RelayerIntentStatus,
+} from "../protocol/relayerApi/types.js";
 
 export type { RelayerIntentStatus };
 

@@ -1,18 +1,6 @@
-export * from "./intent/types.js";
-export * from "./intent/intentDomain.js";
-export * from "./intent/buildIntent.js";
-export * from "./intent/getIntentId.js";
-export * from "./intent/signIntent.js";
-export * from "./intent/serialize.js";
-export * from "./intent/packIntent.js";
-export * from "./intent/dependencies.js";
-export * from "./session/types.js";
-export * from "./session/sessionDomain.js";
-export * from "./session/grant.js";
-export * from "./session/dangerousSelectors.js";
-export * from "./session/sessionSigner.js";
-export * from "./session/sessionCalls.js";
-export * from "./wallet/index.js";
-export * from "./errors/index.js";
-export * from "./relayer/index.js";
-export { readDeployment, type Deployment } from "./deployments.js";
+/**
+ * The IntentWallet SDK, Node entry: everything of the browser-safe entry (`./browser.js`), and
+ * `readDeployment`, which reads deployment records (`deployments/<chainId>.json`) from disk.
+ */
+export * from "./browser.js";
+export * from "../protocol/deployments.js";

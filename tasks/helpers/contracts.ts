@@ -4,7 +4,7 @@ import {
   DEPLOYMENTS_DIRECTORY,
   readDeployment,
   type Deployment,
-} from "../../src/sdk/deployments.js";
+} from "../../src/protocol/deployments.js";
 import { WalletFactory__factory } from "../../typechain-types/factories/contracts/WalletFactory__factory.js";
 import { parseAddress } from "./parse.js";
 import type { TaskNetwork } from "./connect.js";

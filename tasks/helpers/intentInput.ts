@@ -1,6 +1,17 @@
+import type { z } from "zod";
+
 import type { BuildIntentParameters, Dependency } from "../../src/sdk/index.js";
 import { readJsonFile } from "./files.js";
-import { parseAddress, parseBytes32, parseDependencies, parseHexData, parseUint } from "./parse.js";
+import { parseAddress, parseDependencies, parseHexData, parseUint } from "./parse.js";
+import {
+  address,
+  arrayOf,
+  bytes32,
+  hexBytes,
+  lenientUint256,
+  strictObject,
+} from "../../src/protocol/schema/primitives.js";
+import { firstProblem } from "../../src/protocol/schema/problem.js";
 
 /** The options of `intent sign` that describe the intent. */
 export interface IntentInputArguments {
@@ -24,16 +35,39 @@ export interface IntentInput {
   parameters: Omit<BuildIntentParameters, "now">;
 }
 
-const INTENT_FILE_FIELDS = [
-  "wallet",
-  "calls",
-  "dependencies",
-  "salt",
-  "validAfter",
-  "expiration",
-  "maxGasPrice",
-  "minGasLimit",
-];
+/** A call in a calls file or an intent file: `value` and `data` may be left out (0, `0x`). */
+const callInput = strictObject({
+  to: address,
+  value: lenientUint256.optional().default(0n),
+  data: hexBytes.optional().default("0x"),
+});
+
+/** `--calls-file`: a non-empty JSON array of calls. */
+const callsFile = arrayOf(callInput).min(1, "expected at least one call { to, value?, data? }");
+
+/** `--intent-file`: an intent whose missing fields take the defaults, optionally with its wallet. */
+const intentFile = strictObject({
+  wallet: address.optional(),
+  calls: callsFile.optional(),
+  dependencies: arrayOf(strictObject({ wallet: address, id: bytes32 })).optional(),
+  salt: lenientUint256.optional(),
+  validAfter: lenientUint256.optional(),
+  expiration: lenientUint256.optional(),
+  maxGasPrice: lenientUint256.optional(),
+  minGasLimit: lenientUint256.optional(),
+});
+
+/** `document` read by `schema`, or an error naming `source` and the first bad field. */
+function readDocument<Output>(
+  schema: z.ZodType<Output>,
+  document: unknown,
+  source: string,
+): Output {
+  const result = schema.safeParse(document);
+  if (result.success) return result.data;
+  const { path, reason } = firstProblem(result.error.issues);
+  throw new Error(`${source}${path === "" ? "" : ` ${path}`}: ${reason}`);
+}
 
 /**
  * The intent `intent sign` is asked for: its calls from exactly one of `--to` (with `--value`
@@ -59,11 +93,13 @@ export async function readIntentInput(args: IntentInputArguments): Promise<Inten
   const file =
     args.intentFile === undefined
       ? {}
-      : fileObject(await readJsonFile(args.intentFile, "--intent-file"));
-  const walletText = args.wallet ?? (file.wallet as string | undefined);
-  if (walletText === undefined)
-    throw new Error("--wallet: required (the wallet that makes the calls)");
-  const wallet = parseAddress(String(walletText), "--wallet");
+      : readDocument(
+          intentFile,
+          await readJsonFile(args.intentFile, "--intent-file"),
+          "--intent-file",
+        );
+  const wallet = args.wallet === undefined ? file.wallet : parseAddress(args.wallet, "--wallet");
+  if (wallet === undefined) throw new Error("--wallet: required (the wallet that makes the calls)");
 
   let calls: BuildIntentParameters["calls"];
   if (args.to !== undefined) {
@@ -75,21 +111,22 @@ export async function readIntentInput(args: IntentInputArguments): Promise<Inten
       },
     ];
   } else if (args.callsFile !== undefined) {
-    calls = parseCalls(await readJsonFile(args.callsFile, "--calls-file"), "--calls-file");
+    calls = readDocument(
+      callsFile,
+      await readJsonFile(args.callsFile, "--calls-file"),
+      "--calls-file",
+    );
   } else {
-    calls = parseCalls(file.calls, "--intent-file calls");
+    if (file.calls === undefined) throw new Error("--intent-file calls: missing field");
+    calls = file.calls;
   }
 
   const dependencies: Dependency[] = [
-    ...parseFileDependencies(file.dependencies),
+    ...(file.dependencies ?? []),
     ...(args.dependsOn === undefined ? [] : parseDependencies(args.dependsOn, wallet)),
   ];
-  const uint = (option: string | undefined, name: string, fileValue: unknown) =>
-    option !== undefined
-      ? parseUint(option, `--${name}`)
-      : fileValue !== undefined
-        ? parseUint(fileValue, `--intent-file ${name}`)
-        : undefined;
+  const uint = (option: string | undefined, name: string, fileValue: bigint | undefined) =>
+    option !== undefined ? parseUint(option, `--${name}`) : fileValue;
   return {
     wallet,
     parameters: {
@@ -102,50 +139,4 @@ export async function readIntentInput(args: IntentInputArguments): Promise<Inten
       minGasLimit: uint(args.minGasLimit, "min-gas-limit", file.minGasLimit),
     },
   };
-}
-
-function fileObject(document: unknown): Record<string, unknown> {
-  if (typeof document !== "object" || document === null || Array.isArray(document)) {
-    throw new Error("--intent-file: expected a JSON object (an intent)");
-  }
-  const unknown = Object.keys(document).find((key) => !INTENT_FILE_FIELDS.includes(key));
-  if (unknown !== undefined) {
-    throw new Error(
-      `--intent-file: unknown field "${unknown}" (expected ${INTENT_FILE_FIELDS.join(", ")})`,
-    );
-  }
-  return document as Record<string, unknown>;
-}
-
-function parseCalls(document: unknown, source: string): BuildIntentParameters["calls"] {
-  if (!Array.isArray(document) || document.length === 0) {
-    throw new Error(`${source}: expected a non-empty JSON array of calls { to, value?, data? }`);
-  }
-  return document.map((entry: unknown, i) => {
-    const path = `${source}[${i}]`;
-    if (typeof entry !== "object" || entry === null)
-      throw new Error(`${path}: expected a call object`);
-    const { to, value, data } = entry as Record<string, unknown>;
-    if (typeof to !== "string") throw new Error(`${path}.to: required address`);
-    if (data !== undefined && typeof data !== "string")
-      throw new Error(`${path}.data: expected hex`);
-    return {
-      to: parseAddress(to, `${path}.to`),
-      value: value === undefined ? 0n : parseUint(value, `${path}.value`),
-      data: data === undefined ? "0x" : parseHexData(data, `${path}.data`),
-    };
-  });
-}
-
-function parseFileDependencies(document: unknown): Dependency[] {
-  if (document === undefined) return [];
-  if (!Array.isArray(document)) throw new Error("--intent-file dependencies: expected an array");
-  return document.map((entry: unknown, i) => {
-    const { wallet, id } = (entry ?? {}) as Record<string, unknown>;
-    const path = `--intent-file dependencies[${i}]`;
-    if (typeof wallet !== "string" || typeof id !== "string") {
-      throw new Error(`${path}: expected { wallet, id }`);
-    }
-    return { wallet: parseAddress(wallet, `${path}.wallet`), id: parseBytes32(id, `${path}.id`) };
-  });
 }

@@ -1,27 +1,36 @@
-import { getAddress, isHexString } from "ethers";
+import type { z } from "zod";
 
 import { assertCanonicalSignature, type Dependency, type Permission } from "../../src/sdk/index.js";
-
-const UINT256_MAX = 2n ** 256n - 1n;
+import {
+  address,
+  bytes32,
+  hexBytes,
+  lenientUint256,
+} from "../../src/protocol/schema/primitives.js";
+import { firstProblem } from "../../src/protocol/schema/problem.js";
 
 /**
- * A checksummed address from option `name`'s value.
+ * `value` read by the protocol's `schema`, or an error naming the option: `--to: not an address
+ * ...`. The tasks read options with the same rules as the SDK reads JSON.
+ */
+function readOption<Output>(
+  schema: z.ZodType<Output, string>,
+  value: string,
+  name: string,
+): Output {
+  const result = schema.safeDecode(value.trim());
+  if (result.success) return result.data;
+  throw new Error(`${name}: ${firstProblem(result.error.issues).reason}`);
+}
+
+/**
+ * A checksummed address from option `name`'s value (checksummed or all lowercase).
  *
  * @example
  * parseAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3", "--to"); // "0x5FbDB2…"
  */
 export function parseAddress(value: string, name: string): string {
-  try {
-    return getAddress(value.trim());
-  } catch (error) {
-    const badChecksum =
-      (error as { shortMessage?: string }).shortMessage === "bad address checksum";
-    throw new Error(
-      badChecksum
-        ? `${name}: bad address checksum (${JSON.stringify(value)}): write it checksummed or all lowercase`
-        : `${name}: not an address (${JSON.stringify(value)})`,
-    );
-  }
+  return readOption(address, value, name);
 }
 
 /**
@@ -31,17 +40,9 @@ export function parseAddress(value: string, name: string): string {
  * parseUint("1000000000000000000", "--value"); // 10n ** 18n
  */
 export function parseUint(value: unknown, name: string): bigint {
-  let parsed: bigint | undefined;
-  if (typeof value === "number" && Number.isSafeInteger(value)) parsed = BigInt(value);
-  if (typeof value === "string" && /^(\d+|0x[0-9a-fA-F]+)$/.test(value.trim())) {
-    parsed = BigInt(value.trim());
-  }
-  if (parsed === undefined || parsed < 0n || parsed > UINT256_MAX) {
-    throw new Error(
-      `${name}: expected an unsigned integer (decimal or 0x hex), got ${JSON.stringify(value)}`,
-    );
-  }
-  return parsed;
+  const result = lenientUint256.safeParse(value);
+  if (result.success) return result.data;
+  throw new Error(`${name}: ${firstProblem(result.error.issues).reason}`);
 }
 
 /**
@@ -51,11 +52,7 @@ export function parseUint(value: unknown, name: string): bigint {
  * parseHexData("0xDEADBEEF", "--data"); // "0xdeadbeef"
  */
 export function parseHexData(value: string, name: string): string {
-  const trimmed = value.trim();
-  if (!isHexString(trimmed) || trimmed.length % 2 !== 0) {
-    throw new Error(`${name}: expected 0x then whole bytes of hex, got ${JSON.stringify(value)}`);
-  }
-  return trimmed.toLowerCase();
+  return readOption(hexBytes, value, name);
 }
 
 /**
@@ -65,13 +62,7 @@ export function parseHexData(value: string, name: string): string {
  * parseBytes32("0xAB…", "--id");
  */
 export function parseBytes32(value: string, name: string): string {
-  const trimmed = value.trim();
-  if (!isHexString(trimmed, 32)) {
-    throw new Error(
-      `${name}: expected a 32-byte ID (0x and 64 hex digits), got ${JSON.stringify(value)}`,
-    );
-  }
-  return trimmed.toLowerCase();
+  return readOption(bytes32, value, name);
 }
 
 /**

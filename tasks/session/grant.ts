@@ -19,7 +19,7 @@ import { resolveModule } from "../helpers/contracts.js";
 import { writeOrPrintJson } from "../helpers/files.js";
 import { note } from "../helpers/output.js";
 import { parseAddress, parsePermissions, parseUint } from "../helpers/parse.js";
-import { serializeSignedGrant } from "../helpers/signedGrantJson.js";
+import { serializeSignedGrant } from "../../src/sdk/index.js";
 import { taskAction } from "../helpers/taskAction.js";
 
 interface SessionGrantArguments {

@@ -7,7 +7,7 @@ import {
 import { connectNetwork, requireDeployedWallet, signerAt } from "../helpers/connect.js";
 import { readJsonFile } from "../helpers/files.js";
 import { printFields } from "../helpers/output.js";
-import { parseSignedGrant } from "../helpers/signedGrantJson.js";
+import { parseSignedGrant } from "../../src/sdk/index.js";
 import { taskAction } from "../helpers/taskAction.js";
 
 interface SessionRevokeArguments {

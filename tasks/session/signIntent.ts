@@ -15,7 +15,7 @@ import { readIntentInput, type IntentInputArguments } from "../helpers/intentInp
 import { checkIntentWindow } from "../helpers/intentWindow.js";
 import { note } from "../helpers/output.js";
 import { parseAddress } from "../helpers/parse.js";
-import { parseSignedGrant } from "../helpers/signedGrantJson.js";
+import { parseSignedGrant } from "../../src/sdk/index.js";
 import { taskAction } from "../helpers/taskAction.js";
 
 /** The options of `session sign-intent`: the intent (as for `intent sign`, without `--wallet`), the grant and the key. */

@@ -12,7 +12,12 @@ import {
 import hre, { network } from "hardhat";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { encodeBatchEntries, encodeRelayPacked, type BatchedRelay } from "../../src/sdk/index.js";
+import {
+  encodeBatchEntries,
+  encodeRelayPacked,
+  type BatchedRelay,
+  IntentStatus,
+} from "../../src/sdk/index.js";
 import type { BuildIntentParameters, SignedIntent } from "../../src/sdk/index.js";
 import type { IntentBatcher, IntentWallet } from "../../typechain-types/index.js";
 import { signedIntent, targetCall } from "../helpers/intents.js";
@@ -23,9 +28,6 @@ const { ethers, networkHelpers } = await network.create();
 /** Coverage adds gas between the batcher's gas checks and its events: gas sweeps only hold without it. */
 const itGasExact = hre.globalOptions.coverage === true ? it.skip : it;
 
-const NONE = 0n;
-const SUCCEEDED = 1n;
-const FAILED = 2n;
 const WALLETS = 10;
 const FUNDED_TOKENS = 1_000n * 10n ** 18n;
 const AMOUNT = 10n ** 18n;
@@ -206,7 +208,7 @@ describe("IntentBatcher.relayBatch", function () {
     );
     for (let k = 0; k < WALLETS; k++) {
       const intentReceipt = await wallets[k].intentReceipt(signed[k].id);
-      expect(intentReceipt.status).to.equal(SUCCEEDED);
+      expect(intentReceipt.status).to.equal(IntentStatus.Succeeded);
       expect(intentReceipt.relayer).to.equal(batcherAddress);
       expect(intentReceipt.blockNumber).to.equal(BigInt(receipt.blockNumber));
       expect(await token.balanceOf(walletAddresses[k])).to.equal(FUNDED_TOKENS - AMOUNT);
@@ -232,7 +234,7 @@ describe("IntentBatcher.relayBatch", function () {
     for (let k = 0; k < WALLETS; k++) {
       const tx = await wallets[k].connect(relayer).relay(signed[k].intent, signed[k].signature);
       separateGas += (await tx.wait())!.gasUsed;
-      expect(await wallets[k].intentStatus(signed[k].id)).to.equal(SUCCEEDED);
+      expect(await wallets[k].intentStatus(signed[k].id)).to.equal(IntentStatus.Succeeded);
     }
 
     console.log(
@@ -307,13 +309,18 @@ describe("IntentBatcher.relayBatch", function () {
       await wallets[2].intentStatus(good[2].id),
       await wallets[7].intentStatus(failingCall.id),
     ];
-    expect(relayed).to.deep.equal([SUCCEEDED, SUCCEEDED, SUCCEEDED, FAILED]);
-    expect(await wallets[3].intentStatus(badSignature.id)).to.equal(NONE);
-    expect(await wallets[4].intentStatus(expired.id)).to.equal(NONE);
-    expect(await wallets[6].intentStatus(unmetDependency.id)).to.equal(NONE);
+    expect(relayed).to.deep.equal([
+      IntentStatus.Succeeded,
+      IntentStatus.Succeeded,
+      IntentStatus.Succeeded,
+      IntentStatus.Failed,
+    ]);
+    expect(await wallets[3].intentStatus(badSignature.id)).to.equal(IntentStatus.None);
+    expect(await wallets[4].intentStatus(expired.id)).to.equal(IntentStatus.None);
+    expect(await wallets[6].intentStatus(unmetDependency.id)).to.equal(IntentStatus.None);
     // The intent relayed before keeps its first receipt.
     const first = await wallets[5].intentReceipt(alreadyRelayed.id);
-    expect([first.status, first.relayer]).to.deep.equal([SUCCEEDED, relayer.address]);
+    expect([first.status, first.relayer]).to.deep.equal([IntentStatus.Succeeded, relayer.address]);
   });
 
   it("relays an intent whose dependency on another wallet is relayed earlier in the same batch, and skips it when the order is reversed", async function () {
@@ -336,13 +343,13 @@ describe("IntentBatcher.relayBatch", function () {
       dependency.wallet,
       dependency.id,
     ]);
-    expect(await wallets[1].intentStatus(dependent.id)).to.equal(NONE);
+    expect(await wallets[1].intentStatus(dependent.id)).to.equal(IntentStatus.None);
     await snapshot.restore();
 
     const inOrder = batchEvents(world, await relayBatch(world, [first, dependent].map(entry)));
     expect(inOrder.map((event) => event.name)).to.deep.equal(["IntentRelayed", "IntentRelayed"]);
-    expect(await wallets[0].intentStatus(first.id)).to.equal(SUCCEEDED);
-    expect(await wallets[1].intentStatus(dependent.id)).to.equal(SUCCEEDED);
+    expect(await wallets[0].intentStatus(first.id)).to.equal(IntentStatus.Succeeded);
+    expect(await wallets[1].intentStatus(dependent.id)).to.equal(IntentStatus.Succeeded);
   });
 
   it("cuts a huge revert reason to its first 256 bytes and goes on", async function () {
@@ -411,13 +418,13 @@ describe("IntentBatcher.relayBatch", function () {
     const [name, id, limit, gasLeft] = decodeReason(world, skipped.reason);
     expect([name, id, limit]).to.deep.equal(["IntentInsufficientGas", heavy.id, minGasLimit]);
     expect(gasLeft as bigint).to.be.lessThan(minGasLimit);
-    expect(await wallets[0].intentStatus(heavy.id)).to.equal(NONE);
-    expect(await wallets[1].intentStatus(cheap.id)).to.equal(SUCCEEDED);
+    expect(await wallets[0].intentStatus(heavy.id)).to.equal(IntentStatus.None);
+    expect(await wallets[1].intentStatus(cheap.id)).to.equal(IntentStatus.Succeeded);
     await snapshot.restore();
 
     const fed = batchEvents(world, await relayBatch(world, [heavy, cheap].map(entry), 2_000_000n));
     expect(fed.map((event) => event.name)).to.deep.equal(["IntentRelayed", "IntentRelayed"]);
-    expect(await wallets[0].intentStatus(heavy.id)).to.equal(SUCCEEDED);
+    expect(await wallets[0].intentStatus(heavy.id)).to.equal(IntentStatus.Succeeded);
     expect(await target.gasAtEntry()).to.be.greaterThanOrEqual(minGasLimit);
   });
 
@@ -460,7 +467,8 @@ describe("IntentBatcher.relayBatch", function () {
             (relay) => relay.signature === transfer.signature && relay.wallet === transfer.wallet,
           );
           const event = attempted.find((event) => event.index === BigInt(index));
-          const expected = event?.name === "IntentRelayed" ? SUCCEEDED : NONE;
+          const expected =
+            event?.name === "IntentRelayed" ? IntentStatus.Succeeded : IntentStatus.None;
           expect(await wallets[k].intentStatus(transfer.id), `gasLimit ${gasLimit}`).to.equal(
             expected,
           );
@@ -517,7 +525,7 @@ describe("IntentBatcher.relayBatch", function () {
       })),
       { name: "IntentRelayed", index: 2n, wallet: good.wallet, success: true },
     ]);
-    expect(await wallets[0].intentStatus(good.id)).to.equal(SUCCEEDED);
+    expect(await wallets[0].intentStatus(good.id)).to.equal(IntentStatus.Succeeded);
   });
 
   it("stops for good at the first entry it can't keep GAS_RESERVE for: one BatchStopped, no later entry attempted", async function () {
@@ -546,7 +554,9 @@ describe("IntentBatcher.relayBatch", function () {
     const stopped = events[1] as Extract<BatchEvent, { name: "BatchStopped" }>;
     expect(stopped.gasLeft).to.be.lessThan(reserve);
     for (const [k, transfer] of transfers.entries()) {
-      expect(await wallets[k].intentStatus(transfer.id), `entry ${k + 1}`).to.equal(NONE);
+      expect(await wallets[k].intentStatus(transfer.id), `entry ${k + 1}`).to.equal(
+        IntentStatus.None,
+      );
     }
   });
   it("refuses a batch whose last entry is cut short with BatcherMalformedEntries(its offset), relaying none of the entries before it", async function () {
@@ -566,8 +576,8 @@ describe("IntentBatcher.relayBatch", function () {
         .to.be.revertedWithCustomError(batcher, "BatcherMalformedEntries")
         .withArgs(secondOffset);
     }
-    expect(await wallets[0].intentStatus(transfers[0].id)).to.equal(NONE);
-    expect(await wallets[1].intentStatus(transfers[1].id)).to.equal(NONE);
+    expect(await wallets[0].intentStatus(transfers[0].id)).to.equal(IntentStatus.None);
+    expect(await wallets[1].intentStatus(transfers[1].id)).to.equal(IntentStatus.None);
   });
   itGasExact(
     "keeps the cost of an entry flat along the batch: memory is reused, so the 100th of 100 like entries costs what the 2nd does",

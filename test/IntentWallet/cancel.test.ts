@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { IntentStatus } from "../../src/sdk/index.js";
 import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import { network } from "hardhat";
 
@@ -12,11 +13,6 @@ import {
 import { selfCall, signedIntent, targetCall } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
-
-const NONE = 0n;
-const SUCCEEDED = 1n;
-const FAILED = 2n;
-const CANCELED = 3n;
 
 /** Gas for transactions sent with automine off: estimation would run against the pending state. */
 const GAS = 1_000_000n;
@@ -82,10 +78,10 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
       const block = await blockOf(tx);
 
       const receipt = await wallet.intentReceipt(signed.id);
-      expect(receipt.status).to.equal(CANCELED);
+      expect(receipt.status).to.equal(IntentStatus.Canceled);
       expect(receipt.relayer).to.equal(owner.address);
       expect(receipt.blockNumber).to.equal(block);
-      expect(await wallet.intentStatus(signed.id)).to.equal(CANCELED);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Canceled);
 
       await expectRelayRefusedAsCanceled(world, signed);
       expect(await target.pings()).to.equal(0n);
@@ -106,10 +102,10 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
 
       // The wallet itself made the call, so it is recorded as the canceller.
       const receipt = await wallet.intentReceipt(victim.id);
-      expect(receipt.status).to.equal(CANCELED);
+      expect(receipt.status).to.equal(IntentStatus.Canceled);
       expect(receipt.relayer).to.equal(walletAddress);
       expect(receipt.blockNumber).to.equal(block);
-      expect(await wallet.intentStatus(cancel.id)).to.equal(SUCCEEDED);
+      expect(await wallet.intentStatus(cancel.id)).to.equal(IntentStatus.Succeeded);
 
       await expectRelayRefusedAsCanceled(world, victim);
       expect(await target.pings()).to.equal(0n);
@@ -127,7 +123,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
       expect(receipt!.logs.length).to.equal(ids.length);
 
       for (const signed of intents) {
-        expect(await wallet.intentStatus(signed.id)).to.equal(CANCELED);
+        expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Canceled);
         await expectRelayRefusedAsCanceled(world, signed);
       }
     });
@@ -147,7 +143,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
 
       await expect(wallet.cancelIntents([first.id])).to.not.emit(wallet, "IntentCanceled");
       const receipt = await wallet.intentReceipt(first.id);
-      expect(receipt.status).to.equal(CANCELED);
+      expect(receipt.status).to.equal(IntentStatus.Canceled);
       expect(receipt.relayer).to.equal(owner.address);
       expect(receipt.blockNumber).to.equal(block);
 
@@ -171,7 +167,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
         .withArgs(signed.id);
 
       const receipt = await wallet.intentReceipt(signed.id);
-      expect(receipt.status).to.equal(SUCCEEDED);
+      expect(receipt.status).to.equal(IntentStatus.Succeeded);
       expect(receipt.relayer).to.equal(relayer.address);
       expect(receipt.blockNumber).to.equal(block);
     });
@@ -186,7 +182,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
       await expect(wallet.cancelIntents([fresh.id, relayed.id]))
         .to.be.revertedWithCustomError(wallet, "IntentAlreadyRelayed")
         .withArgs(relayed.id);
-      expect(await wallet.intentStatus(fresh.id)).to.equal(NONE);
+      expect(await wallet.intentStatus(fresh.id)).to.equal(IntentStatus.None);
     });
 
     it("refuses to cancel a relayed ID whose calls failed", async function () {
@@ -199,13 +195,13 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
         .to.emit(wallet, "IntentRelayed")
         .withArgs(signed.id, relayer.address, false);
       const before = await wallet.intentReceipt(signed.id);
-      expect(before.status).to.equal(FAILED);
+      expect(before.status).to.equal(IntentStatus.Failed);
 
       await expect(wallet.cancelIntents([signed.id]))
         .to.be.revertedWithCustomError(wallet, "IntentAlreadyRelayed")
         .withArgs(signed.id);
       const after = await wallet.intentReceipt(signed.id);
-      expect(after.status).to.equal(FAILED);
+      expect(after.status).to.equal(IntentStatus.Failed);
       expect(after.relayer).to.equal(before.relayer);
       expect(after.blockNumber).to.equal(before.blockNumber);
     });
@@ -221,7 +217,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
       await expect(wallet.connect(relayer).cancelIntents([signed.id]))
         .to.be.revertedWithCustomError(wallet, "WalletUnauthorized")
         .withArgs(relayer.address);
-      expect(await wallet.intentStatus(signed.id)).to.equal(NONE);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
     });
   });
 
@@ -235,7 +231,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
       await expect(wallet.cancelIntents([signed.id]))
         .to.be.revertedWithCustomError(wallet, "IntentAlreadyRelayed")
         .withArgs(signed.id);
-      expect(await wallet.intentStatus(signed.id)).to.equal(SUCCEEDED);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Succeeded);
       expect(await target.pings()).to.equal(1n);
     });
 
@@ -246,7 +242,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
 
       await wallet.cancelIntents([signed.id]);
       await expectRelayRefusedAsCanceled(world, signed);
-      expect(await wallet.intentStatus(signed.id)).to.equal(CANCELED);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Canceled);
       expect(await target.pings()).to.equal(0n);
     });
 
@@ -282,7 +278,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
           .to.be.revertedWithCustomError(wallet, "IntentAlreadyRelayed")
           .withArgs(signed.id);
         const receipt = await wallet.intentReceipt(signed.id);
-        expect(receipt.status).to.equal(SUCCEEDED);
+        expect(receipt.status).to.equal(IntentStatus.Succeeded);
         expect(receipt.relayer).to.equal(relayer.address);
         expect(receipt.blockNumber).to.equal(BigInt(relayReceipt.blockNumber));
         expect(await target.pings()).to.equal(1n);
@@ -315,7 +311,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
           .to.be.revertedWithCustomError(wallet, "IntentIsCanceled")
           .withArgs(signed.id);
         const receipt = await wallet.intentReceipt(signed.id);
-        expect(receipt.status).to.equal(CANCELED);
+        expect(receipt.status).to.equal(IntentStatus.Canceled);
         expect(receipt.relayer).to.equal(owner.address);
         expect(receipt.blockNumber).to.equal(BigInt(cancelReceipt.blockNumber));
         expect(await target.pings()).to.equal(0n);
@@ -361,15 +357,15 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
         await expect(wallet.connect(relayer).relay(signed.intent, signed.signature))
           .to.be.revertedWithCustomError(wallet, "IntentInvalidSignature")
           .withArgs(newId);
-        expect(await wallet.intentStatus(signed.id)).to.equal(NONE);
+        expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       }
 
       const relayedReceipt = await wallet.intentReceipt(relayed.id);
-      expect(relayedReceipt.status).to.equal(SUCCEEDED);
+      expect(relayedReceipt.status).to.equal(IntentStatus.Succeeded);
       expect(relayedReceipt.relayer).to.equal(relayer.address);
       expect(relayedReceipt.blockNumber).to.equal(relayBlock);
       const canceledReceipt = await wallet.intentReceipt(canceled.id);
-      expect(canceledReceipt.status).to.equal(CANCELED);
+      expect(canceledReceipt.status).to.equal(IntentStatus.Canceled);
       expect(canceledReceipt.blockNumber).to.equal(cancelBlock);
       expect(await target.pings()).to.equal(1n);
     });
@@ -385,7 +381,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
       await expect(wallet.connect(relayer).relay(renewed.intent, renewed.signature))
         .to.emit(wallet, "IntentRelayed")
         .withArgs(renewed.id, relayer.address, true);
-      expect(await wallet.intentStatus(renewed.id)).to.equal(SUCCEEDED);
+      expect(await wallet.intentStatus(renewed.id)).to.equal(IntentStatus.Succeeded);
       expect(await target.pings()).to.equal(1n);
 
       // An intent signed for a future epoch doesn't verify either.
@@ -407,7 +403,7 @@ describe("IntentWallet.cancelIntents and invalidateAllIntents", function () {
         .to.emit(wallet, "IntentsInvalidated")
         .withArgs(1n);
       // The receipt of the invalidating intent was written under its epoch-0 ID and stays.
-      expect(await wallet.intentStatus(signed.id)).to.equal(SUCCEEDED);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Succeeded);
       await expect(
         wallet.connect(relayer).relay(other.intent, other.signature),
       ).to.be.revertedWithCustomError(wallet, "IntentInvalidSignature");

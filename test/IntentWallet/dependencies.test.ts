@@ -7,6 +7,7 @@ import {
   type Dependency,
   type Intent,
   type SignedIntent,
+  IntentStatus,
 } from "../../src/sdk/index.js";
 import type { IntentWallet } from "../../typechain-types/index.js";
 import { deployWalletWorld, buildIntentNow, signForWallet } from "../helpers/walletFixture.js";
@@ -15,7 +16,6 @@ import { targetCall } from "../helpers/intents.js";
 const { ethers, networkHelpers } = await network.create();
 
 /** Receipt statuses, as in `IIntentWallet.IntentStatus`. */
-const Status = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
 
 /**
  * Runtimes that answer any call with `PUSH1 1 PUSH0 MSTORE PUSH1 size PUSH0 RETURN`: the word 1
@@ -107,13 +107,13 @@ describe("IntentWallet dependencies", function () {
     const second = await signedPing(world, 2n, [{ wallet: walletAddress, id: first.id }]);
 
     await expectDependencyNotMet(world, second, walletAddress, first.id);
-    expect(await wallet.intentStatus(second.id)).to.equal(Status.None);
+    expect(await wallet.intentStatus(second.id)).to.equal(IntentStatus.None);
     expect(await target.pings()).to.equal(0n);
 
     // Once the dependency is relayed, the same signed intent goes through.
     await wallet.connect(relayer).relay(first.intent, first.signature);
     await wallet.connect(relayer).relay(second.intent, second.signature);
-    expect(await wallet.intentStatus(second.id)).to.equal(Status.Succeeded);
+    expect(await wallet.intentStatus(second.id)).to.equal(IntentStatus.Succeeded);
   });
 
   it("rejects an intent whose dependency was relayed but failed", async function () {
@@ -126,7 +126,7 @@ describe("IntentWallet dependencies", function () {
     const dependent = await signedPing(world, 2n, [{ wallet: walletAddress, id: failing.id }]);
 
     await wallet.connect(relayer).relay(failing.intent, failing.signature);
-    expect(await wallet.intentStatus(failing.id)).to.equal(Status.Failed);
+    expect(await wallet.intentStatus(failing.id)).to.equal(IntentStatus.Failed);
 
     await expectDependencyNotMet(world, dependent, walletAddress, failing.id);
   });
@@ -138,7 +138,7 @@ describe("IntentWallet dependencies", function () {
     const dependent = await signedPing(world, 2n, [{ wallet: walletAddress, id: canceled.id }]);
 
     await wallet.connect(owner).cancelIntents([canceled.id]);
-    expect(await wallet.intentStatus(canceled.id)).to.equal(Status.Canceled);
+    expect(await wallet.intentStatus(canceled.id)).to.equal(IntentStatus.Canceled);
 
     await expectDependencyNotMet(world, dependent, walletAddress, canceled.id);
   });
@@ -168,7 +168,7 @@ describe("IntentWallet dependencies", function () {
     await expectDependencyNotMet(world, dependent, otherWalletAddress, elsewhere.id);
 
     await otherWallet.connect(relayer).relay(elsewhere.intent, elsewhere.signature);
-    expect(await otherWallet.intentStatus(elsewhere.id)).to.equal(Status.Succeeded);
+    expect(await otherWallet.intentStatus(elsewhere.id)).to.equal(IntentStatus.Succeeded);
 
     await expect(wallet.connect(relayer).relay(dependent.intent, dependent.signature))
       .to.emit(wallet, "IntentRelayed")
@@ -232,10 +232,10 @@ describe("IntentWallet dependencies", function () {
       await buildIntentNow(world, { calls: [await targetCall(world, "fail", [1n])] }),
     );
     await otherWallet.connect(relayer).relay(failing.intent, failing.signature);
-    expect(await otherWallet.intentStatus(failing.id)).to.equal(Status.Failed);
+    expect(await otherWallet.intentStatus(failing.id)).to.equal(IntentStatus.Failed);
     const canceled = await signedForOtherWallet(world, await pingIntent(world, 1n, [], 1n));
     await otherWallet.connect(otherOwner).cancelIntents([canceled.id]);
-    expect(await otherWallet.intentStatus(canceled.id)).to.equal(Status.Canceled);
+    expect(await otherWallet.intentStatus(canceled.id)).to.equal(IntentStatus.Canceled);
 
     let salt = 0n;
     for (const elsewhere of [failing, canceled]) {
@@ -243,7 +243,7 @@ describe("IntentWallet dependencies", function () {
       const dependency = { wallet: otherWalletAddress, id: elsewhere.id };
       const dependent = await signedPing(world, 2n, [dependency], salt);
       await expectDependencyNotMet(world, dependent, otherWalletAddress, elsewhere.id);
-      expect(await world.wallet.intentStatus(dependent.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(dependent.id)).to.equal(IntentStatus.None);
     }
     expect(await world.target.pings()).to.equal(0n);
   });

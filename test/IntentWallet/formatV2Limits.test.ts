@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { dataLength, toBeHex, zeroPadValue } from "ethers";
 import { network } from "hardhat";
 
-import { encodeRelayPacked } from "../../src/sdk/index.js";
+import { encodeRelayPacked, IntentStatus } from "../../src/sdk/index.js";
 import { signedIntent, targetCall } from "../helpers/intents.js";
 import {
   PLACE_ORDER,
@@ -14,8 +14,6 @@ import { deployWalletWorld } from "../helpers/walletFixture.js";
 
 const { ethers, networkHelpers } = await network.create();
 
-const NONE = 0n;
-const SUCCEEDED = 1n;
 /** keccak256(abi.encode(uint256(keccak256("intentwallet.storage.IntentWallet")) - 1)) & ~0xff: the header slot. */
 const HEADER_SLOT = "0xeaed0808e4d28157af1ac47c2a3073cd360637305de8411ec956cb7051ecbf00";
 const UINT32_MAX = 2n ** 32n - 1n;
@@ -44,7 +42,7 @@ describe("IntentWallet format v2: validAfter, epoch limits, malformed ABI input"
       await expect(relayer.sendTransaction({ to: world.walletAddress, data, gasLimit: 300_000n }))
         .to.be.revertedWithCustomError(wallet, "IntentNotYetValid")
         .withArgs(signed.id, validAfter);
-      expect(await wallet.intentStatus(signed.id)).to.equal(NONE);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
 
       await networkHelpers.time.setNextBlockTimestamp(validAfter);
       await expect(relayer.sendTransaction({ to: world.walletAddress, data, gasLimit: 300_000n }))
@@ -79,7 +77,7 @@ describe("IntentWallet format v2: validAfter, epoch limits, malformed ABI input"
       await expect(relay())
         .to.emit(wallet, "IntentRelayed")
         .withArgs(signed.id, relayer.address, true);
-      expect(await wallet.intentStatus(signed.id)).to.equal(SUCCEEDED);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Succeeded);
     });
   });
 
@@ -141,7 +139,7 @@ describe("IntentWallet format v2: validAfter, epoch limits, malformed ABI input"
         .to.be.revertedWithCustomError(wallet, "IntentMalformed")
         .withArgs(offset);
       expect(dataLength(dirty)).to.equal(dataLength(clean));
-      expect(await wallet.intentStatus(signed.id)).to.equal(NONE);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       // The same bytes, clean, relay.
       await expect(relayer.sendTransaction({ to: walletAddress, data: clean, gasLimit: 500_000n }))
         .to.emit(wallet, "IntentRelayed")

@@ -1,4 +1,5 @@
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
+import { IntentStatus } from "../../src/sdk/index.js";
 import { expect } from "chai";
 import { Wallet, concat } from "ethers";
 import hre, { network } from "hardhat";
@@ -14,10 +15,6 @@ const { ethers, networkHelpers } = await network.create();
  * and its CALL, so the gas-exact threshold tests only mean something on uninstrumented code.
  */
 const itGasExact = hre.globalOptions.coverage === true ? it.skip : it;
-
-const NONE = 0n;
-const SUCCEEDED = 1n;
-const FAILED = 2n;
 
 /** What the wallet reserves for the CALL itself, as IIntentWallet documents it. */
 const CALL_COST_WITHOUT_VALUE = 3_600n;
@@ -118,7 +115,7 @@ describe("IntentWallet minGasLimit", function () {
       const gasAtEntry = await measure();
       const outcome: Outcome = reverted
         ? "reverted"
-        : status === SUCCEEDED
+        : status === IntentStatus.Succeeded
           ? "succeeded"
           : "failed";
       return { outcome, status, gasAtEntry, minedAndPaid };
@@ -191,9 +188,9 @@ describe("IntentWallet minGasLimit", function () {
       );
       expect(result.outcome, `gasLimit ${gasLimit}`).to.not.equal("failed");
       if (result.outcome === "reverted") {
-        expect(result.status, `gasLimit ${gasLimit}`).to.equal(NONE);
+        expect(result.status, `gasLimit ${gasLimit}`).to.equal(IntentStatus.None);
       } else {
-        expect(result.status, `gasLimit ${gasLimit}`).to.equal(SUCCEEDED);
+        expect(result.status, `gasLimit ${gasLimit}`).to.equal(IntentStatus.Succeeded);
         expect(result.gasAtEntry, `gasLimit ${gasLimit}`).to.be.greaterThanOrEqual(minGasLimit);
       }
     }
@@ -221,7 +218,7 @@ describe("IntentWallet minGasLimit", function () {
         const result = await relayWithGas(world, signed, gasLimit);
         if (gasLimit < threshold) {
           expect(result.outcome, `gasLimit ${gasLimit}`).to.equal("reverted");
-          expect(result.status, `gasLimit ${gasLimit}`).to.equal(NONE);
+          expect(result.status, `gasLimit ${gasLimit}`).to.equal(IntentStatus.None);
         } else {
           expect(result.outcome, `gasLimit ${gasLimit}`).to.equal("succeeded");
           expect(result.gasAtEntry, `gasLimit ${gasLimit}`).to.be.greaterThanOrEqual(minGasLimit);
@@ -270,7 +267,7 @@ describe("IntentWallet minGasLimit", function () {
     )
       .to.be.revertedWithCustomError(wallet, "IntentInsufficientGas")
       .withArgs(signed.id, minGasLimit, (gasLeft: bigint) => gasLeft < required);
-    expect(await wallet.intentStatus(signed.id)).to.equal(NONE);
+    expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
 
     // Find the gas limit where the check starts passing: one gas less reports exactly required - 1.
     const passesCheck = async (gasLimit: bigint) =>
@@ -360,7 +357,7 @@ describe("IntentWallet minGasLimit", function () {
       const result = await relayWithGas(world, signed, gasLimit, () => second.gasAtEntry());
       seen[result.outcome] += 1;
       expect(result.outcome, `gasLimit ${gasLimit}`).to.not.equal("failed");
-      if (result.outcome === "reverted") expect(result.status).to.equal(NONE);
+      if (result.outcome === "reverted") expect(result.status).to.equal(IntentStatus.None);
       else expect(result.gasAtEntry, `gasLimit ${gasLimit}`).to.be.greaterThan(90_000n);
     }
     expect(seen.reverted).to.be.greaterThan(0);
@@ -377,7 +374,7 @@ describe("IntentWallet minGasLimit", function () {
       await expect(wallet.connect(relayer).relay(signed.intent, signed.signature))
         .to.emit(wallet, "IntentRelayed")
         .withArgs(signed.id, relayer.address, true);
-      expect(await wallet.intentStatus(signed.id)).to.equal(SUCCEEDED);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Succeeded);
       expect(await target.gasAtEntry()).to.be.greaterThan(50_000n);
     });
 
@@ -390,7 +387,7 @@ describe("IntentWallet minGasLimit", function () {
         const result = await relayWithGas(world, unprotected, gasLimit);
         seen[result.outcome] += 1;
         expect(result.outcome, `gasLimit ${gasLimit}`).to.not.equal("failed");
-        if (result.outcome === "reverted") expect(result.status).to.equal(NONE);
+        if (result.outcome === "reverted") expect(result.status).to.equal(IntentStatus.None);
       }
       expect(seen.reverted).to.be.greaterThan(0);
       expect(seen.succeeded).to.be.greaterThan(0);
@@ -410,7 +407,7 @@ describe("IntentWallet minGasLimit", function () {
         )
           .to.be.revertedWithCustomError(wallet, "IntentInsufficientGas")
           .withArgs(signed.id, minGasLimit, anyValue);
-        expect(await wallet.intentStatus(signed.id)).to.equal(NONE);
+        expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       }
     }
     expect(await target.pings()).to.equal(0n);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { toModuleSignature, type Intent } from "../../src/sdk/index.js";
+import { toModuleSignature, type Intent, IntentStatus } from "../../src/sdk/index.js";
 import type { MockValidator } from "../../typechain-types/index.js";
 import { deployWalletWorld, buildIntentNow } from "../helpers/walletFixture.js";
 import { selfCall, signedIntent, targetCall } from "../helpers/intents.js";
@@ -9,7 +9,6 @@ import { selfCall, signedIntent, targetCall } from "../helpers/intents.js";
 const { ethers, networkHelpers } = await network.create();
 
 /** Receipt statuses, as in `IIntentWallet.IntentStatus`. */
-const Status = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
 
 /** MockValidator's verdicts, chosen by the first byte of its data. */
 const AUTHORIZE = "0x01";
@@ -78,7 +77,7 @@ describe("IntentWallet module validation", function () {
     await expect(tx).to.emit(wallet, "IntentRelayed").withArgs(id, relayer.address, true);
     await expect(tx).to.emit(target, "Pinged").withArgs(walletAddress, 0n, 1n);
     expect(await validator.lastAuthorized()).to.equal(id);
-    expect(await wallet.intentStatus(id)).to.equal(Status.Succeeded);
+    expect(await wallet.intentStatus(id)).to.equal(IntentStatus.Succeeded);
   });
 
   it("relays a module-authorized batch of calls to other contracts", async function () {
@@ -126,7 +125,7 @@ describe("IntentWallet module validation", function () {
         .to.be.revertedWithCustomError(validator, "MockValidatorRejected")
         .withArgs(id);
     }
-    expect(await wallet.intentStatus(id)).to.equal(Status.None);
+    expect(await wallet.intentStatus(id)).to.equal(IntentStatus.None);
   });
 
   it("rejects a module signature too short to name a module", async function () {
@@ -246,7 +245,7 @@ describe("IntentWallet module validation", function () {
         )
           .to.be.revertedWithCustomError(wallet, "IntentTargetForbidden")
           .withArgs(id, forbidden);
-        expect(await wallet.intentStatus(id)).to.equal(Status.None);
+        expect(await wallet.intentStatus(id)).to.equal(IntentStatus.None);
       }
       expect(await target.pings()).to.equal(0n);
       expect(await wallet.owner()).to.equal(world.owner.address);

@@ -2,14 +2,11 @@ import { expect } from "chai";
 import { ZeroAddress, dataSlice, getAddress } from "ethers";
 import { network } from "hardhat";
 
-import { toModuleSignature } from "../../src/sdk/index.js";
+import { toModuleSignature, IntentStatus } from "../../src/sdk/index.js";
 import { buildIntentNow, deployWalletWorld, signForWallet } from "../helpers/walletFixture.js";
 import { selfCall, signedIntent, targetCall, walletCallReverted } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
-
-const SUCCEEDED = 1n;
-const FAILED = 2n;
 
 describe("IntentWallet owner, execute, modules and interfaces", function () {
   async function fixture() {
@@ -75,7 +72,7 @@ describe("IntentWallet owner, execute, modules and interfaces", function () {
       await expect(wallet.connect(relayer).relay(intent, signed.signature))
         .to.emit(wallet, "IntentFailed")
         .withArgs(signed.id, reason);
-      expect(await wallet.intentStatus(signed.id)).to.equal(FAILED);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Failed);
       expect(await wallet.owner()).to.equal(owner.address);
     });
 
@@ -264,7 +261,7 @@ describe("IntentWallet owner, execute, modules and interfaces", function () {
         .to.emit(wallet, "IntentRelayed")
         .withArgs(pingId, relayer.address, true);
       expect(await validator.lastAuthorized()).to.equal(pingId);
-      expect(await wallet.intentStatus(pingId)).to.equal(SUCCEEDED);
+      expect(await wallet.intentStatus(pingId)).to.equal(IntentStatus.Succeeded);
 
       await wallet.connect(owner).uninstallModule(module);
       const ping2 = { ...ping, salt: 2n };

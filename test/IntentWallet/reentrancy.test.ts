@@ -2,14 +2,13 @@ import { expect } from "chai";
 import { concat, dataLength, getCreateAddress, keccak256, toBeHex, type Signer } from "ethers";
 import { network } from "hardhat";
 
-import { toModuleSignature, type Call, type Intent } from "../../src/sdk/index.js";
+import { toModuleSignature, type Call, type Intent, IntentStatus } from "../../src/sdk/index.js";
 import { deployWalletWorld, buildIntentNow, signForWallet } from "../helpers/walletFixture.js";
 import { selfCall, signedIntent, targetCall, walletCallReverted } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 
 /** Receipt statuses, as in `IIntentWallet.IntentStatus`. */
-const Status = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
 
 /*
  * An intent can't carry calldata that contains its own ID or its own signature: the ID is the
@@ -177,7 +176,7 @@ describe("IntentWallet reentrancy", function () {
     expect(await relayedEvents(world, tx.hash, signed.id)).to.equal(1);
 
     const receipt = await wallet.intentReceipt(signed.id);
-    expect(receipt.status).to.equal(Status.Failed);
+    expect(receipt.status).to.equal(IntentStatus.Failed);
     expect(receipt.relayer).to.equal(relayer.address);
     expect(await target.pings()).to.equal(0n); // the batch was undone
   });
@@ -196,7 +195,7 @@ describe("IntentWallet reentrancy", function () {
     await expect(tx).to.emit(wallet, "IntentRelayed").withArgs(signed.id, relayer.address, true);
     expect(await relayedEvents(world, tx.hash, signed.id)).to.equal(1);
     expect(await target.pings()).to.equal(1n);
-    expect(await wallet.intentStatus(signed.id)).to.equal(Status.Succeeded);
+    expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Succeeded);
 
     // The re-entering relay failed with IntentAlreadyRelayed(id).
     expect(await ethers.provider.getStorage(reentry, 0)).to.equal(ethers.ZeroHash);
@@ -226,7 +225,7 @@ describe("IntentWallet reentrancy", function () {
     await expect(tx).not.to.emit(wallet, "IntentCanceled");
 
     const receipt = await wallet.intentReceipt(signed.id);
-    expect(receipt.status).to.equal(Status.Failed); // relayed (and failed), not canceled
+    expect(receipt.status).to.equal(IntentStatus.Failed); // relayed (and failed), not canceled
     expect(receipt.relayer).to.equal(relayer.address);
   });
 
@@ -257,8 +256,8 @@ describe("IntentWallet reentrancy", function () {
     await expect(tx).to.emit(wallet, "IntentRelayed").withArgs(running.id, relayer.address, true);
     await expect(tx).not.to.emit(wallet, "IntentCanceled");
 
-    expect(await wallet.intentStatus(running.id)).to.equal(Status.Succeeded);
-    expect(await wallet.intentStatus(cancelSelf.id)).to.equal(Status.Failed);
+    expect(await wallet.intentStatus(running.id)).to.equal(IntentStatus.Succeeded);
+    expect(await wallet.intentStatus(cancelSelf.id)).to.equal(IntentStatus.Failed);
   });
 
   it("relays a different intent nested inside a running intent", async function () {
@@ -279,9 +278,9 @@ describe("IntentWallet reentrancy", function () {
 
     expect(await target.pings()).to.equal(2n);
     const innerReceipt = await wallet.intentReceipt(inner.id);
-    expect(innerReceipt.status).to.equal(Status.Succeeded);
+    expect(innerReceipt.status).to.equal(IntentStatus.Succeeded);
     expect(innerReceipt.relayer).to.equal(targetAddress);
-    expect(await wallet.intentStatus(outer.id)).to.equal(Status.Succeeded);
+    expect(await wallet.intentStatus(outer.id)).to.equal(IntentStatus.Succeeded);
   });
 
   it("undoes a nested intent when the batch that relayed it fails, so it can be relayed later", async function () {
@@ -294,12 +293,12 @@ describe("IntentWallet reentrancy", function () {
     );
 
     await wallet.connect(relayer).relay(outer.intent, outer.signature);
-    expect(await wallet.intentStatus(outer.id)).to.equal(Status.Failed);
-    expect(await wallet.intentStatus(inner.id)).to.equal(Status.None);
+    expect(await wallet.intentStatus(outer.id)).to.equal(IntentStatus.Failed);
+    expect(await wallet.intentStatus(inner.id)).to.equal(IntentStatus.None);
     expect(await target.pings()).to.equal(0n);
 
     await wallet.connect(relayer).relay(inner.intent, inner.signature);
-    expect(await wallet.intentStatus(inner.id)).to.equal(Status.Succeeded);
+    expect(await wallet.intentStatus(inner.id)).to.equal(IntentStatus.Succeeded);
     expect(await target.pings()).to.equal(1n);
   });
 

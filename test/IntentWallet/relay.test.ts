@@ -1,14 +1,13 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { getIntentId, type Intent } from "../../src/sdk/index.js";
+import { getIntentId, type Intent, IntentStatus } from "../../src/sdk/index.js";
 import { deployWalletWorld, buildIntentNow, signForWallet } from "../helpers/walletFixture.js";
 import { signedIntent, targetCall, walletCallReverted } from "../helpers/intents.js";
 
 const { ethers, networkHelpers } = await network.create();
 
 /** Receipt statuses, as in `IIntentWallet.IntentStatus`. */
-const Status = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
 
 const GWEI = 10n ** 9n;
 
@@ -70,7 +69,7 @@ describe("IntentWallet.relay", function () {
 
       const block = await ethers.provider.getBlock(mined!.blockNumber);
       expect(BigInt(block!.timestamp)).to.equal(intent.expiration - 1n);
-      expect(await wallet.intentStatus(signed.id)).to.equal(Status.Succeeded);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Succeeded);
       expect(await target.pings()).to.equal(1n);
     });
 
@@ -88,7 +87,7 @@ describe("IntentWallet.relay", function () {
 
       // The failed transaction was mined exactly at the expiration second.
       expect(BigInt(await networkHelpers.time.latest())).to.equal(intent.expiration);
-      expect(await wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await target.pings()).to.equal(0n);
     });
 
@@ -131,7 +130,7 @@ describe("IntentWallet.relay", function () {
       const mined = await tx.wait();
 
       expect(mined!.gasPrice).to.equal(maxGasPrice);
-      expect(await wallet.intentStatus(signed.id)).to.equal(Status.Succeeded);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Succeeded);
     });
 
     it("rejects a relay whose tx.gasprice is one wei above maxGasPrice (legacy gasPrice)", async function () {
@@ -148,7 +147,7 @@ describe("IntentWallet.relay", function () {
       )
         .to.be.revertedWithCustomError(wallet, "IntentGasPriceTooHigh")
         .withArgs(signed.id, maxGasPrice + 1n, maxGasPrice);
-      expect(await wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
     });
 
     it("compares the effective EIP-1559 gas price (base fee + tip), not maxFeePerGas", async function () {
@@ -180,7 +179,7 @@ describe("IntentWallet.relay", function () {
       });
       const mined = await tx.wait();
       expect(mined!.gasPrice).to.equal(maxGasPrice);
-      expect(await wallet.intentStatus(signed.id)).to.equal(Status.Succeeded);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Succeeded);
     });
   });
 
@@ -210,7 +209,7 @@ describe("IntentWallet.relay", function () {
         .withArgs(signed.id);
 
       const receipt = await wallet.intentReceipt(signed.id);
-      expect(receipt.status).to.equal(Status.Succeeded);
+      expect(receipt.status).to.equal(IntentStatus.Succeeded);
       expect(receipt.relayer).to.equal(relayer.address);
       expect(receipt.blockNumber).to.equal(first.blockNumber);
       expect(await target.pings()).to.equal(1n);
@@ -226,12 +225,12 @@ describe("IntentWallet.relay", function () {
       await expect(wallet.connect(relayer).relay(intent, signed.signature))
         .to.emit(wallet, "IntentRelayed")
         .withArgs(signed.id, relayer.address, false);
-      expect(await wallet.intentStatus(signed.id)).to.equal(Status.Failed);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Failed);
 
       await expect(wallet.connect(relayer).relay(intent, signed.signature))
         .to.be.revertedWithCustomError(wallet, "IntentAlreadyRelayed")
         .withArgs(signed.id);
-      expect(await wallet.intentStatus(signed.id)).to.equal(Status.Failed);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Failed);
       expect(await target.pings()).to.equal(0n);
     });
   });
@@ -254,7 +253,7 @@ describe("IntentWallet.relay", function () {
       expect(await target.pings()).to.equal(0n);
       expect(await target.lastCaller()).to.equal(ethers.ZeroAddress);
       const receipt = await wallet.intentReceipt(signed.id);
-      expect(receipt.status).to.equal(Status.Failed);
+      expect(receipt.status).to.equal(IntentStatus.Failed);
       expect(receipt.relayer).to.equal(relayer.address);
     });
 
@@ -285,7 +284,7 @@ describe("IntentWallet.relay", function () {
       expect(await ethers.provider.getBalance(relayer.address)).to.equal(relayerBefore - gasCost);
       expect(await ethers.provider.getBalance(walletAddress)).to.equal(walletBefore);
       expect(await target.pings()).to.equal(0n);
-      expect(await wallet.intentStatus(signed.id)).to.equal(Status.Failed);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Failed);
     });
 
     it("cuts a single call's revert data to 256 bytes in IntentFailed", async function () {
@@ -348,7 +347,7 @@ describe("IntentWallet.relay", function () {
         calls: [await targetCall(world, "returnData", [size])],
       });
       const mined = await (await wallet.connect(relayer).relay(intent, signed.signature)).wait();
-      expect(await wallet.intentStatus(signed.id)).to.equal(Status.Succeeded);
+      expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Succeeded);
       return mined!.gasUsed;
     }
 
@@ -403,7 +402,7 @@ describe("IntentWallet.relay", function () {
       [-8n, 3n, 5n],
     );
     await expect(tx).to.emit(target, "Pinged").withArgs(walletAddress, 3n, 1n);
-    expect(await wallet.intentStatus(signedBatch.id)).to.equal(Status.Succeeded);
+    expect(await wallet.intentStatus(signedBatch.id)).to.equal(IntentStatus.Succeeded);
   });
 
   it("gives intents that differ only by salt different IDs, each relayable once", async function () {
@@ -421,8 +420,8 @@ describe("IntentWallet.relay", function () {
     await wallet.connect(relayer).relay(first, signedFirst.signature);
     await wallet.connect(relayer).relay(second, signedSecond.signature);
     expect(await target.pings()).to.equal(2n);
-    expect(await wallet.intentStatus(signedFirst.id)).to.equal(Status.Succeeded);
-    expect(await wallet.intentStatus(signedSecond.id)).to.equal(Status.Succeeded);
+    expect(await wallet.intentStatus(signedFirst.id)).to.equal(IntentStatus.Succeeded);
+    expect(await wallet.intentStatus(signedSecond.id)).to.equal(IntentStatus.Succeeded);
   });
 
   it("computes in the SDK the same ID as wallet.intentId, for every field and epoch", async function () {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { getIntentId, type Intent } from "../../src/sdk/index.js";
+import { getIntentId, type Intent, IntentStatus } from "../../src/sdk/index.js";
 import type { IntentWallet } from "../../typechain-types/index.js";
 import { deployWalletWorld, signForWallet } from "../helpers/walletFixture.js";
 import { deployWalletWorldWithSignedPing } from "../helpers/intents.js";
@@ -11,7 +11,6 @@ const { ethers, networkHelpers } = await network.create();
 const other = await network.create("otherChain");
 
 /** Receipt statuses, as in `IIntentWallet.IntentStatus`. */
-const Status = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
 
 describe("IntentWallet replay protection", function () {
   async function fixture() {
@@ -46,8 +45,8 @@ describe("IntentWallet replay protection", function () {
 
     // Still good on the wallet it was signed for.
     await wallet.connect(relayer).relay(intent, signed.signature);
-    expect(await wallet.intentStatus(signed.id)).to.equal(Status.Succeeded);
-    expect(await second.intentStatus(secondId)).to.equal(Status.None);
+    expect(await wallet.intentStatus(signed.id)).to.equal(IntentStatus.Succeeded);
+    expect(await second.intentStatus(secondId)).to.equal(IntentStatus.None);
   });
 
   it("computes different IDs for the same intent and wallet on different chains", async function () {
@@ -82,7 +81,7 @@ describe("IntentWallet replay protection", function () {
     const signedThere = await signForWallet(twin, intent);
     expect(signedThere.id).to.equal(twinId);
     await twin.wallet.connect(twin.relayer).relay(intent, signedThere.signature);
-    expect(await twin.wallet.intentStatus(twinId)).to.equal(Status.Succeeded);
+    expect(await twin.wallet.intentStatus(twinId)).to.equal(IntentStatus.Succeeded);
 
     await expect(world.wallet.connect(world.relayer).relay(intent, signedThere.signature))
       .to.be.revertedWithCustomError(world.wallet, "IntentInvalidSignature")
@@ -103,7 +102,7 @@ describe("IntentWallet replay protection", function () {
     const resigned = await signForWallet(world, intent, owner, 1n);
     expect(resigned.id).to.equal(newId);
     await wallet.connect(relayer).relay(intent, resigned.signature);
-    expect(await wallet.intentStatus(newId)).to.equal(Status.Succeeded);
+    expect(await wallet.intentStatus(newId)).to.equal(IntentStatus.Succeeded);
   });
 
   it("does not let a relayed intent's signature authorize the same calls with another salt", async function () {

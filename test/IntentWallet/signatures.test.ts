@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { concat, dataSlice, Signature, toBeHex, Wallet, zeroPadValue } from "ethers";
 import { network } from "hardhat";
 
-import { signIntent, toOwnerSignature, type Intent } from "../../src/sdk/index.js";
+import { signIntent, toOwnerSignature, type Intent, IntentStatus } from "../../src/sdk/index.js";
 import type { ERC1271Owner, IntentWallet } from "../../typechain-types/index.js";
 import { deployWalletWorld, buildIntentNow, signForWallet } from "../helpers/walletFixture.js";
 import { deployWalletWorldWithSignedPing, targetCall } from "../helpers/intents.js";
@@ -10,7 +10,6 @@ import { deployWalletWorldWithSignedPing, targetCall } from "../helpers/intents.
 const { ethers, networkHelpers } = await network.create();
 
 /** Receipt statuses, as in `IIntentWallet.IntentStatus`. */
-const Status = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
 
 /** The order of secp256k1's group. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -56,7 +55,7 @@ describe("IntentWallet signatures", function () {
     await expect(wallet.relay(intent, signature))
       .to.be.revertedWithCustomError(wallet, "IntentInvalidSignature")
       .withArgs(id);
-    expect(await wallet.intentStatus(id)).to.equal(Status.None);
+    expect(await wallet.intentStatus(id)).to.equal(IntentStatus.None);
   }
 
   describe("owner is an EOA", function () {
@@ -213,7 +212,7 @@ describe("IntentWallet signatures", function () {
       const tx = ownedWallet.connect(relayer).relay(intent, toOwnerSignature(raw));
       await expect(tx).to.emit(ownedWallet, "IntentRelayed").withArgs(id, relayer.address, true);
       await expect(tx).to.emit(target, "Pinged").withArgs(ownedWalletAddress, 0n, 8n);
-      expect(await ownedWallet.intentStatus(id)).to.equal(Status.Succeeded);
+      expect(await ownedWallet.intentStatus(id)).to.equal(IntentStatus.Succeeded);
     });
 
     it("relays when the contract's signer signs the intent with the SDK (EIP-712)", async function () {

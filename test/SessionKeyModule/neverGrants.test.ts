@@ -10,6 +10,7 @@ import {
   type Call,
   type SessionGrant,
   type SignedIntent,
+  IntentStatus,
 } from "../../src/sdk/index.js";
 import type { IntentWallet, MockExchange, MockValidator } from "../../typechain-types/index.js";
 import { selfCall, signedIntent, walletCallReverted } from "../helpers/intents.js";
@@ -36,7 +37,6 @@ const { ethers, networkHelpers } = await network.create();
 const other = await network.create("otherChain");
 
 /** Receipt statuses, as in `IIntentWallet.IntentStatus`. */
-const Status = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
 
 /** Session statuses, as in `ISessionKeyModule.SessionStatus`. */
 const SessionStatus = { Unregistered: 0n, Pending: 1n, Active: 2n, Expired: 3n, Revoked: 4n };
@@ -140,7 +140,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "SessionCallNotAllowed")
         .withArgs(0n, world.walletAddress, selectorOfCall(call));
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await stateOf(world)).to.deep.equal(before);
       expect(await world.wallet.owner()).to.equal(world.owner.address);
     });
@@ -159,7 +159,7 @@ describe("SessionKeyModule never grants", function () {
         await expect(relay(world, signed))
           .to.be.revertedWithCustomError(world.module, "SessionCallNotAllowed")
           .withArgs(0n, world.walletAddress, selectorOfCall(call));
-        expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+        expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       }
       expect(await stateOf(world)).to.deep.equal(before);
       expect(await world.wallet.isModuleInstalled(validatorAddress)).to.equal(false);
@@ -178,8 +178,8 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "SessionCallNotAllowed")
         .withArgs(0n, world.walletAddress, selectorOfCall(call));
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
-      expect(await world.wallet.intentStatus(owners.signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
+      expect(await world.wallet.intentStatus(owners.signed.id)).to.equal(IntentStatus.None);
       expect(await stateOf(world)).to.deep.equal(before);
 
       await expect(relay(world, owners.signed))
@@ -196,7 +196,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "SessionCallNotAllowed")
         .withArgs(0n, world.walletAddress, selectorOfCall(call));
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await stateOf(world)).to.deep.equal(before);
       expect(await world.wallet.intentEpoch()).to.equal(0n);
     });
@@ -210,7 +210,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "SessionCallNotAllowed")
         .withArgs(0n, world.walletAddress, selectorOfCall(call));
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await stateOf(world)).to.deep.equal(before);
     });
   });
@@ -233,7 +233,7 @@ describe("SessionKeyModule never grants", function () {
         await expect(relay(world, signed))
           .to.be.revertedWithCustomError(world.module, "SessionCallNotAllowed")
           .withArgs(0n, world.moduleAddress, selectorOfCall(call));
-        expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+        expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       }
       expect(await stateOf(world)).to.deep.equal(before);
       expect(await world.module.sessionStatus(widerGrant)).to.equal(SessionStatus.Unregistered);
@@ -265,7 +265,7 @@ describe("SessionKeyModule never grants", function () {
         await expect(relay(world, signed))
           .to.emit(world.wallet, "IntentFailed")
           .withArgs(signed.id, reason);
-        expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.Failed);
+        expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.Failed);
         expect(await world.module.sessionStatus(grant)).to.equal(SessionStatus.Unregistered);
         const entry = await world.module.permissionEntry(
           world.walletAddress,
@@ -299,7 +299,7 @@ describe("SessionKeyModule never grants", function () {
         await expect(relay(world, signed))
           .to.be.revertedWithCustomError(world.module, "GrantForbiddenTarget")
           .withArgs(target);
-        expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+        expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
         expect(await world.module.sessionStatus(grant)).to.equal(SessionStatus.Unregistered);
       }
       expect(await stateOf(world)).to.deep.equal(before);
@@ -347,7 +347,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.wallet, "IntentTargetForbidden")
         .withArgs(signed.id, validatorAddress);
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await validator.lastAuthorized()).to.equal(ethers.ZeroHash);
     });
   });
@@ -363,7 +363,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "SessionCallNotAllowed")
         .withArgs(0n, world.exchangeAddress, selectorOf(WITHDRAW));
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await stateOf(world)).to.deep.equal(before);
       expect(await world.exchange.withdrawals(world.walletAddress)).to.equal(0n);
     });
@@ -381,7 +381,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "SessionCallNotAllowed")
         .withArgs(0n, secondAddress, selectorOf(PLACE_ORDER));
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await stateOf(world)).to.deep.equal(before);
       expect(await secondExchange.orderCount()).to.equal(0n);
     });
@@ -400,7 +400,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "SessionCallNotAllowed")
         .withArgs(1n, world.exchangeAddress, selectorOf(WITHDRAW));
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await stateOf(world)).to.deep.equal(before);
       expect(await world.exchange.orderCount()).to.equal(0n);
       expect(await world.exchange.withdrawals(world.walletAddress)).to.equal(0n);
@@ -421,7 +421,7 @@ describe("SessionKeyModule never grants", function () {
         await expect(relay(world, signed))
           .to.be.revertedWithCustomError(world.module, "SessionValueNotAllowed")
           .withArgs(0n, value);
-        expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+        expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       }
       expect(await stateOf(world)).to.deep.equal(before);
     });
@@ -441,7 +441,7 @@ describe("SessionKeyModule never grants", function () {
         await expect(relay(world, signed))
           .to.be.revertedWithCustomError(world.module, "SessionCalldataTooShort")
           .withArgs(index);
-        expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+        expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       }
       expect(await stateOf(world)).to.deep.equal(before);
     });
@@ -456,7 +456,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "SessionExpired")
         .withArgs(world.sessionKey.address, world.grant.validUntil);
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await world.exchange.orderCount()).to.equal(0n);
     });
 
@@ -468,7 +468,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "SessionExpired")
         .withArgs(world.sessionKey.address, world.grant.validUntil);
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await world.exchange.orderCount()).to.equal(0n);
     });
 
@@ -496,7 +496,7 @@ describe("SessionKeyModule never grants", function () {
         await expect(relay(world, signed))
           .to.be.revertedWithCustomError(world.module, "SessionNotYetValid")
           .withArgs(world.sessionKey.address, world.grant.validAfter);
-        expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+        expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       }
       expect(await world.exchange.orderCount()).to.equal(0n);
     });
@@ -529,7 +529,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "SessionIsRevoked")
         .withArgs(world.sessionKey.address);
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
 
       const carrying = await sessionIntent(
         world,
@@ -539,7 +539,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, carrying))
         .to.be.revertedWithCustomError(world.module, "GrantRevoked")
         .withArgs(world.signedGrant.id);
-      expect(await world.wallet.intentStatus(carrying.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(carrying.id)).to.equal(IntentStatus.None);
       expect(await stateOf(world)).to.deep.equal(before);
       expect(before.sessionStatus).to.equal(SessionStatus.Revoked);
     });
@@ -558,7 +558,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "SessionIsRevoked")
         .withArgs(world.sessionKey.address);
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
 
       const carrying = await sessionIntent(
         world,
@@ -568,7 +568,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, carrying))
         .to.be.revertedWithCustomError(world.module, "GrantEpochMismatch")
         .withArgs(0n, 1n);
-      expect(await world.wallet.intentStatus(carrying.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(carrying.id)).to.equal(IntentStatus.None);
       expect(await stateOf(world)).to.deep.equal(before);
       expect(before.sessionStatus).to.equal(SessionStatus.Revoked);
     });
@@ -588,7 +588,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(second.connect(world.relayer).relay(signed.intent, signed.signature))
         .to.be.revertedWithCustomError(world.module, "GrantInvalidOwnerSignature")
         .withArgs(world.signedGrant.id);
-      expect(await second.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await second.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await world.exchange.orderCount()).to.equal(0n);
     });
 
@@ -604,7 +604,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(second.connect(world.relayer).relay(signed.intent, signed.signature))
         .to.be.revertedWithCustomError(world.module, "GrantWrongWallet")
         .withArgs(world.walletAddress, secondAddress);
-      expect(await second.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await second.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await world.exchange.orderCount()).to.equal(0n);
     });
 
@@ -626,7 +626,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(second.connect(world.relayer).relay(signed.intent, signed.signature))
         .to.be.revertedWithCustomError(world.module, "GrantInvalidOwnerSignature")
         .withArgs(alteredId);
-      expect(await second.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await second.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await world.module.sessionStatus(altered)).to.equal(SessionStatus.Unregistered);
       expect(await world.exchange.orderCount()).to.equal(0n);
     });
@@ -644,7 +644,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(second.connect(world.relayer).relay(signedForB.intent, signedForB.signature))
         .to.be.revertedWithCustomError(world.module, "SessionCallNotAllowed")
         .withArgs(0n, world.exchangeAddress, selectorOf(PLACE_ORDER));
-      expect(await second.intentStatus(signedForB.id)).to.equal(Status.None);
+      expect(await second.intentStatus(signedForB.id)).to.equal(IntentStatus.None);
 
       // Signed for wallet A, relayed on wallet B: B's intent ID differs, so it recovers to no known key.
       const signedForA = await placeOrderIntent(world);
@@ -652,7 +652,7 @@ describe("SessionKeyModule never grants", function () {
         .to.be.revertedWithCustomError(world.module, "SessionCallNotAllowed")
         .withArgs(0n, world.exchangeAddress, selectorOf(PLACE_ORDER));
       expect(await second.intentStatus(await second.intentId(signedForA.intent))).to.equal(
-        Status.None,
+        IntentStatus.None,
       );
       expect(await world.exchange.orderCount()).to.equal(0n);
     });
@@ -678,7 +678,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(twin, signed))
         .to.be.revertedWithCustomError(twin.module, "GrantInvalidOwnerSignature")
         .withArgs(twinId);
-      expect(await twin.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await twin.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await twin.module.sessionStatus(world.grant)).to.equal(SessionStatus.Unregistered);
       expect(await twin.exchange.orderCount()).to.equal(0n);
 
@@ -712,7 +712,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "GrantInvalidOwnerSignature")
         .withArgs(idHere);
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await world.module.sessionStatus(grant)).to.equal(SessionStatus.Unregistered);
       expect(await world.exchange.orderCount()).to.equal(0n);
     });
@@ -737,7 +737,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "GrantInvalidOwnerSignature")
         .withArgs(byStranger.id);
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await world.module.sessionStatus(grant)).to.equal(SessionStatus.Unregistered);
       expect(await stateOf(world)).to.deep.equal(before);
     });
@@ -755,7 +755,7 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, signed))
         .to.be.revertedWithCustomError(world.module, "GrantKeyMismatch")
         .withArgs(world.sessionKey.address, attackerKey.address);
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await stateOf(world)).to.deep.equal(before);
     });
   });
@@ -811,7 +811,7 @@ describe("SessionKeyModule never grants", function () {
             .relay(signed.intent, toModuleSignature(world.moduleAddress, data)),
         ).to.be.revertedWithCustomError(world.module, "SessionInvalidSignature");
       }
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await stateOf(world)).to.deep.equal(before);
 
       // The well-formed signature of the same intent relays (the control).
@@ -832,7 +832,7 @@ describe("SessionKeyModule never grants", function () {
             .relay(signed.intent, toModuleSignature(world.moduleAddress, data)),
         ).to.be.revertedWithCustomError(world.module, "GrantMalformed");
       }
-      expect(await world.wallet.intentStatus(signed.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(signed.id)).to.equal(IntentStatus.None);
       expect(await world.exchange.orderCount()).to.equal(0n);
     });
   });
@@ -860,8 +860,8 @@ describe("SessionKeyModule never grants", function () {
       await expect(relay(world, valid))
         .to.emit(world.wallet, "IntentRelayed")
         .withArgs(valid.id, world.relayer.address, true);
-      expect(await world.wallet.intentStatus(valid.id)).to.equal(Status.Succeeded);
-      expect(await world.wallet.intentStatus(refused.id)).to.equal(Status.None);
+      expect(await world.wallet.intentStatus(valid.id)).to.equal(IntentStatus.Succeeded);
+      expect(await world.wallet.intentStatus(refused.id)).to.equal(IntentStatus.None);
       const order = await world.exchange.orders(1n);
       expect(order.maker).to.equal(world.walletAddress);
       expect(order.price).to.equal(99n);

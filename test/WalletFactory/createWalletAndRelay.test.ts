@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { IntentStatus } from "../../src/sdk/index.js";
 import type { ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 
@@ -8,8 +9,6 @@ import { buildIntentNow, deployWalletWorld, signForWallet } from "../helpers/wal
 
 const { ethers, networkHelpers } = await network.create();
 
-const SUCCEEDED = 1n;
-const FAILED = 2n;
 const SALT = 11n;
 const FUNDED_TOKENS = 1_000n * 10n ** 18n;
 const FUNDED_ETH = 10n ** 18n;
@@ -110,7 +109,7 @@ describe("WalletFactory.createWalletAndRelay", function () {
 
     expect(await aliceWallet.owner()).to.equal(alice.address);
     const intentReceipt = await aliceWallet.intentReceipt(signed.id);
-    expect(intentReceipt.status).to.equal(SUCCEEDED);
+    expect(intentReceipt.status).to.equal(IntentStatus.Succeeded);
     expect(intentReceipt.relayer).to.equal(factoryAddress);
     expect(intentReceipt.blockNumber).to.equal(BigInt(receipt!.blockNumber));
     expect(await token.balanceOf(counterfactual)).to.equal(FUNDED_TOKENS - amount);
@@ -142,7 +141,7 @@ describe("WalletFactory.createWalletAndRelay", function () {
       await expect(tx)
         .to.emit(aliceWallet, "IntentRelayed")
         .withArgs(signed.id, factoryAddress, true);
-      expect(await aliceWallet.intentStatus(signed.id)).to.equal(SUCCEEDED);
+      expect(await aliceWallet.intentStatus(signed.id)).to.equal(IntentStatus.Succeeded);
     }
     expect(await token.balanceOf(recipient.address)).to.equal(3n);
     expect(await token.balanceOf(counterfactual)).to.equal(FUNDED_TOKENS - 3n);
@@ -201,7 +200,7 @@ describe("WalletFactory.createWalletAndRelay", function () {
     expect(success).to.equal(false);
     const tx = createAndRelay(world, intent, signed.signature);
     await expectCreatedAndRelayed(world, tx, signed.id, false);
-    expect(await aliceWallet.intentStatus(signed.id)).to.equal(FAILED);
+    expect(await aliceWallet.intentStatus(signed.id)).to.equal(IntentStatus.Failed);
     expect(await aliceWallet.owner()).to.equal(alice.address);
     expect(await token.balanceOf(counterfactual)).to.equal(FUNDED_TOKENS);
   });

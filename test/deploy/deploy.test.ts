@@ -35,7 +35,7 @@ import {
 } from "../../deploy/deployIntentWallet.js";
 import { Create2DeployerMissingError, DeployedCodeMismatchError } from "../../deploy/errors.js";
 import { readDeployedBatcher } from "../../src/relayer/batching.js";
-import { readDeployment, type Deployment } from "../../src/sdk/deployments.js";
+import { readDeployment, type Deployment } from "../../src/protocol/deployments.js";
 import { encodeBatchEntries } from "../../src/sdk/index.js";
 import {
   IntentBatcher__factory,

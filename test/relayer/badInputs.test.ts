@@ -13,7 +13,7 @@ import {
   signIntent,
   signSessionGrant,
   signSessionIntent,
-  toWireIntent,
+  toSignedIntentJson,
   type BuildIntentParameters,
   type SignedIntent,
 } from "../../src/sdk/index.js";
@@ -118,7 +118,7 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
   /** Submits `signed` as the SDK writes it, and remembers its ID as refused. */
   async function postRefused(signed: SignedIntent): Promise<Answer> {
     refusedIds.push(signed.id);
-    return post(toWireIntent(signed));
+    return post(toSignedIntentJson(signed));
   }
 
   /** Relays `signed` directly on-chain from node account #3 (not the relayer's account). */
@@ -156,7 +156,8 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
       status: 415,
       code: "unsupported_media_type",
       message: /text\/plain/,
-      send: async () => post(toWireIntent(await sign(0, { x: 1n })), { contentType: "text/plain" }),
+      send: async () =>
+        post(toSignedIntentJson(await sign(0, { x: 1n })), { contentType: "text/plain" }),
     },
     {
       name: "an unknown field",
@@ -165,7 +166,7 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
       message: /intent\.foo.*unknown field/,
       details: { path: "intent.foo" },
       send: async () => {
-        const wire = toWireIntent(await sign(0, { x: 2n }));
+        const wire = toSignedIntentJson(await sign(0, { x: 2n }));
         return post({ ...wire, intent: { ...wire.intent, foo: 1 } });
       },
     },
@@ -176,7 +177,7 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
       message: /intent\.salt/,
       details: { path: "intent.salt" },
       send: async () => {
-        const wire = toWireIntent(await sign(0, { x: 3n }));
+        const wire = toSignedIntentJson(await sign(0, { x: 3n }));
         return post({ ...wire, intent: { ...wire.intent, salt: 0 } });
       },
     },
@@ -188,7 +189,7 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
       details: { path: "id" },
       send: async () => {
         const signed = await sign(0, { x: 4n });
-        return post({ ...toWireIntent(signed), id: keccakText("another intent") });
+        return post({ ...toSignedIntentJson(signed), id: keccakText("another intent") });
       },
     },
     {
@@ -287,7 +288,7 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
 
         const first = await client.submit(byOwner);
         expect(first.alreadyKnown).to.equal(false);
-        const answer = await post(toWireIntent(bySession));
+        const answer = await post(toSignedIntentJson(bySession));
         // The first accepted one stays, and the same signed intent again is idempotent.
         expect(answer.body.error?.details?.status).to.be.a("string");
         const again = await client.submit(byOwner);
@@ -439,20 +440,20 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
     // Refused submissions do not count toward the rate.
     const stranger = new Wallet(keccakText("a stranger"));
     for (const x of [20n, 21n]) {
-      const refused = await post(toWireIntent(await sign(3, { x }, { signer: stranger })), {
+      const refused = await post(toSignedIntentJson(await sign(3, { x }, { signer: stranger })), {
         url,
       });
       expect(refused.status).to.equal(400);
     }
     const accepted = [await sign(3, { x: 22n }), await sign(3, { x: 23n })];
     for (const signed of accepted) {
-      expect((await post(toWireIntent(signed), { url })).status).to.equal(202);
+      expect((await post(toSignedIntentJson(signed), { url })).status).to.equal(202);
     }
     // The same signed intent again is idempotent and counts for no rate.
-    expect((await post(toWireIntent(accepted[0]), { url })).status).to.equal(200);
+    expect((await post(toSignedIntentJson(accepted[0]), { url })).status).to.equal(200);
 
     const third = await sign(3, { x: 24n });
-    const answer = await post(toWireIntent(third), { url });
+    const answer = await post(toSignedIntentJson(third), { url });
     expect(answer.status, JSON.stringify(answer.body)).to.equal(429);
     expect(answer.body.error?.code).to.equal("rate_limited");
     expect(answer.body.error?.message).to.match(
@@ -471,7 +472,9 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
     expect((error as RelayerError).retryAfterSeconds).to.be.within(1, 60);
 
     // Another wallet is not limited by it.
-    expect((await post(toWireIntent(await sign(1, { x: 25n })), { url })).status).to.equal(202);
+    expect((await post(toSignedIntentJson(await sign(1, { x: 25n })), { url })).status).to.equal(
+      202,
+    );
     const limitedClient = new RelayerClient({ url });
     const stored = await limitedClient.status(third.id).then(
       () => true,

@@ -10,6 +10,7 @@ import { splitEvenly } from "../../src/relayer/Scheduler.js";
 import { SqliteIntentStore } from "../../src/relayer/store/index.js";
 import {
   buildIntent,
+  IntentStatus,
   encodeBatchEntries,
   encodeRelayPacked,
   RelayerClient,
@@ -34,9 +35,6 @@ import {
 } from "../helpers/relayerProcess.js";
 
 const GWEI = 10n ** 9n;
-const NONE = 0n;
-const SUCCEEDED = 1n;
-const CANCELED = 3n;
 const walletInterface = IntentWallet__factory.createInterface();
 const batcherInterface = IntentBatcher__factory.createInterface();
 const INTENT_RELAYED = walletInterface.getEvent("IntentRelayed").topicHash;
@@ -228,7 +226,7 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
         signed.wallet,
         world.provider,
       ).intentReceipt(signed.id);
-      expect(walletReceipt.status).to.equal(SUCCEEDED);
+      expect(walletReceipt.status).to.equal(IntentStatus.Succeeded);
       expect(walletReceipt.relayer).to.equal(world.batcher);
     }
     const logs = await relayedLogs(intents, startBlock + 1);
@@ -283,7 +281,7 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
     expect(seen).to.not.include("relayed");
     expect(seen).to.not.include("submitted");
     const wallet = IntentWallet__factory.connect(world.wallets[0], world.provider);
-    expect(await wallet.intentStatus(victim.id)).to.equal(CANCELED);
+    expect(await wallet.intentStatus(victim.id)).to.equal(IntentStatus.Canceled);
     expect(await metric(/^relayer_batch_skipped_total\{stage="simulation"\} (\d+)$/m)).to.equal(1);
   });
 
@@ -315,7 +313,10 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
     expect(secondFinal.reason?.code).to.equal("call_would_fail");
     expect(seen).to.not.include("submitted");
     const wallet = IntentWallet__factory.connect(world.wallets[3], world.provider);
-    expect(await wallet.intentStatus(second.id)).to.equal(NONE, "not consumed on-chain");
+    expect(await wallet.intentStatus(second.id)).to.equal(
+      IntentStatus.None,
+      "not consumed on-chain",
+    );
     expect(await metric(/^relayer_batch_skipped_total\{stage="simulation"\} (\d+)$/m)).to.equal(1);
   });
 
@@ -376,7 +377,7 @@ describe("Relayer batching through the IntentBatcher, on a real hardhat node", f
     expect(seen).to.not.include("relayed");
     expect(seen).to.not.include("failed");
     const wallet = IntentWallet__factory.connect(world.wallets[ownerIndex], world.provider);
-    expect(await wallet.intentStatus(bad.id)).to.equal(CANCELED);
+    expect(await wallet.intentStatus(bad.id)).to.equal(IntentStatus.Canceled);
     expect(await relayedLogs([bad], startBlock + 1)).to.have.length(0);
     expect(await metric(/^relayer_batch_skipped_total\{stage="chain"\} (\d+)$/m)).to.equal(1);
     expect(await metric(/^relayer_intents_final_total\{status="relayed"\} (\d+)$/m)).to.equal(2);

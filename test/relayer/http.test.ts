@@ -15,10 +15,10 @@ import {
   RelayerClient,
   RelayerError,
   signIntent,
-  toWireIntent,
+  toSignedIntentJson,
   type SerializableSignedIntent,
   type SignedIntent,
-  type WireSignedIntent,
+  type SignedIntentJson,
 } from "../../src/sdk/index.js";
 
 const CHAIN_ID = 31337n;
@@ -144,7 +144,7 @@ function errorOf(answer: RawAnswer): {
 
 /** A copy of the wire body with `edit` applied (the edit may break anything). */
 function edited(
-  wire: WireSignedIntent,
+  wire: SignedIntentJson,
   edit: (body: Record<string, any>) => void,
 ): Record<string, unknown> {
   const copy = structuredClone(wire) as Record<string, any>;
@@ -176,7 +176,7 @@ describe("relayer HTTP server", function () {
   let logLines: Record<string, unknown>[];
   let client: RelayerClient;
   let signed: SignedIntent;
-  let wire: WireSignedIntent;
+  let wire: SignedIntentJson;
   let badInputs: BadInput[];
 
   /** A request with fetch; `body` as in `BadInput`. */
@@ -226,7 +226,7 @@ describe("relayer HTTP server", function () {
       salt: 2n ** 200n,
       minGasLimit: 100_000n,
     });
-    wire = toWireIntent(signed);
+    wire = toSignedIntentJson(signed);
 
     metrics = new RelayerMetrics();
     service = new FakeRelayerService(metrics);
@@ -487,7 +487,7 @@ describe("relayer HTTP server", function () {
       },
       {
         name: "65 calls (over the relayer's limit of 64)",
-        body: toWireIntent(tooManyCalls),
+        body: toSignedIntentJson(tooManyCalls),
         status: 400,
         code: "invalid_field",
         fieldPath: "intent.calls",
@@ -495,7 +495,7 @@ describe("relayer HTTP server", function () {
       },
       {
         name: "17 dependencies (over the relayer's limit of 16)",
-        body: toWireIntent(tooManyDependencies),
+        body: toSignedIntentJson(tooManyDependencies),
         status: 400,
         code: "invalid_field",
         fieldPath: "intent.dependencies",

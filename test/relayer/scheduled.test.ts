@@ -12,7 +12,7 @@ import {
   signIntent,
   signSessionGrant,
   signSessionIntent,
-  toWireIntent,
+  toSignedIntentJson,
   type BuildIntentParameters,
   type RelayerIntentStatus,
   type SignedIntent,
@@ -202,7 +202,7 @@ describe("Relayer and validAfter: scheduled intents on a real hardhat node", fun
   });
 
   it("refuses a version 1 body (an intent signed before validAfter existed): 400 invalid_field at version, saying to sign again", async function () {
-    const wire = toWireIntent(await sign(2, { calls: [pingCall(world, 5n)] }));
+    const wire = toSignedIntentJson(await sign(2, { calls: [pingCall(world, 5n)] }));
     const { validAfter: _validAfter, ...intentV1 } = wire.intent;
     const response = await fetch(`${relayer.url}/v1/intents`, {
       method: "POST",

@@ -19,12 +19,13 @@ import {
   type IntentStore,
 } from "../../src/relayer/store/index.js";
 import type { IntentRecord, TransactionRecord } from "../../src/relayer/types.js";
-import { serializeSignedIntent } from "../../src/sdk/intent/serialize.js";
+import { serializeSignedIntent } from "../../src/protocol/intent/json.js";
 import {
   FINAL_RELAYER_INTENT_STATUSES,
   RELAYER_INTENT_STATUSES,
-} from "../../src/sdk/relayer/types.js";
-import { signIntent, type SignedIntent } from "../../src/sdk/intent/signIntent.js";
+} from "../../src/protocol/relayerApi/types.js";
+import { signIntent } from "../../src/sdk/intent/signIntent.js";
+import type { SignedIntent } from "../../src/protocol/intent/types.js";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const INSERT_FIXTURE = fileURLToPath(new URL("./fixtures/insertIntents.ts", import.meta.url));

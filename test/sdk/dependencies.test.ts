@@ -7,6 +7,7 @@ import {
   buildIntent,
   getIntentId,
   type Dependency,
+  IntentStatus,
 } from "../../src/sdk/index.js";
 import { dependencyOn, withDependencies } from "../../src/sdk/intent/dependencies.js";
 import type { IntentWallet } from "../../typechain-types/index.js";
@@ -16,7 +17,6 @@ import { buildIntentNow, deployWalletWorld, signForWallet } from "../helpers/wal
 const { ethers, networkHelpers } = await network.create();
 
 /** Receipt statuses, as in `IIntentWallet.IntentStatus`. */
-const Status = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
 
 const WALLET_A = getAddress("0x" + "aa".repeat(20));
 const WALLET_B = getAddress("0x" + "bb".repeat(20));
@@ -71,7 +71,7 @@ describe("intent dependencies", function () {
       await expect(wallet.connect(relayer).relay(last.intent, last.signature))
         .to.emit(wallet, "IntentRelayed")
         .withArgs(last.id, relayer.address, true);
-      expect(await wallet.intentStatus(last.id)).to.equal(Status.Succeeded);
+      expect(await wallet.intentStatus(last.id)).to.equal(IntentStatus.Succeeded);
       expect(await world.target.pings()).to.equal(3n);
     });
   });

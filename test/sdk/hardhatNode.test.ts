@@ -18,6 +18,7 @@ import {
   type BuildIntentParameters,
   type Intent,
   type SignedIntent,
+  IntentStatus,
 } from "../../src/sdk/index.js";
 import {
   CallTarget__factory,
@@ -41,7 +42,6 @@ import {
 } from "../helpers/hardhatNode.js";
 
 /** Receipt statuses, as in `IIntentWallet.IntentStatus`. */
-const Status = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
 
 /** `ISessionKeyModule.SessionStatus.Active`. */
 const SESSION_ACTIVE = 2n;
@@ -184,7 +184,7 @@ describe("SDK intents relayed on a real hardhat node over JSON-RPC", function ()
       { wallet: walletAddress, id: signed.id, success: true },
     ]);
     const record = await wallet.intentReceipt(signed.id);
-    expect(record.status).to.equal(Status.Succeeded);
+    expect(record.status).to.equal(IntentStatus.Succeeded);
     expect(record.relayer).to.equal(relayer.address);
     expect(record.blockNumber).to.equal(BigInt(receipt.blockNumber));
     expect(await target.pings()).to.equal(pingsBefore + 1n);
@@ -216,7 +216,7 @@ describe("SDK intents relayed on a real hardhat node over JSON-RPC", function ()
     expect(await provider!.getBalance(recipient)).to.equal(1_234n);
     expect(await target.pings()).to.equal(pingsBefore + 1n);
     expect((await wallet.intentReceipt(relayedEvents(receipt)[0].id)).status).to.equal(
-      Status.Succeeded,
+      IntentStatus.Succeeded,
     );
   });
 
@@ -252,8 +252,8 @@ describe("SDK intents relayed on a real hardhat node over JSON-RPC", function ()
       blocks.push(receipt.blockNumber);
     }
     expect(blocks).to.deep.equal([...blocks].sort((a, b) => a - b));
-    expect((await wallet.intentReceipt(third.id)).status).to.equal(Status.Succeeded);
-    expect((await secondWallet.intentReceipt(second.id)).status).to.equal(Status.Succeeded);
+    expect((await wallet.intentReceipt(third.id)).status).to.equal(IntentStatus.Succeeded);
+    expect((await secondWallet.intentReceipt(second.id)).status).to.equal(IntentStatus.Succeeded);
   });
 
   it("relays session-key intents: the first carries the owner's grant, the next needs none", async function () {
@@ -331,7 +331,7 @@ describe("SDK intents relayed on a real hardhat node over JSON-RPC", function ()
     await relay(modify);
     const order = await exchange.orders(orderId);
     expect([order.price, order.amount, order.open]).to.deep.equal([101n, 6n, true]);
-    expect((await wallet.intentReceipt(modify.id)).status).to.equal(Status.Succeeded);
+    expect((await wallet.intentReceipt(modify.id)).status).to.equal(IntentStatus.Succeeded);
   });
 });
 

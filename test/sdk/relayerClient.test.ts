@@ -11,7 +11,7 @@ import {
   RelayerError,
   serializeSignedIntent,
   signIntent,
-  toWireIntent,
+  toSignedIntentJson,
   type RelayerIntentStatus,
   type SignedIntent,
 } from "../../src/sdk/index.js";
@@ -156,7 +156,7 @@ describe("RelayerClient", function () {
       });
 
       for (const each of [signed, atEpoch7]) {
-        expect(toWireIntent(each)).to.deep.equal(JSON.parse(serializeSignedIntent(each)));
+        expect(toSignedIntentJson(each)).to.deep.equal(JSON.parse(serializeSignedIntent(each)));
       }
     });
 

@@ -12,7 +12,7 @@ import {
   parseSignedIntent,
   serializeSignedIntent,
   type SerializableSignedIntent,
-} from "../../src/sdk/intent/serialize.js";
+} from "../../src/protocol/intent/json.js";
 
 const UINT256_MAX = 2n ** 256n - 1n;
 
@@ -282,7 +282,7 @@ describe("serializeSignedIntent / parseSignedIntent", function () {
         mutate: (d) => (d.relayer = "me"),
         path: "relayer",
         reason:
-          /^unknown field \(expected only version, wallet, chainId, intent, id, signature, epoch\)$/,
+          /^unknown field \(expected only version, wallet, chainId, epoch, intent, id, signature\)$/,
       },
       {
         name: "unknown intent field",

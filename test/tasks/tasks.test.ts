@@ -21,7 +21,7 @@ import {
   type SignedIntent,
 } from "../../src/sdk/index.js";
 import { requireDeployment } from "../../tasks/helpers/contracts.js";
-import { parseSignedGrant } from "../../tasks/helpers/signedGrantJson.js";
+import { parseSignedGrant } from "../../src/sdk/index.js";
 import type { TaskResult } from "../../tasks/helpers/taskAction.js";
 import type { IntentCancelResult } from "../../tasks/intent/cancel.js";
 import type { IntentRelayResult } from "../../tasks/intent/relay.js";

@@ -1,4 +1,4 @@
-import type { SignedIntent } from "../../sdk/intent/signIntent.js";
+import type { SignedIntent } from "../../protocol/intent/types.js";
 import type { IntentPage, IntentRecord } from "../types.js";
 
 /** What the HTTP layer needs from the relayer; the HTTP layer checks every body first. */

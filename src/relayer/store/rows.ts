@@ -1,8 +1,8 @@
 import { getAddress } from "ethers";
 
-import { parseSignedIntent, serializeSignedIntent } from "../../sdk/intent/serialize.js";
-import type { SignedIntent } from "../../sdk/intent/signIntent.js";
-import { RELAYER_INTENT_STATUSES } from "../../sdk/relayer/types.js";
+import { parseSignedIntent, serializeSignedIntent } from "../../protocol/intent/json.js";
+import type { SignedIntent } from "../../protocol/intent/types.js";
+import { RELAYER_INTENT_STATUSES } from "../../protocol/relayerApi/types.js";
 import type {
   IntentReason,
   IntentRecord,

@@ -1,5 +1,5 @@
-import type { Call, Dependency, Intent } from "./types.js";
-import { InvalidParameterError } from "../errors/invalidParameterError.js";
+import type { Call, Dependency, Intent } from "../../protocol/intent/types.js";
+import { InvalidParameterError } from "../../protocol/errors/invalidParameterError.js";
 
 /** One year, the default lifetime of an intent. */
 export const DEFAULT_INTENT_LIFETIME_SECONDS = 365n * 24n * 60n * 60n;

@@ -1,8 +1,8 @@
 import { getAddress, isHexString } from "ethers";
 
-import { IntentWalletSdkError } from "../errors/baseError.js";
-import type { SignedIntent } from "./signIntent.js";
-import type { Dependency, Intent } from "./types.js";
+import { IntentWalletSdkError } from "../../protocol/errors/baseError.js";
+import type { SignedIntent } from "../../protocol/intent/types.js";
+import type { Dependency, Intent } from "../../protocol/intent/types.js";
 
 /**
  * A dependency on a signed intent (or on any `{ wallet, id }`), possibly of another wallet:

@@ -1,9 +1,9 @@
 import type { Signer } from "ethers";
 
-import { getIntentId, mutableTypes } from "./getIntentId.js";
-import { intentDomain } from "./intentDomain.js";
-import type { SignedIntent } from "./signIntent.js";
-import type { Intent, IntentDomainParameters } from "./types.js";
+import { getIntentId, mutableTypes } from "../../protocol/intent/hash.js";
+import { intentDomain } from "../../protocol/intent/domain.js";
+import type { SignedIntent } from "../../protocol/intent/types.js";
+import type { Intent, IntentDomainParameters } from "../../protocol/intent/types.js";
 
 /**
  * Signs `intent`'s EIP-712 typed data with `signer` and returns it as a `SignedIntent`, its relay

@@ -1,4 +1,2 @@
-export * from "./types.js";
 export * from "./relayerError.js";
-export * from "./toWireIntent.js";
 export * from "./relayerClient.js";

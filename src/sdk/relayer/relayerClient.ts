@@ -1,5 +1,5 @@
 import { RelayerError } from "./relayerError.js";
-import { toWireIntent, type ToWireIntentParameters } from "./toWireIntent.js";
+import { toSignedIntentJson, type SerializableSignedIntent } from "../../protocol/intent/json.js";
 import {
   FINAL_RELAYER_INTENT_STATUSES,
   RELAYER_INTENT_STATUSES,
@@ -9,8 +9,8 @@ import {
   type IntentStatusResponse,
   type ListWalletIntentsResponse,
   type SubmitIntentResponse,
-} from "./types.js";
-import { InvalidParameterError } from "../errors/invalidParameterError.js";
+} from "../../protocol/relayerApi/types.js";
+import { InvalidParameterError } from "../../protocol/errors/invalidParameterError.js";
 
 /**
  * The parameters of the `RelayerClient` constructor.
@@ -135,12 +135,12 @@ export class RelayerClient {
    * @example
    * const { id, status } = await relayer.submit(await signIntent({ signer, intent, wallet, chainId }));
    */
-  async submit(signed: ToWireIntentParameters): Promise<SubmitIntentResponse> {
+  async submit(signed: SerializableSignedIntent): Promise<SubmitIntentResponse> {
     const request = "POST /v1/intents";
     const response = await this.#request({
       method: "POST",
       path: "/v1/intents",
-      body: JSON.stringify(toWireIntent(signed)),
+      body: JSON.stringify(toSignedIntentJson(signed)),
     });
     return decode(response, request, (value) => {
       const body = readObject(value, "the body");

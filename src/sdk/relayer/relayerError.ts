@@ -1,4 +1,4 @@
-import { IntentWalletSdkError } from "../errors/baseError.js";
+import { IntentWalletSdkError } from "../../protocol/errors/baseError.js";
 
 /**
  * The error codes the relayer answers with (docs/relayer-api.md, "Errors").

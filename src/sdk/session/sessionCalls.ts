@@ -2,22 +2,12 @@ import type { ContractRunner } from "ethers";
 
 import { SessionKeyModule__factory } from "../../../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";
 import { IntentWallet__factory } from "../../../typechain-types/factories/contracts/IntentWallet__factory.js";
-import type { Call } from "../intent/types.js";
-import type { SessionGrant } from "./types.js";
+import type { Call } from "../../protocol/intent/types.js";
+import type { SessionGrant } from "../../protocol/session/types.js";
+import { sessionState, type SessionState } from "../../protocol/chain/enums.js";
 
 const moduleInterface = SessionKeyModule__factory.createInterface();
 const walletInterface = IntentWallet__factory.createInterface();
-
-/** A session's state on-chain, as `sessionStatus` reports it. */
-export type SessionState = "unregistered" | "pending" | "active" | "expired" | "revoked";
-
-const SESSION_STATES: readonly SessionState[] = [
-  "unregistered",
-  "pending",
-  "active",
-  "expired",
-  "revoked",
-];
 
 /**
  * The call that registers `grant` when the wallet makes it: put it in an intent the owner signs
@@ -111,7 +101,7 @@ export async function readSessionState({
   runner: ContractRunner;
 }): Promise<SessionState> {
   const status = await SessionKeyModule__factory.connect(module, runner).sessionStatus(grant);
-  return SESSION_STATES[Number(status)];
+  return sessionState(status);
 }
 
 /**

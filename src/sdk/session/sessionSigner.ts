@@ -1,11 +1,11 @@
 import { AbiCoder, Wallet, concat, type ContractRunner, type Signer } from "ethers";
 
 import { signTypedIntent } from "../intent/signTypedIntent.js";
-import { toModuleSignature, type SignedIntent } from "../intent/signIntent.js";
-import type { Intent, IntentDomainParameters } from "../intent/types.js";
-import type { SignedSessionGrant } from "./grant.js";
-import { readSessionState, type SessionState } from "./sessionCalls.js";
-import { SESSION_GRANT_ABI_TYPE } from "./types.js";
+import { toModuleSignature } from "../../protocol/intent/signature.js";
+import type { Intent, IntentDomainParameters, SignedIntent } from "../../protocol/intent/types.js";
+import { SESSION_GRANT_ABI_TYPE, type SignedSessionGrant } from "../../protocol/session/types.js";
+import type { SessionState } from "../../protocol/chain/enums.js";
+import { readSessionState } from "./sessionCalls.js";
 
 /**
  * Signs an intent with a session key, locally (no prompt to the owner). With `carry`, the

@@ -11,13 +11,14 @@ import type { NonPayableOverrides, PayableOverrides } from "../../../typechain-t
 import { IntentWallet__factory } from "../../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { WalletFactory__factory } from "../../../typechain-types/factories/contracts/WalletFactory__factory.js";
 import type { IntentWallet } from "../../../typechain-types/contracts/IntentWallet.js";
-import { encodeRelayPacked } from "../intent/packIntent.js";
-import type { SignedIntent } from "../intent/signIntent.js";
-import type { Call } from "../intent/types.js";
-import { computeWalletAddress } from "./computeWalletAddress.js";
+import { intentReceiptStatus, type IntentReceiptStatus } from "../../protocol/chain/enums.js";
+import { encodeRelayPacked } from "../../protocol/intent/packed.js";
+import type { SignedIntent } from "../../protocol/intent/types.js";
+import type { Call } from "../../protocol/intent/types.js";
+import { computeWalletAddress } from "../../protocol/wallet/address.js";
 import { rethrowDecoded } from "./rethrowDecoded.js";
-import { IntentWalletSdkError } from "../errors/baseError.js";
-import { InvalidParameterError } from "../errors/invalidParameterError.js";
+import { IntentWalletSdkError } from "../../protocol/errors/baseError.js";
+import { InvalidParameterError } from "../../protocol/errors/invalidParameterError.js";
 
 /** Where a wallet comes from: the factory deploys the clone of `implementation` for (`owner`, `salt`). */
 export interface WalletDeployment {
@@ -39,7 +40,7 @@ export interface CounterfactualWalletParameters extends WalletDeployment {
 /** What the wallet records for an intent ID, as `intentReceipt(id)` returns it. */
 export interface IntentReceipt {
   /** `none`: never relayed nor canceled; `relayed`: its calls succeeded; `failed`: relayed, its calls reverted; `canceled`. */
-  status: "none" | "relayed" | "failed" | "canceled";
+  status: IntentReceiptStatus;
   /** Who relayed it, or who canceled it (the owner, or the wallet itself for a cancel by intent); zero for `none`. */
   relayer: string;
   /** The block it was relayed or canceled in; 0 for `none`. */
@@ -111,13 +112,6 @@ export interface RelayFailure {
   /** That call's revert data (at most `MAX_REVERT_DATA` bytes), when `reason` decodes. */
   revertData: string | null;
 }
-
-const RECEIPT_STATUSES: readonly IntentReceipt["status"][] = [
-  "none",
-  "relayed",
-  "failed",
-  "canceled",
-];
 
 /**
  * A typed client for one IntentWallet, built on its TypeChain bindings. Create it from the
@@ -463,7 +457,7 @@ export class WalletClient {
       async () => {
         const receipt = await this.contract.intentReceipt(id);
         return {
-          status: RECEIPT_STATUSES[Number(receipt.status)],
+          status: intentReceiptStatus(receipt.status),
           relayer: receipt.relayer,
           blockNumber: receipt.blockNumber,
         };

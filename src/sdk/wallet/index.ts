@@ -1,4 +1,2 @@
-export * from "./computeWalletAddress.js";
 export * from "./walletCalls.js";
 export * from "./WalletClient.js";
-export * from "./batchedRelay.js";

@@ -1,5 +1,5 @@
-import { ContractRevertError } from "../errors/contractRevertError.js";
-import { decodeRevert } from "../errors/decodeRevert.js";
+import { ContractRevertError } from "../../protocol/errors/contractRevertError.js";
+import { decodeRevert } from "../../protocol/errors/decodeRevert.js";
 
 /**
  * Rethrows `error` as the typed `ContractRevertError` it carries (a custom error of the wallet,

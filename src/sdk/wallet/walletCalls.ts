@@ -1,5 +1,5 @@
 import { IntentWallet__factory } from "../../../typechain-types/factories/contracts/IntentWallet__factory.js";
-import type { Call } from "../intent/types.js";
+import type { Call } from "../../protocol/intent/types.js";
 
 const walletInterface = IntentWallet__factory.createInterface();
 

@@ -1,5 +1,5 @@
-import { InvalidSignedIntentError } from "../../../sdk/errors/invalidSignedIntentError.js";
-import { parseSignedIntent, type SerializableSignedIntent } from "../../../sdk/intent/serialize.js";
+import { InvalidSignedIntentError } from "../../../protocol/errors/invalidDocumentErrors.js";
+import { parseSignedIntent, type SerializableSignedIntent } from "../../../protocol/intent/json.js";
 import type { Handler, HttpLimits } from "../handler.js";
 import { showValue } from "../json.js";
 import { emptyQuerySchema, parseParameters, queryObject } from "../params.js";

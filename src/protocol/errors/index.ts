@@ -1,8 +1,9 @@
 export { IntentWalletSdkError, type IntentWalletSdkErrorParameters } from "./baseError.js";
 export {
-  InvalidSignedIntentError,
-  type InvalidSignedIntentErrorParameters,
-} from "./invalidSignedIntentError.js";
+  InvalidDocumentError,
+  type InvalidDocumentErrorParameters,
+} from "./invalidDocumentError.js";
+export { InvalidSignedGrantError, InvalidSignedIntentError } from "./invalidDocumentErrors.js";
 export {
   ContractRevertError,
   isContractRevertError,

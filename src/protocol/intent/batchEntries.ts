@@ -2,8 +2,8 @@ import { concat, dataLength, getAddress, toBeHex } from "ethers";
 
 import { InvalidParameterError } from "../errors/invalidParameterError.js";
 
-import { packIntent } from "../intent/packIntent.js";
-import type { Intent } from "../intent/types.js";
+import { packIntent } from "./packed.js";
+import type { Intent } from "./types.js";
 
 /** One intent for `IntentBatcher.relayBatch`: the wallet it was signed for, and it signed. */
 export interface BatchedRelay {

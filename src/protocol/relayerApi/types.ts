@@ -5,14 +5,6 @@
  */
 
 /**
- * The version of the signed-intent wire format this SDK writes.
- *
- * @example
- * if (body.version !== WIRE_INTENT_VERSION) throw new Error("unsupported version");
- */
-export const WIRE_INTENT_VERSION = 2;
-
-/**
  * Every status an intent can have at the relayer, in the order it usually goes through them.
  *
  * @example
@@ -68,65 +60,6 @@ export const FINAL_RELAYER_INTENT_STATUSES = [
  * const outcome: FinalRelayerIntentStatus = (await relayer.waitFor(id)).status as FinalRelayerIntentStatus;
  */
 export type FinalRelayerIntentStatus = (typeof FINAL_RELAYER_INTENT_STATUSES)[number];
-
-/**
- * A call of an intent on the wire.
- *
- * @example
- * const call: WireCall = { to: token, value: "0", data: transferData };
- */
-export interface WireCall {
-  to: string;
-  /** Wei, as a decimal string. */
-  value: string;
-  data: string;
-}
-
-/**
- * A dependency of an intent on the wire.
- *
- * @example
- * const dependency: WireDependency = { wallet, id: firstIntentId };
- */
-export interface WireDependency {
-  wallet: string;
-  id: string;
-}
-
-/**
- * An intent's fields on the wire: every uint256 as a decimal string.
- *
- * @example
- * const { calls, salt } = toWireIntent(signed).intent; // salt: "0"
- */
-export interface WireIntent {
-  calls: WireCall[];
-  dependencies: WireDependency[];
-  salt: string;
-  validAfter: string;
-  expiration: string;
-  maxGasPrice: string;
-  minGasLimit: string;
-}
-
-/**
- * The body of `POST /v1/intents`: a signed intent, version 2 (intent format v2, with `validAfter`).
- *
- * @example
- * const body: WireSignedIntent = toWireIntent(signed);
- * await fetch(`${url}/v1/intents`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
- */
-export interface WireSignedIntent {
-  version: typeof WIRE_INTENT_VERSION;
-  wallet: string;
-  /** Decimal string. */
-  chainId: string;
-  id: string;
-  signature: string;
-  /** The wallet's intent epoch the intent was signed for, as a decimal string; absent means 0. */
-  epoch?: string;
-  intent: WireIntent;
-}
 
 /**
  * Why an intent was rejected, failed or expired (the `reason` of a status).

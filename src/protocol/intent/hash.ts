@@ -1,6 +1,6 @@
 import { TypedDataEncoder } from "ethers";
 
-import { intentDomain } from "./intentDomain.js";
+import { intentDomain } from "./domain.js";
 import { INTENT_TYPES, type Intent, type IntentDomainParameters } from "./types.js";
 
 /**

@@ -31,6 +31,18 @@ export interface IntentDomainParameters {
   epoch?: bigint;
 }
 
+/** An intent with its ID and relay signature: what a relayer takes. */
+export interface SignedIntent {
+  intent: Intent;
+  wallet: string;
+  chainId: bigint;
+  /** The wallet's intent epoch the ID was computed for (0 until the owner invalidates all intents). */
+  epoch?: bigint;
+  id: string;
+  /** The relay signature, kind byte included, ready for `relay(intent, signature)`. */
+  signature: string;
+}
+
 /** EIP-712 types of an intent (format v2), as the wallet hashes them. */
 export const INTENT_TYPES = {
   Intent: [

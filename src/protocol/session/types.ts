@@ -50,3 +50,12 @@ export const SESSION_GRANT_TYPES = {
 /** The ABI type of a `SessionGrant` tuple, for encoding a grant carried inside a session intent. */
 export const SESSION_GRANT_ABI_TYPE =
   "tuple(address wallet,string app,address sessionKey,tuple(address target,string functionSignature)[] permissions,uint48 validAfter,uint48 validUntil,uint32 epoch,uint256 salt)";
+
+/** A grant with the owner's signature: what an app keeps and carries in its first session intent. */
+export interface SignedSessionGrant extends SessionDomainParameters {
+  grant: SessionGrant;
+  /** The session ID: the grant's EIP-712 digest. */
+  id: string;
+  /** The owner's signature of `id` (65-byte ECDSA, or ERC-1271 bytes for a contract owner). */
+  ownerSignature: string;
+}
