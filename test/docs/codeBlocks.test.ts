@@ -13,7 +13,8 @@ import { fencedBlocks, PAGES, read, WALKTHROUGH_PAGE, type FencedBlock } from ".
 import { blockCommands, optionName, shellCommands, type ShellCommand } from "./shell.js";
 
 /*
- * Every fenced code block of README.md and docs/*.md works as written, by its language:
+ * Every fenced code block of README.md, packages/sdk/README.md and docs/*.md works as written,
+ * by its language:
  *
  * - ts / typescript: typechecked, each block as its own ES module (top-level await allowed),
  *   with the repository's compiler options and `@intentwallet/sdk` resolving to the SDK's entry,

@@ -129,9 +129,13 @@ export function fencedBlocks(markdown: string, page: string): FencedBlock[] {
   return blocks;
 }
 
-/** The pages the docs tests read: README.md, then every docs/*.md, by path from the root. */
+/**
+ * The pages the docs tests read, by path from the root: README.md, the SDK package's README
+ * (what npm shows), then every docs/*.md.
+ */
 export const PAGES: string[] = [
   "README.md",
+  "packages/sdk/README.md",
   ...readdirSync(DOCS_DIRECTORY)
     .filter((name) => name.endsWith(".md"))
     .sort()

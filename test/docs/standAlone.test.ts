@@ -7,9 +7,10 @@ import { expect } from "chai";
 import { PAGES, read, withoutCodeBlocks } from "./markdown.js";
 
 /*
- * README.md and docs/*.md stand alone: the project's specification lives in docs/, so the pages
- * link only to files of the repository (and to headings that exist), name no address but local
- * ones and reserved examples, and refer to no issue, pull request or other tracker outside it.
+ * README.md, packages/sdk/README.md and docs/*.md stand alone: the project's specification
+ * lives in docs/, so the pages link only to files of the repository (and to headings that
+ * exist), name no address but local ones and reserved examples, and refer to no issue, pull
+ * request or other tracker outside it.
  */
 
 const REPOSITORY_ROOT = fileURLToPath(new URL("../../", import.meta.url));
