@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { format } from "node:util";
@@ -63,6 +63,12 @@ async function taskFailure(id: string[], args: Record<string, unknown>): Promise
 }
 
 describe("Hardhat task session sign-intent", function () {
+  /** The temporary folders of the fixtures, deleted at the end. */
+  const directories: string[] = [];
+  after(async function () {
+    await Promise.all(directories.map((path) => rm(path, { recursive: true, force: true })));
+  });
+
   /** A wallet made by `wallet create`, a session granted on the exchange, its key in a file. */
   async function grantedSession() {
     const [owner] = await ethers.getSigners();
@@ -79,6 +85,7 @@ describe("Hardhat task session sign-intent", function () {
     const moduleAddress = await module.getAddress();
     const exchangeAddress = await exchange.getAddress();
     const directory = await mkdtemp(join(tmpdir(), "intent-wallet-session-sign-"));
+    directories.push(directory);
     const file = (name: string) => join(directory, name);
 
     const { value: created } = await runTask<WalletCreateResult>(["wallet", "create"], contracts);
