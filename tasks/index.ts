@@ -177,7 +177,7 @@ const intentTasks = [
 ];
 
 const sessionTasks = [
-  emptyTask("session", "Grant, revoke and list session keys").build(),
+  emptyTask("session", "Grant, use, revoke and list session keys").build(),
 
   task(
     ["session", "grant"],
@@ -212,6 +212,56 @@ const sessionTasks = [
     })
     .addOption(optionalFile("out", "Write the signed grant to this file instead of printing it"))
     .setAction(() => import("./session/grant.js"))
+    .build(),
+
+  task(
+    ["session", "sign-intent"],
+    "Sign an intent with a session key (the app's side); prints the signed-intent JSON",
+  )
+    .addOption(optionalFile("grant", "The signed-grant JSON file (from `session grant`)"))
+    .addOption(
+      optionalFile(
+        "keyFile",
+        "A file holding the session key's private key (0x and 64 hex digits)",
+      ),
+    )
+    .addOption(optional("to", "The called address, for a one-call intent"))
+    .addOption(
+      optional("value", "The wei sent with the call to --to (default 0; a session sends none)"),
+    )
+    .addOption(optional("data", "The calldata of the call to --to, 0x hex (default 0x)"))
+    .addOption(
+      optionalFile(
+        "callsFile",
+        'A JSON file of the calls: [{ "to": "0x…", "value": "0", "data": "0x…" }]',
+      ),
+    )
+    .addOption(
+      optionalFile(
+        "intentFile",
+        "A JSON intent: { wallet?, calls, dependencies?, salt?, validAfter?, expiration?, maxGasPrice?, minGasLimit? }",
+      ),
+    )
+    .addOption(optional("salt", "The intent's salt, to sign the same calls again (default 0)"))
+    .addOption(
+      optional(
+        "validAfter",
+        "Unix seconds from which the intent may be relayed (default 0: at once)",
+      ),
+    )
+    .addOption(
+      optional("expiration", "Unix seconds at which the intent dies (default: the session's end)"),
+    )
+    .addOption(
+      optional(
+        "dependsOn",
+        "Comma list of intent IDs of the wallet (or wallet:id of another) that must be relayed first",
+      ),
+    )
+    .addOption(optional("maxGasPrice", "The highest gas price a relay may pay (default: no limit)"))
+    .addOption(optional("minGasLimit", "The least gas the calls must be given (default 0)"))
+    .addOption(optionalFile("out", "Write the signed intent to this file instead of printing it"))
+    .setAction(() => import("./session/signIntent.js"))
     .build(),
 
   task(["session", "revoke"], "Revoke one session grant (registered or not), sent by the owner")

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /*
  * What the tests of test/docs/ read of the docs: the pages, their sections, tables and code
@@ -86,3 +86,61 @@ export function codeBlocks(markdown: string, language: string): string[] {
 export function jsonBlocks(markdown: string): unknown[] {
   return codeBlocks(markdown, "json").map((block) => JSON.parse(block));
 }
+
+/** A fenced code block of a page. */
+export interface FencedBlock {
+  /** The page, by its path from the repository's root (`docs/intents.md`). */
+  page: string;
+  /** The line of the opening fence, counted from 1. */
+  line: number;
+  /** The info string's first word (`ts`, `sh`, `json`); `""` when the fence has none. */
+  language: string;
+  /** What follows the language in the info string (`no-check: why`); `""` when nothing does. */
+  attributes: string;
+  /** The block's text, ending with a newline. */
+  content: string;
+}
+
+/**
+ * Every fenced code block of `markdown` (a page at `page`), in order, with its info string. A
+ * fence is three backticks at the start of a line; the block ends at the next such fence.
+ *
+ * @example
+ * const blocks = fencedBlocks(read("README.md"), "README.md");
+ */
+export function fencedBlocks(markdown: string, page: string): FencedBlock[] {
+  const blocks: FencedBlock[] = [];
+  const lines = markdown.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const opening = /^```(.*)$/.exec(lines[i]);
+    if (opening === null) continue;
+    const end = lines.findIndex((line, j) => j > i && line.startsWith("```"));
+    if (end === -1) throw new Error(`${page}:${i + 1}: a code block is never closed`);
+    const [language = "", ...rest] = opening[1].trim().split(/\s+/);
+    blocks.push({
+      page,
+      line: i + 1,
+      language,
+      attributes: rest.join(" "),
+      content: lines.slice(i + 1, end).join("\n") + "\n",
+    });
+    i = end;
+  }
+  return blocks;
+}
+
+/**
+ * The pages the docs tests read, by path from the root: README.md, the SDK package's README
+ * (what npm shows), then every docs/*.md.
+ */
+export const PAGES: string[] = [
+  "README.md",
+  "packages/sdk/README.md",
+  ...readdirSync(DOCS_DIRECTORY)
+    .filter((name) => name.endsWith(".md"))
+    .sort()
+    .map((name) => `docs/${name}`),
+];
+
+/** The page whose shell blocks localNode.test.ts runs, in order; the other pages' are only checked. */
+export const WALKTHROUGH_PAGE = "docs/local-node.md";
