@@ -11,5 +11,6 @@ export * from "./intent/dependencies.js";
 export * from "./session/grant.js";
 export * from "./session/sessionSigner.js";
 export * from "./session/sessionCalls.js";
+export * from "./signers/index.js";
 export * from "./wallet/index.js";
 export * from "./relayer/index.js";
