@@ -2,7 +2,15 @@ import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { HDNodeWallet, Wallet, isCallException, toBeHex, verifyTypedData } from "ethers";
+import {
+  HDNodeWallet,
+  Signature,
+  Wallet,
+  concat,
+  isCallException,
+  toBeHex,
+  verifyTypedData,
+} from "ethers";
 import { createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
@@ -427,8 +435,34 @@ describe("SDK signing with ethers, viem or an EIP-1193 provider, on a real hardh
       expect(await relayed(honest)).to.equal(Status.Succeeded);
     });
 
+    it("returns a 65-byte signature with v 0 or 1 (as some hardware wallets sign) with v 27 or 28, as the wallet takes it", async function () {
+      const owner = new Wallet(key);
+      const lowV: TypedDataSigner = {
+        address,
+        signTypedData: async ({ domain, types, message }) => {
+          const signature = Signature.from(await owner.signTypedData(domain, types, message));
+          return concat([signature.r, signature.s, toBeHex(signature.yParity, 1)]);
+        },
+      };
+      const fresh = await intentNow([pingCall(world, 4n)]);
+      const signed = await signIntent({
+        signer: lowV,
+        intent: fresh,
+        wallet,
+        chainId: world.chainId,
+      });
+      const expected = await signIntent({
+        signer: owner,
+        intent: fresh,
+        wallet,
+        chainId: world.chainId,
+      });
+      expect(signed.signature).to.equal(expected.signature);
+      expect(await relayRefusal(signed)).to.equal("relayed");
+    });
+
     it("refuses a provider that answers something other than a hex signature", async function () {
-      for (const answer of [null, "not a signature", 42]) {
+      for (const answer of [null, "not a signature", 42, "0x"]) {
         const provider: Eip1193Provider = { request: async () => answer };
         const error = await rejection(
           signIntent({
