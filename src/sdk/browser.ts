@@ -9,6 +9,7 @@ export * from "../protocol/index.js";
 export * from "./intent/buildIntent.js";
 export * from "./intent/signIntent.js";
 export * from "./intent/dependencies.js";
+export * from "./signers/index.js";
 export * from "./session/grant.js";
 export * from "./session/sessionSigner.js";
 export * from "./session/sessionCalls.js";

@@ -1,9 +1,8 @@
-import type { Signer } from "ethers";
-
-import { getIntentId, mutableTypes } from "../../protocol/intent/hash.js";
-import { intentDomain } from "../../protocol/intent/domain.js";
+import { getIntentId } from "../../protocol/intent/hash.js";
 import type { SignedIntent } from "../../protocol/intent/types.js";
 import type { Intent, IntentDomainParameters } from "../../protocol/intent/types.js";
+import { intentTypedData } from "../signers/typedData.js";
+import { signTypedDataChecked, type TypedDataSignerLike } from "../signers/typedDataSigner.js";
 
 /**
  * Signs `intent`'s EIP-712 typed data with `signer` and returns it as a `SignedIntent`, its relay
@@ -11,18 +10,23 @@ import type { Intent, IntentDomainParameters } from "../../protocol/intent/types
  * Shared by `signIntent` and `signSessionIntent`; not part of the SDK's index.
  */
 export async function signTypedIntent(
-  signer: Signer,
+  signer: TypedDataSignerLike,
   intent: Intent,
   domain: IntentDomainParameters,
   toRelaySignature: (rawSignature: string) => string,
 ): Promise<SignedIntent> {
-  const rawSignature = await signer.signTypedData(intentDomain(domain), mutableTypes(), intent);
+  const id = getIntentId({ intent, ...domain });
+  const rawSignature = await signTypedDataChecked(
+    signer,
+    intentTypedData({ intent, ...domain }),
+    id,
+  );
   return {
     intent,
     wallet: domain.wallet,
     chainId: domain.chainId,
     epoch: domain.epoch ?? 0n,
-    id: getIntentId({ intent, ...domain }),
+    id,
     signature: toRelaySignature(rawSignature),
   };
 }

@@ -1,9 +1,8 @@
-import type { Signer } from "ethers";
-
 import { assertNoHiddenDangerousFunction } from "../../protocol/session/dangerousSelectors.js";
-import { sessionDomain } from "../../protocol/session/domain.js";
 import { assertCanonicalSignature } from "../../protocol/session/canonicalSignature.js";
-import { getSessionId, mutableGrantTypes } from "../../protocol/session/hash.js";
+import { getSessionId } from "../../protocol/session/hash.js";
+import { sessionGrantTypedData } from "../signers/typedData.js";
+import { signTypedDataChecked, type TypedDataSignerLike } from "../signers/typedDataSigner.js";
 import type {
   Permission,
   SessionDomainParameters,
@@ -47,7 +46,10 @@ export function buildSessionGrant(parameters: BuildSessionGrantParameters): Sess
 
 /**
  * Signs `grant` as the wallet's owner with EIP-712 typed data (eth_signTypedData_v4): one
- * readable prompt naming the wallet, the app, the key, the actions and the deadline.
+ * readable prompt naming the wallet, the app, the key, the actions and the deadline. `signer` is
+ * any signer `signIntent` takes (an ethers `Signer`, a viem account or `WalletClient`, a
+ * `TypedDataSigner`); a 65-byte signature of another key than the signer's address is refused
+ * with an `InvalidParameterError`, before the app relies on a grant the module would refuse.
  *
  * @example
  * const signedGrant = await signSessionGrant({ signer: owner, grant, module, chainId: 31337n });
@@ -56,11 +58,15 @@ export async function signSessionGrant({
   signer,
   grant,
   ...domain
-}: { signer: Signer; grant: SessionGrant } & SessionDomainParameters): Promise<SignedSessionGrant> {
-  const ownerSignature = await signer.signTypedData(
-    sessionDomain(domain),
-    mutableGrantTypes(),
-    grant,
+}: {
+  signer: TypedDataSignerLike;
+  grant: SessionGrant;
+} & SessionDomainParameters): Promise<SignedSessionGrant> {
+  const id = getSessionId({ grant, ...domain });
+  const ownerSignature = await signTypedDataChecked(
+    signer,
+    sessionGrantTypedData({ grant, ...domain }),
+    id,
   );
-  return { ...domain, grant, id: getSessionId({ grant, ...domain }), ownerSignature };
+  return { ...domain, grant, id, ownerSignature };
 }

@@ -1,6 +1,7 @@
-import { AbiCoder, Wallet, concat, type ContractRunner, type Signer } from "ethers";
+import { AbiCoder, Wallet, concat, type ContractRunner } from "ethers";
 
 import { signTypedIntent } from "../intent/signTypedIntent.js";
+import type { TypedDataSignerLike } from "../signers/typedDataSigner.js";
 import { toModuleSignature } from "../../protocol/intent/signature.js";
 import type { Intent, IntentDomainParameters, SignedIntent } from "../../protocol/intent/types.js";
 import { SESSION_GRANT_ABI_TYPE, type SignedSessionGrant } from "../../protocol/session/types.js";
@@ -9,7 +10,9 @@ import { readSessionState } from "./sessionCalls.js";
 
 /**
  * Signs an intent with a session key, locally (no prompt to the owner). With `carry`, the
- * signed grant travels inside the relay signature and is registered on the way.
+ * signed grant travels inside the relay signature and is registered on the way. The key is any
+ * signer `signIntent` takes: an ethers `Wallet` (`createSessionKey()`), a viem local account, a
+ * `TypedDataSigner`.
  *
  * @example
  * const signed = await signSessionIntent({
@@ -24,7 +27,7 @@ export async function signSessionIntent({
   carry,
   ...domain
 }: {
-  sessionKey: Signer;
+  sessionKey: TypedDataSignerLike;
   intent: Intent;
   module: string;
   carry?: SignedSessionGrant;
@@ -81,7 +84,7 @@ export function createSessionKey(): Wallet {
  * const next = await session.signIntent(buildIntent({ calls: [placeAnotherOrder] }));
  */
 export class SessionSigner {
-  readonly sessionKey: Signer;
+  readonly sessionKey: TypedDataSignerLike;
   readonly signedGrant: SignedSessionGrant;
   #registered: boolean;
 
@@ -90,7 +93,7 @@ export class SessionSigner {
     signedGrant,
     registered = false,
   }: {
-    sessionKey: Signer;
+    sessionKey: TypedDataSignerLike;
     signedGrant: SignedSessionGrant;
     registered?: boolean;
   }) {
