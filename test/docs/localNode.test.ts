@@ -17,13 +17,13 @@ import { fencedBlocks, read, WALKTHROUGH_PAGE, type FencedBlock } from "./markdo
 import {
   deleteTemporaryFolderOnCrash,
   forgetTemporaryFolder,
-  freePort,
   releaseReaper,
   runCommand,
   waitUntil,
   type RunningCommand,
 } from "./processes.js";
 import { blockCommands } from "./shell.js";
+import { freePort } from "../helpers/hardhatNode.js";
 
 /*
  * Runs docs/local-node.md as its reader does: every shell block, in the page's order, each

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 
 /*
  * Shell commands run as the docs' reader runs them, each in a process group of its own, so that
@@ -179,25 +178,6 @@ export function forgetTemporaryFolder(path: string): void {
 export function releaseReaper(): void {
   reaper?.stdin?.end();
   reaper = undefined;
-}
-
-/**
- * A TCP port nothing listens on right now on 127.0.0.1 (the OS picks it; another process may
- * take it before it is used).
- *
- * @example
- * const port = await freePort();
- */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port assigned");
-  return address.port;
 }
 
 /**

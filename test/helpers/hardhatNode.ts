@@ -189,8 +189,13 @@ async function waitForJsonRpc({
   throw new Error(`hardhat node did not answer at ${url} within ${timeoutMs} ms:\n${output()}`);
 }
 
-/** A port nothing listens on right now (the OS picks it; it may be taken again before use). */
-async function freePort(): Promise<number> {
+/**
+ * A port nothing listens on right now (the OS picks it; it may be taken again before use).
+ *
+ * @example
+ * const port = await freePort();
+ */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

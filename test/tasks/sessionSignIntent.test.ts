@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { format } from "node:util";
 
 import { expect } from "chai";
 import { Wallet, dataLength, id as keccakId } from "ethers";
@@ -13,7 +12,7 @@ import {
   readSessionState,
   WalletClient,
 } from "../../src/sdk/index.js";
-import type { TaskResult } from "../../tasks/helpers/taskAction.js";
+import { runTask, taskFailure } from "../helpers/taskRunner.js";
 import type { IntentRelayResult } from "../../tasks/intent/relay.js";
 import type { SessionGrantResult } from "../../tasks/session/grant.js";
 import type { SessionSignIntentResult } from "../../tasks/session/signIntent.js";
@@ -29,38 +28,6 @@ import type { WalletCreateResult } from "../../tasks/wallet/create.js";
 const { ethers, networkHelpers } = await hre.network.getOrCreate();
 
 const PLACE_ORDER = "placeOrder(uint256,uint256)";
-
-/** Runs task `id` in-process, capturing what it prints; returns its result and output. */
-async function capture<T>(id: string[], args: Record<string, unknown>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...parts: unknown[]) => out.push(format(...parts));
-  console.error = (...parts: unknown[]) => err.push(format(...parts));
-  try {
-    const result = (await hre.tasks.getTask(id).run(args)) as TaskResult<T>;
-    return { result, stdout: out.join("\n"), stderr: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
-
-/** Runs task `id`; throws if it failed. */
-async function runTask<T>(id: string[], args: Record<string, unknown>) {
-  const { result, stdout, stderr } = await capture<T>(id, args);
-  if (!result.success) {
-    throw new Error(`task ${id.join(" ")} failed: ${result.error.message}\n${stdout}\n${stderr}`);
-  }
-  return { value: result.value, stdout, stderr };
-}
-
-/** Runs task `id`, expecting it to fail; returns its error's message. */
-async function taskFailure(id: string[], args: Record<string, unknown>): Promise<string> {
-  const { result } = await capture(id, args);
-  if (result.success) throw new Error(`task ${id.join(" ")} succeeded, expected a failure`);
-  return result.error.message;
-}
 
 describe("Hardhat task session sign-intent", function () {
   /** The temporary folders of the fixtures, deleted at the end. */

@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { format, promisify } from "node:util";
+import { promisify } from "node:util";
 
 import { expect } from "chai";
 import { Wallet, id as keccakId } from "ethers";
@@ -26,7 +26,7 @@ import {
 import { serializeDeployment } from "../../deploy/writeDeployment.js";
 import { requireDeployment, resolveFactory } from "../../tasks/helpers/contracts.js";
 import { parseSignedGrant } from "../../src/sdk/index.js";
-import type { TaskResult } from "../../tasks/helpers/taskAction.js";
+import { runTask, taskFailure } from "../helpers/taskRunner.js";
 import type { IntentCancelResult } from "../../tasks/intent/cancel.js";
 import type { IntentRelayResult } from "../../tasks/intent/relay.js";
 import type { SessionGrantResult } from "../../tasks/session/grant.js";
@@ -41,47 +41,6 @@ const { ethers, networkHelpers } = await hre.network.getOrCreate();
 
 const PLACE_ORDER = "placeOrder(uint256,uint256)";
 const CANCEL_ORDER = "cancelOrder(uint256)";
-
-/** What a task printed (stdout and stderr), and its value. */
-interface TaskRun<T> {
-  value: T;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs task `id` in-process with `args`, capturing what it prints; throws if it failed. */
-async function runTask<T>(id: string[], args: Record<string, unknown>): Promise<TaskRun<T>> {
-  const { result, stdout, stderr } = await capture<T>(id, args);
-  if (!result.success) {
-    throw new Error(`task ${id.join(" ")} failed: ${result.error.message}\n${stdout}\n${stderr}`);
-  }
-  return { value: result.value, stdout, stderr };
-}
-
-/** Runs task `id`, expecting it to fail; returns its error's message. */
-async function taskFailure(id: string[], args: Record<string, unknown>): Promise<string> {
-  const { result } = await capture(id, args);
-  if (result.success) throw new Error(`task ${id.join(" ")} succeeded, expected a failure`);
-  return result.error.message;
-}
-
-async function capture<T>(
-  id: string[],
-  args: Record<string, unknown>,
-): Promise<{ result: TaskResult<T>; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...parts: unknown[]) => out.push(format(...parts));
-  console.error = (...parts: unknown[]) => err.push(format(...parts));
-  try {
-    const result = (await hre.tasks.getTask(id).run(args)) as TaskResult<T>;
-    return { result, stdout: out.join("\n"), stderr: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
 
 describe("Hardhat tasks", function () {
   async function deployContracts() {
