@@ -1,0 +1,98 @@
+import type { JsonRpcProvider } from "ethers";
+
+import { IntentWallet__factory } from "../../typechain-types/index.js";
+import {
+  isFinalRelayerIntentStatus,
+  RelayerClient,
+  type IntentStatusResponse,
+} from "../../src/sdk/index.js";
+
+/**
+ * The final statuses of the accepted intents, read from the relayer wallet by wallet (a page of
+ * 500 per call, not a call per intent), waiting until every accepted intent is final or
+ * `timeoutMs` has passed.
+ *
+ * @example
+ * const finals = await waitForFinals(client, world.wallets, acceptedIds, 10 * 60_000);
+ */
+export async function waitForFinals(
+  client: () => RelayerClient,
+  wallets: readonly string[],
+  accepted: ReadonlySet<string>,
+  timeoutMs: number,
+): Promise<Map<string, IntentStatusResponse>> {
+  const deadline = Date.now() + timeoutMs;
+  let finals = new Map<string, IntentStatusResponse>();
+  while (Date.now() < deadline) {
+    finals = await readFinals(client(), wallets).catch(() => finals);
+    if ([...accepted].every((id) => finals.has(id))) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return finals;
+}
+
+async function readFinals(
+  client: RelayerClient,
+  wallets: readonly string[],
+): Promise<Map<string, IntentStatusResponse>> {
+  const finals = new Map<string, IntentStatusResponse>();
+  for (const wallet of wallets) {
+    let cursor: string | undefined;
+    do {
+      const page = await client.listWalletIntents(wallet, { limit: 500, cursor });
+      for (const entry of page.intents) {
+        if (isFinalRelayerIntentStatus(entry.status)) finals.set(entry.id, entry);
+      }
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+  }
+  return finals;
+}
+
+/** What the chain says of a run: IDs relayed more than once, and our reverted transactions. */
+export interface ChainAudit {
+  duplicates: number;
+  revertedRelayTransactions: number;
+  relayTransactions: number;
+}
+
+/**
+ * Audits blocks `fromBlock`..latest: how many intent IDs have more than one `IntentRelayed`
+ * event, and how many transactions sent by `relayer` reverted.
+ *
+ * @example
+ * const { duplicates, revertedRelayTransactions } = await auditChain(provider, relayer, start);
+ */
+export async function auditChain(
+  provider: JsonRpcProvider,
+  relayer: string,
+  fromBlock: number,
+): Promise<ChainAudit> {
+  const relayedTopic = IntentWallet__factory.createInterface().getEvent("IntentRelayed")!.topicHash;
+  const logs = await provider.getLogs({ fromBlock, toBlock: "latest", topics: [relayedTopic] });
+  const counts = new Map<string, number>();
+  for (const log of logs) counts.set(log.topics[1], (counts.get(log.topics[1]) ?? 0) + 1);
+  const sent = await transactionsFrom(provider, relayer, fromBlock);
+  const receipts = await Promise.all(sent.map((hash) => provider.getTransactionReceipt(hash)));
+  return {
+    duplicates: [...counts.values()].filter((count) => count > 1).length,
+    revertedRelayTransactions: receipts.filter((receipt) => receipt?.status === 0).length,
+    relayTransactions: sent.length,
+  };
+}
+
+async function transactionsFrom(
+  provider: JsonRpcProvider,
+  sender: string,
+  fromBlock: number,
+): Promise<string[]> {
+  const latest = await provider.getBlockNumber();
+  const hashes: string[] = [];
+  for (let number = fromBlock; number <= latest; number++) {
+    const block = await provider.getBlock(number, true);
+    for (const transaction of block?.prefetchedTransactions ?? []) {
+      if (transaction.from.toLowerCase() === sender.toLowerCase()) hashes.push(transaction.hash);
+    }
+  }
+  return hashes;
+}

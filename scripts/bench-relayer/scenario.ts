@@ -1,0 +1,112 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { buildIntent, RelayerClient, signIntent, type SignedIntent } from "../../src/sdk/index.js";
+import { startNodeWorld, type NodeWorld } from "../../test/helpers/nodeWorld.js";
+import { startRelayerProcess, type RelayerProcess } from "../../test/helpers/relayerProcess.js";
+import { startBlockClock } from "./blockClock.js";
+import { scenarioFigures, type ScenarioFigures } from "./figures.js";
+import { auditChain, waitForFinals } from "./outcome.js";
+import { submitAll } from "./submit.js";
+
+/** One scenario of the relayer benchmark. */
+export interface Scenario {
+  name: string;
+  /** `auto`: a block per transaction; `interval`: a block every second. */
+  mining: "auto" | "interval";
+  intents: number;
+  wallets: number;
+  clients: number;
+  /** Submit at this pace (intents per second, all clients together) instead of at once. */
+  ratePerSecond?: number;
+  /** `kill -9` the relayer, then start it again on the same database, after this share of the submissions. */
+  killAfter?: number;
+}
+
+/**
+ * Runs `scenario` on a fresh `hardhat node` with a fresh relayer process and returns its
+ * figures. Every intent is a wallet's call of the world's `CallTarget.ping`, signed before
+ * the clock starts: the benchmark measures the relayer, not the signing.
+ *
+ * @example
+ * const figures = await runScenario({ name: "automine", mining: "auto", intents: 2000, wallets: 50, clients: 64 });
+ */
+export async function runScenario(scenario: Scenario): Promise<ScenarioFigures> {
+  const world = await startNodeWorld(scenario.wallets);
+  const env = relayerEnv(world);
+  let relayer: RelayerProcess = await startRelayerProcess(env);
+  const clock = await startBlockClock(world.provider);
+  try {
+    const signed = await signAll(world, scenario.intents);
+    const fromBlock = clock.current() + 1;
+    if (scenario.mining === "interval") await mineEverySecond(world);
+    const killAt =
+      scenario.killAfter === undefined ? -1 : Math.floor(scenario.intents * scenario.killAfter);
+    const submissions = await submitAll(signed, () => relayer.url, clock, {
+      clients: scenario.clients,
+      ratePerSecond: scenario.ratePerSecond,
+      onAccepted: async (count) => {
+        if (count !== killAt) return;
+        await relayer.kill();
+        relayer = await startRelayerProcess({ ...env, RELAYER_PORT: portOf(relayer.url) });
+      },
+    });
+    const client = () => new RelayerClient({ url: relayer.url, timeoutMs: 30_000 });
+    const accepted = new Set(submissions.map((submission) => submission.id));
+    const finals = await waitForFinals(client, world.wallets, accepted, 10 * 60_000);
+    const { relayer: relayerAddress } = await client().health();
+    const audit = await auditChain(world.provider, relayerAddress, fromBlock);
+    return scenarioFigures(scenario.intents, submissions, finals, audit);
+  } finally {
+    clock.stop();
+    await relayer.stop();
+    await world.stop();
+  }
+}
+
+function relayerEnv(world: NodeWorld): Record<string, string> {
+  return {
+    RELAYER_RPC_URL: world.node.url,
+    RELAYER_DB_PATH: join(mkdtempSync(join(tmpdir(), "relayer-bench-")), "relayer.db"),
+    RELAYER_IMPLEMENTATION: world.implementation,
+    RELAYER_BATCHER: world.batcher,
+    RELAYER_POLL_MS: "20",
+    RELAYER_RATE_PER_MINUTE: "100000000",
+    RELAYER_GAS_BUDGET_WEI: (10n ** 24n).toString(),
+    RELAYER_LOG_LEVEL: "warn",
+  };
+}
+
+async function signAll(world: NodeWorld, count: number): Promise<SignedIntent[]> {
+  const now = BigInt((await world.provider.getBlock("latest"))!.timestamp);
+  const data = world.target.interface.encodeFunctionData("ping", [1n]);
+  const signed: SignedIntent[] = [];
+  for (let i = 0; i < count; i++) {
+    const wallet = i % world.wallets.length;
+    const intent = buildIntent({
+      calls: [{ to: world.targetAddress, data }],
+      salt: BigInt(i),
+      now,
+    });
+    signed.push(
+      await signIntent({
+        signer: world.owners[wallet],
+        intent,
+        wallet: world.wallets[wallet],
+        chainId: world.chainId,
+      }),
+    );
+  }
+  return signed;
+}
+
+/** Interval mining: a block every second, transactions wait in the mempool until then. */
+async function mineEverySecond(world: NodeWorld): Promise<void> {
+  await world.provider.send("evm_setAutomine", [false]);
+  await world.provider.send("evm_setIntervalMining", [1000]);
+}
+
+function portOf(url: string): string {
+  return new URL(url).port;
+}
