@@ -7,7 +7,12 @@
 
 import { pino } from "pino";
 
-/** The fields pino writes itself; a call's fields of these names are left out. */
+/**
+ * The fields pino writes itself; a call's fields of these names are left out.
+ *
+ * @example
+ * RESERVED_LOG_FIELDS.has("msg"); // true
+ */
 export const RESERVED_LOG_FIELDS: ReadonlySet<string> = new Set(["time", "level", "msg"]);
 
 /**
@@ -77,12 +82,13 @@ function walkEntries(
 
 /**
  * The fields of `error`: its `name`, then pino's `errWithCause` serializer's (`type`, `message`,
- * `stack`, its causes and aggregated errors serialized alike, its own fields), and a `cause`
- * that is no error as it is.
+ * `stack`, aggregated errors, its own fields), and its `cause` as it is, to be walked in turn
+ * (an error cause gets its `name` too, anything else is kept).
  */
 function errorEntries(error: Error): [string, unknown][] {
   const serialized: Record<string, unknown> = { ...pino.stdSerializers.errWithCause(error) };
-  if (error.cause !== undefined && serialized.cause === undefined) serialized.cause = error.cause;
+  if (error.cause === undefined) delete serialized.cause;
+  else serialized.cause = error.cause;
   return [["name", error.name], ...Object.entries(serialized)];
 }
 

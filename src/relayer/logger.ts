@@ -9,7 +9,12 @@ import { pino, type DestinationStream, type Logger as PinoLogger, type LoggerOpt
 
 import { loggableFields, loggableValue } from "./loggable.js";
 
-/** The levels, from the most verbose; `silent` writes nothing (tests). */
+/**
+ * The levels, from the most verbose; `silent` writes nothing (tests).
+ *
+ * @example
+ * z.enum(LOG_LEVELS).parse(process.env.RELAYER_LOG_LEVEL ?? "info");
+ */
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 
 /** One of `LOG_LEVELS`. */
@@ -35,7 +40,13 @@ export interface CreateLoggerParameters {
   now?: () => Date;
 }
 
-/** A structured logger. */
+/**
+ * A structured logger: the relayer's, over pino.
+ *
+ * @example
+ * const http = logger.child({ component: "http" });
+ * if (http.isLevelEnabled("debug")) http.debug("connection reset", { code: "ECONNRESET" });
+ */
 export interface Logger {
   /** The least severe level written (that of `pino`). */
   readonly level: LogLevel;

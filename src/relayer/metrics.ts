@@ -43,7 +43,12 @@ export const SUBMIT_TO_RECEIPT_BUCKETS: readonly number[] = [
   0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800,
 ];
 
-/** The parameters of `new RelayerMetrics`. */
+/**
+ * The parameters of `new RelayerMetrics`.
+ *
+ * @example
+ * const metrics = new RelayerMetrics({ processMetrics: false }); // the relayer's metrics only
+ */
 export interface RelayerMetricsParameters {
   /**
    * Whether to add prom-client's Node.js process metrics (CPU, memory, event loop lag, garbage
@@ -72,6 +77,8 @@ export class RelayerMetrics {
   /** The `Content-Type` of `render()`'s text (`PROMETHEUS_CONTENT_TYPE`). */
   readonly contentType: string = this.registry.contentType;
 
+  // The metrics of docs/relayer-api.md's table, each a prom-client metric in `registry`; the
+  // methods below record into them.
   readonly intentsAccepted = new Counter({
     name: "relayer_intents_accepted_total",
     help: "Intents accepted (POST /v1/intents answered 202).",

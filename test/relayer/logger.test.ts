@@ -113,8 +113,9 @@ describe("relayer logger on pino", function () {
     const refusal = new RelayerRefusal("rate_limited", "slow down", { wallet: "0x01" }, 30);
     const wrapped = Object.assign(new Error("send failed", { cause: refusal }), { nonce: 7n });
     const plainCause = new Error("no answer", { cause: "timeout" });
+    const chained = new Error("outer", { cause: new TypeError("inner") });
 
-    logger.error("failed", { error: wrapped, other: plainCause });
+    logger.error("failed", { error: wrapped, other: plainCause, chained });
 
     const { error, other } = parsed()[0] as Record<string, Record<string, unknown>>;
     expect(error).to.deep.include({ name: "Error", type: "Error", message: "send failed" });
@@ -129,6 +130,7 @@ describe("relayer logger on pino", function () {
       retryAfterSeconds: 30,
     });
     expect(other.cause).to.equal("timeout");
+    expect(parsed()[0].chained).to.have.deep.nested.property("cause.name", "TypeError");
   });
 
   it("serializes errors logged through its pino logger under err or error the same way", function () {
