@@ -1,6 +1,8 @@
 import { getAddress, isAddress, isHexString } from "ethers";
 import { z } from "zod";
 
+import { LOG_LEVELS } from "./logger.js";
+
 /**
  * Hardhat's well-known account #1 key. Used only when no key is configured AND the chain is a
  * local development chain (31337): never on a real network.
@@ -56,7 +58,7 @@ export const relayerConfigSchema = z.object({
   RELAYER_GAS_BUDGET_WEI: wei.default(10n ** 18n),
   RELAYER_BUDGET_PERIOD_SECONDS: integer(1).default(3_600),
   RELAYER_BODY_LIMIT_BYTES: integer(1_024, 16 * 1024 * 1024).default(128 * 1024),
-  RELAYER_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  RELAYER_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
 export type RelayerConfig = z.infer<typeof relayerConfigSchema>;

@@ -1,11 +1,20 @@
 /**
- * A tiny structured logger: one JSON object per line (`time`, `level`, `msg`, then the base
- * fields, then the call's fields). Bigints are written as decimal strings, errors as
- * `{ name, message, stack, …their own fields, cause }`, so a log line never throws and never
- * loses precision.
+ * The relayer's structured logger: a thin adapter over pino, writing one JSON object per line
+ * (`level` as its name, `time` as an ISO date, the base fields, the call's fields, `msg`). Its
+ * calls read `logger.info(message, fields)`; the pino logger underneath (`logger.pino`) is there
+ * for what takes one, such as fastify's `loggerInstance`. Fields go through `loggableFields`.
  */
 
-/** The levels, from the most verbose; `silent` writes nothing (tests). */
+import { pino, type DestinationStream, type Logger as PinoLogger, type LoggerOptions } from "pino";
+
+import { loggableFields, loggableValue } from "./loggable.js";
+
+/**
+ * The levels, from the most verbose; `silent` writes nothing (tests).
+ *
+ * @example
+ * z.enum(LOG_LEVELS).parse(process.env.RELAYER_LOG_LEVEL ?? "info");
+ */
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 
 /** One of `LOG_LEVELS`. */
@@ -14,7 +23,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Structured fields of a log line. */
 export type LogFields = Record<string, unknown>;
 
-/** Where lines go: `process.stdout` by default; anything with `write(string)`. */
+/** Where lines go: anything with `write(string)`; by default standard output. */
 export interface LogStream {
   write(line: string): unknown;
 }
@@ -23,7 +32,7 @@ export interface LogStream {
 export interface CreateLoggerParameters {
   /** The least severe level written; `silent` writes nothing. Default `info`. */
   level?: LogLevel;
-  /** Where to write; default `process.stdout`. */
+  /** Where to write; default standard output, written synchronously (a crash loses no line). */
   stream?: LogStream;
   /** Fields written on every line (e.g. `{ service: "relayer" }`). */
   base?: LogFields;
@@ -31,9 +40,18 @@ export interface CreateLoggerParameters {
   now?: () => Date;
 }
 
-/** A structured logger. */
+/**
+ * A structured logger: the relayer's, over pino.
+ *
+ * @example
+ * const http = logger.child({ component: "http" });
+ * if (http.isLevelEnabled("debug")) http.debug("connection reset", { code: "ECONNRESET" });
+ */
 export interface Logger {
+  /** The least severe level written (that of `pino`). */
   readonly level: LogLevel;
+  /** The pino logger that writes the lines (same stream, level, fields and format). */
+  readonly pino: PinoLogger;
   debug(message: string, fields?: LogFields): void;
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
@@ -44,29 +62,21 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-const SEVERITY: Record<LogLevel, number> = {
-  debug: 10,
-  info: 20,
-  warn: 30,
-  error: 40,
-  silent: 100,
-};
-const RESERVED = new Set(["time", "level", "msg"]);
-
 /**
- * Creates a JSON-lines logger.
+ * Creates a JSON-lines logger on pino.
  *
  * @example
  * const logger = createLogger({ level: "info", base: { service: "relayer" } });
  * logger.info("intent accepted", { id, wallet, maxGasPrice: 20n * 10n ** 9n });
- * // {"time":"2025-06-01T12:00:00.000Z","level":"info","msg":"intent accepted","service":"relayer","id":"0x…","wallet":"0x…","maxGasPrice":"20000000000"}
+ * // {"level":"info","time":"2025-06-01T12:00:00.000Z","service":"relayer","id":"0x…","wallet":"0x…","maxGasPrice":"20000000000","msg":"intent accepted"}
  *
  * @example
  * const quiet = createLogger({ level: "silent" }); // for tests
+ * const app = fastify({ loggerInstance: logger.pino });
  */
 export function createLogger({
   level = "info",
-  stream = process.stdout,
+  stream,
   base = {},
   now = () => new Date(),
 }: CreateLoggerParameters = {}): Logger {
@@ -75,70 +85,45 @@ export function createLogger({
       `unknown log level "${String(level)}" (expected ${LOG_LEVELS.join(", ")})`,
     );
   }
-  const threshold = SEVERITY[level];
-  const isLevelEnabled = (candidate: Exclude<LogLevel, "silent">) =>
-    SEVERITY[candidate] >= threshold;
-  const write = (lineLevel: Exclude<LogLevel, "silent">, message: string, fields?: LogFields) => {
-    if (!isLevelEnabled(lineLevel)) return;
-    stream.write(`${formatLine(now(), lineLevel, message, base, fields)}\n`);
-  };
+  const destination: DestinationStream = stream ?? pino.destination({ dest: 1, sync: true });
+  return adapt(pino(pinoOptions(level, base, now), destination));
+}
+
+/**
+ * The pino options of a relayer logger: levels by name, ISO times, `base` instead of pino's
+ * `pid` and `hostname`, and errors under `err` or `error` serialized as `loggableValue` does
+ * (for what logs through `logger.pino` directly).
+ */
+function pinoOptions(level: LogLevel, base: LogFields, now: () => Date): LoggerOptions {
+  const serializeError = (value: unknown) =>
+    value instanceof Error ? loggableValue(value) : value;
   return {
     level,
+    base: loggableFields(base),
+    messageKey: "msg",
+    timestamp: () => `,"time":"${now().toISOString()}"`,
+    formatters: { level: (label) => ({ level: label }) },
+    serializers: { err: serializeError, error: serializeError },
+  };
+}
+
+/** The `Logger` of a pino logger. */
+function adapt(instance: PinoLogger): Logger {
+  const write = (lineLevel: Exclude<LogLevel, "silent">, message: string, fields?: LogFields) => {
+    if (!instance.isLevelEnabled(lineLevel)) return;
+    if (fields === undefined) instance[lineLevel](message);
+    else instance[lineLevel](loggableFields(fields), message);
+  };
+  return {
+    get level() {
+      return instance.level as LogLevel;
+    },
+    pino: instance,
     debug: (message, fields) => write("debug", message, fields),
     info: (message, fields) => write("info", message, fields),
     warn: (message, fields) => write("warn", message, fields),
     error: (message, fields) => write("error", message, fields),
-    isLevelEnabled,
-    child: (fields) => createLogger({ level, stream, now, base: { ...base, ...fields } }),
+    isLevelEnabled: (candidate) => instance.isLevelEnabled(candidate),
+    child: (fields) => adapt(instance.child(loggableFields(fields))),
   };
-}
-
-/** One JSON line (without the newline). Never throws. */
-function formatLine(
-  time: Date,
-  level: string,
-  message: string,
-  base: LogFields,
-  fields: LogFields = {},
-): string {
-  const line: LogFields = { time: time.toISOString(), level, msg: message };
-  for (const source of [base, fields]) {
-    for (const [key, value] of Object.entries(source)) {
-      if (!RESERVED.has(key)) line[key] = value;
-    }
-  }
-  try {
-    return JSON.stringify(line, jsonReplacer());
-  } catch (error) {
-    return JSON.stringify({
-      time: line.time,
-      level,
-      msg: message,
-      logError: `fields not serializable: ${(error as Error).message}`,
-    });
-  }
-}
-
-/** A `JSON.stringify` replacer: bigints as decimal strings, errors as objects, cycles cut. */
-function jsonReplacer(): (key: string, value: unknown) => unknown {
-  const seen = new WeakSet<object>();
-  return (_key, value) => {
-    if (typeof value === "bigint") return value.toString(10);
-    if (typeof value === "symbol" || typeof value === "function") return String(value);
-    if (typeof value !== "object" || value === null) return value;
-    if (seen.has(value)) return "[Circular]";
-    seen.add(value);
-    if (value instanceof Error) return errorToObject(value);
-    if (value instanceof Map) return Object.fromEntries(value);
-    if (value instanceof Set) return [...value];
-    return value;
-  };
-}
-
-function errorToObject(error: Error): LogFields {
-  const object: LogFields = { name: error.name, message: error.message };
-  for (const [key, value] of Object.entries(error)) object[key] = value;
-  if (error.stack !== undefined) object.stack = error.stack;
-  if (error.cause !== undefined) object.cause = error.cause;
-  return object;
 }

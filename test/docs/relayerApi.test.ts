@@ -5,6 +5,7 @@ import { dataLength, dataSlice, Wallet } from "ethers";
 
 import { recoveredSigner } from "../../src/relayer/checkSignatureAhead.js";
 import { REFUSAL_STATUS } from "../../src/relayer/http/refusalStatus.js";
+import { RelayerMetrics } from "../../src/relayer/metrics.js";
 import {
   encodeRelayPacked,
   FINAL_RELAYER_INTENT_STATUSES,
@@ -13,11 +14,13 @@ import {
   RELAYER_INTENT_STATUSES,
 } from "../../src/sdk/index.js";
 import { IntentWallet__factory } from "../../typechain-types/index.js";
+import { parsePrometheusText, type PrometheusText } from "../helpers/prometheusText.js";
 
 /*
  * Keeps docs/relayer-api.md true: its signed-intent example parses and is signed by its owner,
  * its figures of the packed calldata are the SDK's, its status table is the SDK's list of
- * statuses, and its error table gives every code the status the HTTP layer answers with.
+ * statuses, its error table gives every code the status the HTTP layer answers with, and its
+ * metrics table is what GET /metrics serves.
  */
 
 const PAGE = readFileSync(new URL("../../docs/relayer-api.md", import.meta.url), "utf8");
@@ -56,6 +59,38 @@ function tableRows(text: string, first: string): string[][] {
 /** `code` without its backticks. */
 function plain(cell: string): string {
   return cell.replace(/`/g, "");
+}
+
+/** The label names of a metrics table cell: its `code` words, outside parentheses. */
+function labelNamesOf(cell: string): string[] {
+  return [...cell.replace(/\([^)]*\)/g, "").matchAll(/`([a-z_]+)`/g)].map((match) => match[1]);
+}
+
+/** The label names the samples of metric family `name` carry (`le` of histograms left out). */
+function servedLabelNames(parsed: PrometheusText, name: string): string[] {
+  const inFamily = (sample: string) =>
+    sample === name ||
+    (sample.startsWith(name) && /^_(bucket|sum|count)$/.test(sample.slice(name.length)));
+  const names = parsed.samples
+    .filter((sample) => inFamily(sample.name))
+    .flatMap((sample) => Object.keys(sample.labels).filter((label) => label !== "le"));
+  return [...new Set(names)].sort();
+}
+
+/** The text /metrics serves once the relayer recorded one of each thing it records. */
+async function servedMetrics(): Promise<PrometheusText> {
+  const metrics = new RelayerMetrics();
+  metrics.intentAccepted();
+  metrics.intentRefused("expired");
+  metrics.intentFinal("relayed");
+  metrics.transactionSent("relay");
+  metrics.batchSent(2);
+  metrics.batchSkippedIntent("simulation");
+  metrics.submitToReceipt(1.5);
+  metrics.recordGasSpent(21_000n);
+  metrics.setBalance(10n ** 18n);
+  metrics.httpRequest("/health", 200);
+  return parsePrometheusText(await metrics.render());
 }
 
 describe("docs/relayer-api.md", function () {
@@ -101,5 +136,22 @@ describe("docs/relayer-api.md", function () {
 
     expect(Object.keys(documented).sort()).to.deep.equal([...RELAYER_ERROR_CODES].sort());
     expect(documented).to.deep.equal(REFUSAL_STATUS);
+  });
+
+  it("lists in section 3 every metric GET /metrics serves, with its type and labels, and the process metrics it names", async function () {
+    const served = await servedMetrics();
+    const rows = tableRows(section(3), "metric");
+    const isProcessMetric = (name: string) => /^relayer_(process|nodejs)_/.test(name);
+
+    for (const [metric, type, labels] of rows) {
+      const name = plain(metric);
+      expect(served.types.get(name), name).to.equal(type);
+      expect(servedLabelNames(served, name), name).to.deep.equal(labelNamesOf(labels).sort());
+    }
+    const own = [...served.types.keys()].filter((name) => !isProcessMetric(name));
+    expect(own.sort()).to.deep.equal(rows.map(([metric]) => plain(metric)).sort());
+    const named = [...section(3).matchAll(/`(relayer_(?:process|nodejs)_[a-z_]+)`/g)];
+    expect(named).to.have.length.greaterThan(0);
+    for (const [, name] of named) expect(served.types.has(name), name).to.equal(true);
   });
 });

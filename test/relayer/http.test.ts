@@ -8,7 +8,7 @@ import type { RelayerService } from "../../src/relayer/http/RelayerService.js";
 import { RelayerRefusal } from "../../src/relayer/refusal.js";
 import { createRelayerHttpServer, renderIntent } from "../../src/relayer/http/server.js";
 import { createLogger, type LogLevel } from "../../src/relayer/logger.js";
-import { MetricsRegistry, RelayerMetrics } from "../../src/relayer/metrics.js";
+import { RelayerMetrics } from "../../src/relayer/metrics.js";
 import type { IntentPage, IntentRecord } from "../../src/relayer/types.js";
 import {
   buildIntent,
@@ -1289,11 +1289,15 @@ describe("relayer HTTP server", function () {
   });
 
   describe("GET /metrics", function () {
-    /** The samples of a text exposition, checked line by line: `name{labels} value`. */
+    /**
+     * The samples of a text exposition, checked line by line: `name{labels} value`. Values are
+     * read as Prometheus reads them (Go's ParseFloat): NaN and Inf in any case, as prom-client
+     * writes `Nan`.
+     */
     function parseMetrics(text: string): Map<string, number> {
       const samples = new Map<string, number>();
       const sample =
-        /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (-?[0-9.e+]+|\+Inf|-Inf|NaN)$/;
+        /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (-?[0-9.]+(?:e[+-]?[0-9]+)?|[+-]Inf|NaN)$/i;
       for (const line of text.split("\n")) {
         if (line === "" || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) continue;
         const match = sample.exec(line);
@@ -1346,7 +1350,7 @@ describe("relayer HTTP server", function () {
       }
     });
 
-    it("renders what the service records: final statuses, gauges, transactions, the histogram, gas and balance", function () {
+    it("renders what the service records: final statuses, gauges, transactions, the histogram, gas and balance", async function () {
       const recorded = new RelayerMetrics();
       recorded.intentFinal("relayed");
       recorded.intentFinal("relayed");
@@ -1360,7 +1364,7 @@ describe("relayer HTTP server", function () {
       recorded.recordGasSpent(84_813n);
       recorded.setBalance(10n ** 21n);
 
-      const samples = parseMetrics(recorded.render());
+      const samples = parseMetrics(await recorded.render());
 
       expect(samples.get('relayer_intents_final_total{status="relayed"}')).to.equal(2);
       expect(samples.get('relayer_intents_final_total{status="expired"}')).to.equal(1);
@@ -1377,22 +1381,6 @@ describe("relayer HTTP server", function () {
       expect(samples.get("relayer_submit_to_receipt_seconds_sum")).to.equal(5012.7);
       expect(samples.get("relayer_gas_spent_total")).to.equal(84_813);
       expect(samples.get("relayer_balance_wei")).to.equal(1e21);
-    });
-
-    it("escapes label values and refuses labels a metric does not have", function () {
-      const registry = new MetricsRegistry();
-      const counter = registry.counter({ name: "x_total", help: "X.", labelNames: ["code"] });
-      counter.inc({ code: 'a "quoted" \\ value\nwith a newline' });
-
-      expect(registry.render()).to.include(
-        'x_total{code="a \\"quoted\\" \\\\ value\\nwith a newline"} 1',
-      );
-      expect(() => counter.inc({ status: "1" } as never)).to.throw(
-        RangeError,
-        /takes labels \{code\}/,
-      );
-      expect(() => counter.inc({ code: "a" }, -1)).to.throw(RangeError, /cannot go down/);
-      expect(() => registry.counter({ name: "x_total", help: "again" })).to.throw(RangeError);
     });
   });
 
