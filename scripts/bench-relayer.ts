@@ -38,6 +38,8 @@ const relayer = await startRelayerProcess({
   RELAYER_MAX_BATCH: String(MAX_BATCH),
   RELAYER_POLL_MS: "20",
   RELAYER_RATE_PER_MINUTE: "1000000",
+  // Every submission comes from this one client address.
+  RELAYER_CLIENT_RATE_PER_MINUTE: "1000000",
   RELAYER_GAS_BUDGET_WEI: (10n ** 24n).toString(),
   RELAYER_LOG_LEVEL: "warn",
 });
