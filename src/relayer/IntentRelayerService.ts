@@ -25,10 +25,20 @@ import { InvalidCursorError } from "./store/errors.js";
 import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";
 import type { IntentRecord } from "./types.js";
 
-/** The default time the JSON-RPC reads of one submission may take in all. */
+/**
+ * The default time the JSON-RPC reads of one submission may take in all.
+ *
+ * @example
+ * new IntentRelayerService({ ...parameters, submitTimeoutMs: DEFAULT_SUBMIT_TIMEOUT_MS });
+ */
 export const DEFAULT_SUBMIT_TIMEOUT_MS = 5_000;
 
-/** What the service needs to know about its chain and account. */
+/**
+ * What the service needs to know about its chain and account.
+ *
+ * @example
+ * const parameters: IntentRelayerServiceParameters = { provider, store, policy, chainId: 31337n, relayerAddress };
+ */
 export interface IntentRelayerServiceParameters {
   provider: Provider;
   store: IntentStore;

@@ -6,10 +6,20 @@ import { refused, type Outcome } from "./refusal.js";
 import { RPC_RETRY_AFTER_SECONDS, rpcUnavailable, withDeadline } from "./rpcDeadline.js";
 import type { IntentStore } from "./store/IntentStore.js";
 
-/** The default time `/health` gives its JSON-RPC reads, so that it answers within 1 s. */
+/**
+ * The default time `/health` gives its JSON-RPC reads, so that it answers within 1 s.
+ *
+ * @example
+ * await readHealth({ provider, store, chainId, relayerAddress, timeoutMs: DEFAULT_HEALTH_TIMEOUT_MS });
+ */
 export const DEFAULT_HEALTH_TIMEOUT_MS = 750;
 
-/** What `readHealth` reads, and how long it may wait for the node. */
+/**
+ * What `readHealth` reads, and how long it may wait for the node.
+ *
+ * @example
+ * const parameters: ReadHealthParameters = { provider, store, chainId: 31337n, relayerAddress };
+ */
 export interface ReadHealthParameters {
   provider: Provider;
   store: Pick<IntentStore, "countByStatus">;

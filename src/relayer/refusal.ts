@@ -35,7 +35,12 @@ export interface Refusal {
  */
 export type Outcome<Value extends object> = ({ ok: true } & Value) | Refused;
 
-/** The refused side of an `Outcome`. */
+/**
+ * The refused side of an `Outcome`.
+ *
+ * @example
+ * const outcome: Refused = { ok: false, refusal: { code: "expired", message: "intent 0x… expired" } };
+ */
 export interface Refused {
   ok: false;
   refusal: Refusal;

@@ -9,10 +9,20 @@ import { refused, type Refused } from "./refusal.js";
  * provider's own timeout (minutes) and then answering `500 internal_error`.
  */
 
-/** Seconds a client should wait before trying again when the node does not answer. */
+/**
+ * Seconds a client should wait before trying again when the node does not answer.
+ *
+ * @example
+ * reply.header("retry-after", String(RPC_RETRY_AFTER_SECONDS));
+ */
 export const RPC_RETRY_AFTER_SECONDS = 5;
 
-/** The reads of `what` did not answer within `timeoutMs`. */
+/**
+ * The reads of `what` did not answer within `timeoutMs`.
+ *
+ * @example
+ * throw new RpcTimeoutError("eth_getCode", 5000); // "eth_getCode did not answer within 5000 ms"
+ */
 export class RpcTimeoutError extends Error {
   constructor(
     readonly what: string,

@@ -21,7 +21,12 @@ import type { IntentStore } from "./store/IntentStore.js";
  * none throws one. An error thrown is a fault, or a node that does not answer.
  */
 
-/** What the checks read: the chain, the store, and who the relayer is. */
+/**
+ * What the checks read: the chain, the store, and who the relayer is.
+ *
+ * @example
+ * const context: CheckContext = { provider, store, chainId: 31337n, relayerAddress };
+ */
 export interface CheckContext {
   provider: Provider;
   store: IntentStore;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 
 import { Wallet, id as keccakId } from "ethers";
 
@@ -217,6 +217,64 @@ describe("relayer HTTP guards", function () {
 
       expect((await fetch(`${url}/health`)).status).to.equal(200);
       expect((await fetch(`${url}/v1/intents/${wire.id}`)).status).to.equal(404);
+    });
+  });
+
+  describe("Fastify's own errors, with the API's error body", function () {
+    /** Writes `raw` on a new connection and reads until the server closes it. */
+    function rawExchange(raw: string): Promise<string> {
+      const { port } = server.address() as AddressInfo;
+      return new Promise((resolve, reject) => {
+        const socket = connect(port, "127.0.0.1", () => socket.write(raw));
+        let received = "";
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => (received += chunk));
+        socket.on("end", () => resolve(received));
+        socket.on("error", reject);
+      });
+    }
+
+    it("answers headers over Node's limit with 431 headers_too_large, then closes the connection", async function () {
+      const answer = await rawExchange(
+        `GET /health HTTP/1.1\r\nHost: x\r\nX-Padding: ${"a".repeat(20_000)}\r\n\r\n`,
+      );
+
+      const [head, body] = answer.split("\r\n\r\n");
+      expect(head).to.match(/^HTTP\/1\.1 431 /);
+      expect(JSON.parse(body)).to.deep.equal({
+        error: { code: "headers_too_large", message: "the request headers are too large" },
+      });
+    });
+
+    it("answers a path of bad percent-encoding with 404 not_found", async function () {
+      const response = await fetch(`${url}/v1/intents/%zz`);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+
+      expect(response.status).to.equal(404);
+      expect(response.headers.get("content-type")).to.equal("application/json; charset=utf-8");
+      expect(body.error.code).to.equal("not_found");
+      expect(body.error.message).to.include("percent-encoding");
+    });
+
+    it("answers /health within 1 s with 503 unavailable and Retry-After even when the service hangs (the handler timeout)", async function () {
+      service.health = () => new Promise(() => {});
+      const started = performance.now();
+
+      const response = await fetch(`${url}/health`);
+      const body = (await response.json()) as { error: { code: string; details: object } };
+
+      expect(performance.now() - started).to.be.lessThan(1_500);
+      expect(response.status).to.equal(503);
+      expect(response.headers.get("retry-after")).to.equal("5");
+      expect(body.error).to.deep.include({ code: "unavailable" });
+      expect(body.error.details).to.deep.equal({ component: "relayer", reason: "timeout" });
+    });
+
+    it("answers HEAD with 405 method_not_allowed: no route answers HEAD", async function () {
+      const response = await fetch(`${url}/health`, { method: "HEAD" });
+
+      expect(response.status).to.equal(405);
+      expect(response.headers.get("allow")).to.equal("GET");
     });
   });
 });

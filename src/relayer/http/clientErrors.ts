@@ -6,7 +6,12 @@ import { errorBody } from "./errorAnswers.js";
 import { stringifyJson } from "./json.js";
 import { UNMATCHED } from "./observe.js";
 
-/** The `Content-Type` of every JSON answer, errors included. */
+/**
+ * The `Content-Type` of every JSON answer, errors included.
+ *
+ * @example
+ * expect(response.headers.get("content-type")).to.equal(JSON_CONTENT_TYPE);
+ */
 export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
 /** The answer to each kind of request Node's HTTP parser refuses before Fastify sees it. */

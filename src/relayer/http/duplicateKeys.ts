@@ -9,7 +9,12 @@ import { formatPath } from "../../protocol/schema/problem.js";
  * call stack allows), that decodes only keys holding an escape.
  */
 
-/** A key given twice: the key, its path (as `intent.calls[0].to`) and where it starts. */
+/**
+ * A key given twice: the key, its path (as `intent.calls[0].to`) and where it starts.
+ *
+ * @example
+ * const { key, path, position }: DuplicateKey = findDuplicateKey(text)!;
+ */
 export interface DuplicateKey {
   key: string;
   path: string;

@@ -21,7 +21,12 @@ import { RPC_RETRY_AFTER_SECONDS } from "../rpcDeadline.js";
  * in full, answered without its message.
  */
 
-/** The message of every `500 internal_error`. */
+/**
+ * The message of every `500 internal_error`.
+ *
+ * @example
+ * errorBody("internal_error", INTERNAL_ERROR_MESSAGE);
+ */
 export const INTERNAL_ERROR_MESSAGE =
   "internal error: the request was not carried out; retrying it is safe";
 

@@ -1,4 +1,9 @@
-/** The request limits of the HTTP layer (docs/relayer-api.md sections 1 to 3). */
+/**
+ * The request limits of the HTTP layer (docs/relayer-api.md sections 1 to 3).
+ *
+ * @example
+ * const limits: HttpLimits = { bodyLimitBytes: 131072, maxCalls: 64, maxDependencies: 16, clientRatePerMinute: 300, requestTimeoutMs: 30000 };
+ */
 export interface HttpLimits {
   /** The largest request body, in bytes. */
   bodyLimitBytes: number;
@@ -12,7 +17,12 @@ export interface HttpLimits {
   requestTimeoutMs: number;
 }
 
-/** The default body limit: 128 KiB. */
+/**
+ * The default body limit: 128 KiB.
+ *
+ * @example
+ * createRelayerHttpServer({ service, metrics, logger, bodyLimitBytes: 2 * DEFAULT_BODY_LIMIT_BYTES });
+ */
 export const DEFAULT_BODY_LIMIT_BYTES = 128 * 1024;
 
 /**

@@ -3,13 +3,28 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "../logger.js";
 import type { RelayerMetrics } from "../metrics.js";
 
-/** The `route` label of requests that match no route. */
+/**
+ * The `route` label of requests that match no route.
+ *
+ * @example
+ * metrics.httpRequest(UNMATCHED, 404);
+ */
 export const UNMATCHED = "unmatched";
 
-/** The status logged and counted when the client went away before the answer (nginx's 499). */
+/**
+ * The status logged and counted when the client went away before the answer (nginx's 499).
+ *
+ * @example
+ * metrics.httpRequest("/v1/intents", CLIENT_CLOSED_REQUEST);
+ */
 export const CLIENT_CLOSED_REQUEST = 499;
 
-/** What a request's log line and metrics say beyond its method and status. */
+/**
+ * What a request's log line and metrics say beyond its method and status.
+ *
+ * @example
+ * request.notes.fields = { id, wallet };
+ */
 export interface RequestNotes {
   /** The route template (`/v1/intents/:id`), or `unmatched`. */
   route: string;

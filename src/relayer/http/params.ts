@@ -60,13 +60,28 @@ function parameters<Shape extends z.core.$ZodLooseShape>(kind: string, shape: Sh
   });
 }
 
-/** `GET /v1/intents/:id`: a bytes32, any hex case; lowercase out. */
+/**
+ * `GET /v1/intents/:id`: a bytes32, any hex case; lowercase out.
+ *
+ * @example
+ * intentPathSchema.parse({ id: "0xAB…" }); // { id: "0xab…" }
+ */
 export const intentPathSchema = parameters("path parameter", { id: bytes32 });
 
-/** `GET /v1/wallets/:address/intents`: an address, checksummed or all lowercase; checksummed out. */
+/**
+ * `GET /v1/wallets/:address/intents`: an address, checksummed or all lowercase; checksummed out.
+ *
+ * @example
+ * walletPathSchema.parse({ address: "0x8464135c8f25da09e49bc8782676a84730c318bc" }); // checksummed
+ */
 export const walletPathSchema = parameters("path parameter", { address });
 
-/** The query of `GET /v1/wallets/:address/intents`: `limit` 1 to 500 (default 100), `cursor`. */
+/**
+ * The query of `GET /v1/wallets/:address/intents`: `limit` 1 to 500 (default 100), `cursor`.
+ *
+ * @example
+ * listQuerySchema.parse({ limit: "5" }); // { limit: 5 }
+ */
 export const listQuerySchema = parameters("query parameter", {
   limit: queryString((limit) =>
     /^[0-9]+$/.test(limit) && Number(limit) >= 1 && Number(limit) <= MAX_PAGE_LIMIT
@@ -87,10 +102,20 @@ export const listQuerySchema = parameters("query parameter", {
     .describe("the previous page's nextCursor"),
 });
 
-/** A query for an endpoint that takes no query parameter. */
+/**
+ * A query for an endpoint that takes no query parameter.
+ *
+ * @example
+ * emptyQuerySchema.safeParse({ verbose: "1" }).success; // false
+ */
 export const emptyQuerySchema = parameters("query parameter", {});
 
-/** One problem of fastify-type-provider-zod's validation error: a zod issue, reshaped. */
+/**
+ * One problem of fastify-type-provider-zod's validation error: a zod issue, reshaped.
+ *
+ * @example
+ * const problem: ParameterProblem = { keyword: "unrecognized_keys", instancePath: "/", params: { keys: ["verbose"] } };
+ */
 export interface ParameterProblem {
   keyword: string;
   instancePath: string;

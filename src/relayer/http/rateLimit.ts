@@ -1,6 +1,11 @@
 import { RelayerRefusal } from "../refusal.js";
 
-/** The window every rate of the API is counted over (docs/relayer-api.md: `windowSeconds`). */
+/**
+ * The window every rate of the API is counted over (docs/relayer-api.md: `windowSeconds`).
+ *
+ * @example
+ * const perSecond = limit / (RATE_WINDOW_MS / 1000);
+ */
 export const RATE_WINDOW_MS = 60_000;
 
 /**

@@ -6,7 +6,12 @@ import { relayerErrorResponseSchema } from "../../protocol/relayerApi/schemas.js
 import type { RelayerService } from "./RelayerService.js";
 import type { HttpLimits } from "./limits.js";
 
-/** The Fastify instance the routes are declared on: zod schemas for every part. */
+/**
+ * The Fastify instance the routes are declared on: zod schemas for every part.
+ *
+ * @example
+ * export function healthRoute(app: RelayerApp, dependencies: RouteDependencies): void {}
+ */
 export type RelayerApp = FastifyInstance<
   RawServerDefault,
   IncomingMessage,
@@ -15,7 +20,12 @@ export type RelayerApp = FastifyInstance<
   ZodTypeProvider
 >;
 
-/** What every route is given. */
+/**
+ * What every route is given.
+ *
+ * @example
+ * const dependencies: RouteDependencies = { service, limits: DEFAULT_HTTP_LIMITS };
+ */
 export interface RouteDependencies {
   service: RelayerService;
   limits: HttpLimits;

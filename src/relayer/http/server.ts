@@ -28,7 +28,12 @@ export { renderIntent, type IntentStatusJson } from "./renderIntent.js";
 export { DEFAULT_BODY_LIMIT_BYTES, type HttpLimits } from "./limits.js";
 export { JSON_CONTENT_TYPE } from "./clientErrors.js";
 
-/** The parameters of `createRelayerHttpServer` and `buildRelayerApp`. */
+/**
+ * The parameters of `createRelayerHttpServer` and `buildRelayerApp`.
+ *
+ * @example
+ * const parameters: CreateRelayerHttpServerParameters = { service, metrics, logger, clientRatePerMinute: 60 };
+ */
 export interface CreateRelayerHttpServerParameters extends Partial<HttpLimits> {
   service: RelayerService;
   metrics: RelayerMetrics;

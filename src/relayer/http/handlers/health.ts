@@ -3,7 +3,12 @@ import { sendRefusal } from "../errorAnswers.js";
 import { emptyQuerySchema } from "../params.js";
 import { errorResponses, type RelayerApp, type RouteDependencies } from "../responses.js";
 
-/** How long `/health` may take in all: Fastify answers `503 unavailable` after it. */
+/**
+ * How long `/health` may take in all: Fastify answers `503 unavailable` after it.
+ *
+ * @example
+ * app.get("/health", { handlerTimeout: HEALTH_HANDLER_TIMEOUT_MS }, handler);
+ */
 export const HEALTH_HANDLER_TIMEOUT_MS = 1_000;
 
 /**

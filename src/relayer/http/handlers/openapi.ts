@@ -5,7 +5,12 @@ import { z } from "zod";
 
 import { errorResponses, type RelayerApp } from "../responses.js";
 
-/** Where the API's OpenAPI document is served. */
+/**
+ * Where the API's OpenAPI document is served.
+ *
+ * @example
+ * const document = await (await fetch(`${url}${OPENAPI_PATH}`)).json();
+ */
 export const OPENAPI_PATH = "/v1/openapi.json";
 
 /** An OpenAPI 3 document: what this route answers, open to every other field. */
