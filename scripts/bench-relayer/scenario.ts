@@ -73,6 +73,8 @@ function relayerEnv(world: NodeWorld): Record<string, string> {
     RELAYER_BATCHER: world.batcher,
     RELAYER_POLL_MS: "20",
     RELAYER_RATE_PER_MINUTE: "100000000",
+    // Every submission comes from this one client address.
+    RELAYER_CLIENT_RATE_PER_MINUTE: "100000000",
     RELAYER_GAS_BUDGET_WEI: (10n ** 24n).toString(),
     RELAYER_LOG_LEVEL: "warn",
   };

@@ -1,26 +1,44 @@
-import { dataSlice, getAddress, type Provider } from "ethers";
+import { getAddress, type Provider } from "ethers";
 
-import { IntentStatus } from "../protocol/chain/enums.js";
 import type { SignedIntent } from "../protocol/intent/types.js";
-import { OWNER_SIGNATURE_KIND } from "../protocol/intent/signature.js";
-import { PENDING_RELAYER_INTENT_STATUSES } from "../protocol/relayerApi/statuses.js";
-import type { RelayerHealthResponse } from "../protocol/relayerApi/types.js";
-import {
-  chainNow,
-  classifyRevert,
-  dependencyState,
-  onChainStatus,
-  simulateRelay,
-  walletAt,
-} from "./chainReads.js";
-import { checkSignatureAhead, recoveredSigner } from "./checkSignatureAhead.js";
-import type { RelayerService } from "./http/RelayerService.js";
-import { RelayerRefusal } from "./refusal.js";
+import type {
+  HealthOutcome,
+  ListOutcome,
+  RelayerService,
+  SubmitOutcome,
+} from "./http/RelayerService.js";
 import type { SpendingPolicy } from "./policy.js";
+import { refused, type Outcome, type Refusal, type Refused } from "./refusal.js";
+import { readHealth } from "./healthReads.js";
+import { isRpcUnreachable, rpcUnavailable, withDeadline } from "./rpcDeadline.js";
+import {
+  checkChain,
+  checkDependencies,
+  checkEpoch,
+  checkExpiration,
+  checkNotConsumed,
+  checkSignature,
+  checkWindow,
+  type CheckContext,
+} from "./submissionChecks.js";
+import { InvalidCursorError } from "./store/errors.js";
 import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";
-import type { IntentPage, IntentRecord } from "./types.js";
+import type { IntentRecord } from "./types.js";
 
-/** What the service needs to know about its chain and account. */
+/**
+ * The default time the JSON-RPC reads of one submission may take in all.
+ *
+ * @example
+ * new IntentRelayerService({ ...parameters, submitTimeoutMs: DEFAULT_SUBMIT_TIMEOUT_MS });
+ */
+export const DEFAULT_SUBMIT_TIMEOUT_MS = 5_000;
+
+/**
+ * What the service needs to know about its chain and account.
+ *
+ * @example
+ * const parameters: IntentRelayerServiceParameters = { provider, store, policy, chainId: 31337n, relayerAddress };
+ */
 export interface IntentRelayerServiceParameters {
   provider: Provider;
   store: IntentStore;
@@ -33,283 +51,161 @@ export interface IntentRelayerServiceParameters {
   /** Told of every accepted intent and every refusal (metrics). */
   onAccepted?: (record: IntentRecord) => void;
   onRefused?: (code: string) => void;
+  /**
+   * How long the JSON-RPC reads of one submission may take in all before it is answered
+   * `503 unavailable` (nothing stored); default 5,000 ms, under the SDK client's 10 s.
+   */
+  submitTimeoutMs?: number;
+  /** How long the JSON-RPC reads of `/health` may take; default 750 ms (it answers within 1 s). */
+  healthTimeoutMs?: number;
 }
 
 /**
  * The relayer's front desk: checks a submitted intent in the order of docs/relayer-api.md
  * section 3, persists it, and answers status queries. The `Scheduler` relays what it accepted.
+ * Every refusal is returned as data (`{ ok: false, refusal }`); a node that does not answer
+ * within the deadline is `unavailable` (with `Retry-After`), never a fault.
+ *
+ * @example
+ * const service = new IntentRelayerService({ provider, store, policy, chainId: 31337n, relayerAddress });
+ * const outcome = await service.submit(signed);
+ * if (!outcome.ok) console.log(outcome.refusal.code);
  */
 export class IntentRelayerService implements RelayerService {
   readonly #p: IntentRelayerServiceParameters;
+  readonly #context: CheckContext;
 
   constructor(parameters: IntentRelayerServiceParameters) {
     this.#p = parameters;
+    const { provider, store, chainId, relayerAddress } = parameters;
+    this.#context = { provider, store, chainId, relayerAddress };
   }
 
-  async submit(signed: SignedIntent): Promise<{ record: IntentRecord; alreadyKnown: boolean }> {
-    try {
-      return await this.#submit(signed);
-    } catch (error) {
-      if (error instanceof RelayerRefusal) this.#p.onRefused?.(error.code);
-      throw error;
-    }
+  async submit(signed: SignedIntent): Promise<SubmitOutcome> {
+    const outcome = await this.#submit(signed);
+    if (!outcome.ok) this.#p.onRefused?.(outcome.refusal.code);
+    return outcome;
   }
 
-  async #submit(signed: SignedIntent): Promise<{ record: IntentRecord; alreadyKnown: boolean }> {
-    const { provider, store, policy } = this.#p;
-    if (signed.chainId !== this.#p.chainId) {
-      throw new RelayerRefusal(
-        "wrong_chain",
-        `chain ${signed.chainId} is not this relayer's chain ${this.#p.chainId}`,
-        {
-          expected: this.#p.chainId.toString(),
-          received: signed.chainId.toString(),
-        },
-      );
-    }
-    checkWindow(signed);
+  /**
+   * Checks 7 and 8 (no JSON-RPC), 9 (the store), then 10 to 17 within one deadline. A
+   * submission that reaches check 11 counts toward the wallet's rate whatever a later check
+   * says, unless the node did not answer or the same intent raced in.
+   */
+  async #submit(signed: SignedIntent): Promise<SubmitOutcome> {
+    const cheap = checkChain(signed, this.#p.chainId) ?? checkWindow(signed);
+    if (cheap !== undefined) return { ok: false, refusal: cheap };
     const known = await this.#known(signed);
     if (known !== undefined) return known;
+    const deadline = Date.now() + (this.#p.submitTimeoutMs ?? DEFAULT_SUBMIT_TIMEOUT_MS);
+    const reads = <T>(work: Promise<T>) =>
+      withDeadline(work, deadline - Date.now(), "the submission's JSON-RPC reads");
     const now = Date.now();
-    await policy.checkServed(signed.wallet, provider);
-    const uncount = policy.checkRate(signed.wallet, now);
+    let served: Refusal | undefined;
+    try {
+      served = await reads(this.#p.policy.checkServed(signed.wallet, this.#p.provider));
+    } catch (error) {
+      return unreachable(error);
+    }
+    if (served !== undefined) return { ok: false, refusal: served };
+    const rate = this.#p.policy.checkRate(signed.wallet, now);
+    if (!rate.ok) return rate;
+    let checked: Outcome<{ status: "queued" | "scheduled" }>;
+    try {
+      checked = await reads(this.#check(signed, now));
+    } catch (error) {
+      rate.uncount();
+      return unreachable(error);
+    }
+    if (!checked.ok) return checked;
+    return this.#insert(signed, checked.status, now, rate.uncount);
+  }
+
+  /** Checks 12 to 17; the status to accept the intent in. */
+  async #check(
+    signed: SignedIntent,
+    now: number,
+  ): Promise<Outcome<{ status: "queued" | "scheduled" }>> {
+    const context = this.#context;
+    const early = (await checkEpoch(context, signed)) ?? (await checkNotConsumed(context, signed));
+    if (early !== undefined) return { ok: false, refusal: early };
+    const signature = await checkSignature(context, signed);
+    if (!signature.ok) return signature;
+    const expiration = await checkExpiration(context, signed);
+    if (!expiration.ok) return expiration;
+    const late =
+      (await checkDependencies(context, signed)) ??
+      (await this.#p.policy.checkBudget(this.#p.store, now));
+    if (late !== undefined) return { ok: false, refusal: late };
+    // Before its validAfter the wallet would refuse it (by the latest block's time, or the
+    // clock's when that is later): the scheduler holds it until then.
+    const notYet = signature.notYetValid || signed.intent.validAfter > expiration.now;
+    return { ok: true, status: notYet ? "scheduled" : "queued" };
+  }
+
+  /** Stores the accepted intent; the same ID stored meanwhile is answered as if it came first. */
+  async #insert(
+    signed: SignedIntent,
+    status: "queued" | "scheduled",
+    now: number,
+    uncount: () => void,
+  ): Promise<SubmitOutcome> {
     const record: IntentRecord = {
       id: signed.id.toLowerCase(),
       wallet: getAddress(signed.wallet),
       signed,
-      status: "queued",
+      status,
       createdAt: now,
       updatedAt: now,
     };
     try {
-      await this.#checkEpoch(signed);
-      await this.#checkNotConsumed(signed);
-      const notYetValid = await this.#checkSignature(signed);
-      const chainTime = await this.#checkExpiration(signed);
-      await this.#checkDependencies(signed);
-      await policy.checkBudget(store, now);
-      // Before its validAfter the wallet would refuse it (by the latest block's time, or the
-      // clock's when that is later): the scheduler holds it until then.
-      record.status = notYetValid || signed.intent.validAfter > chainTime ? "scheduled" : "queued";
-      await store.insert(record);
+      await this.#p.store.insert(record);
     } catch (error) {
-      uncount(); // a refused submission does not count toward the wallet's rate
-      // The same ID accepted meanwhile by a concurrent submission: answer as if it came first.
-      if (error instanceof IntentExistsError) {
-        const raced = await this.#known(signed);
-        if (raced !== undefined) return raced;
-      }
+      uncount();
+      const raced = error instanceof IntentExistsError ? await this.#known(signed) : undefined;
+      if (raced !== undefined) return raced;
       throw error;
     }
     this.#p.onAccepted?.(record);
-    return { record, alreadyKnown: false };
+    return { ok: true, record, alreadyKnown: false };
   }
 
   /** Check 9: the same signed intent again is answered with its current status; another signature is a duplicate. */
-  async #known(
-    signed: SignedIntent,
-  ): Promise<{ record: IntentRecord; alreadyKnown: true } | undefined> {
+  async #known(signed: SignedIntent): Promise<SubmitOutcome | undefined> {
     const known = await this.#p.store.get(signed.id);
     if (known === undefined) return undefined;
-    if (known.signed.signature.toLowerCase() === signed.signature.toLowerCase())
-      return { record: known, alreadyKnown: true };
-    throw new RelayerRefusal(
+    if (known.signed.signature.toLowerCase() === signed.signature.toLowerCase()) {
+      return { ok: true, record: known, alreadyKnown: true };
+    }
+    return refused(
       "duplicate",
       `intent ${signed.id} was already accepted with another signature (it is ${known.status})`,
       { status: known.status },
     );
   }
 
-  async #checkEpoch(signed: SignedIntent): Promise<void> {
-    const epoch = await walletAt(signed.wallet, this.#p.provider).intentEpoch();
-    const signedEpoch = signed.epoch ?? 0n;
-    if (signedEpoch < epoch) {
-      throw new RelayerRefusal(
-        "canceled",
-        `wallet ${signed.wallet} invalidated every intent of epoch ${signedEpoch}: it is at epoch ${epoch} now`,
-        { reason: "epoch", epoch: epoch.toString() },
-      );
-    }
-    if (signedEpoch > epoch) {
-      throw new RelayerRefusal(
-        "invalid_field",
-        `epoch ${signedEpoch} is ahead of the wallet's epoch ${epoch}`,
-        {
-          path: "epoch",
-        },
-      );
-    }
-  }
-
-  async #checkNotConsumed(signed: SignedIntent): Promise<void> {
-    const status = await onChainStatus(this.#p.provider, signed.wallet, signed.id);
-    if (status === IntentStatus.None) return;
-    if (status === IntentStatus.Canceled) {
-      throw new RelayerRefusal(
-        "canceled",
-        `intent ${signed.id} was canceled by the owner of wallet ${signed.wallet}`,
-        { reason: "canceled" },
-      );
-    }
-    const receipt = await walletAt(signed.wallet, this.#p.provider).intentReceipt(signed.id);
-    const outcome = status === IntentStatus.Succeeded ? "succeeded" : "failed";
-    throw new RelayerRefusal(
-      "already_relayed",
-      `intent ${signed.id} was already relayed on wallet ${signed.wallet} in block ${receipt.blockNumber} by ${receipt.relayer} (its calls ${outcome})`,
-      {
-        status: outcome,
-        blockNumber: receipt.blockNumber.toString(),
-        relayer: receipt.relayer,
-      },
-    );
-  }
-
-  /**
-   * The wallet decides: a simulated relay that fails on the signature, a module or a target is
-   * refused. Before its `validAfter` the relay stops at `IntentNotYetValid`, ahead of the
-   * signature: then the signature is checked ahead, as the wallet will check it. Resolves with
-   * whether the wallet said the intent is not yet valid.
-   */
-  async #checkSignature(signed: SignedIntent): Promise<boolean> {
-    const simulation = await simulateRelay(this.#p.provider, signed, this.#p.relayerAddress);
-    const notYetValid =
-      simulation.kind === "revert" && simulation.error?.errorName === "IntentNotYetValid";
-    const outcome = notYetValid ? await checkSignatureAhead(this.#p.provider, signed) : simulation;
-    if (outcome.kind === "ok") return notYetValid;
-    const verdict = classifyRevert(outcome.error);
-    if (verdict.kind !== "refuse") return notYetValid; // waits or is held: no reason to refuse it now
-    // The wallet checks the expiration before the signature: check 15 says it with its details.
-    if (verdict.code === "expired") await this.#checkExpiration(signed);
-    if (verdict.code === "invalid_signature") {
-      const signer = ownerSigner(signed);
-      throw new RelayerRefusal(
-        "invalid_signature",
-        `the signature does not authorize intent ${signed.id} for wallet ${signed.wallet}${signer === undefined ? "" : ` (it was signed by ${signer})`}: ${outcome.reason.message}`,
-        signer === undefined ? {} : { signer },
-      );
-    }
-    throw new RelayerRefusal(verdict.code, outcome.reason.message, {
-      error: outcome.error?.errorName,
-    });
-  }
-
-  /** Check 15: not expired by the chain's time, which it returns. */
-  async #checkExpiration(signed: SignedIntent): Promise<bigint> {
-    const now = await chainNow(this.#p.provider);
-    if (signed.intent.expiration <= now) {
-      throw new RelayerRefusal(
-        "expired",
-        `intent ${signed.id} expired at ${signed.intent.expiration} (the chain's time is ${now})`,
-        {
-          expiration: signed.intent.expiration.toString(),
-          now: now.toString(),
-        },
-      );
-    }
-    return now;
-  }
-
-  /** No dependency on itself or in a cycle of known intents; none already failed or canceled. */
-  async #checkDependencies(signed: SignedIntent): Promise<void> {
-    const cycle = await this.#cycleThrough(signed);
-    if (cycle !== undefined) {
-      throw new RelayerRefusal(
-        "dependency_cycle",
-        `intent ${signed.id} depends on itself through ${cycle.length - 1} dependencies`,
-        { cycle },
-      );
-    }
-    for (const dependency of signed.intent.dependencies) {
-      const state = await dependencyState(this.#p.provider, this.#p.store, dependency);
-      if (state.kind === "dead") {
-        throw new RelayerRefusal(
-          "dependency_failed",
-          `dependency ${dependency.id} on wallet ${dependency.wallet} can never succeed: it is ${state.status}`,
-          {
-            dependency: { wallet: dependency.wallet, id: dependency.id },
-            status: state.status,
-          },
-        );
-      }
-    }
-  }
-
-  /**
-   * A path from `signed` back to itself through the dependencies of the intents the relayer
-   * knows (`[signed, …, signed]`), if any. An ID hashes its dependencies, so no signed intent
-   * can close such a cycle; the check is cheap and keeps the scheduler safe.
-   */
-  async #cycleThrough(
-    signed: SignedIntent,
-  ): Promise<Array<{ wallet: string; id: string }> | undefined> {
-    const id = signed.id.toLowerCase();
-    const wallets = new Map<string, string>([[id, getAddress(signed.wallet)]]);
-    const parent = new Map<string, string>();
-    const queue: string[] = [];
-    const visit = (from: string, dependencies: SignedIntent["intent"]["dependencies"]) => {
-      for (const dependency of dependencies) {
-        const next = dependency.id.toLowerCase();
-        if (parent.has(next)) continue;
-        parent.set(next, from);
-        wallets.set(next, getAddress(dependency.wallet));
-        queue.push(next);
-      }
-    };
-    visit(id, signed.intent.dependencies);
-    while (queue.length > 0 && parent.size < 10_000) {
-      const next = queue.shift()!;
-      if (next === id) {
-        const path = [id];
-        for (let at = parent.get(id)!; at !== id; at = parent.get(at)!) path.unshift(at);
-        path.unshift(id);
-        return path.map((step) => ({ wallet: wallets.get(step)!, id: step }));
-      }
-      const record = await this.#p.store.get(next);
-      if (record !== undefined) visit(next, record.signed.intent.dependencies);
-    }
-    return undefined;
-  }
-
   get(id: string): Promise<IntentRecord | undefined> {
     return this.#p.store.get(id);
   }
 
-  listByWallet(wallet: string, options: { limit: number; cursor?: string }): Promise<IntentPage> {
-    return this.#p.store.listByWallet(getAddress(wallet), options);
+  async listByWallet(
+    wallet: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<ListOutcome> {
+    try {
+      return { ok: true, page: await this.#p.store.listByWallet(getAddress(wallet), options) };
+    } catch (error) {
+      if (!(error instanceof InvalidCursorError)) throw error;
+      return refused("invalid_field", `cursor: ${error.reason}`, {
+        path: "cursor",
+        reason: error.reason,
+      });
+    }
   }
 
-  async health(): Promise<RelayerHealthResponse> {
-    let blockNumber: number;
-    let balance: bigint;
-    try {
-      const network = await this.#p.provider.getNetwork();
-      if (network.chainId !== this.#p.chainId) throw new Error(`chain ${network.chainId}`);
-      [blockNumber, balance] = await Promise.all([
-        this.#p.provider.getBlockNumber(),
-        this.#p.provider.getBalance(this.#p.relayerAddress),
-      ]);
-    } catch (error) {
-      throw new RelayerRefusal(
-        "unavailable",
-        `the JSON-RPC endpoint does not answer as expected: ${String(error)}`,
-        {
-          component: "rpc",
-        },
-      );
-    }
-    const counts = await this.#p.store.countByStatus();
-    const pending = PENDING_RELAYER_INTENT_STATUSES.reduce(
-      (sum, status) => sum + (counts[status] ?? 0),
-      0,
-    );
-    return {
-      status: "ok",
-      chainId: this.#p.chainId,
-      relayer: this.#p.relayerAddress,
-      blockNumber: BigInt(blockNumber),
-      balance,
-      pending,
-    };
+  health(): Promise<HealthOutcome> {
+    const { provider, store, chainId, relayerAddress, healthTimeoutMs } = this.#p;
+    return readHealth({ provider, store, chainId, relayerAddress, timeoutMs: healthTimeoutMs });
   }
 
   async metrics(): Promise<string> {
@@ -317,22 +213,8 @@ export class IntentRelayerService implements RelayerService {
   }
 }
 
-/**
- * Check 8: an intent whose window never opens (`validAfter >= expiration`) can never be relayed.
- * Known from the intent alone, before any JSON-RPC call.
- */
-function checkWindow({ id, intent }: SignedIntent): void {
-  if (intent.validAfter < intent.expiration) return;
-  throw new RelayerRefusal(
-    "invalid_window",
-    `intent ${id} can never be relayed: its validAfter ${intent.validAfter} is not before its expiration ${intent.expiration}`,
-    { validAfter: intent.validAfter.toString(), expiration: intent.expiration.toString() },
-  );
-}
-
-/** The address an owner-kind relay signature (`0x00 ‖ 65-byte ECDSA`) recovers to, if it is one. */
-function ownerSigner(signed: SignedIntent): string | undefined {
-  return dataSlice(signed.signature, 0, 1) === OWNER_SIGNATURE_KIND
-    ? recoveredSigner(signed.id, dataSlice(signed.signature, 1))
-    : undefined;
+/** A node that did not answer is `unavailable`; any other error is a fault, thrown on. */
+function unreachable(error: unknown): Refused {
+  if (isRpcUnreachable(error)) return rpcUnavailable(error);
+  throw error;
 }

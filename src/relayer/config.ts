@@ -55,6 +55,8 @@ export const relayerConfigSchema = z.object({
     )
     .pipe(z.array(address)),
   RELAYER_RATE_PER_MINUTE: integer(1).default(600),
+  /** Submissions per client address per minute, refused ones included (docs/relayer-api.md). */
+  RELAYER_CLIENT_RATE_PER_MINUTE: integer(1).default(300),
   RELAYER_GAS_BUDGET_WEI: wei.default(10n ** 18n),
   RELAYER_BUDGET_PERIOD_SECONDS: integer(1).default(3_600),
   RELAYER_BODY_LIMIT_BYTES: integer(1_024, 16 * 1024 * 1024).default(128 * 1024),

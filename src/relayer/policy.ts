@@ -1,7 +1,7 @@
 import { getAddress, type Provider } from "ethers";
 
 import { isWalletCode } from "../protocol/wallet/address.js";
-import { RelayerRefusal } from "./refusal.js";
+import type { Refusal } from "./refusal.js";
 import type { IntentStore } from "./store/IntentStore.js";
 
 /** What the relayer is willing to pay for: a sponsor's spending policy. */
@@ -18,8 +18,22 @@ export interface SpendingPolicyParameters {
 }
 
 /**
+ * The outcome of `SpendingPolicy.checkRate`: counted (with how to take the count back), or
+ * refused with `rate_limited`.
+ *
+ * @example
+ * const rate = policy.checkRate(wallet, Date.now());
+ * if (!rate.ok) return { ok: false, refusal: rate.refusal };
+ */
+export type RateCheck = { ok: true; uncount: () => void } | { ok: false; refusal: Refusal };
+
+/**
  * Bounds what anyone can make the relayer spend: which wallets it serves, how fast one wallet
- * may submit, and how much gas (in wei) it pays per period.
+ * may submit, and how much gas (in wei) it pays per period. Each check returns its refusal (it
+ * never throws one).
+ *
+ * @example
+ * const policy = new SpendingPolicy({ allowedWallets: [], implementation, ratePerMinute: 600, gasBudgetWei: 10n ** 18n, budgetPeriodMs: 3_600_000 });
  */
 export class SpendingPolicy {
   readonly #parameters: SpendingPolicyParameters;
@@ -33,44 +47,50 @@ export class SpendingPolicy {
     this.#implementation = parameters.implementation;
   }
 
-  /** Refuses (`wallet_not_served`) a wallet that is neither allowed nor a deployed clone of our implementation. */
-  async checkServed(wallet: string, provider: Provider): Promise<void> {
-    if (this.#allowed.has(getAddress(wallet))) return;
+  /** `wallet_not_served` for a wallet that is neither allowed nor a deployed clone of our implementation. */
+  async checkServed(wallet: string, provider: Provider): Promise<Refusal | undefined> {
+    if (this.#allowed.has(getAddress(wallet))) return undefined;
     const implementation = this.#implementation;
     if (
       implementation !== undefined &&
       isWalletCode({ code: await provider.getCode(wallet), implementation })
     )
-      return;
-    throw new RelayerRefusal("wallet_not_served", `this relayer does not serve wallet ${wallet}`, {
-      wallet,
-    });
+      return undefined;
+    return {
+      code: "wallet_not_served",
+      message: `this relayer does not serve wallet ${wallet}`,
+      details: { wallet },
+    };
   }
 
   /**
-   * Refuses (`rate_limited`) a wallet that had `ratePerMinute` intents accepted in the last minute; else
-   * counts this one and returns how to take it back, for a submission refused by a later check
-   * (a refused submission does not count toward the rate, docs/relayer-api.md section 5).
+   * `rate_limited` for a wallet that had `ratePerMinute` submissions counted in the last minute;
+   * else counts this one and returns how to take it back. A submission counts whether a later
+   * check refuses it or not (refusals that cost JSON-RPC work must be limited too,
+   * docs/relayer-api.md section 3, check 11); the caller takes back only what was no submission
+   * of the wallet's doing (the node did not answer, or the same intent raced in).
    */
-  checkRate(wallet: string, now: number): () => void {
+  checkRate(wallet: string, now: number): RateCheck {
     const key = getAddress(wallet);
     const recent = (this.#submissions.get(key) ?? []).filter((at) => at > now - 60_000);
     if (recent.length >= this.#parameters.ratePerMinute) {
       const retryAfterSeconds = Math.max(1, Math.ceil((recent[0] + 60_000 - now) / 1000));
-      throw new RelayerRefusal(
-        "rate_limited",
-        `wallet ${key} submitted ${recent.length} intents in the last minute (limit ${this.#parameters.ratePerMinute})`,
-        { wallet: key, limit: this.#parameters.ratePerMinute, windowSeconds: 60 },
+      const refusal: Refusal = {
+        code: "rate_limited",
+        message: `wallet ${key} submitted ${recent.length} intents in the last minute (limit ${this.#parameters.ratePerMinute})`,
+        details: { wallet: key, limit: this.#parameters.ratePerMinute, windowSeconds: 60 },
         retryAfterSeconds,
-      );
+      };
+      return { ok: false, refusal };
     }
     recent.push(now);
     this.#submissions.set(key, recent);
-    return () => {
+    const uncount = () => {
       const list = this.#submissions.get(key);
       const index = list?.lastIndexOf(now) ?? -1;
       if (index >= 0) list!.splice(index, 1);
     };
+    return { ok: true, uncount };
   }
 
   /** Whether the gas budget of the current period still has room. */
@@ -81,14 +101,13 @@ export class SpendingPolicy {
     );
   }
 
-  /** Refuses (`budget_exhausted`) new intents while the gas budget of the current period is used up. */
-  async checkBudget(store: IntentStore, now: number): Promise<void> {
-    if (await this.hasBudget(store, now)) return;
-    throw new RelayerRefusal(
-      "budget_exhausted",
-      `the relayer's gas budget of ${this.#parameters.gasBudgetWei} wei per ${this.#parameters.budgetPeriodMs / 1000} s is used up`,
-      undefined,
-      Math.ceil(this.#parameters.budgetPeriodMs / 1000),
-    );
+  /** `budget_exhausted` for new intents while the gas budget of the current period is used up. */
+  async checkBudget(store: IntentStore, now: number): Promise<Refusal | undefined> {
+    if (await this.hasBudget(store, now)) return undefined;
+    return {
+      code: "budget_exhausted",
+      message: `the relayer's gas budget of ${this.#parameters.gasBudgetWei} wei per ${this.#parameters.budgetPeriodMs / 1000} s is used up`,
+      retryAfterSeconds: Math.ceil(this.#parameters.budgetPeriodMs / 1000),
+    };
   }
 }

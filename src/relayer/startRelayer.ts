@@ -10,6 +10,7 @@ import { IntentRelayerService } from "./IntentRelayerService.js";
 import { createLogger, type Logger } from "./logger.js";
 import { RelayerMetrics } from "./metrics.js";
 import { SpendingPolicy } from "./policy.js";
+import { withDeadline } from "./rpcDeadline.js";
 import { Scheduler } from "./Scheduler.js";
 import {
   connectChain,
@@ -131,7 +132,11 @@ async function startOn(
     relayerAddress: signer.address,
     renderMetrics: async () => {
       metrics.setIntentCounts(await store.countByStatus());
-      metrics.setBalance(await provider.getBalance(signer.address));
+      // A node that does not answer leaves the last balance: /metrics still answers at once.
+      await withDeadline(provider.getBalance(signer.address), 750, "eth_getBalance").then(
+        (balance) => metrics.setBalance(balance),
+        () => undefined,
+      );
       return metrics.render();
     },
   });
@@ -162,6 +167,7 @@ async function startOn(
     metrics,
     logger: log,
     bodyLimitBytes: config.RELAYER_BODY_LIMIT_BYTES,
+    clientRatePerMinute: config.RELAYER_CLIENT_RATE_PER_MINUTE,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -53,7 +53,7 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
   let world: NodeWorld;
   let relayer: RelayerProcess;
   let client: RelayerClient;
-  /** A second relayer, with a rate limit of 2 per wallet per minute. */
+  /** A second relayer, with a rate limit of 3 per wallet per minute. */
   let limited: RelayerProcess | undefined;
   /** The IDs of refused intents: none may be stored. */
   const refusedIds: string[] = [];
@@ -425,26 +425,32 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
     expect(waiting.status).to.equal("waiting_dependencies");
   });
 
-  it("refuses a third intent of one wallet within a minute on a relayer with a rate of 2: 429 rate_limited with Retry-After; refusals do not count", async function () {
+  it("refuses a fourth submission of one wallet within a minute on a relayer with a rate of 3: 429 rate_limited with Retry-After; refusals past check 11 count, earlier ones do not", async function () {
     limited = await startRelayerProcess({
       RELAYER_RPC_URL: world.node.url,
       RELAYER_DB_PATH: join(mkdtempSync(join(tmpdir(), "relayer-")), "relayer.db"),
       RELAYER_IMPLEMENTATION: world.implementation,
       // Its own account: two relayers must not share nonces.
       RELAYER_PRIVATE_KEY: nodeAccount(4, world.provider).privateKey,
-      RELAYER_RATE_PER_MINUTE: "2",
+      RELAYER_RATE_PER_MINUTE: "3",
       RELAYER_POLL_MS: "50",
       RELAYER_LOG_LEVEL: "warn",
     });
     const url = limited.url;
-    // Refused submissions do not count toward the rate.
-    const stranger = new Wallet(keccakText("a stranger"));
-    for (const x of [20n, 21n]) {
-      const refused = await post(toSignedIntentJson(await sign(3, { x }, { signer: stranger })), {
-        url,
-      });
-      expect(refused.status).to.equal(400);
+    // Refused before the rate (check 11, here the chain: check 7): does not count.
+    for (const x of [18n, 19n]) {
+      const wrongChain = await sign(3, { x }, { chainId: 1n });
+      expect((await post(toSignedIntentJson(wrongChain), { url })).status).to.equal(400);
     }
+    // Refused after it (the signature: check 14): counts, as the JSON-RPC work was done.
+    const stranger = new Wallet(keccakText("a stranger"));
+    const refused = await post(
+      toSignedIntentJson(await sign(3, { x: 21n }, { signer: stranger })),
+      {
+        url,
+      },
+    );
+    expect(refused.status).to.equal(400);
     const accepted = [await sign(3, { x: 22n }), await sign(3, { x: 23n })];
     for (const signed of accepted) {
       expect((await post(toSignedIntentJson(signed), { url })).status).to.equal(202);
@@ -457,9 +463,9 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
     expect(answer.status, JSON.stringify(answer.body)).to.equal(429);
     expect(answer.body.error?.code).to.equal("rate_limited");
     expect(answer.body.error?.message).to.match(
-      /submitted 2 intents in the last minute \(limit 2\)/,
+      /submitted 3 intents in the last minute \(limit 3\)/,
     );
-    expect(answer.body.error?.details).to.include({ limit: 2, windowSeconds: 60 });
+    expect(answer.body.error?.details).to.include({ limit: 3, windowSeconds: 60 });
     expect(Number(answer.retryAfter)).to.be.within(1, 60);
 
     // The SDK reports it with its Retry-After.

@@ -4,7 +4,12 @@ import { connect, type AddressInfo } from "node:net";
 
 import { Interface, Wallet, id as keccakId } from "ethers";
 
-import type { RelayerService } from "../../src/relayer/http/RelayerService.js";
+import type {
+  HealthOutcome,
+  ListOutcome,
+  RelayerService,
+  SubmitOutcome,
+} from "../../src/relayer/http/RelayerService.js";
 import { RelayerRefusal } from "../../src/relayer/refusal.js";
 import { createRelayerHttpServer, renderIntent } from "../../src/relayer/http/server.js";
 import { createLogger, type LogLevel } from "../../src/relayer/logger.js";
@@ -38,17 +43,18 @@ interface ListCall {
 
 /**
  * A `RelayerService` that keeps records in a map and records what it was given. `onSubmit`,
- * when set, decides a submission instead (return a result or throw).
+ * when set, decides a submission instead (return an outcome, a refusal as data, or throw: a
+ * fault).
  */
 class FakeRelayerService implements RelayerService {
   readonly records = new Map<string, IntentRecord>();
   readonly submitted: SerializableSignedIntent[] = [];
   readonly gets: string[] = [];
   readonly lists: ListCall[] = [];
-  onSubmit?: (signed: SignedIntent) => Promise<{ record: IntentRecord; alreadyKnown: boolean }>;
-  onHealth?: () => Promise<RelayerHealthResponse>;
+  onSubmit?: (signed: SignedIntent) => Promise<SubmitOutcome>;
+  onHealth?: () => Promise<HealthOutcome>;
   onGet?: (id: string) => Promise<IntentRecord | undefined>;
-  onList?: () => Promise<IntentPage>;
+  onList?: () => Promise<ListOutcome>;
   page?: IntentPage;
 
   constructor(readonly relayerMetrics: RelayerMetrics) {}
@@ -65,15 +71,18 @@ class FakeRelayerService implements RelayerService {
     this.page = undefined;
   }
 
-  async submit(signed: SignedIntent): Promise<{ record: IntentRecord; alreadyKnown: boolean }> {
+  async submit(signed: SignedIntent): Promise<SubmitOutcome> {
     this.submitted.push(signed);
     if (this.onSubmit !== undefined) return this.onSubmit(signed);
     const known = this.records.get(signed.id);
     if (known !== undefined) {
-      if (known.signed.signature === signed.signature) return { record: known, alreadyKnown: true };
-      throw new RelayerRefusal("duplicate", `intent ${signed.id} has another signature`, {
+      if (known.signed.signature === signed.signature) {
+        return { ok: true, record: known, alreadyKnown: true };
+      }
+      const refusal = new RelayerRefusal("duplicate", `intent ${signed.id} has another signature`, {
         status: known.status,
       });
+      return { ok: false, refusal };
     }
     const now = Date.now();
     const record: IntentRecord = {
@@ -85,7 +94,7 @@ class FakeRelayerService implements RelayerService {
       updatedAt: now,
     };
     this.records.set(signed.id, record);
-    return { record, alreadyKnown: false };
+    return { ok: true, record, alreadyKnown: false };
   }
 
   async get(id: string): Promise<IntentRecord | undefined> {
@@ -97,17 +106,17 @@ class FakeRelayerService implements RelayerService {
   async listByWallet(
     wallet: string,
     options: { limit: number; cursor?: string },
-  ): Promise<IntentPage> {
+  ): Promise<ListOutcome> {
     this.lists.push({ wallet, options });
     if (this.onList !== undefined) return this.onList();
-    if (this.page !== undefined) return this.page;
+    if (this.page !== undefined) return { ok: true, page: this.page };
     const intents = [...this.records.values()].filter((record) => record.wallet === wallet);
-    return { intents: intents.slice(0, options.limit) };
+    return { ok: true, page: { intents: intents.slice(0, options.limit) } };
   }
 
-  async health(): Promise<RelayerHealthResponse> {
+  async health(): Promise<HealthOutcome> {
     if (this.onHealth !== undefined) return this.onHealth();
-    return {
+    const health: RelayerHealthResponse = {
       status: "ok",
       chainId: CHAIN_ID,
       relayer: RELAYER_ACCOUNT,
@@ -115,6 +124,7 @@ class FakeRelayerService implements RelayerService {
       balance: 9_999_987_654_321_000_000_000n,
       pending: this.records.size,
     };
+    return { ok: true, health };
   }
 
   async metrics(): Promise<string> {
@@ -1029,9 +1039,7 @@ describe("relayer HTTP server", function () {
 
     for (const { refusal, status, details, retryAfter } of refusals) {
       it(`maps the service's ${refusal.code} refusal to ${status} ${refusal.code}${retryAfter === undefined ? "" : " with Retry-After"}`, async function () {
-        service.onSubmit = async () => {
-          throw refusal;
-        };
+        service.onSubmit = async () => ({ ok: false, refusal });
 
         const answer = await send({ body: wire });
         const error = await client.submit(signed).catch((caught: unknown) => caught);
@@ -1057,9 +1065,10 @@ describe("relayer HTTP server", function () {
     }
 
     it("gives a 429 without a Retry-After of its own a Retry-After of 1 second", async function () {
-      service.onSubmit = async () => {
-        throw new RelayerRefusal("rate_limited", "slow down", { limit: 1, windowSeconds: 1 });
-      };
+      service.onSubmit = async () => ({
+        ok: false,
+        refusal: new RelayerRefusal("rate_limited", "slow down", { limit: 1, windowSeconds: 1 }),
+      });
 
       const answer = await send({ body: wire });
 
@@ -1083,6 +1092,17 @@ describe("relayer HTTP server", function () {
       expect(logged?.msg).to.equal("internal error while answering a request");
       expect(JSON.stringify(logged)).to.include("SQLITE_IOERR");
       expect((await client.health()).status).to.equal("ok");
+    });
+
+    it("answers 500 when the service throws a refusal instead of returning it: a thrown error is a fault", async function () {
+      service.onSubmit = async () => {
+        throw new RelayerRefusal("expired", "expired, but thrown");
+      };
+
+      const answer = await send({ body: wire });
+
+      expect(answer.status).to.equal(500);
+      expect(errorOf(answer).code).to.equal("internal_error");
     });
 
     it("answers 500 when the service throws something that is not an Error", async function () {
@@ -1222,12 +1242,13 @@ describe("relayer HTTP server", function () {
     });
 
     it("passes a refusal of the service's (a bad cursor) through", async function () {
-      service.onList = async () => {
-        throw new RelayerRefusal("invalid_field", "cursor: not a cursor of this relayer", {
+      service.onList = async () => ({
+        ok: false,
+        refusal: new RelayerRefusal("invalid_field", "cursor: not a cursor of this relayer", {
           path: "cursor",
           reason: "not a cursor of this relayer",
-        });
-      };
+        }),
+      });
 
       const error = await client
         .listWalletIntents(WALLET, { cursor: "garbage" })
@@ -1265,16 +1286,17 @@ describe("relayer HTTP server", function () {
     });
 
     it("answers 503 unavailable naming the component when the service cannot serve", async function () {
-      service.onHealth = async () => {
-        throw new RelayerRefusal(
+      service.onHealth = async () => ({
+        ok: false,
+        refusal: new RelayerRefusal(
           "unavailable",
           "the JSON-RPC endpoint does not answer",
           {
             component: "rpc",
           },
           5,
-        );
-      };
+        ),
+      });
 
       const answer = await send({ method: "GET", path: "/health" });
 

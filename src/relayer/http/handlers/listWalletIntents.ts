@@ -1,32 +1,45 @@
-import { z } from "zod";
-
 import { listWalletIntentsResponseSchema } from "../../../protocol/relayerApi/schemas.js";
-import type { Handler } from "../handler.js";
-import { listQuerySchema, parseParameters, queryObject, walletPathSchema } from "../params.js";
+import { sendRefusal } from "../errorAnswers.js";
+import { listQuerySchema, walletPathSchema } from "../params.js";
 import { intentStatusOf } from "../renderIntent.js";
+import { errorResponses, type RelayerApp, type RouteDependencies } from "../responses.js";
 
 /**
  * `GET /v1/wallets/:address/intents?limit&cursor`: a page of the wallet's intents, newest
  * first, and `nextCursor` unless it is the last page, encoded through the protocol's
- * `listWalletIntentsResponseSchema`. A wallet without intents is an empty list.
+ * `listWalletIntentsResponseSchema`. A wallet without intents is an empty list; a cursor this
+ * relayer never gave out is the service's `400 invalid_field`.
+ *
+ * @example
+ * listWalletIntentsRoute(app, { service, limits });
  */
-export const listWalletIntents: Handler = async ({ params, query, service }) => {
-  const { address } = parseParameters(
-    walletPathSchema,
-    { address: params.address },
-    "path parameter",
-  );
-  const { limit, cursor } = parseParameters(listQuerySchema, queryObject(query), "query parameter");
-  const page = await service.listByWallet(address, {
-    limit,
-    ...(cursor === undefined ? {} : { cursor }),
+export function listWalletIntentsRoute(app: RelayerApp, { service }: RouteDependencies): void {
+  app.route({
+    method: "GET",
+    url: "/v1/wallets/:address/intents",
+    schema: {
+      summary: "A wallet's intents, newest first",
+      params: walletPathSchema,
+      querystring: listQuerySchema,
+      response: {
+        200: listWalletIntentsResponseSchema.describe("a page of the wallet's intents"),
+        ...errorResponses(400, 500),
+      },
+    },
+    handler: async (request, reply) => {
+      const { address } = request.params;
+      const { limit, cursor } = request.query;
+      const outcome = await service.listByWallet(address, {
+        limit,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      if (!outcome.ok) return sendRefusal(request, reply, outcome.refusal);
+      const { intents, nextCursor } = outcome.page;
+      request.notes.fields = { wallet: address, count: intents.length };
+      return reply.code(200).send({
+        intents: intents.map(intentStatusOf),
+        ...(nextCursor === undefined ? {} : { nextCursor }),
+      });
+    },
   });
-  return {
-    status: 200,
-    json: z.encode(listWalletIntentsResponseSchema, {
-      intents: page.intents.map(intentStatusOf),
-      ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
-    }),
-    logFields: { wallet: address, count: page.intents.length },
-  };
-};
+}

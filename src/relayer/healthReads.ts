@@ -1,0 +1,107 @@
+import type { Provider } from "ethers";
+
+import { PENDING_RELAYER_INTENT_STATUSES } from "../protocol/relayerApi/statuses.js";
+import type { HealthOutcome } from "./http/RelayerService.js";
+import { refused, type Outcome } from "./refusal.js";
+import { RPC_RETRY_AFTER_SECONDS, rpcUnavailable, withDeadline } from "./rpcDeadline.js";
+import type { IntentStore } from "./store/IntentStore.js";
+
+/**
+ * The default time `/health` gives its JSON-RPC reads, so that it answers within 1 s.
+ *
+ * @example
+ * await readHealth({ provider, store, chainId, relayerAddress, timeoutMs: DEFAULT_HEALTH_TIMEOUT_MS });
+ */
+export const DEFAULT_HEALTH_TIMEOUT_MS = 750;
+
+/**
+ * What `readHealth` reads, and how long it may wait for the node.
+ *
+ * @example
+ * const parameters: ReadHealthParameters = { provider, store, chainId: 31337n, relayerAddress };
+ */
+export interface ReadHealthParameters {
+  provider: Provider;
+  store: Pick<IntentStore, "countByStatus">;
+  chainId: bigint;
+  relayerAddress: string;
+  /** Default `DEFAULT_HEALTH_TIMEOUT_MS`. */
+  timeoutMs?: number;
+}
+
+/**
+ * The relayer's health (docs/relayer-api.md, `GET /health`): the chain's ID, latest block and
+ * the relayer account's balance, read at once within `timeoutMs`, and the count of pending
+ * intents from the store. A node that does not answer in time, answers badly or serves another
+ * chain is `unavailable` with `component: "rpc"`; a store that cannot be read
+ * `component: "store"`; each with a `reason` and `Retry-After`.
+ *
+ * @example
+ * const outcome = await readHealth({ provider, store, chainId: 31337n, relayerAddress });
+ * if (!outcome.ok) console.log(outcome.refusal.details); // { component: "rpc", reason: "…" }
+ */
+export async function readHealth(parameters: ReadHealthParameters): Promise<HealthOutcome> {
+  const { store, chainId, relayerAddress } = parameters;
+  let chain: Outcome<{ blockNumber: number; balance: bigint }>;
+  try {
+    chain = await withDeadline(
+      readChain(parameters),
+      parameters.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
+      "the health check's JSON-RPC reads",
+    );
+  } catch (error) {
+    return rpcUnavailable(error);
+  }
+  if (!chain.ok) return chain;
+  let counts: Record<string, number>;
+  try {
+    counts = await store.countByStatus();
+  } catch (error) {
+    const reason = error instanceof Error ? error.name : "unknown error";
+    return refused(
+      "unavailable",
+      `the store cannot be read (${reason})`,
+      { component: "store", reason },
+      RPC_RETRY_AFTER_SECONDS,
+    );
+  }
+  const pending = PENDING_RELAYER_INTENT_STATUSES.reduce(
+    (sum, status) => sum + (counts[status] ?? 0),
+    0,
+  );
+  const { blockNumber, balance } = chain;
+  return {
+    ok: true,
+    health: {
+      status: "ok",
+      chainId,
+      relayer: relayerAddress,
+      blockNumber: BigInt(blockNumber),
+      balance,
+      pending,
+    },
+  };
+}
+
+/** The chain's ID, latest block and the relayer's balance, read in parallel. */
+async function readChain({
+  provider,
+  chainId,
+  relayerAddress,
+}: ReadHealthParameters): Promise<Outcome<{ blockNumber: number; balance: bigint }>> {
+  const [network, blockNumber, balance] = await Promise.all([
+    provider.getNetwork(),
+    provider.getBlockNumber(),
+    provider.getBalance(relayerAddress),
+  ]);
+  if (network.chainId !== chainId) {
+    const reason = `it serves chain ${network.chainId}, not ${chainId}`;
+    return refused(
+      "unavailable",
+      `the JSON-RPC endpoint does not answer as expected: ${reason}`,
+      { component: "rpc", reason },
+      RPC_RETRY_AFTER_SECONDS,
+    );
+  }
+  return { ok: true, blockNumber, balance };
+}
