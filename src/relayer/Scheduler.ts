@@ -648,7 +648,10 @@ function relayOutcome(
   for (const log of receipt.logs) {
     if (!sameAddress(log.address, record.signed.wallet)) continue;
     const parsed = safeParse(log);
-    if (parsed === null || (parsed.args.id as string).toLowerCase() !== record.id) continue;
+    // Only these two name an intent: the wallet's other events (ModuleInstalled,
+    // IntentsInvalidated, OwnerChanged, ...) may come from the very calls being relayed.
+    if (parsed?.name !== "IntentRelayed" && parsed?.name !== "IntentFailed") continue;
+    if ((parsed.args.id as string).toLowerCase() !== record.id) continue;
     if (parsed.name === "IntentRelayed") success = parsed.args.success as boolean;
     if (parsed.name === "IntentFailed") {
       reason = {
