@@ -109,6 +109,10 @@ interface TransactionEventBase {
  *   intents' latest transaction is now `hash`.
  * - `stuck`: the transaction is due for a replacement, but its cap leaves no room for the bump
  *   a node requires; it keeps waiting (reported once per nonce until it moves again).
+ * - `canceling`: a transaction stuck at its cap, while the network's price is above the cap,
+ *   blocked later nonces: `hash`, a 0-value self transfer, was sent to take its nonce
+ *   (`replacedHash` the stuck one). When it mines, its intents are reported `dropped`
+ *   (reason `canceled`); if the stuck one mines first, it is reported `mined` as usual.
  * - `dropped`: the intents will not be relayed by this nonce: the node refused the
  *   transaction for good (`rejected`), the nonce was used by a transaction not of this
  *   relayer (`nonce_used`), or a `cancel` self-transfer took the nonce (`canceled`). Final;
@@ -123,6 +127,7 @@ export type TransactionEvent =
   | (TransactionEventBase & { kind: "reorged"; blockNumber: number })
   | (TransactionEventBase & { kind: "replaced"; replacedHash: string } & TransactionFees)
   | (TransactionEventBase & { kind: "stuck"; cap: bigint | undefined } & TransactionFees)
+  | (TransactionEventBase & { kind: "canceling"; replacedHash: string } & TransactionFees)
   | (TransactionEventBase & {
       kind: "dropped";
       reason: "rejected" | "nonce_used" | "canceled";
@@ -170,6 +175,8 @@ interface PollContext {
   minedCount: number;
   /** The account's nonce counting the node's pool: nonces at or above it are not in the pool. */
   poolCount: number;
+  /** The highest nonce with a pending transaction: the ones below it block it. */
+  lastPendingNonce: number;
   feeData: () => Promise<NetworkFees>;
 }
 
@@ -440,15 +447,15 @@ export class TransactionSender {
       this.#provider.getTransactionCount(this.address, "pending"),
     ]);
     let feeData: Promise<NetworkFees> | undefined;
+    // A failing nonce must not lose the events of the others (their store updates are done).
+    const groups = [...groupByNonce(pending)];
     const context: PollContext = {
       latestBlock,
       minedCount,
       poolCount,
+      lastPendingNonce: Math.max(groups[groups.length - 1][0], ...this.#inFlight),
       feeData: () => (feeData ??= this.#provider.getFeeData()),
     };
-
-    // A failing nonce must not lose the events of the others (their store updates are done).
-    const groups = [...groupByNonce(pending)];
     const results = await mapConcurrently(groups, POLL_CONCURRENCY, ([nonce, group]) =>
       this.#pollNonce(nonce, group, context).catch((error: unknown) => {
         this.#logger.error("poll of a nonce failed; retried next poll", {
@@ -582,27 +589,7 @@ export class TransactionSender {
       bumpPercent: this.#feeBumpPercent,
       legacy,
     });
-    if (fees === undefined) {
-      if (this.#stuck.has(nonce)) return [];
-      this.#stuck.add(nonce);
-      this.#logger.warn("transaction stuck at its fee cap", {
-        hash: newest.hash,
-        nonce,
-        maxFeePerGas: newest.maxFeePerGas.toString(),
-        cap: cap?.toString(),
-      });
-      return [
-        {
-          kind: "stuck",
-          hash: newest.hash,
-          nonce,
-          intentIds,
-          maxFeePerGas: newest.maxFeePerGas,
-          maxPriorityFeePerGas: newest.maxPriorityFeePerGas,
-          cap,
-        },
-      ];
-    }
+    if (fees === undefined) return this.#stuckAtCap(newest, cap, context);
 
     const replacement = await this.#signAndRecord({
       to: parsed.to ?? this.address,
@@ -646,6 +633,48 @@ export class TransactionSender {
         ...fees,
       },
     ];
+  }
+
+  /**
+   * `newest` is due for a replacement its cap leaves no room for. While the network's price is
+   * above the cap it can't be mined; if a later nonce waits behind it, it blocks that one too:
+   * it is cancelled, a self transfer taking its nonce (`canceling`), and its intents may be sent
+   * again once the price allows. Otherwise it keeps waiting (`stuck`, reported once).
+   */
+  async #stuckAtCap(
+    newest: TransactionRecord,
+    cap: bigint | undefined,
+    context: PollContext,
+  ): Promise<TransactionEvent[]> {
+    const { nonce, intentIds, hash } = newest;
+    const network = await context.feeData();
+    const price = network.gasPrice ?? network.maxFeePerGas ?? 0n;
+    if (cap !== undefined && price > cap && context.lastPendingNonce > nonce) {
+      const cancel = await this.#fill(nonce, newest);
+      this.#stuck.delete(nonce);
+      this.#logger.warn("transaction stuck at its fee cap canceled: it blocked later nonces", {
+        hash,
+        nonce,
+        cancelHash: cancel.hash,
+        cap: cap.toString(),
+        networkPrice: price.toString(),
+      });
+      const { maxFeePerGas, maxPriorityFeePerGas } = cancel;
+      const fees = { maxFeePerGas, maxPriorityFeePerGas };
+      return [
+        { kind: "canceling", hash: cancel.hash, replacedHash: hash, nonce, intentIds, ...fees },
+      ];
+    }
+    if (this.#stuck.has(nonce)) return [];
+    this.#stuck.add(nonce);
+    this.#logger.warn("transaction stuck at its fee cap", {
+      hash,
+      nonce,
+      maxFeePerGas: newest.maxFeePerGas.toString(),
+      cap: cap?.toString(),
+    });
+    const { maxFeePerGas, maxPriorityFeePerGas } = newest;
+    return [{ kind: "stuck", hash, nonce, intentIds, maxFeePerGas, maxPriorityFeePerGas, cap }];
   }
 
   /** Marks `transaction` mined and the rest of its nonce replaced. */
