@@ -7,15 +7,20 @@ import { mapConcurrently } from "./concurrency.js";
 import { batchSkips, encodeRelayBatch, sameAddress, simulateBatch } from "./batching.js";
 import {
   callFailureReason,
+  chainHead,
   chainNow,
   classifyRevert,
   dependencyState,
+  intentEpoch,
   onChainStatus,
   relayCalldata,
   simulateRelay,
   walletAt,
   walletInterface,
+  type WaitingStatus,
 } from "./chainReads.js";
+import { BlockThrottle } from "./scheduler/blockThrottle.js";
+import { InFlightWatch } from "./scheduler/inFlightWatch.js";
 import type { SpendingPolicy } from "./policy.js";
 import type { IntentStore } from "./store/IntentStore.js";
 import type {
@@ -36,12 +41,18 @@ export interface RelaySender {
     maxFeeCapPerGas: bigint;
   }): Promise<{ hash: string; nonce: number }>;
   poll(): Promise<SenderEvent[]>;
+  /**
+   * Takes `nonce` from its pending transactions with a 0-value self transfer, fees bumped
+   * enough to replace them; `poll` reports their intents `dropped` (reason `canceled`) once it
+   * mines, or the original `mined` if that wins.
+   */
+  cancel(nonce: number): Promise<{ hash: string; nonce: number }>;
 }
 
 /** What `RelaySender.poll` reports. */
 export type SenderEvent =
   | { kind: "mined"; hash: string; nonce: number; intentIds: string[]; receipt: TransactionReceipt }
-  | { kind: string; hash?: string; intentIds?: string[] };
+  | { kind: string; hash?: string; intentIds?: string[]; reason?: string };
 
 /** Logging and metrics hooks of the scheduler. */
 export interface SchedulerHooks {
@@ -107,6 +118,18 @@ interface ReadyEntry {
   gasLimit: bigint;
 }
 
+/** What a tick reads once for every intent. */
+interface TickContext {
+  /** The chain's "now", unix seconds (the latest block's time, or the wall clock if later). */
+  now: bigint;
+  /** The latest block's number. */
+  blockNumber: number;
+  networkPrice: bigint;
+  hasBudget: boolean;
+  /** The intent epoch of a wallet, read once per tick (`undefined`: the read failed). */
+  epochOf(wallet: string): Promise<bigint | undefined>;
+}
+
 /**
  * Moves accepted intents forward, one tick at a time: holds them until their `validAfter`,
  * expires them, waits for their dependencies and the gas price, simulates, submits, and records
@@ -125,11 +148,21 @@ export class Scheduler {
    * whose relay checks its caller) is not left out of batch after batch.
    */
   readonly #solo = new Set<string>();
+  /** The relay transactions in flight, cancelled once they can no longer relay their intents. */
+  readonly #inFlight: InFlightWatch;
+  /** Waiting intents simulated (to evict the ones that can never be relayed) at most once per block. */
+  readonly #vetted = new BlockThrottle();
 
   constructor(parameters: SchedulerParameters) {
     this.#p = parameters;
     this.#maxBatch = parameters.maxBatch ?? 16;
     this.#batcher = this.#maxBatch >= 2 ? parameters.batcher : undefined;
+    this.#inFlight = new InFlightWatch({
+      provider: parameters.provider,
+      store: parameters.store,
+      sender: parameters.sender,
+      log: (level, message, fields) => this.#log(level, message, fields),
+    });
   }
 
   /** Ticks every `intervalMs` until `stop()`. */
@@ -154,12 +187,10 @@ export class Scheduler {
     this.#ticking = true;
     try {
       for (const event of await this.#p.sender.poll()) await this.#onSenderEvent(event);
-      const inFlight = new Set(
-        (await this.#p.store.listPendingTransactions()).flatMap((tx) =>
-          tx.intentIds.map((id) => id.toLowerCase()),
-        ),
-      );
+      const pending = await this.#p.store.listPendingTransactions();
+      const inFlight = new Set(pending.flatMap((tx) => tx.intentIds.map((id) => id.toLowerCase())));
       const context = await this.#context();
+      await this.#inFlight.check(pending, context);
       let submissions = 0;
       const waiting: IntentRecord[] = [];
       for (const record of await this.#p.store.listActive()) {
@@ -198,14 +229,20 @@ export class Scheduler {
     }
   }
 
-  async #context() {
-    const [now, feeData] = await Promise.all([
-      chainNow(this.#p.provider),
+  async #context(): Promise<TickContext> {
+    const [head, feeData] = await Promise.all([
+      chainHead(this.#p.provider),
       this.#p.provider.getFeeData(),
     ]);
     const networkPrice = feeData.gasPrice ?? feeData.maxFeePerGas ?? 0n;
     const hasBudget = await this.#p.policy.hasBudget(this.#p.store, Date.now());
-    return { now, networkPrice, hasBudget };
+    const epochs = new Map<string, Promise<bigint | undefined>>();
+    const epochOf = (wallet: string) => {
+      const key = wallet.toLowerCase();
+      if (!epochs.has(key)) epochs.set(key, intentEpoch(this.#p.provider, wallet));
+      return epochs.get(key)!;
+    };
+    return { ...head, networkPrice, hasBudget, epochOf };
   }
 
   /**
@@ -214,7 +251,7 @@ export class Scheduler {
    */
   async #advance(
     record: IntentRecord,
-    context: { now: bigint; networkPrice: bigint; hasBudget: boolean },
+    context: TickContext,
     maySubmit: boolean,
     onReady?: () => void,
   ): Promise<boolean> {
@@ -237,6 +274,7 @@ export class Scheduler {
       });
       return false;
     }
+    if (await this.#rejectedForEpoch(record, context)) return false;
     for (const dependency of intent.dependencies) {
       const state = await dependencyState(this.#p.provider, this.#p.store, dependency);
       if (state.kind === "relayed") continue;
@@ -254,11 +292,11 @@ export class Scheduler {
         });
         return false;
       }
-      await this.#set(record, { status: "waiting_dependencies" });
+      await this.#wait(record, "waiting_dependencies", context);
       return false;
     }
     if (context.networkPrice > intent.maxGasPrice) {
-      await this.#set(record, { status: "waiting_gas_price" });
+      await this.#wait(record, "waiting_gas_price", context);
       return false;
     }
     if (!context.hasBudget || !maySubmit) {
@@ -279,6 +317,47 @@ export class Scheduler {
     else if (verdict.kind === "wait") await this.#set(record, { status: verdict.status });
     else await this.#hold(record, simulation.reason);
     return false;
+  }
+
+  /**
+   * Rejects `record` (`canceled`) when its wallet's intent epoch moved past the one it was
+   * signed for: the owner's `invalidateAllIntents` killed every intent of that epoch.
+   */
+  async #rejectedForEpoch(record: IntentRecord, context: TickContext): Promise<boolean> {
+    const epoch = await context.epochOf(record.signed.wallet);
+    const signedFor = record.signed.epoch ?? 0n;
+    if (epoch === undefined || epoch <= signedFor) return false;
+    await this.#final(record, "rejected", {
+      code: "canceled",
+      message: `the wallet's owner invalidated all intents of epoch ${signedFor} (the wallet is at epoch ${epoch})`,
+      details: { reason: "epoch", epoch: epoch.toString() },
+    });
+    return true;
+  }
+
+  /**
+   * Puts `record` in the waiting `status`, unless its relay, simulated (once per block) as it
+   * will be sent once it is ready, is refused for good: a signature that no longer holds (a
+   * session revoked, a module uninstalled) rejects it now rather than when the wait is over.
+   * A relay or a cancel found this way is left to the next tick's look at the wallet's receipt.
+   */
+  async #wait(record: IntentRecord, status: WaitingStatus, context: TickContext): Promise<void> {
+    const due = this.#vetted.due(record.id, context.blockNumber);
+    if (due && (await this.#rejectedBySimulation(record))) return;
+    await this.#set(record, { status });
+  }
+
+  /** Rejects `record` if its relay, simulated now, is refused for good; whether it did. */
+  async #rejectedBySimulation(record: IntentRecord): Promise<boolean> {
+    const { provider, sender } = this.#p;
+    const simulation = await simulateRelay(provider, record.signed, sender.address).catch(
+      () => undefined, // the node did not answer: nothing learned, it is simulated again
+    );
+    if (simulation?.kind !== "revert") return false;
+    const verdict = classifyRevert(simulation.error);
+    if (verdict.kind !== "refuse" || SETTLED_BY_RECEIPT.has(verdict.code)) return false;
+    await this.#final(record, "rejected", { ...simulation.reason, code: verdict.code });
+    return true;
   }
 
   /** Re-simulates later; rejects with `reason` once the hold time is over. */
@@ -541,8 +620,13 @@ export class Scheduler {
     }
     if (event.kind === "dropped") {
       // This nonce will not relay them: they go back to the queue and are simulated again.
+      const canceled = event.reason === "canceled";
       await this.#forEachRecord(event.intentIds, (record) =>
-        record.status === "submitted" ? this.#set(record, { status: "queued" }) : Promise.resolve(),
+        record.status !== "submitted"
+          ? Promise.resolve()
+          : canceled
+            ? this.#afterCancel(record)
+            : this.#set(record, { status: "queued" }),
       );
       return;
     }
@@ -594,6 +678,25 @@ export class Scheduler {
     this.#p.hooks?.onGasSpent?.(receipt.gasUsed, weiSpent);
   }
 
+  /**
+   * A self transfer took the nonce of `record`'s relay (the relay could no longer relay it, or
+   * was stuck at its fee cap in front of later nonces): what the wallet says first, then its
+   * expiration, else back to the queue (where it may wait for the gas price).
+   */
+  async #afterCancel(record: IntentRecord): Promise<void> {
+    if (await this.#settledOnChain(record)) return;
+    const { expiration } = record.signed.intent;
+    if (expiration <= (await chainNow(this.#p.provider))) {
+      await this.#final(record, "expired", {
+        code: "expired",
+        message: `expired at ${expiration} while its relay transaction waited for inclusion`,
+        details: { waitingFor: "inclusion" },
+      });
+      return;
+    }
+    await this.#set(record, { status: "queued" });
+  }
+
   async #forEachRecord(
     ids: string[] | undefined,
     action: (record: IntentRecord) => Promise<void>,
@@ -621,6 +724,7 @@ export class Scheduler {
   ): Promise<void> {
     await this.#set(record, { ...extra, status, reason, holdUntil: undefined });
     this.#solo.delete(record.id);
+    this.#vetted.forget(record.id);
     this.#p.hooks?.onFinal?.(record, status, (Date.now() - record.createdAt) / 1000);
     this.#log("info", `intent ${status}`, { id: record.id, reason: reason?.code });
   }
@@ -668,16 +772,24 @@ function safeParse(log: { topics: readonly string[]; data: string }) {
   try {
     return walletInterface.parseLog({ topics: [...log.topics], data: log.data });
   } catch {
-    return null;
+    return null; // another contract's event at the wallet's address: none of ours
   }
 }
+
+/**
+ * The refusals of a simulated relay that the wallet's receipt tells better (relayed by whom,
+ * canceled): a waiting intent they show up for is left to the next tick's look at it.
+ */
+const SETTLED_BY_RECEIPT = new Set(["already_relayed", "canceled"]);
 
 /** What an expiring intent was waiting for, as `details.waitingFor` names it (docs/relayer-api.md section 4). */
 function waitingForOf(
   record: IntentRecord,
   hasBudget: boolean,
-): "valid_after" | "dependencies" | "gas_price" | "simulation" | "budget" {
+): "valid_after" | "dependencies" | "gas_price" | "simulation" | "budget" | "inclusion" {
   if (record.status === "scheduled") return "valid_after";
+  // Sent, its transaction settled before a crash without news of it: it waited for inclusion.
+  if (record.status === "submitted") return "inclusion";
   if (record.status === "waiting_dependencies") return "dependencies";
   if (record.status === "waiting_gas_price") return "gas_price";
   return hasBudget || record.holdUntil !== undefined ? "simulation" : "budget";
