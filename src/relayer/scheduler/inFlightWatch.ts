@@ -6,13 +6,7 @@ import { mapConcurrently } from "../concurrency.js";
 import type { IntentStore } from "../store/IntentStore.js";
 import type { TransactionRecord } from "../types.js";
 import { BlockThrottle } from "./blockThrottle.js";
-
-/** A log line of the scheduler: level, short message, fields. */
-export type SchedulerLog = (
-  level: "debug" | "info" | "warn" | "error",
-  message: string,
-  fields?: Record<string, unknown>,
-) => void;
+import { CONCURRENCY, type SchedulerLog } from "./types.js";
 
 /** What the watch needs of the transaction sender: its account, and `cancel`. */
 export interface CancelingSender {
@@ -33,9 +27,6 @@ export interface WatchContext {
   blockNumber: number;
   now: bigint;
 }
-
-/** How many transactions are checked at once (JSON-RPC calls in flight). */
-const CONCURRENCY = 16;
 
 /**
  * Watches the relay transactions in flight (sent, not yet mined): one that can no longer relay
