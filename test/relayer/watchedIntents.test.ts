@@ -95,20 +95,26 @@ describe("Relayer watching in-flight transactions and waiting intents, on a real
     await mine();
     baseFee = undefined;
     startBlock = await world.provider.getBlockNumber();
+  });
+
+  /**
+   * Starts a relayer on a fresh database: no batching, a long hold, and (unless `extra` says
+   * otherwise) no replacement during a test, so a relay transaction stays as it was sent.
+   */
+  async function start(extra: Record<string, string> = {}): Promise<void> {
     relayer = await startRelayerProcess(
       relayerEnvFor(world, {
         RELAYER_DB_PATH: join(mkdtempSync(join(tmpdir(), "relayer-watch-")), "relayer.db"),
         RELAYER_MAX_BATCH: "1",
         RELAYER_HOLD_MS: "60000",
+        RELAYER_REPLACE_AFTER_MS: "600000",
         RELAYER_LOG_LEVEL: "warn",
-        ...(this.currentTest?.title.includes("stuck at its fee cap")
-          ? { RELAYER_REPLACE_AFTER_MS: "200" }
-          : { RELAYER_REPLACE_AFTER_MS: "600000" }),
+        ...extra,
       }),
     );
     client = new RelayerClient({ url: relayer.url });
     account = (await client.health()).relayer;
-  });
+  }
 
   afterEach(async function () {
     if (this.currentTest?.state === "failed") console.log(relayer?.output().slice(-10_000));
@@ -340,6 +346,7 @@ describe("Relayer watching in-flight transactions and waiting intents, on a real
 
   describe("wallet events without an ID in a relay receipt", function () {
     it("records relays whose calls install a module or invalidate all intents: no tick fails, both end relayed, the gas metric counts both transactions", async function () {
+      await start();
       const install = await sign(0, {
         calls: [installModuleCall({ wallet: world.wallets[0], module: world.moduleAddress })],
       });
@@ -366,6 +373,7 @@ describe("Relayer watching in-flight transactions and waiting intents, on a real
 
   describe("an in-flight relay transaction that can no longer relay its intent", function () {
     it("cancels the relay of an intent that expired in flight and reports it expired while waiting for inclusion", async function () {
+      await start();
       const signed = await sign(2, {
         calls: [pingCall(world, 21n)],
         maxGasPrice: CAP,
@@ -383,6 +391,7 @@ describe("Relayer watching in-flight transactions and waiting intents, on a real
     });
 
     it("cancels the relay of an intent another relayer relayed first and reports it relayed by that relayer", async function () {
+      await start();
       const signed = await sign(2, { calls: [pingCall(world, 22n)], maxGasPrice: CAP });
       const relay = await stall(signed);
       await relayElsewhere(signed);
@@ -396,6 +405,7 @@ describe("Relayer watching in-flight transactions and waiting intents, on a real
     });
 
     it("cancels the relay of an intent its owner canceled and rejects it with canceled", async function () {
+      await start();
       const signed = await sign(3, { calls: [pingCall(world, 23n)], maxGasPrice: CAP });
       const relay = await stall(signed);
       await ownerActs(3, [cancelCall({ wallet: world.wallets[3], ids: [signed.id] })]);
@@ -408,6 +418,7 @@ describe("Relayer watching in-flight transactions and waiting intents, on a real
     });
 
     it("cancels the relay of an intent whose epoch the owner invalidated and rejects it with canceled", async function () {
+      await start();
       const signed = await sign(4, { calls: [pingCall(world, 24n)], maxGasPrice: CAP });
       const relay = await stall(signed);
       await ownerActs(4, [invalidateAllIntentsCall({ wallet: world.wallets[4] })]);
@@ -421,6 +432,7 @@ describe("Relayer watching in-flight transactions and waiting intents, on a real
     });
 
     it("cancels the relay of a session intent whose session was revoked and rejects it", async function () {
+      await start();
       const { signed, grant } = await sessionSigned(0, { maxGasPrice: CAP });
       const relay = await stall(signed);
       await ownerActs(0, [revokeSessionCall({ module: world.moduleAddress, grant })]);
@@ -436,6 +448,7 @@ describe("Relayer watching in-flight transactions and waiting intents, on a real
 
   describe("a relay transaction stuck at its intent's fee cap", function () {
     it("cancels a transaction stuck at its fee cap in front of a later nonce, puts its intent back to waiting_gas_price, and relays both in turn", async function () {
+      await start({ RELAYER_REPLACE_AFTER_MS: "200" });
       await rpc("evm_setAutomine", [false]);
       const low = await sign(2, { calls: [pingCall(world, 31n)], maxGasPrice: CAP });
       await client.submit(low);
@@ -472,6 +485,7 @@ describe("Relayer watching in-flight transactions and waiting intents, on a real
 
   describe("waiting intents", function () {
     it("rejects queued, waiting_dependencies and waiting_gas_price intents with canceled once the owner invalidates all intents, none of them sent", async function () {
+      await start();
       const failing = {
         to: world.targetAddress,
         data: world.target.interface.encodeFunctionData("fail", [7n]),
@@ -509,6 +523,7 @@ describe("Relayer watching in-flight transactions and waiting intents, on a real
     });
 
     it("rejects an intent waiting for the gas price as soon as its session is revoked, while the price stays high", async function () {
+      await start();
       const price = BigInt((await rpc("eth_gasPrice")) as string);
       const { signed, grant } = await sessionSigned(0, { maxGasPrice: price / 2n });
       await client.submit(signed);

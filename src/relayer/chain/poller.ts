@@ -5,8 +5,8 @@ import type { TransactionRecord } from "../types.js";
 import { errorMessage } from "./broadcastErrors.js";
 import type { NetworkFees } from "./fees.js";
 import { Replacer } from "./replacer.js";
-import { groupByNonce, type PollContext, type SenderCore } from "./senderCore.js";
-import type { TransactionEvent } from "./senderTypes.js";
+import { groupByNonce, type SenderCore } from "./senderCore.js";
+import type { PollContext, TransactionEvent } from "./senderTypes.js";
 
 /** How many nonces `poll` follows at once (JSON-RPC calls in flight). */
 const POLL_CONCURRENCY = 16;

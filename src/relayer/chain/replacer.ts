@@ -3,8 +3,8 @@ import { Transaction } from "ethers";
 import type { TransactionRecord } from "../types.js";
 import { errorMessage } from "./broadcastErrors.js";
 import { bumpFees, type TransactionFees } from "./fees.js";
-import type { PollContext, SenderCore } from "./senderCore.js";
-import type { TransactionEvent } from "./senderTypes.js";
+import type { SenderCore } from "./senderCore.js";
+import type { PollContext, TransactionEvent } from "./senderTypes.js";
 
 /**
  * Replaces a transaction due for it (unmined `replaceAfterMs` after it was sent): the same

@@ -2,16 +2,14 @@ import { getAddress, Transaction, type TransactionRequest } from "ethers";
 
 import type { IntentStore } from "../store/IntentStore.js";
 import type { TransactionRecord } from "../types.js";
-import {
-  classifyBroadcastError,
-  errorMessage,
-  type BroadcastErrorKind,
-} from "./broadcastErrors.js";
-import { bumpFees, initialFees, type NetworkFees, type TransactionFees } from "./fees.js";
+import { classifyBroadcastError, errorMessage } from "./broadcastErrors.js";
+import { bumpFees, initialFees } from "./fees.js";
 import { Mutex } from "./mutex.js";
 import {
   silentLogger,
+  type BroadcastResult,
   type SenderProvider,
+  type SignParameters,
   type SentTransaction,
   type TransactionSenderLogger,
   type TransactionSenderParameters,
@@ -23,35 +21,6 @@ const TRANSFER_GAS = 21_000n;
 
 /** How many times a transaction is signed again with 1 more gas when its hash is stored already. */
 const MAX_EXTRA_GAS = 64n;
-
-/** What one poll reads once from the node. */
-export interface PollContext {
-  latestBlock: number;
-  /** The account's nonce in the latest block: nonces below it are used. */
-  minedCount: number;
-  /** The account's nonce counting the node's pool: nonces at or above it are not in the pool. */
-  poolCount: number;
-  /** The highest nonce with a pending transaction: the ones below it block it. */
-  lastPendingNonce: number;
-  feeData: () => Promise<NetworkFees>;
-}
-
-/** A transaction to sign and record. */
-export interface SignParameters extends TransactionFees {
-  to: string;
-  data: string;
-  value: bigint;
-  gasLimit: bigint;
-  nonce: number;
-  legacy: boolean;
-  intentIds: string[];
-  /** `undefined`: no cap (a filler). */
-  cap: bigint | undefined;
-}
-
-/** What the node answered a broadcast: taken (maybe, when it did not answer), or refused. */
-export type BroadcastResult =
-  { sent: true; uncertain: boolean } | { sent: false; kind: BroadcastErrorKind; error: unknown };
 
 /**
  * The state of the relayer's account that every part of the sender shares (nonces, locks,

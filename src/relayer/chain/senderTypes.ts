@@ -2,13 +2,16 @@ import type { Provider, TransactionReceipt, TransactionRequest } from "ethers";
 
 import type { IntentStore } from "../store/IntentStore.js";
 import { errorMessage, type BroadcastErrorKind } from "./broadcastErrors.js";
-import type { TransactionFees } from "./fees.js";
+import type { NetworkFees, TransactionFees } from "./fees.js";
 
 /**
  * The JSON-RPC calls the sender makes: an ethers `JsonRpcProvider`, or Hardhat's
  * `ethers.provider`. Give a `JsonRpcProvider` `{ cacheTimeout: -1 }`: by default it answers
  * the same call (block number, nonce, receipt) from a 250 ms cache, so a poll could see a
  * block number older than a receipt, or a nonce from before the last send.
+ *
+ * @example
+ * const provider: SenderProvider = new JsonRpcProvider(url, undefined, { cacheTimeout: -1 });
  */
 export type SenderProvider = Pick<
   Provider,
@@ -186,3 +189,49 @@ export const silentLogger: TransactionSenderLogger = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+// ------------------------------------------------- shared by the parts of the sender
+
+/**
+ * What one poll reads once from the node.
+ *
+ * @example
+ * if (nonce < context.minedCount) console.log("used");
+ */
+export interface PollContext {
+  latestBlock: number;
+  /** The account's nonce in the latest block: nonces below it are used. */
+  minedCount: number;
+  /** The account's nonce counting the node's pool: nonces at or above it are not in the pool. */
+  poolCount: number;
+  /** The highest nonce with a pending transaction: the ones below it block it. */
+  lastPendingNonce: number;
+  feeData: () => Promise<NetworkFees>;
+}
+
+/**
+ * A transaction to sign and record.
+ *
+ * @example
+ * await core.signAndRecord({ to, data: "0x", value: 0n, gasLimit: 21_000n, nonce, ...fees, legacy: false, intentIds: [], cap: undefined });
+ */
+export interface SignParameters extends TransactionFees {
+  to: string;
+  data: string;
+  value: bigint;
+  gasLimit: bigint;
+  nonce: number;
+  legacy: boolean;
+  intentIds: string[];
+  /** `undefined`: no cap (a filler). */
+  cap: bigint | undefined;
+}
+
+/**
+ * What the node answered a broadcast: taken (maybe, when it did not answer), or refused.
+ *
+ * @example
+ * const result: BroadcastResult = await core.broadcast(record.raw);
+ */
+export type BroadcastResult =
+  { sent: true; uncertain: boolean } | { sent: false; kind: BroadcastErrorKind; error: unknown };

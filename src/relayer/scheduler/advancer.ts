@@ -11,6 +11,12 @@ import type { RelaySubmitter } from "./relaySubmitter.js";
 import type { Settlement } from "./settlement.js";
 import type { TickContext } from "./types.js";
 
+/**
+ * What `IntentAdvancer` needs to move intents forward.
+ *
+ * @example
+ * const parameters: AdvancerParameters = { recorder, settlement, relays, holdMs: 60_000 };
+ */
 export interface AdvancerParameters {
   recorder: IntentRecorder;
   settlement: Settlement;

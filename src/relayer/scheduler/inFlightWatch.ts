@@ -8,13 +8,24 @@ import type { TransactionRecord } from "../types.js";
 import { BlockThrottle } from "./blockThrottle.js";
 import { CONCURRENCY, type SchedulerLog } from "./types.js";
 
-/** What the watch needs of the transaction sender: its account, and `cancel`. */
+/**
+ * What the watch needs of the transaction sender: its account, and `cancel`.
+ *
+ * @example
+ * const sender: CancelingSender = transactionSender;
+ */
 export interface CancelingSender {
   readonly address: string;
   /** Takes `nonce` from its pending transactions with a 0-value self transfer (fees bumped). */
   cancel(nonce: number): Promise<{ hash: string; nonce: number }>;
 }
 
+/**
+ * What the watch reads and acts with.
+ *
+ * @example
+ * const parameters: InFlightWatchParameters = { provider, store, sender, log: () => undefined };
+ */
 export interface InFlightWatchParameters {
   provider: Provider;
   store: Pick<IntentStore, "get">;
@@ -22,7 +33,12 @@ export interface InFlightWatchParameters {
   log: SchedulerLog;
 }
 
-/** What a tick read once: the latest block and the chain's "now" (unix seconds). */
+/**
+ * What a tick read once: the latest block and the chain's "now" (unix seconds).
+ *
+ * @example
+ * const context: WatchContext = await chainHead(provider);
+ */
 export interface WatchContext {
   blockNumber: number;
   now: bigint;

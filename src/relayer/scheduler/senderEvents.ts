@@ -8,6 +8,12 @@ import type { IntentRecorder } from "./recorder.js";
 import type { Settlement } from "./settlement.js";
 import type { SenderEvent } from "./types.js";
 
+/**
+ * What `SenderEvents` needs to record the sender's news.
+ *
+ * @example
+ * const parameters: SenderEventsParameters = { provider, relayer: sender.address, batcher, recorder, settlement };
+ */
 export interface SenderEventsParameters {
   provider: Provider;
   /** The relayer's account. */

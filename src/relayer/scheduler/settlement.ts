@@ -6,6 +6,12 @@ import { onChainStatus, walletAt, walletInterface } from "../chainReads.js";
 import type { IntentRecord } from "../types.js";
 import type { IntentRecorder } from "./recorder.js";
 
+/**
+ * What `Settlement` reads the chain with, and records to.
+ *
+ * @example
+ * const parameters: SettlementParameters = { provider, relayer: sender.address, batcher: undefined, recorder };
+ */
 export interface SettlementParameters {
   provider: Provider;
   /** The relayer's account. */

@@ -38,7 +38,12 @@ export type SenderEvent =
   | { kind: "mined"; hash: string; nonce: number; intentIds: string[]; receipt: TransactionReceipt }
   | { kind: string; hash?: string; intentIds?: string[]; reason?: string };
 
-/** A log line of the scheduler: level, short message, fields. */
+/**
+ * A log line of the scheduler: level, short message, fields.
+ *
+ * @example
+ * const log: SchedulerLog = (level, message, fields) => logger[level](message, fields);
+ */
 export type SchedulerLog = (
   level: "debug" | "info" | "warn" | "error",
   message: string,
@@ -111,5 +116,10 @@ export interface TickContext {
   epochOf(wallet: string): Promise<bigint | undefined>;
 }
 
-/** How many intents (or transactions) a tick advances at once: JSON-RPC work in flight. */
+/**
+ * How many intents (or transactions) a tick advances at once: JSON-RPC work in flight.
+ *
+ * @example
+ * await mapConcurrently(records, CONCURRENCY, (record) => advance(record));
+ */
 export const CONCURRENCY = 16;
