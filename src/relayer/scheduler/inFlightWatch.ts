@@ -122,9 +122,10 @@ export class InFlightWatch {
     if (simulation.kind === "ok") return undefined;
     // Relayed elsewhere, canceled, expired, a signature that no longer holds: final for good.
     // Anything else (a dependency, a call that would fail now) may still change.
-    return classifyRevert(simulation.error).kind === "refuse"
-      ? simulation.reason.message
-      : undefined;
+    if (classifyRevert(simulation.error).kind !== "refuse") return undefined;
+    // Dead for good: found again next tick, should the cancel fail and have to be retried.
+    this.#simulated.forget(id);
+    return simulation.reason.message;
   }
 }
 
