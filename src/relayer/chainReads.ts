@@ -68,8 +68,39 @@ export async function dependencyState(
 
 /** The chain's notion of "now" for expirations: the latest block's time, or the wall clock if later. */
 export async function chainNow(provider: Provider): Promise<bigint> {
+  return (await chainHead(provider)).now;
+}
+
+/**
+ * The latest block's number, and the chain's notion of "now" (as `chainNow`), from one read:
+ * what the scheduler's tick reads once for every intent.
+ *
+ * @example
+ * const { blockNumber, now } = await chainHead(provider);
+ */
+export async function chainHead(provider: Provider): Promise<{ blockNumber: number; now: bigint }> {
   const block = await provider.getBlock("latest");
-  return BigInt(Math.max(block?.timestamp ?? 0, Math.floor(Date.now() / 1000)));
+  return {
+    blockNumber: block?.number ?? 0,
+    now: BigInt(Math.max(block?.timestamp ?? 0, Math.floor(Date.now() / 1000))),
+  };
+}
+
+/**
+ * The intent epoch of `wallet` (`intentEpoch()`): an intent signed for a lower epoch was
+ * invalidated by the owner's `invalidateAllIntents`. `undefined` when the call fails (no
+ * wallet there, the node does not answer): nothing can be concluded.
+ *
+ * @example
+ * const epoch = await intentEpoch(provider, record.wallet);
+ * if (epoch !== undefined && epoch > (record.signed.epoch ?? 0n)) console.log("invalidated");
+ */
+export async function intentEpoch(provider: Provider, wallet: string): Promise<bigint | undefined> {
+  try {
+    return await walletAt(wallet, provider).intentEpoch();
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -115,14 +146,20 @@ export function relayCalldata(signed: SignedIntent): string {
   return encodeRelayPacked({ intent: signed.intent, signature: signed.signature });
 }
 
-/** Simulates the relay of `signed` (`relayCalldata`) from `from` with eth_call. */
+/**
+ * Simulates the relay of `signed` (`relayCalldata`) from `from` with eth_call, on the latest
+ * block or on block `blockTag`. The call pays no gas price, so an intent waiting for the gas
+ * price is simulated as it will be relayed once the price is within its `maxGasPrice`.
+ */
 export async function simulateRelay(
   provider: Provider,
   signed: SignedIntent,
   from: string,
+  blockTag?: number,
 ): Promise<Simulation> {
   try {
-    const answer = await provider.call({ to: signed.wallet, from, data: relayCalldata(signed) });
+    const data = relayCalldata(signed);
+    const answer = await provider.call({ to: signed.wallet, from, data, blockTag });
     const [callsSucceed] = walletInterface.decodeFunctionResult("relayPacked", answer);
     return { kind: "ok", callsSucceed: callsSucceed as boolean };
   } catch (error) {

@@ -37,6 +37,7 @@ const OWNER = new Wallet(keccakId("scheduler test owner"));
 const T = 4_000_000_000n;
 
 const INTENT_STATUS = walletInterface.getFunction("intentStatus")!.selector;
+const INTENT_EPOCH = walletInterface.getFunction("intentEpoch")!.selector;
 const abi = AbiCoder.defaultAbiCoder();
 
 /** A node seen through the provider methods the scheduler uses; it records every eth_call. */
@@ -63,6 +64,7 @@ class FakeChain {
     this.calls.push(request);
     const selector = dataSlice(request.data as string, 0, 4);
     if (selector === INTENT_STATUS) return abi.encode(["uint8"], [0]); // never relayed
+    if (selector === INTENT_EPOCH) return abi.encode(["uint256"], [0]); // never invalidated
     if (selector === RELAY_PACKED_SELECTOR) {
       if ("revert" in this.relayAnswer) throw { data: this.relayAnswer.revert };
       return abi.encode(["bool"], [this.relayAnswer.success]);
@@ -95,6 +97,10 @@ class RecordingSender implements RelaySender {
 
   async poll() {
     return [];
+  }
+
+  async cancel(nonce: number) {
+    return { hash: keccakId(`cancel ${nonce}`), nonce };
   }
 }
 

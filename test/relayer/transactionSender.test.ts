@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { id, makeError, parseEther, Transaction, Wallet } from "ethers";
+import { id, makeError, parseEther, toQuantity, Transaction, Wallet } from "ethers";
 import { network } from "hardhat";
 
 import { classifyBroadcastError } from "../../src/relayer/chain/broadcastErrors.js";
@@ -101,6 +101,12 @@ async function setAutomine(enabled: boolean): Promise<void> {
 
 async function mineBlock(): Promise<void> {
   await ethers.provider.send("evm_mine", []);
+}
+
+/** Mines a block whose base fee is `baseFee`: the network's price follows it. */
+async function mineAtBaseFee(baseFee: bigint): Promise<void> {
+  await ethers.provider.send("hardhat_setNextBlockBaseFeePerGas", [toQuantity(baseFee)]);
+  await mineBlock();
 }
 
 describe("TransactionSender", function () {
@@ -393,6 +399,72 @@ describe("TransactionSender", function () {
         const [mined] = ofKind(await sender.poll(), "mined");
         expect(mined.hash).to.equal(replaced.hash);
         expect(mined.receipt.gasPrice <= cap).to.equal(true);
+      } finally {
+        await setAutomine(true);
+      }
+    });
+
+    it("cancels a transaction stuck at its cap below the network's price that blocks a later nonce: a self transfer takes its nonce, its intents are reported dropped, the later one mines", async function () {
+      const w = await world();
+      await setAutomine(false);
+      try {
+        const sender = await startSender(w, { feeBumpPercent: 15 });
+        // Sent at its cap: no room for any bump.
+        const cap = (await ethers.provider.getFeeData()).maxFeePerGas!;
+        const stuck = await sender.send(transfer(w, "stuck", { maxFeeCapPerGas: cap }));
+        const behind = await sender.send(transfer(w, "behind"));
+        await mineAtBaseFee(cap * 2n);
+        expect((await ethers.provider.getFeeData()).gasPrice! > cap).to.equal(true);
+
+        w.clock.now += 1_000;
+        const events = await sender.poll();
+
+        expect(ofKind(events, "stuck")).to.deep.equal([]);
+        const [canceling] = ofKind(events, "canceling");
+        expect(canceling).to.include({ nonce: stuck.nonce, replacedHash: stuck.hash });
+        expect(canceling.intentIds).to.deep.equal([id("stuck")]);
+        expect(canceling.maxFeePerGas >= bumpBy(stuck.maxFeePerGas, 10)).to.equal(true);
+        expect(canceling.maxPriorityFeePerGas >= bumpBy(stuck.maxPriorityFeePerGas, 10)).to.equal(
+          true,
+        );
+        const self = Transaction.from(w.store.transactions.get(canceling.hash)!.raw);
+        expect(self.to).to.equal(w.signer.address);
+        expect(self.value).to.equal(0n);
+        expect(self.nonce).to.equal(stuck.nonce);
+        const [replaced] = ofKind(events, "replaced");
+        expect(replaced).to.include({ nonce: behind.nonce });
+
+        await mineBlock();
+        const settled = await sender.poll();
+        expect(ofKind(settled, "mined").map((event) => event.hash)).to.deep.equal([
+          canceling.hash,
+          replaced.hash,
+        ]);
+        const [dropped] = ofKind(settled, "dropped");
+        expect(dropped).to.include({ nonce: stuck.nonce, reason: "canceled" });
+        expect(dropped.intentIds).to.deep.equal([id("stuck")]);
+        expect(await ethers.provider.getTransactionReceipt(stuck.hash)).to.equal(null);
+        expect(sender.pendingCount()).to.equal(0);
+      } finally {
+        await setAutomine(true);
+      }
+    });
+
+    it("keeps a transaction stuck at its cap below the network's price waiting when no later nonce waits behind it", async function () {
+      const w = await world();
+      await setAutomine(false);
+      try {
+        const sender = await startSender(w, { feeBumpPercent: 15 });
+        const cap = (await ethers.provider.getFeeData()).maxFeePerGas!;
+        const stuck = await sender.send(transfer(w, "alone", { maxFeeCapPerGas: cap }));
+        await mineAtBaseFee(cap * 2n);
+
+        w.clock.now += 1_000;
+        const events = await sender.poll();
+
+        expect(events.map((event) => event.kind)).to.deep.equal(["stuck"]);
+        expect(events[0]).to.include({ hash: stuck.hash, nonce: stuck.nonce, cap });
+        expect(sender.pendingCount()).to.equal(1);
       } finally {
         await setAutomine(true);
       }

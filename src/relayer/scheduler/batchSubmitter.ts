@@ -1,0 +1,173 @@
+import { encodeRelayBatch, simulateBatch } from "../batching.js";
+import { mapConcurrently } from "../concurrency.js";
+import type { IntentRecord } from "../types.js";
+import type { RelaySubmitter } from "./relaySubmitter.js";
+import { CONCURRENCY } from "./types.js";
+
+/**
+ * Gas a batch is given above the sum of its entries' limits (each entry's limit already counts
+ * its own transaction's 21,000 and calldata, which pay for the batcher's work per entry): the
+ * batch's own dispatch and the `GAS_RESERVE` (10,000) the batcher keeps back.
+ */
+const BATCH_GAS_OVERHEAD = 50_000n;
+
+/** The most gas one batch transaction asks for: below EIP-7825's per-transaction cap (2^24). */
+const MAX_BATCH_GAS = 15_000_000n;
+
+/** An intent ready to send, with the gas limit a relay of its own would get. */
+interface ReadyEntry {
+  record: IntentRecord;
+  gasLimit: bigint;
+}
+
+/**
+ * Sends the intents found ready in one tick together, through the `IntentBatcher`
+ * (docs/relayer-api.md section 7): in batches of up to `maxBatch` within `MAX_BATCH_GAS`, each
+ * simulated at the gas limit it is sent with, the entries it would skip left out (and sent
+ * alone next time); a batch of one is a plain relay.
+ *
+ * @example
+ * const batches = new BatchSubmitter(batcher, 16, relays);
+ * await batches.submitReady(readyRecords);
+ */
+export class BatchSubmitter {
+  constructor(
+    readonly batcher: string,
+    readonly maxBatch: number,
+    readonly relays: RelaySubmitter,
+  ) {}
+
+  /** Sends `records` (oldest first) in batches; one whose gas can't be estimated waits. */
+  async submitReady(records: IntentRecord[]): Promise<void> {
+    const limits = await mapConcurrently(records, CONCURRENCY, (record) =>
+      this.relays.gasLimitOf(record).catch((error: unknown) => {
+        const fields = { id: record.id, error: String(error) };
+        this.relays.recorder.log("warn", "submission failed; will retry", fields);
+        return undefined;
+      }),
+    );
+    const entries: ReadyEntry[] = [];
+    records.forEach((record, i) => {
+      if (limits[i] !== undefined) entries.push({ record, gasLimit: limits[i] });
+    });
+    const batches = groupInBatches(entries, this.maxBatch);
+    await mapConcurrently(batches, CONCURRENCY, (batch) => this.#submitBatch(batch));
+  }
+
+  /**
+   * Sends `entries` in one `relayBatch`, after simulating it from the relayer's account at the
+   * gas limit it is sent with: while the simulation relays fewer than all of them, the first
+   * entry it skips is left out (it stays queued and is sent alone next time) and the rest is
+   * simulated again. One entry left is sent alone.
+   */
+  async #submitBatch(entries: ReadyEntry[]): Promise<void> {
+    let batch = entries;
+    while (batch.length >= 2) {
+      const gasLimit = batchGasLimit(batch);
+      const data = encodeRelayBatch(batch.map((entry) => entry.record.signed));
+      let skipped: number;
+      try {
+        const relayed = await this.#simulate(data, gasLimit);
+        if (relayed === batch.length) return await this.#send(batch, data, gasLimit);
+        skipped = await this.#firstSkipped(batch, relayed);
+      } catch (error) {
+        return this.#unsimulated(batch, error);
+      }
+      await this.#leaveOut(batch[skipped].record, skipped);
+      batch = batch.filter((_, index) => index !== skipped);
+    }
+    if (batch.length === 1) await this.relays.submit(batch[0].record, batch[0].gasLimit);
+  }
+
+  /**
+   * A batch that can't be simulated is not an entry's doing (the batch never reverts because
+   * of one): its intents are sent alone next time, so it doesn't hold them back tick after tick.
+   */
+  #unsimulated(batch: ReadyEntry[], error: unknown): void {
+    for (const entry of batch) this.relays.recorder.solo.add(entry.record.id);
+    this.relays.recorder.log("warn", "batch simulation failed; its intents will be sent alone", {
+      ids: batch.map((entry) => entry.record.id),
+      error: String(error),
+    });
+  }
+
+  /** `record`, entry `index`, would be skipped by the batch: queued, and sent alone next time. */
+  async #leaveOut(record: IntentRecord, index: number): Promise<void> {
+    const { recorder } = this.relays;
+    recorder.solo.add(record.id);
+    recorder.hooks.onBatchSkipped?.("simulation");
+    await recorder.set(record, { status: "queued" });
+    recorder.log("info", "intent left out of a batch: the batch would skip it", {
+      id: record.id,
+      index,
+      batcher: this.batcher,
+    });
+  }
+
+  /** How many entries the batch `data` relays, simulated at `gasLimit`, the limit it would be sent with. */
+  async #simulate(data: string, gasLimit: bigint): Promise<number> {
+    const { provider, sender } = this.relays;
+    return simulateBatch({ provider, batcher: this.batcher, from: sender.address, data, gasLimit });
+  }
+
+  /**
+   * The index of the first entry a simulation of `batch` skips, knowing it relayed `relayed`
+   * of them: entries run in order, so the first skipped is at most `relayed`. A binary search on
+   * prefixes: the prefix of `k` entries relays all `k` exactly when the first skip is later.
+   */
+  async #firstSkipped(batch: ReadyEntry[], relayed: number): Promise<number> {
+    let low = 1; // a prefix of `low - 1` entries is relayed whole (the empty one trivially)
+    let high = Math.min(relayed + 1, batch.length); // the prefix of `high` entries is not
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      const prefix = batch.slice(0, middle);
+      const data = encodeRelayBatch(prefix.map((entry) => entry.record.signed));
+      if ((await this.#simulate(data, batchGasLimit(prefix))) === middle) low = middle + 1;
+      else high = middle;
+    }
+    return high - 1;
+  }
+
+  /** Sends the batch, capped at the lowest `maxGasPrice` of its intents. */
+  async #send(batch: ReadyEntry[], data: string, gasLimit: bigint): Promise<void> {
+    const { sender, recorder } = this.relays;
+    const ids = batch.map((entry) => entry.record.id);
+    // The batch may never pay more than any of its intents allows.
+    const cap = batch
+      .map((entry) => entry.record.signed.intent.maxGasPrice)
+      .reduce((a, b) => (a < b ? a : b));
+    try {
+      const request = { to: this.batcher, data, gasLimit, intentIds: ids, maxFeeCapPerGas: cap };
+      const { hash } = await sender.send(request);
+      recorder.hooks.onSent?.("batch");
+      recorder.hooks.onBatchSent?.(batch.length);
+      for (const { record } of batch) await this.relays.markSubmitted(record, hash);
+      recorder.log("info", "batch submitted", { ids, hash, gasLimit: gasLimit.toString() });
+    } catch (error) {
+      recorder.log("warn", "batch submission failed; will retry", { ids, error: String(error) });
+    }
+  }
+}
+
+/** `entries` in order, in batches of at most `maxBatch` whose gas fits `MAX_BATCH_GAS`. */
+function groupInBatches(entries: ReadyEntry[], maxBatch: number): ReadyEntry[][] {
+  const batches: ReadyEntry[][] = [];
+  let batch: ReadyEntry[] = [];
+  let gas = BATCH_GAS_OVERHEAD;
+  for (const entry of entries) {
+    if (batch.length === maxBatch || (batch.length > 0 && gas + entry.gasLimit > MAX_BATCH_GAS)) {
+      batches.push(batch);
+      batch = [];
+      gas = BATCH_GAS_OVERHEAD;
+    }
+    batch.push(entry);
+    gas += entry.gasLimit;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+/** The gas limit of a batch: its entries' limits and the batch's own overhead. */
+function batchGasLimit(batch: ReadyEntry[]): bigint {
+  return batch.reduce((sum, entry) => sum + entry.gasLimit, BATCH_GAS_OVERHEAD);
+}
