@@ -9,6 +9,8 @@ import type {
 } from "./http/RelayerService.js";
 import type { SpendingPolicy } from "./policy.js";
 import { refused, type Outcome, type Refusal, type Refused } from "./refusal.js";
+import { chainNow } from "./chainReads.js";
+import { DEFAULT_MAX_EXPIRATION_SECONDS, DEFAULT_MAX_PENDING_PER_WALLET } from "./config.js";
 import { readHealth } from "./healthReads.js";
 import { isRpcUnreachable, rpcUnavailable, withDeadline } from "./rpcDeadline.js";
 import {
@@ -16,7 +18,9 @@ import {
   checkDependencies,
   checkEpoch,
   checkExpiration,
+  checkHorizon,
   checkNotConsumed,
+  checkPending,
   checkSignature,
   checkWindow,
   type CheckContext,
@@ -58,7 +62,14 @@ export interface IntentRelayerServiceParameters {
   submitTimeoutMs?: number;
   /** How long the JSON-RPC reads of `/health` may take; default 750 ms (it answers within 1 s). */
   healthTimeoutMs?: number;
+  /** Furthest an expiration may be from the chain's time (check 8); default 30 days. */
+  maxExpirationSeconds?: number;
+  /** Most non-final intents per wallet (check 10); default 64. */
+  maxPendingPerWallet?: number;
 }
+
+/** Runs one JSON-RPC read within the submission's deadline. */
+type Reads = <T>(work: Promise<T>) => Promise<T>;
 
 /**
  * The relayer's front desk: checks a submitted intent in the order of docs/relayer-api.md
@@ -88,26 +99,22 @@ export class IntentRelayerService implements RelayerService {
   }
 
   /**
-   * Checks 7 and 8 (no JSON-RPC), 9 (the store), then 10 to 17 within one deadline. A
-   * submission that reaches check 11 counts toward the wallet's rate whatever a later check
-   * says, unless the node did not answer or the same intent raced in.
+   * Checks 7 to 10 (`#front`), then 11 to 17 within one deadline. A submission that reaches
+   * check 11 counts toward the wallet's rate whatever a later check says, unless the node did
+   * not answer or the same intent raced in.
    */
   async #submit(signed: SignedIntent): Promise<SubmitOutcome> {
-    const cheap = checkChain(signed, this.#p.chainId) ?? checkWindow(signed);
-    if (cheap !== undefined) return { ok: false, refusal: cheap };
-    const known = await this.#known(signed);
-    if (known !== undefined) return known;
     const deadline = Date.now() + (this.#p.submitTimeoutMs ?? DEFAULT_SUBMIT_TIMEOUT_MS);
-    const reads = <T>(work: Promise<T>) =>
+    const reads: Reads = (work) =>
       withDeadline(work, deadline - Date.now(), "the submission's JSON-RPC reads");
-    const now = Date.now();
-    let served: Refusal | undefined;
+    let front: SubmitOutcome | undefined;
     try {
-      served = await reads(this.#p.policy.checkServed(signed.wallet, this.#p.provider));
+      front = await this.#front(signed, reads);
     } catch (error) {
       return unreachable(error);
     }
-    if (served !== undefined) return { ok: false, refusal: served };
+    if (front !== undefined) return front;
+    const now = Date.now();
     const rate = this.#p.policy.checkRate(signed.wallet, now);
     if (!rate.ok) return rate;
     let checked: Outcome<{ status: "queued" | "scheduled" }>;
@@ -119,6 +126,28 @@ export class IntentRelayerService implements RelayerService {
     }
     if (!checked.ok) return checked;
     return this.#insert(signed, checked.status, now, rate.uncount);
+  }
+
+  /**
+   * Checks 7 and 8 (no JSON-RPC, unless the expiration is beyond the wall clock's horizon), 9
+   * and the pending cap of 10 (the store), then the spending policy of 10: the answer, when one
+   * of them decides it.
+   */
+  async #front(signed: SignedIntent, reads: Reads): Promise<SubmitOutcome | undefined> {
+    const { provider, store, chainId } = this.#p;
+    const maxSeconds = this.#p.maxExpirationSeconds ?? DEFAULT_MAX_EXPIRATION_SECONDS;
+    const invalid =
+      checkChain(signed, chainId) ??
+      checkWindow(signed) ??
+      (await reads(checkHorizon(signed, maxSeconds, () => chainNow(provider))));
+    if (invalid !== undefined) return { ok: false, refusal: invalid };
+    const known = await this.#known(signed);
+    if (known !== undefined) return known;
+    const maxPending = this.#p.maxPendingPerWallet ?? DEFAULT_MAX_PENDING_PER_WALLET;
+    const refusal =
+      (await checkPending(store, signed.wallet, maxPending)) ??
+      (await reads(this.#p.policy.checkServed(signed.wallet, provider)));
+    return refusal === undefined ? undefined : { ok: false, refusal };
   }
 
   /** Checks 12 to 17; the status to accept the intent in. */

@@ -11,6 +11,22 @@ export const HARDHAT_DEV_RELAYER_KEY =
   "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 export const LOCAL_CHAIN_ID = 31337n;
 
+/**
+ * The default of `RELAYER_MAX_EXPIRATION_SECONDS`: 30 days.
+ *
+ * @example
+ * const horizon = config.RELAYER_MAX_EXPIRATION_SECONDS ?? DEFAULT_MAX_EXPIRATION_SECONDS;
+ */
+export const DEFAULT_MAX_EXPIRATION_SECONDS = 30 * 24 * 3_600;
+
+/**
+ * The default of `RELAYER_MAX_PENDING_PER_WALLET`.
+ *
+ * @example
+ * const limit = config.RELAYER_MAX_PENDING_PER_WALLET ?? DEFAULT_MAX_PENDING_PER_WALLET;
+ */
+export const DEFAULT_MAX_PENDING_PER_WALLET = 64;
+
 const address = z
   .string()
   .refine(isAddress, "not an address")
@@ -57,6 +73,10 @@ export const relayerConfigSchema = z.object({
   RELAYER_RATE_PER_MINUTE: integer(1).default(600),
   /** Submissions per client address per minute, refused ones included (docs/relayer-api.md). */
   RELAYER_CLIENT_RATE_PER_MINUTE: integer(1).default(300),
+  /** Furthest an intent's expiration may be from the chain's time; default 30 days. */
+  RELAYER_MAX_EXPIRATION_SECONDS: integer(1).default(DEFAULT_MAX_EXPIRATION_SECONDS),
+  /** Most non-final intents one wallet may have at this relayer; default 64. */
+  RELAYER_MAX_PENDING_PER_WALLET: integer(1).default(DEFAULT_MAX_PENDING_PER_WALLET),
   RELAYER_GAS_BUDGET_WEI: wei.default(10n ** 18n),
   RELAYER_BUDGET_PERIOD_SECONDS: integer(1).default(3_600),
   RELAYER_BODY_LIMIT_BYTES: integer(1_024, 16 * 1024 * 1024).default(128 * 1024),

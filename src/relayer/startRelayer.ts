@@ -130,6 +130,8 @@ async function startOn(
     policy,
     chainId,
     relayerAddress: signer.address,
+    maxExpirationSeconds: config.RELAYER_MAX_EXPIRATION_SECONDS,
+    maxPendingPerWallet: config.RELAYER_MAX_PENDING_PER_WALLET,
     renderMetrics: async () => {
       metrics.setIntentCounts(await store.countByStatus());
       // A node that does not answer leaves the last balance: /metrics still answers at once.

@@ -67,6 +67,66 @@ export function checkWindow({ id, intent }: SignedIntent): Refusal | undefined {
 }
 
 /**
+ * Check 8, its second half: `expiration` at most `maxSeconds` after the chain's time (the latest
+ * block's, or the wall clock's when later, as `checkExpiration` reads it), so that no intent
+ * parks at the relayer for long. Within the wall clock's horizon it needs no JSON-RPC call (the
+ * chain's time is never earlier); beyond it, `readNow` is asked once.
+ *
+ * @example
+ * const refusal = await checkHorizon(signed, 2_592_000, () => chainNow(provider));
+ */
+export async function checkHorizon(
+  signed: SignedIntent,
+  maxSeconds: number,
+  readNow: () => Promise<bigint>,
+): Promise<Refusal | undefined> {
+  const { expiration } = signed.intent;
+  const horizon = BigInt(maxSeconds);
+  if (expiration <= BigInt(Math.floor(Date.now() / 1000)) + horizon) return undefined;
+  const now = await readNow();
+  if (expiration <= now + horizon) return undefined;
+  const reason = `must be at most ${maxSeconds} seconds from now (the chain's time is ${now}); it is ${expiration - now}`;
+  return {
+    code: "invalid_field",
+    message: `intent.expiration: ${reason}`,
+    details: { path: "intent.expiration", reason },
+  };
+}
+
+/**
+ * Check 10, its first half: the wallet has fewer than `limit` intents at this relayer whose
+ * status is not final, so that one wallet cannot fill every scheduler tick. Reads the store
+ * only.
+ *
+ * @example
+ * const refusal = await checkPending(store, signed.wallet, 64);
+ */
+export async function checkPending(
+  store: IntentStore,
+  wallet: string,
+  limit: number,
+): Promise<Refusal | undefined> {
+  const pending = await store.countPendingByWallet(wallet);
+  if (pending < limit) return undefined;
+  const key = getAddress(wallet);
+  return {
+    code: "rate_limited",
+    message: `wallet ${key} has ${pending} intents pending at this relayer (limit ${limit}): wait for some to be final`,
+    details: { wallet: key, limit, pending },
+    retryAfterSeconds: PENDING_RETRY_AFTER_SECONDS,
+  };
+}
+
+/**
+ * The `Retry-After` of a wallet at its pending limit: about how long a few of its intents take
+ * to become final.
+ *
+ * @example
+ * response.header("retry-after", String(PENDING_RETRY_AFTER_SECONDS));
+ */
+export const PENDING_RETRY_AFTER_SECONDS = 30;
+
+/**
  * Check 12: `epoch` is the wallet's intent epoch: lower is `canceled`, higher `invalid_field`.
  *
  * @example

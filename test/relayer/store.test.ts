@@ -415,6 +415,25 @@ export function shouldBehaveLikeAnIntentStore(open: () => Promise<IntentStore>):
       expect(active).to.have.length(2 * activeStatuses.length - 1);
     });
 
+    it("counts a wallet's non-final intents in any address case, and no other wallet's", async function () {
+      expect(await store.countPendingByWallet(WALLET_A)).to.equal(0);
+      const records = await insertEveryStatus();
+      const pendingOf = (wallet: string) =>
+        records.filter(
+          (record) => record.wallet === wallet && activeStatuses.includes(record.status),
+        ).length;
+      expect(await store.countPendingByWallet(WALLET_A)).to.equal(pendingOf(WALLET_A));
+      expect(await store.countPendingByWallet(WALLET_B.toLowerCase())).to.equal(
+        pendingOf(WALLET_B),
+      );
+      expect(pendingOf(WALLET_A) + pendingOf(WALLET_B)).to.equal(2 * activeStatuses.length);
+      const first = records.find((record) => record.wallet === WALLET_A)!;
+      expect(first.status).to.equal("scheduled");
+      await store.update(first.id, { status: "rejected" }, T0 + 1);
+      expect(await store.countPendingByWallet(upper(WALLET_A))).to.equal(pendingOf(WALLET_A) - 1);
+      expect(await store.countPendingByWallet(TARGET)).to.equal(0);
+    });
+
     it("counts the intents of each status, with 0 for a status none has", async function () {
       expect(await store.countByStatus()).to.deep.equal(
         Object.fromEntries(statuses.map((status) => [status, 0])),
@@ -706,17 +725,17 @@ describe("SqliteIntentStore", function () {
       }
     });
 
-    it("creates schema version 1 in WAL mode once, and migrates nothing on reopen", async function () {
+    it("creates schema version 2 in WAL mode once, and migrates nothing on reopen", async function () {
       const path = temporary.path("schema");
       const first = await SqliteIntentStore.open({ path });
-      expect(await first.schemaVersion()).to.equal(1);
+      expect(await first.schemaVersion()).to.equal(2);
       await first.close();
       await (await SqliteIntentStore.open({ path })).close();
       const db = new DatabaseSync(path);
       try {
         expect(db.prepare("PRAGMA journal_mode").get()).to.deep.include({ journal_mode: "wal" });
         const versions = db.prepare("SELECT version FROM schema_version").all();
-        expect(versions.map((row) => row.version)).to.deep.equal([1]);
+        expect(versions.map((row) => row.version)).to.deep.equal([1, 2]);
       } finally {
         db.close();
       }
@@ -747,14 +766,39 @@ describe("SqliteIntentStore", function () {
       }
     });
 
+    it("counts a wallet's pending intents on the partial index of non-final statuses", async function () {
+      const path = temporary.path("pending-index");
+      await (await SqliteIntentStore.open({ path })).close();
+      const db = new DatabaseSync(path);
+      try {
+        const { sql } = db
+          .prepare("SELECT sql FROM sqlite_master WHERE name = 'intents_pending_by_wallet'")
+          .get() as { sql: string };
+        const excluded = /status NOT IN \(([^)]*)\)/.exec(sql)?.[1].match(/'[a-z_]+'/g);
+        expect(excluded?.map((quoted) => quoted.slice(1, -1))).to.deep.equal([
+          ...FINAL_RELAYER_INTENT_STATUSES,
+        ]);
+        const plan = db
+          .prepare(
+            `EXPLAIN QUERY PLAN SELECT COUNT(*) FROM intents WHERE wallet = ? AND status NOT IN (${excluded?.join(", ")})`,
+          )
+          .all() as { detail: string }[];
+        expect(plan.map((step) => step.detail).join("\n")).to.include(
+          "COVERING INDEX intents_pending_by_wallet",
+        );
+      } finally {
+        db.close();
+      }
+    });
+
     it("refuses a database whose schema is newer than its own", async function () {
       const path = temporary.path("newer");
       await (await SqliteIntentStore.open({ path })).close();
       const db = new DatabaseSync(path);
-      db.prepare("INSERT INTO schema_version VALUES (2, 'from the future', 0)").run();
+      db.prepare("INSERT INTO schema_version VALUES (3, 'from the future', 0)").run();
       db.close();
       const error = await rejectionOf(SqliteIntentStore.open({ path }));
-      expect((error as Error).message).to.match(/schema is version 2, newer than this relayer's 1/);
+      expect((error as Error).message).to.match(/schema is version 3, newer than this relayer's 2/);
     });
 
     it("finds the intents of a process killed with SIGKILL right after its last insert resolved", async function () {

@@ -17,6 +17,8 @@ export interface IntentStore {
   listByWallet(wallet: string, options: { limit: number; cursor?: string }): Promise<IntentPage>;
   /** Every intent whose status is not final, oldest first. */
   listActive(): Promise<IntentRecord[]>;
+  /** How many intents of `wallet` (any address case) have a status that is not final. */
+  countPendingByWallet(wallet: string): Promise<number>;
   /** How many intents have each status. */
   countByStatus(): Promise<Record<string, number>>;
 

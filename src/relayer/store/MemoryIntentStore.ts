@@ -110,6 +110,15 @@ export class MemoryIntentStore implements IntentStore {
       .map((row) => rowToIntent(row, this.#signed));
   }
 
+  async countPendingByWallet(wallet: string): Promise<number> {
+    this.#open();
+    let count = 0;
+    for (const id of this.#byWallet.get(lookupKey(wallet)) ?? []) {
+      if (!isFinalRelayerIntentStatus((this.#intents.get(id) as IntentRow).status)) count += 1;
+    }
+    return count;
+  }
+
   async countByStatus(): Promise<Record<string, number>> {
     this.#open();
     const counts = new Map<string, number>();

@@ -89,6 +89,14 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX spending_at ON spending (at);
     `,
   },
+  {
+    version: 2,
+    description: "the non-final intents of each wallet, counted for its pending cap",
+    sql: `
+      CREATE INDEX intents_pending_by_wallet ON intents (wallet, status)
+        WHERE status NOT IN ('relayed', 'failed', 'rejected', 'expired');
+    `,
+  },
 ];
 
 /** The schema version this code reads and writes. */
@@ -210,6 +218,15 @@ export class SqliteIntentStore implements IntentStore {
     this.#open();
     const rows = this.#statements.listActive.all() as unknown as IntentRow[];
     return rows.map((row) => rowToIntent(row, this.#signed));
+  }
+
+  /** One COUNT over the partial index `intents_pending_by_wallet`: no final intent is read. */
+  async countPendingByWallet(wallet: string): Promise<number> {
+    this.#open();
+    const { count } = this.#statements.countPendingByWallet.get(lookupKey(wallet)) as {
+      count: number;
+    };
+    return count;
   }
 
   async countByStatus(): Promise<Record<string, number>> {
@@ -395,6 +412,9 @@ function prepareStatements(db: DatabaseSync) {
     ),
     listActive: db.prepare(
       `SELECT ${intentColumns} FROM intents WHERE ${ACTIVE_CONDITION} ORDER BY created_at, id`,
+    ),
+    countPendingByWallet: db.prepare(
+      `SELECT COUNT(*) AS count FROM intents WHERE wallet = ? AND ${ACTIVE_CONDITION}`,
     ),
     countByStatus: db.prepare("SELECT status, COUNT(*) AS count FROM intents GROUP BY status"),
     insertTransaction: db.prepare(
