@@ -62,7 +62,7 @@ export interface IntentRelayerServiceParameters {
   submitTimeoutMs?: number;
   /** How long the JSON-RPC reads of `/health` may take; default 750 ms (it answers within 1 s). */
   healthTimeoutMs?: number;
-  /** Furthest an expiration may be from the chain's time (check 8); default 30 days. */
+  /** Furthest an expiration may be from the chain's time (check 8); default 366 days. */
   maxExpirationSeconds?: number;
   /** Most non-final intents per wallet (check 10); default 64. */
   maxPendingPerWallet?: number;

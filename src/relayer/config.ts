@@ -12,12 +12,12 @@ export const HARDHAT_DEV_RELAYER_KEY =
 export const LOCAL_CHAIN_ID = 31337n;
 
 /**
- * The default of `RELAYER_MAX_EXPIRATION_SECONDS`: 30 days.
+ * The default of `RELAYER_MAX_EXPIRATION_SECONDS`: 366 days.
  *
  * @example
  * const horizon = config.RELAYER_MAX_EXPIRATION_SECONDS ?? DEFAULT_MAX_EXPIRATION_SECONDS;
  */
-export const DEFAULT_MAX_EXPIRATION_SECONDS = 30 * 24 * 3_600;
+export const DEFAULT_MAX_EXPIRATION_SECONDS = 366 * 24 * 3_600;
 
 /**
  * The default of `RELAYER_MAX_PENDING_PER_WALLET`.
@@ -73,7 +73,7 @@ export const relayerConfigSchema = z.object({
   RELAYER_RATE_PER_MINUTE: integer(1).default(600),
   /** Submissions per client address per minute, refused ones included (docs/relayer-api.md). */
   RELAYER_CLIENT_RATE_PER_MINUTE: integer(1).default(300),
-  /** Furthest an intent's expiration may be from the chain's time; default 30 days. */
+  /** Furthest an intent's expiration may be from the chain's time; default 366 days. */
   RELAYER_MAX_EXPIRATION_SECONDS: integer(1).default(DEFAULT_MAX_EXPIRATION_SECONDS),
   /** Most non-final intents one wallet may have at this relayer; default 64. */
   RELAYER_MAX_PENDING_PER_WALLET: integer(1).default(DEFAULT_MAX_PENDING_PER_WALLET),

@@ -73,7 +73,7 @@ export function checkWindow({ id, intent }: SignedIntent): Refusal | undefined {
  * chain's time is never earlier); beyond it, `readNow` is asked once.
  *
  * @example
- * const refusal = await checkHorizon(signed, 2_592_000, () => chainNow(provider));
+ * const refusal = await checkHorizon(signed, 31_622_400, () => chainNow(provider));
  */
 export async function checkHorizon(
   signed: SignedIntent,

@@ -17,8 +17,8 @@ import {
 } from "../helpers/nodeWorld.js";
 import { startRelayerProcess, type RelayerProcess } from "../helpers/relayerProcess.js";
 
-/** The default of RELAYER_MAX_EXPIRATION_SECONDS: 30 days. */
-const HORIZON_SECONDS = 2_592_000n;
+/** The default of RELAYER_MAX_EXPIRATION_SECONDS: 366 days. */
+const HORIZON_SECONDS = 31_622_400n;
 
 /** What the relayer answered, as it came over the wire. */
 interface Answer {
@@ -86,7 +86,7 @@ describe("Relayer caps what one wallet can park: expirations within a horizon, p
     return (await fetch(`${relayer.url}/v1/intents/${id}`)).status;
   }
 
-  it("refuses an expiration one second beyond 30 days of the chain's time (400 invalid_field), and accepts one at 30 days", async function () {
+  it("refuses an expiration one second beyond 366 days of the chain's time (400 invalid_field), and accepts one at 366 days", async function () {
     // The chain's time well ahead of the wall clock: the horizon counts from the chain's time
     // then, and it stands still until a block is mined (the refusal mines none).
     const ahead = Math.floor(Date.now() / 1000) + 10_000;
@@ -101,7 +101,7 @@ describe("Relayer caps what one wallet can park: expirations within a horizon, p
     expect(answer.body.error?.code).to.equal("invalid_field");
     expect(answer.body.error?.details?.path).to.equal("intent.expiration");
     expect(answer.body.error?.details?.reason).to.match(
-      /at most 2592000 seconds from now \(the chain's time is \d+\); it is 2592001/,
+      /at most 31622400 seconds from now \(the chain's time is \d+\); it is 31622401/,
     );
     expect(await statusOf(beyond.id)).to.equal(404);
 

@@ -60,7 +60,7 @@ describe("Relayer service on a real hardhat node, over HTTP", function () {
     return pingCall(world, x);
   }
 
-  /** Builds (expiring 7 days after the chain's "now") and signs an intent of wallet `walletIndex`. */
+  /** Builds (expiring a year after the chain's "now") and signs an intent of wallet `walletIndex`. */
   async function sign(
     walletIndex: number,
     parameters: BuildIntentParameters,

@@ -75,7 +75,7 @@ describe("Relayer and validAfter: scheduled intents on a real hardhat node", fun
     return new Promise((resolve) => setTimeout(resolve, 600));
   }
 
-  /** An intent of wallet `walletIndex`, signed by its owner, expiring 7 days after the chain's now. */
+  /** An intent of wallet `walletIndex`, signed by its owner, expiring a year after the chain's now. */
   async function sign(
     walletIndex: number,
     parameters: BuildIntentParameters,

@@ -1,11 +1,8 @@
 import type { Call, Dependency, Intent } from "../../protocol/intent/types.js";
 import { InvalidParameterError } from "../../protocol/errors/invalidParameterError.js";
 
-/**
- * Seven days, the default lifetime of an intent: well within a relayer's default horizon
- * (`RELAYER_MAX_EXPIRATION_SECONDS`, 30 days), which refuses an expiration further out.
- */
-export const DEFAULT_INTENT_LIFETIME_SECONDS = 7n * 24n * 60n * 60n;
+/** One year, the default lifetime of an intent. */
+export const DEFAULT_INTENT_LIFETIME_SECONDS = 365n * 24n * 60n * 60n;
 
 /** 2^256 - 1: no gas price limit. */
 export const NO_GAS_PRICE_LIMIT = 2n ** 256n - 1n;
@@ -17,7 +14,7 @@ export interface BuildIntentParameters {
   salt?: bigint;
   /** Unix seconds before which the intent may not be relayed; defaults to 0 (at once). */
   validAfter?: bigint;
-  /** Unix seconds; defaults to `now + 7 days`. */
+  /** Unix seconds; defaults to `now + 365 days`. */
   expiration?: bigint;
   maxGasPrice?: bigint;
   minGasLimit?: bigint;
@@ -27,7 +24,7 @@ export interface BuildIntentParameters {
 
 /**
  * Builds an intent with the defaults: no dependencies, salt 0, valid at once (`validAfter` 0),
- * expiration now + 7 days, no gas price limit, min gas limit 0.
+ * expiration now + 365 days, no gas price limit, min gas limit 0.
  *
  * @example
  * const intent = buildIntent({ calls: [{ to: token, data: transferData }] });
