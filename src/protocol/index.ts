@@ -24,3 +24,4 @@ export * from "./errors/index.js";
 export * from "./chain/enums.js";
 export * from "./chain/gasRule.js";
 export * from "./session/json.js";
+export * from "./typedDataTypes.js";

@@ -1,5 +1,6 @@
 import { TypedDataEncoder } from "ethers";
 
+import { mutableTypeRecord, type TypedDataTypes } from "../typedDataTypes.js";
 import { intentDomain } from "./domain.js";
 import { INTENT_TYPES, type Intent, type IntentDomainParameters } from "./types.js";
 
@@ -33,11 +34,6 @@ export function hashIntentStruct(intent: Intent): string {
  * @example
  * const signature = await signer.signTypedData(intentDomain({ wallet, chainId }), mutableTypes(), intent);
  */
-export function mutableTypes(): Record<string, Array<{ name: string; type: string }>> {
-  return Object.fromEntries(
-    Object.entries(INTENT_TYPES).map(([name, fields]) => [
-      name,
-      fields.map((field) => ({ ...field })),
-    ]),
-  );
+export function mutableTypes(): TypedDataTypes {
+  return mutableTypeRecord(INTENT_TYPES);
 }

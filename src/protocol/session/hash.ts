@@ -1,5 +1,6 @@
 import { TypedDataEncoder } from "ethers";
 
+import { mutableTypeRecord, type TypedDataTypes } from "../typedDataTypes.js";
 import { sessionDomain } from "./domain.js";
 import { SESSION_GRANT_TYPES, type SessionDomainParameters, type SessionGrant } from "./types.js";
 
@@ -22,11 +23,6 @@ export function getSessionId({
  * @example
  * const digest = TypedDataEncoder.hash(sessionDomain({ module, chainId }), mutableGrantTypes(), grant);
  */
-export function mutableGrantTypes(): Record<string, { name: string; type: string }[]> {
-  return Object.fromEntries(
-    Object.entries(SESSION_GRANT_TYPES).map(([name, fields]) => [
-      name,
-      fields.map((field) => ({ ...field })),
-    ]),
-  );
+export function mutableGrantTypes(): TypedDataTypes {
+  return mutableTypeRecord(SESSION_GRANT_TYPES);
 }
