@@ -1,11 +1,10 @@
-import type { Provider, TransactionReceipt } from "ethers";
+import type { TransactionReceipt } from "ethers";
 
 import { batchSkips, sameAddress } from "../batching.js";
 import { chainNow } from "../chainReads.js";
 import type { IntentRecord } from "../types.js";
 import { relayOutcome, splitEvenly } from "./receipts.js";
-import type { IntentRecorder } from "./recorder.js";
-import type { Settlement } from "./settlement.js";
+import type { Settlement, SettlementParameters } from "./settlement.js";
 import type { SenderEvent } from "./types.js";
 
 /**
@@ -14,14 +13,7 @@ import type { SenderEvent } from "./types.js";
  * @example
  * const parameters: SenderEventsParameters = { provider, relayer: sender.address, batcher, recorder, settlement };
  */
-export interface SenderEventsParameters {
-  provider: Provider;
-  /** The relayer's account. */
-  relayer: string;
-  batcher: string | undefined;
-  recorder: IntentRecorder;
-  settlement: Settlement;
-}
+export type SenderEventsParameters = SettlementParameters & { settlement: Settlement };
 
 /**
  * Records what the sender reports of the relayer's transactions on their intents: a
