@@ -3,6 +3,24 @@ import type { IntentRecord } from "../../src/relayer/types.js";
 import type { SignedIntent } from "../../src/sdk/index.js";
 
 /**
+ * The record of `signed` just accepted: `queued`, created and updated now.
+ *
+ * @example
+ * const record = queuedRecord(signed); // record.status === "queued"
+ */
+export function queuedRecord(signed: SignedIntent): IntentRecord {
+  const now = Date.now();
+  return {
+    id: signed.id,
+    wallet: signed.wallet,
+    signed,
+    status: "queued",
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
  * A `RelayerService` for HTTP tests that accepts every signed intent it is handed (remembering
  * them in `submitted`), knows no intent, lists nothing and is healthy: what the HTTP layer
  * answers is then the HTTP layer's own doing.
@@ -16,16 +34,7 @@ export class AcceptingRelayerService implements RelayerService {
 
   async submit(signed: SignedIntent) {
     this.submitted.push(signed);
-    const now = Date.now();
-    const record: IntentRecord = {
-      id: signed.id,
-      wallet: signed.wallet,
-      signed,
-      status: "queued",
-      createdAt: now,
-      updatedAt: now,
-    };
-    return { ok: true as const, record, alreadyKnown: false };
+    return { ok: true as const, record: queuedRecord(signed), alreadyKnown: false };
   }
 
   async get(): Promise<IntentRecord | undefined> {

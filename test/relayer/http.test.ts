@@ -1,6 +1,6 @@
 import { expect } from "chai";
+import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { connect, type AddressInfo } from "node:net";
 
 import { Interface, Wallet, id as keccakId } from "ethers";
 
@@ -14,6 +14,8 @@ import { RelayerRefusal } from "../../src/relayer/refusal.js";
 import { createRelayerHttpServer, renderIntent } from "../../src/relayer/http/server.js";
 import { createLogger, type LogLevel } from "../../src/relayer/logger.js";
 import { RelayerMetrics } from "../../src/relayer/metrics.js";
+import { queuedRecord } from "../helpers/acceptingRelayerService.js";
+import { rawHttpExchange } from "../helpers/rawHttp.js";
 import type { IntentPage, IntentRecord } from "../../src/relayer/types.js";
 import {
   buildIntent,
@@ -84,15 +86,7 @@ class FakeRelayerService implements RelayerService {
       });
       return { ok: false, refusal };
     }
-    const now = Date.now();
-    const record: IntentRecord = {
-      id: signed.id,
-      wallet: signed.wallet,
-      signed,
-      status: "queued",
-      createdAt: now,
-      updatedAt: now,
-    };
+    const record = queuedRecord(signed);
     this.records.set(signed.id, record);
     return { ok: true, record, alreadyKnown: false };
   }
@@ -860,21 +854,9 @@ describe("relayer HTTP server", function () {
   });
 
   describe("requests that are not HTTP", function () {
-    /** Writes `raw` on a new connection and reads until the server closes it. */
-    function rawExchange(raw: string): Promise<string> {
-      const { port } = server.address() as AddressInfo;
-      return new Promise((resolve, reject) => {
-        const socket = connect(port, "127.0.0.1", () => socket.write(raw));
-        let received = "";
-        socket.setEncoding("utf8");
-        socket.on("data", (chunk: string) => (received += chunk));
-        socket.on("end", () => resolve(received));
-        socket.on("error", reject);
-      });
-    }
-
     it("answers a malformed request with 400 and the JSON error body, then closes the connection", async function () {
-      const answer = await rawExchange(
+      const answer = await rawHttpExchange(
+        server,
         "POST /v1/intents HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
       );
 

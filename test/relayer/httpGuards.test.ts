@@ -1,6 +1,6 @@
 import { expect } from "chai";
+import type { AddressInfo } from "node:net";
 import { request as httpRequest, type Server } from "node:http";
-import { connect, type AddressInfo } from "node:net";
 
 import { Wallet, id as keccakId } from "ethers";
 
@@ -13,6 +13,7 @@ import {
   toSignedIntentJson,
   type SignedIntentJson,
 } from "../../src/sdk/index.js";
+import { rawHttpExchange } from "../helpers/rawHttp.js";
 import { AcceptingRelayerService } from "../helpers/acceptingRelayerService.js";
 
 /*
@@ -221,21 +222,9 @@ describe("relayer HTTP guards", function () {
   });
 
   describe("Fastify's own errors, with the API's error body", function () {
-    /** Writes `raw` on a new connection and reads until the server closes it. */
-    function rawExchange(raw: string): Promise<string> {
-      const { port } = server.address() as AddressInfo;
-      return new Promise((resolve, reject) => {
-        const socket = connect(port, "127.0.0.1", () => socket.write(raw));
-        let received = "";
-        socket.setEncoding("utf8");
-        socket.on("data", (chunk: string) => (received += chunk));
-        socket.on("end", () => resolve(received));
-        socket.on("error", reject);
-      });
-    }
-
     it("answers headers over Node's limit with 431 headers_too_large, then closes the connection", async function () {
-      const answer = await rawExchange(
+      const answer = await rawHttpExchange(
+        server,
         `GET /health HTTP/1.1\r\nHost: x\r\nX-Padding: ${"a".repeat(20_000)}\r\n\r\n`,
       );
 
