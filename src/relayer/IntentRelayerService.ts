@@ -9,22 +9,22 @@ import type {
 } from "./http/RelayerService.js";
 import type { SpendingPolicy } from "./policy.js";
 import { refused, type Outcome, type Refusal, type Refused } from "./refusal.js";
-import { chainNow } from "./chainReads.js";
+import { chainNow, dependencyState } from "./chainReads.js";
 import { DEFAULT_MAX_EXPIRATION_SECONDS, DEFAULT_MAX_PENDING_PER_WALLET } from "./config.js";
 import { readHealth } from "./healthReads.js";
-import { isRpcUnreachable, rpcUnavailable, withDeadline } from "./rpcDeadline.js";
+import { isRpcUnreachable, RpcTimeoutError, rpcUnavailable, withDeadline } from "./rpcDeadline.js";
+import { chainTime, checkFromKeptState, type KeptStateContext } from "./intake/keptStateChecks.js";
+import { checkDependencies } from "./intake/dependencyChecks.js";
+import { checkChain, checkHorizon, checkPending, checkWindow } from "./intake/frontChecks.js";
 import {
-  checkChain,
-  checkDependencies,
   checkEpoch,
   checkExpiration,
-  checkHorizon,
   checkNotConsumed,
-  checkPending,
   checkSignature,
-  checkWindow,
   type CheckContext,
-} from "./submissionChecks.js";
+} from "./intake/nodeChecks.js";
+import type { ChainFollower } from "./chainState/follower.js";
+import type { WalletStates } from "./chainState/WalletStates.js";
 import { InvalidCursorError } from "./store/errors.js";
 import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";
 import type { IntentRecord } from "./types.js";
@@ -66,6 +66,12 @@ export interface IntentRelayerServiceParameters {
   maxExpirationSeconds?: number;
   /** Most non-final intents per wallet (check 10); default 64. */
   maxPendingPerWallet?: number;
+  /**
+   * The chain as the relayer follows it: with it, an ordinary intent is decided from the kept
+   * wallet states without a JSON-RPC call, and a node the follower stopped reaching makes
+   * submissions `503 unavailable`. Without it every check asks the node.
+   */
+  chainState?: { follower: ChainFollower; states: WalletStates; maxStaleMs: number };
 }
 
 /** Runs one JSON-RPC read within the submission's deadline. */
@@ -85,11 +91,13 @@ type Reads = <T>(work: Promise<T>) => Promise<T>;
 export class IntentRelayerService implements RelayerService {
   readonly #p: IntentRelayerServiceParameters;
   readonly #context: CheckContext;
+  readonly #kept: KeptStateContext | undefined;
 
   constructor(parameters: IntentRelayerServiceParameters) {
     this.#p = parameters;
-    const { provider, store, chainId, relayerAddress } = parameters;
+    const { provider, store, chainId, relayerAddress, chainState } = parameters;
     this.#context = { provider, store, chainId, relayerAddress };
+    this.#kept = chainState && { ...chainState, store, provider };
   }
 
   async submit(signed: SignedIntent): Promise<SubmitOutcome> {
@@ -129,9 +137,9 @@ export class IntentRelayerService implements RelayerService {
   }
 
   /**
-   * Checks 7 and 8 (no JSON-RPC, unless the expiration is beyond the wall clock's horizon), 9
-   * and the pending cap of 10 (the store), then the spending policy of 10: the answer, when one
-   * of them decides it.
+   * Checks 7 and 8 (no JSON-RPC, unless the expiration is beyond the wall clock's horizon), then
+   * whether the node is reached, 9 and the pending cap of 10 (the store), then the spending
+   * policy of 10: the answer, when one of them decides it.
    */
   async #front(signed: SignedIntent, reads: Reads): Promise<SubmitOutcome | undefined> {
     const { provider, store, chainId } = this.#p;
@@ -139,22 +147,63 @@ export class IntentRelayerService implements RelayerService {
     const invalid =
       checkChain(signed, chainId) ??
       checkWindow(signed) ??
-      (await reads(checkHorizon(signed, maxSeconds, () => chainNow(provider))));
+      (await reads(checkHorizon(signed, maxSeconds, () => this.#chainNow())));
     if (invalid !== undefined) return { ok: false, refusal: invalid };
+    this.#throwUnlessFollowing();
     const known = await this.#known(signed);
     if (known !== undefined) return known;
     const maxPending = this.#p.maxPendingPerWallet ?? DEFAULT_MAX_PENDING_PER_WALLET;
     const refusal =
       (await checkPending(store, signed.wallet, maxPending)) ??
-      (await reads(this.#p.policy.checkServed(signed.wallet, provider)));
+      (await reads(this.#checkServed(signed.wallet, provider)));
     return refusal === undefined ? undefined : { ok: false, refusal };
   }
 
-  /** Checks 12 to 17; the status to accept the intent in. */
+  /** Throws while the follower does not reach the node (answered `503 unavailable`). */
+  #throwUnlessFollowing(): void {
+    const chainState = this.#p.chainState;
+    if (chainState === undefined || chainState.follower.isCurrent(chainState.maxStaleMs)) return;
+    const { lastError } = chainState.follower;
+    throw isRpcUnreachable(lastError)
+      ? lastError
+      : new RpcTimeoutError("following the chain", chainState.maxStaleMs);
+  }
+
+  #chainNow(): Promise<bigint> {
+    return this.#kept === undefined
+      ? chainNow(this.#p.provider)
+      : Promise.resolve(chainTime(this.#kept.follower));
+  }
+
+  /** A wallet of the served implementation, as its kept state says, or as the policy finds. */
+  async #checkServed(wallet: string, provider: Provider): Promise<Refusal | undefined> {
+    if (this.#kept !== undefined && (await this.#kept.states.get(wallet)).kind === "wallet")
+      return undefined;
+    return this.#p.policy.checkServed(wallet, provider);
+  }
+
+  /** Checks 12 to 17, from the kept state when it decides, else from the node; the status to accept the intent in. */
   async #check(
     signed: SignedIntent,
     now: number,
   ): Promise<Outcome<{ status: "queued" | "scheduled" }>> {
+    const kept =
+      this.#kept === undefined ? undefined : await checkFromKeptState(this.#kept, signed);
+    const checked = kept ?? (await this.#checkOnNode(signed));
+    if (!checked.ok) return checked;
+    const budget = await this.#p.policy.checkBudget(this.#p.store, now);
+    if (budget !== undefined) return { ok: false, refusal: budget };
+    // Before its validAfter the wallet would refuse it (by the latest block's time, or the
+    // clock's when that is later): the scheduler holds it until then.
+    const notYetValid = "notYetValid" in checked && checked.notYetValid;
+    const notYet = notYetValid || signed.intent.validAfter > checked.now;
+    return { ok: true, status: notYet ? "scheduled" : "queued" };
+  }
+
+  /** Checks 12 to 16 asking the node. */
+  async #checkOnNode(
+    signed: SignedIntent,
+  ): Promise<Outcome<{ now: bigint; notYetValid: boolean }>> {
     const context = this.#context;
     const early = (await checkEpoch(context, signed)) ?? (await checkNotConsumed(context, signed));
     if (early !== undefined) return { ok: false, refusal: early };
@@ -162,14 +211,12 @@ export class IntentRelayerService implements RelayerService {
     if (!signature.ok) return signature;
     const expiration = await checkExpiration(context, signed);
     if (!expiration.ok) return expiration;
-    const late =
-      (await checkDependencies(context, signed)) ??
-      (await this.#p.policy.checkBudget(this.#p.store, now));
-    if (late !== undefined) return { ok: false, refusal: late };
-    // Before its validAfter the wallet would refuse it (by the latest block's time, or the
-    // clock's when that is later): the scheduler holds it until then.
-    const notYet = signature.notYetValid || signed.intent.validAfter > expiration.now;
-    return { ok: true, status: notYet ? "scheduled" : "queued" };
+    const { store, provider } = this.#p;
+    const dependencies = await checkDependencies(store, signed, (d) =>
+      dependencyState(provider, store, d),
+    );
+    if (dependencies !== undefined) return { ok: false, refusal: dependencies };
+    return { ok: true, now: expiration.now, notYetValid: signature.notYetValid };
   }
 
   /** Stores the accepted intent; the same ID stored meanwhile is answered as if it came first. */
@@ -232,9 +279,19 @@ export class IntentRelayerService implements RelayerService {
     }
   }
 
-  health(): Promise<HealthOutcome> {
+  async health(): Promise<HealthOutcome> {
     const { provider, store, chainId, relayerAddress, healthTimeoutMs } = this.#p;
-    return readHealth({ provider, store, chainId, relayerAddress, timeoutMs: healthTimeoutMs });
+    const parameters = { provider, store, chainId, relayerAddress, timeoutMs: healthTimeoutMs };
+    const outcome = await readHealth(parameters);
+    const followed = this.#p.chainState?.follower.head?.number;
+    if (outcome.ok && followed !== undefined) outcome.health.followedBlock = BigInt(followed);
+    // The node did not answer /health: submissions are answered 503 too until the follower reaches it again.
+    if (!outcome.ok && outcome.refusal.details?.component === "rpc") {
+      this.#p.chainState?.follower.noteUnreachable(
+        new RpcTimeoutError("/health", healthTimeoutMs ?? 750),
+      );
+    }
+    return outcome;
   }
 
   async metrics(): Promise<string> {

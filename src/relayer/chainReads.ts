@@ -43,6 +43,34 @@ export async function onChainStatus(
  * `relayed` (its calls succeeded on-chain), `dead` (it can never succeed: failed or canceled
  * on-chain, or, unknown on-chain, final here without success: `here` says which), or
  * `pending`.
+ */
+export type DependencyState =
+  | { kind: "relayed" | "pending" }
+  | { kind: "dead"; status: "failed" | "canceled" | RelayerIntentStatus; here: boolean };
+
+/**
+ * The `DependencyState` of a dependency whose status on its wallet is `onChain`, asking the
+ * store about one the chain does not know.
+ *
+ * @example
+ * const state = await dependencyStateFrom(IntentStatus.None, store, dependency); // pending, or dead here
+ */
+export async function dependencyStateFrom(
+  onChain: IntentStatusCode,
+  store: Pick<IntentStore, "get">,
+  dependency: { wallet: string; id: string },
+): Promise<DependencyState> {
+  if (onChain === IntentStatus.Succeeded) return { kind: "relayed" };
+  if (onChain === IntentStatus.Failed) return { kind: "dead", status: "failed", here: false };
+  if (onChain === IntentStatus.Canceled) return { kind: "dead", status: "canceled", here: false };
+  const known = await store.get(dependency.id);
+  return known !== undefined && neverSucceeds(known.status)
+    ? { kind: "dead", status: known.status, here: true }
+    : { kind: "pending" };
+}
+
+/**
+ * The `DependencyState` of a dependency, its status read from its wallet.
  *
  * @example
  * const state = await dependencyState(provider, store, dependency);
@@ -52,18 +80,9 @@ export async function dependencyState(
   provider: Provider,
   store: Pick<IntentStore, "get">,
   dependency: { wallet: string; id: string },
-): Promise<
-  | { kind: "relayed" | "pending" }
-  | { kind: "dead"; status: "failed" | "canceled" | RelayerIntentStatus; here: boolean }
-> {
+): Promise<DependencyState> {
   const onChain = await onChainStatus(provider, dependency.wallet, dependency.id);
-  if (onChain === IntentStatus.Succeeded) return { kind: "relayed" };
-  if (onChain === IntentStatus.Failed) return { kind: "dead", status: "failed", here: false };
-  if (onChain === IntentStatus.Canceled) return { kind: "dead", status: "canceled", here: false };
-  const known = await store.get(dependency.id);
-  return known !== undefined && neverSucceeds(known.status)
-    ? { kind: "dead", status: known.status, here: true }
-    : { kind: "pending" };
+  return dependencyStateFrom(onChain, store, dependency);
 }
 
 /** The chain's notion of "now" for expirations: the latest block's time, or the wall clock if later. */

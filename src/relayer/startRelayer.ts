@@ -5,6 +5,8 @@ import { JsonRpcProvider, Wallet, type Provider } from "ethers";
 import { TransactionSender } from "./chain/TransactionSender.js";
 import { resolveBatcher } from "./batching.js";
 import { relayerKey, type RelayerConfig } from "./config.js";
+import { ChainFollower } from "./chainState/follower.js";
+import { WalletStates } from "./chainState/WalletStates.js";
 import { createRelayerHttpServer } from "./http/server.js";
 import { IntentRelayerService } from "./IntentRelayerService.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -60,6 +62,12 @@ export async function startRelayer(
     throw error;
   }
 }
+
+/**
+ * How long past its poll interval the chain follower may go without reaching the node before
+ * submissions are answered `503 unavailable`.
+ */
+const FOLLOWER_STALE_AFTER_MS = 3_000;
 
 /** `startRelayer` once the provider is chosen; `ownProvider` is destroyed on `stop()`. */
 async function startOn(
@@ -124,7 +132,12 @@ async function startOn(
     gasBudgetWei: config.RELAYER_GAS_BUDGET_WEI,
     budgetPeriodMs: config.RELAYER_BUDGET_PERIOD_SECONDS * 1000,
   });
+  const follower = new ChainFollower({ provider, pollMs: config.RELAYER_POLL_MS });
+  await follower.start();
+  const states = new WalletStates({ provider, follower, implementation });
+  const maxStaleMs = config.RELAYER_POLL_MS + FOLLOWER_STALE_AFTER_MS;
   const service = new IntentRelayerService({
+    chainState: { follower, states, maxStaleMs },
     provider,
     store,
     policy,
@@ -185,6 +198,7 @@ async function startOn(
     logger: log,
     async stop() {
       scheduler.stop();
+      follower.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await store.close();

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 
 import { dataLength, dataSlice, Wallet } from "ethers";
 
-import { recoveredSigner } from "../../src/relayer/checkSignatureAhead.js";
+import { recoverSigner } from "../../src/relayer/intake/ecdsa.js";
 import { REFUSAL_STATUS } from "../../src/relayer/http/refusalStatus.js";
 import { RelayerMetrics } from "../../src/relayer/metrics.js";
 import {
@@ -102,7 +102,7 @@ describe("docs/relayer-api.md", function () {
     expect(JSON.parse(json).version).to.equal(2);
     expect(signed.intent.validAfter > 0n).to.equal(true);
     expect(signed.intent.validAfter < signed.intent.expiration).to.equal(true);
-    expect(recoveredSigner(signed.id, dataSlice(signed.signature, 1))).to.equal(
+    expect(recoverSigner(signed.id, dataSlice(signed.signature, 1))).to.equal(
       HARDHAT_ACCOUNT_0.address,
     );
   });

@@ -26,6 +26,7 @@ import {
   startNodeWorld,
   type NodeWorld,
 } from "../helpers/nodeWorld.js";
+import { relayerFollowed } from "../helpers/relayerFollowed.js";
 import { startRelayerProcess, type RelayerProcess } from "../helpers/relayerProcess.js";
 
 /** What the relayer answered, as it came over the wire. */
@@ -125,6 +126,7 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
   async function relayDirectly(signed: SignedIntent): Promise<void> {
     const wallet = IntentWallet__factory.connect(signed.wallet, nodeAccount(3, world.provider));
     await (await wallet.relay(signed.intent, signed.signature)).wait();
+    await relayerFollowed(relayer.url, world.provider);
   }
 
   /** The owner of wallet `walletIndex`, funded so it can send its own transactions. */
@@ -327,6 +329,7 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
         const owner = await fundedOwner(1);
         const wallet = IntentWallet__factory.connect(world.wallets[1], owner);
         await (await wallet.cancelIntents([signed.id])).wait();
+        await relayerFollowed(relayer.url, world.provider);
         return postRefused(signed);
       },
     },
@@ -339,6 +342,7 @@ describe("Relayer service refuses bad inputs with clear errors, and stays health
         const canceled = await sign(1, { x: 11n });
         const wallet = IntentWallet__factory.connect(world.wallets[1], await fundedOwner(1));
         await (await wallet.cancelIntents([canceled.id])).wait();
+        await relayerFollowed(relayer.url, world.provider);
         const answer = await postRefused(
           await sign(0, { x: 12n, dependencies: [dependencyOn(canceled)] }),
         );

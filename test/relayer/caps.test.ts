@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { relayerFollowed } from "../helpers/relayerFollowed.js";
 import { getAddress, id as keccakText } from "ethers";
 
 import {
@@ -92,6 +93,7 @@ describe("Relayer caps what one wallet can park: expirations within a horizon, p
     const ahead = Math.floor(Date.now() / 1000) + 10_000;
     await world.provider.send("evm_setNextBlockTimestamp", [ahead]);
     await world.provider.send("evm_mine", []);
+    await relayerFollowed(relayer.url, world.provider);
     const now = await latestTimestamp(world);
     expect(now).to.equal(BigInt(ahead));
 

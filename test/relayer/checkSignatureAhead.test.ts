@@ -3,7 +3,7 @@ import { concat, dataSlice, id as keccakText, Wallet, type Signer } from "ethers
 import { network } from "hardhat";
 
 import { simulateRelay } from "../../src/relayer/chainReads.js";
-import { checkSignatureAhead } from "../../src/relayer/checkSignatureAhead.js";
+import { checkSignatureAhead } from "../../src/relayer/intake/checkSignatureAhead.js";
 import {
   buildSessionGrant,
   getIntentId,

@@ -113,6 +113,11 @@ export const relayerHealthResponseSchema = answerObject({
   relayer: address,
   /** The latest block the relayer saw. */
   blockNumber: uint256(),
+  /**
+   * The latest block whose wallet events the relayer has applied: submissions are judged by
+   * the chain's state at this block. Absent until it has read one.
+   */
+  followedBlock: uint256().optional(),
   /** The relayer account's balance, in wei. */
   balance: uint256(),
   /** How many accepted intents are not final yet (a count, so a JSON number). */

@@ -4,16 +4,16 @@ import {
   getAddress,
   getBytes,
   Interface,
-  recoverAddress,
   toBeHex,
   type Provider,
 } from "ethers";
 
-import { IIntentValidator__factory } from "../../typechain-types/factories/contracts/interfaces/IIntentValidator__factory.js";
-import { isContractRevertError } from "../protocol/errors/contractRevertError.js";
-import { MODULE_SIGNATURE_KIND, OWNER_SIGNATURE_KIND } from "../protocol/intent/signature.js";
-import type { SignedIntent } from "../protocol/intent/types.js";
-import { relayRevertOf, walletAt, walletInterface, type RelayRevert } from "./chainReads.js";
+import { IIntentValidator__factory } from "../../../typechain-types/factories/contracts/interfaces/IIntentValidator__factory.js";
+import { isContractRevertError } from "../../protocol/errors/contractRevertError.js";
+import { MODULE_SIGNATURE_KIND, OWNER_SIGNATURE_KIND } from "../../protocol/intent/signature.js";
+import type { SignedIntent } from "../../protocol/intent/types.js";
+import { recoverSigner } from "./ecdsa.js";
+import { relayRevertOf, walletAt, walletInterface, type RelayRevert } from "../chainReads.js";
 
 const validatorInterface = IIntentValidator__factory.createInterface();
 const VALIDATED = validatorInterface.getFunction("validateIntent")!.selector;
@@ -62,7 +62,7 @@ async function checkOwnerSignature(
   ownerSignature: string,
 ): Promise<SignatureCheck> {
   const owner = await walletAt(signed.wallet, provider).owner();
-  if (recoveredSigner(signed.id, ownerSignature) === owner) return { kind: "ok" };
+  if (recoverSigner(signed.id, ownerSignature) === owner) return { kind: "ok" };
   if (await isValidErc1271Signature(provider, signed, owner, ownerSignature)) return { kind: "ok" };
   return walletRevert("IntentInvalidSignature", [signed.id]);
 }
@@ -132,24 +132,6 @@ async function moduleValidates(
   } catch (error) {
     const revert = relayRevertOf(error);
     return sessionStartsBy(revert, signed.intent.validAfter) ? { kind: "ok" } : revert;
-  }
-}
-
-/**
- * The address a 65-byte ECDSA signature of `id` recovers to, as the wallet recovers it (`v` 27
- * or 28, `s` in the lower half), if it is one.
- *
- * @example
- * const signer = recoveredSigner(signed.id, dataSlice(signed.signature, 1)); // an owner signature
- */
-export function recoveredSigner(id: string, signature: string): string | undefined {
-  if (dataLength(signature) !== 65) return undefined;
-  const v = getBytes(signature)[64];
-  if (v !== 27 && v !== 28) return undefined;
-  try {
-    return recoverAddress(id, signature);
-  } catch {
-    return undefined;
   }
 }
 

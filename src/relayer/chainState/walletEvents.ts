@@ -1,0 +1,91 @@
+import type { Log } from "ethers";
+
+import { WalletFactory__factory } from "../../../typechain-types/factories/contracts/WalletFactory__factory.js";
+import { walletInterface } from "../chainReads.js";
+
+const factoryInterface = WalletFactory__factory.createInterface();
+
+/**
+ * What one wallet (or factory) log says about the state the relayer keeps: the events the
+ * chain follower asks for, decoded. Logs of any address pass the filter; the address a log
+ * came from is who said it, so a contract can only speak for itself.
+ */
+export type WalletEvent =
+  | { kind: "relayed"; wallet: string; id: string; relayer: string; success: boolean }
+  | { kind: "canceled"; wallet: string; id: string }
+  | { kind: "invalidated"; wallet: string; epoch: bigint }
+  | { kind: "ownerChanged"; wallet: string; owner: string }
+  | { kind: "modulesChanged"; wallet: string }
+  | { kind: "created"; factory: string; wallet: string; owner: string; salt: bigint };
+
+/** A decoded event with the block it was mined in. */
+export type ChainEvent = WalletEvent & { blockNumber: number };
+
+const EVENT_NAMES = [
+  "IntentRelayed",
+  "IntentCanceled",
+  "IntentsInvalidated",
+  "OwnerChanged",
+  "ModuleInstalled",
+  "ModuleUninstalled",
+  "ModuleEpochAdvanced",
+] as const;
+
+/**
+ * The topic0 of every event the follower reads: the wallets' receipts, epochs, owners and
+ * modules, and the factory's `WalletCreated`.
+ *
+ * @example
+ * const logs = await provider.getLogs({ fromBlock, toBlock, topics: [FOLLOWED_TOPICS] });
+ */
+export const FOLLOWED_TOPICS: string[] = [
+  ...EVENT_NAMES.map((name) => walletInterface.getEvent(name)!.topicHash),
+  factoryInterface.getEvent("WalletCreated")!.topicHash,
+];
+
+/**
+ * The event `log` holds, or `undefined` for a log that is none of the followed events or does
+ * not decode (a contract that emits a look-alike with other fields).
+ *
+ * @example
+ * const event = decodeWalletEvent(log); // { kind: "relayed", wallet, id, relayer, success }
+ */
+export function decodeWalletEvent(log: Log): WalletEvent | undefined {
+  try {
+    return decode(log);
+  } catch {
+    return undefined;
+  }
+}
+
+function decode(log: Log): WalletEvent | undefined {
+  const wallet = log.address;
+  if (log.topics[0] === FOLLOWED_TOPICS[FOLLOWED_TOPICS.length - 1]) {
+    const created = factoryInterface.parseLog(log)!;
+    const { wallet: address, owner, salt } = created.args;
+    return { kind: "created", factory: wallet, wallet: address, owner, salt };
+  }
+  const parsed = walletInterface.parseLog(log);
+  switch (parsed?.name) {
+    case "IntentRelayed":
+      return {
+        kind: "relayed",
+        wallet,
+        id: parsed.args.id,
+        relayer: parsed.args.relayer,
+        success: parsed.args.success,
+      };
+    case "IntentCanceled":
+      return { kind: "canceled", wallet, id: parsed.args.id };
+    case "IntentsInvalidated":
+      return { kind: "invalidated", wallet, epoch: parsed.args.epoch };
+    case "OwnerChanged":
+      return { kind: "ownerChanged", wallet, owner: parsed.args.newOwner };
+    case "ModuleInstalled":
+    case "ModuleUninstalled":
+    case "ModuleEpochAdvanced":
+      return { kind: "modulesChanged", wallet };
+    default:
+      return undefined;
+  }
+}

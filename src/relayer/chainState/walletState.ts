@@ -1,0 +1,117 @@
+import type { Provider } from "ethers";
+
+import { IntentStatus, type IntentStatusCode } from "../../protocol/chain/enums.js";
+import { isWalletCode } from "../../protocol/wallet/address.js";
+import { walletAt, walletInterface } from "../chainReads.js";
+import { decodeWalletEvent, type ChainEvent } from "./walletEvents.js";
+
+/** What the wallet's receipt of an intent ID says, from its `IntentRelayed` or `IntentCanceled`. */
+export interface KnownReceipt {
+  status: Exclude<IntentStatusCode, typeof IntentStatus.None>;
+  blockNumber: number;
+  /** Who relayed it (not for a cancel). */
+  relayer?: string;
+}
+
+/**
+ * What the relayer knows of one address it was asked to serve, read at block `loadedAt` and
+ * kept current since by the followed events: a wallet of the served implementation with its
+ * owner, intent epoch and every consumed ID; an address with no code yet (`undeployed`); or
+ * code of another kind (`other`), which only the node can judge.
+ */
+export interface WalletState {
+  address: string;
+  kind: "wallet" | "undeployed" | "other";
+  /** The block the state was read at; events of later blocks were applied. */
+  loadedAt: number;
+  owner?: string;
+  /** Whether the owner has code (an ERC-1271 owner the node must be asked about). */
+  ownerIsContract?: boolean;
+  intentEpoch: bigint;
+  /** The receipts of consumed IDs, by lower-case ID. */
+  receipts: Map<string, KnownReceipt>;
+  /** The last block a module was installed, uninstalled or its epoch advanced. */
+  modulesChangedAt: number;
+}
+
+const RECEIPT_TOPICS = [
+  walletInterface.getEvent("IntentRelayed")!.topicHash,
+  walletInterface.getEvent("IntentCanceled")!.topicHash,
+];
+
+/**
+ * Reads the state of `address` at block `blockTag`: its code, then for a wallet of
+ * `implementation` its owner (and whether the owner has code), its intent epoch and its
+ * receipts (one `eth_getLogs` of its `IntentRelayed` and `IntentCanceled` up to the block).
+ *
+ * @example
+ * const state = await readWalletState(provider, wallet, implementation, head.number);
+ */
+export async function readWalletState(
+  provider: Provider,
+  address: string,
+  implementation: string | undefined,
+  blockTag: number,
+): Promise<WalletState> {
+  const code = await provider.getCode(address, blockTag);
+  const base = {
+    address,
+    loadedAt: blockTag,
+    intentEpoch: 0n,
+    receipts: new Map(),
+    modulesChangedAt: 0,
+  };
+  if (code === "0x") return { ...base, kind: "undeployed" };
+  if (implementation === undefined || !isWalletCode({ code, implementation })) {
+    return { ...base, kind: "other" };
+  }
+  const wallet = walletAt(address, provider);
+  const [owner, intentEpoch, logs] = await Promise.all([
+    wallet.owner({ blockTag }),
+    wallet.intentEpoch({ blockTag }),
+    provider.getLogs({ address, fromBlock: 0, toBlock: blockTag, topics: [RECEIPT_TOPICS] }),
+  ]);
+  const ownerIsContract = (await provider.getCode(owner, blockTag)) !== "0x";
+  const state: WalletState = { ...base, kind: "wallet", owner, ownerIsContract, intentEpoch };
+  for (const log of logs) {
+    const event = decodeWalletEvent(log);
+    if (event !== undefined) applyEvent(state, { ...event, blockNumber: log.blockNumber });
+  }
+  return state;
+}
+
+/**
+ * Applies one followed event of `state`'s address to it; returns `false` when the state can no
+ * longer be kept current from events (its owner changed, or it was created) and must be read
+ * again.
+ *
+ * @example
+ * if (!applyEvent(state, event)) states.forget(state.address);
+ */
+export function applyEvent(state: WalletState, event: ChainEvent): boolean {
+  switch (event.kind) {
+    case "relayed": {
+      const status = event.success ? IntentStatus.Succeeded : IntentStatus.Failed;
+      state.receipts.set(event.id.toLowerCase(), {
+        status,
+        blockNumber: event.blockNumber,
+        relayer: event.relayer,
+      });
+      return true;
+    }
+    case "canceled":
+      state.receipts.set(event.id.toLowerCase(), {
+        status: IntentStatus.Canceled,
+        blockNumber: event.blockNumber,
+      });
+      return true;
+    case "invalidated":
+      state.intentEpoch = event.epoch;
+      return true;
+    case "modulesChanged":
+      state.modulesChangedAt = event.blockNumber;
+      return true;
+    default:
+      return false;
+  }
+}
