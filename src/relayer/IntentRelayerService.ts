@@ -9,20 +9,13 @@ import type {
 } from "./http/RelayerService.js";
 import type { SpendingPolicy } from "./policy.js";
 import { refused, type Outcome, type Refusal, type Refused } from "./refusal.js";
-import { chainNow, dependencyState } from "./chainReads.js";
+import { chainNow } from "./chainReads.js";
 import { DEFAULT_MAX_EXPIRATION_SECONDS, DEFAULT_MAX_PENDING_PER_WALLET } from "./config.js";
 import { readHealth } from "./healthReads.js";
 import { isRpcUnreachable, RpcTimeoutError, rpcUnavailable, withDeadline } from "./rpcDeadline.js";
 import { chainTime, checkFromKeptState, type KeptStateContext } from "./intake/keptStateChecks.js";
-import { checkDependencies } from "./intake/dependencyChecks.js";
 import { checkChain, checkHorizon, checkPending, checkWindow } from "./intake/frontChecks.js";
-import {
-  checkEpoch,
-  checkExpiration,
-  checkNotConsumed,
-  checkSignature,
-  type CheckContext,
-} from "./intake/nodeChecks.js";
+import { checkOnNode, type CheckContext } from "./intake/nodeChecks.js";
 import type { ChainFollower } from "./chainState/follower.js";
 import type { WalletStates } from "./chainState/WalletStates.js";
 import { InvalidCursorError } from "./store/errors.js";
@@ -189,7 +182,7 @@ export class IntentRelayerService implements RelayerService {
   ): Promise<Outcome<{ status: "queued" | "scheduled" }>> {
     const kept =
       this.#kept === undefined ? undefined : await checkFromKeptState(this.#kept, signed);
-    const checked = kept ?? (await this.#checkOnNode(signed));
+    const checked = kept ?? (await checkOnNode(this.#context, signed));
     if (!checked.ok) return checked;
     const budget = await this.#p.policy.checkBudget(this.#p.store, now);
     if (budget !== undefined) return { ok: false, refusal: budget };
@@ -198,25 +191,6 @@ export class IntentRelayerService implements RelayerService {
     const notYetValid = "notYetValid" in checked && checked.notYetValid;
     const notYet = notYetValid || signed.intent.validAfter > checked.now;
     return { ok: true, status: notYet ? "scheduled" : "queued" };
-  }
-
-  /** Checks 12 to 16 asking the node. */
-  async #checkOnNode(
-    signed: SignedIntent,
-  ): Promise<Outcome<{ now: bigint; notYetValid: boolean }>> {
-    const context = this.#context;
-    const early = (await checkEpoch(context, signed)) ?? (await checkNotConsumed(context, signed));
-    if (early !== undefined) return { ok: false, refusal: early };
-    const signature = await checkSignature(context, signed);
-    if (!signature.ok) return signature;
-    const expiration = await checkExpiration(context, signed);
-    if (!expiration.ok) return expiration;
-    const { store, provider } = this.#p;
-    const dependencies = await checkDependencies(store, signed, (d) =>
-      dependencyState(provider, store, d),
-    );
-    if (dependencies !== undefined) return { ok: false, refusal: dependencies };
-    return { ok: true, now: expiration.now, notYetValid: signature.notYetValid };
   }
 
   /** Stores the accepted intent; the same ID stored meanwhile is answered as if it came first. */

@@ -41,10 +41,30 @@ export interface ReadHealthParameters {
  * if (!outcome.ok) console.log(outcome.refusal.details); // { component: "rpc", reason: "…" }
  */
 export async function readHealth(parameters: ReadHealthParameters): Promise<HealthOutcome> {
-  const { store, chainId, relayerAddress } = parameters;
-  let chain: Outcome<{ blockNumber: number; balance: bigint }>;
+  const chain = await readChainInTime(parameters);
+  if (!chain.ok) return chain;
+  const pending = await countPending(parameters.store);
+  if (!pending.ok) return pending;
+  return {
+    ok: true,
+    health: {
+      status: "ok",
+      chainId: parameters.chainId,
+      relayer: parameters.relayerAddress,
+      blockNumber: BigInt(chain.blockNumber),
+      balance: chain.balance,
+      pending: pending.count,
+    },
+  };
+}
+
+/** What `/health` reads from the node. */
+type ChainReads = Outcome<{ blockNumber: number; balance: bigint }>;
+
+/** `readChain` within `timeoutMs`; a node that does not answer in time, or fails, is `unavailable`. */
+async function readChainInTime(parameters: ReadHealthParameters): Promise<ChainReads> {
   try {
-    chain = await withDeadline(
+    return await withDeadline(
       readChain(parameters),
       parameters.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
       "the health check's JSON-RPC reads",
@@ -52,7 +72,12 @@ export async function readHealth(parameters: ReadHealthParameters): Promise<Heal
   } catch (error) {
     return rpcUnavailable(error);
   }
-  if (!chain.ok) return chain;
+}
+
+/** How many intents of the store are not final; a store that cannot be read is `unavailable`. */
+async function countPending(
+  store: ReadHealthParameters["store"],
+): Promise<Outcome<{ count: number }>> {
   let counts: Record<string, number>;
   try {
     counts = await store.countByStatus();
@@ -65,22 +90,11 @@ export async function readHealth(parameters: ReadHealthParameters): Promise<Heal
       RPC_RETRY_AFTER_SECONDS,
     );
   }
-  const pending = PENDING_RELAYER_INTENT_STATUSES.reduce(
+  const count = PENDING_RELAYER_INTENT_STATUSES.reduce(
     (sum, status) => sum + (counts[status] ?? 0),
     0,
   );
-  const { blockNumber, balance } = chain;
-  return {
-    ok: true,
-    health: {
-      status: "ok",
-      chainId,
-      relayer: relayerAddress,
-      blockNumber: BigInt(blockNumber),
-      balance,
-      pending,
-    },
-  };
+  return { ok: true, count };
 }
 
 /** The chain's ID, latest block and the relayer's balance, read in parallel. */
@@ -88,7 +102,7 @@ async function readChain({
   provider,
   chainId,
   relayerAddress,
-}: ReadHealthParameters): Promise<Outcome<{ blockNumber: number; balance: bigint }>> {
+}: ReadHealthParameters): Promise<ChainReads> {
   const [network, blockNumber, balance] = await Promise.all([
     provider.getNetwork(),
     provider.getBlockNumber(),

@@ -1,25 +1,19 @@
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 
-import { JsonRpcProvider, Wallet, type Provider } from "ethers";
+import { JsonRpcProvider, type Provider } from "ethers";
 
-import { TransactionSender } from "./chain/TransactionSender.js";
-import { resolveBatcher } from "./batching.js";
-import { relayerKey, type RelayerConfig } from "./config.js";
-import { ChainFollower } from "./chainState/follower.js";
-import { WalletStates } from "./chainState/WalletStates.js";
-import { createRelayerHttpServer } from "./http/server.js";
-import { IntentRelayerService } from "./IntentRelayerService.js";
+import type { RelayerConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 import { RelayerMetrics } from "./metrics.js";
-import { SpendingPolicy } from "./policy.js";
-import { withDeadline } from "./rpcDeadline.js";
-import { Scheduler } from "./Scheduler.js";
-import {
-  connectChain,
-  openRelayerStore,
-  relayerDbPath,
-  resolveServedImplementation,
-} from "./startup.js";
+import type { ChainFollower } from "./chainState/follower.js";
+import type { Scheduler } from "./Scheduler.js";
+import { closeServer, serveHttp } from "./start/httpServer.js";
+import { startScheduler } from "./start/scheduling.js";
+import { followChain } from "./start/chainState.js";
+import { checkServedChain } from "./start/servedChain.js";
+import { openSending } from "./start/sending.js";
+import { relayerService, spendingPolicy } from "./start/service.js";
+import type { IntentStore } from "./store/IntentStore.js";
 
 /** A running relayer: its URL, its account, and how to stop it. */
 export interface RunningRelayer {
@@ -63,12 +57,6 @@ export async function startRelayer(
   }
 }
 
-/**
- * How long past its poll interval the chain follower may go without reaching the node before
- * submissions are answered `503 unavailable`.
- */
-const FOLLOWER_STALE_AFTER_MS = 3_000;
-
 /** `startRelayer` once the provider is chosen; `ownProvider` is destroyed on `stop()`. */
 async function startOn(
   provider: Provider,
@@ -78,132 +66,52 @@ async function startOn(
 ): Promise<RunningRelayer> {
   // The RPC URL is the relayer's own only when it connects; a lent provider has none.
   const rpcUrl = ownProvider === undefined ? undefined : config.RELAYER_RPC_URL;
-  const chainId = await connectChain(provider, { rpcUrl });
-  if (config.RELAYER_CHAIN_ID !== undefined && config.RELAYER_CHAIN_ID !== chainId) {
-    throw new Error(
-      `RELAYER_RPC_URL serves chain ${chainId}, not RELAYER_CHAIN_ID ${config.RELAYER_CHAIN_ID}`,
-    );
-  }
-  // Served wallets: clones of the configured implementation, or of the one recorded by the
-  // deploy script for this chain, and the allow-list. Checked before anything is opened.
-  const implementation = await resolveServedImplementation({
-    provider,
-    chainId,
-    rpcUrl,
-    configured: config.RELAYER_IMPLEMENTATION,
-    hasAllowedWallets: config.RELAYER_ALLOWED_WALLETS.length > 0,
-  });
-  // Batching: RELAYER_BATCHER (checked before anything is opened), or the batcher recorded with
-  // the deployment; none: one transaction per intent.
-  const batching = await resolveBatcher({
-    provider,
-    chainId,
-    configured: config.RELAYER_BATCHER,
-    maxBatch: config.RELAYER_MAX_BATCH,
-  });
-  if (batching.batcher !== undefined) {
-    log.info("batching on", {
-      batcher: batching.batcher,
-      source: batching.source,
-      maxBatch: config.RELAYER_MAX_BATCH,
-    });
-  } else if (batching.warning) log.warn("batching off", { reason: batching.reason });
-  else log.info("batching off", { reason: batching.reason });
-  const signer = new Wallet(relayerKey(config, chainId), provider);
-  const dbPath = relayerDbPath({ configured: config.RELAYER_DB_PATH, chainId });
-  const store = await openRelayerStore(dbPath);
-  log.info("store opened", { path: dbPath });
+  const served = await checkServedChain({ provider, config, rpcUrl, log });
+  const { chainId } = served;
+  const { signer, store, sender } = await openSending({ provider, config, chainId, log });
+  const relayerAddress = signer.address;
   const metrics = new RelayerMetrics();
-  const sender = new TransactionSender({
-    provider,
-    signer,
-    store,
-    chainId,
-    confirmations: config.RELAYER_CONFIRMATIONS,
-    replaceAfterMs: config.RELAYER_REPLACE_AFTER_MS,
-    feeBumpPercent: config.RELAYER_FEE_BUMP_PERCENT,
-    logger: log,
-  });
-  await sender.init();
-  const policy = new SpendingPolicy({
-    implementation,
-    allowedWallets: config.RELAYER_ALLOWED_WALLETS,
-    ratePerMinute: config.RELAYER_RATE_PER_MINUTE,
-    gasBudgetWei: config.RELAYER_GAS_BUDGET_WEI,
-    budgetPeriodMs: config.RELAYER_BUDGET_PERIOD_SECONDS * 1000,
-  });
-  const follower = new ChainFollower({ provider, pollMs: config.RELAYER_POLL_MS });
-  await follower.start();
-  const states = new WalletStates({ provider, follower, implementation });
-  const maxStaleMs = config.RELAYER_POLL_MS + FOLLOWER_STALE_AFTER_MS;
-  const service = new IntentRelayerService({
-    chainState: { follower, states, maxStaleMs },
-    provider,
-    store,
-    policy,
-    chainId,
-    relayerAddress: signer.address,
-    maxExpirationSeconds: config.RELAYER_MAX_EXPIRATION_SECONDS,
-    maxPendingPerWallet: config.RELAYER_MAX_PENDING_PER_WALLET,
-    renderMetrics: async () => {
-      metrics.setIntentCounts(await store.countByStatus());
-      // A node that does not answer leaves the last balance: /metrics still answers at once.
-      await withDeadline(provider.getBalance(signer.address), 750, "eth_getBalance").then(
-        (balance) => metrics.setBalance(balance),
-        () => undefined,
-      );
-      return metrics.render();
-    },
-  });
-  const scheduler = new Scheduler({
-    provider,
-    store,
-    policy,
-    sender,
-    holdMs: config.RELAYER_HOLD_MS,
-    batcher: batching.batcher,
-    maxBatch: config.RELAYER_MAX_BATCH,
-    hooks: {
-      log: (level, message, fields) => log[level](message, fields),
-      onFinal: (_record, status, seconds) => {
-        metrics.intentFinal(status);
-        if ((status === "relayed" || status === "failed") && seconds !== undefined)
-          metrics.submitToReceipt(seconds);
-      },
-      onSent: (kind) => metrics.transactionSent(kind),
-      onGasSpent: (gasUsed) => metrics.recordGasSpent(gasUsed),
-      onBatchSent: (size) => metrics.batchSent(size),
-      onBatchSkipped: (stage) => metrics.batchSkippedIntent(stage),
-    },
-  });
-  scheduler.start(config.RELAYER_POLL_MS);
-  const server = createRelayerHttpServer({
-    service,
-    metrics,
-    logger: log,
-    bodyLimitBytes: config.RELAYER_BODY_LIMIT_BYTES,
-    clientRatePerMinute: config.RELAYER_CLIENT_RATE_PER_MINUTE,
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.RELAYER_PORT, config.RELAYER_HOST, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.RELAYER_HOST}:${port}`;
-  log.info("relayer started", { url, chainId: chainId.toString(), relayer: signer.address });
-  return {
-    url,
-    relayerAddress: signer.address,
-    chainId,
-    logger: log,
-    async stop() {
-      scheduler.stop();
-      follower.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
-      await store.close();
-      ownProvider?.destroy();
-      log.info("relayer stopped");
-    },
+  const policy = spendingPolicy(config, served.implementation);
+  // What the service (intake) and the scheduler (relaying) both work with.
+  const shared = { provider, config, store, policy, metrics };
+  const chainState = await followChain({ provider, config, implementation: served.implementation });
+  const service = relayerService({ ...shared, chainId, relayerAddress, chainState });
+  const scheduler = startScheduler({ ...shared, sender, batcher: served.batching.batcher, log });
+  const { server, url } = await serveHttp({ service, metrics, log, config });
+  log.info("relayer started", { url, chainId: chainId.toString(), relayer: relayerAddress });
+  const follower = chainState.follower;
+  const stop = stopFor({ scheduler, follower, server, store, ownProvider, log });
+  return { url, relayerAddress, chainId, logger: log, stop };
+}
+
+/** What `stopFor` stops, in the order it stops them. */
+interface RelayerParts {
+  scheduler: Scheduler;
+  follower: ChainFollower;
+  server: Server;
+  store: IntentStore;
+  ownProvider: JsonRpcProvider | undefined;
+  log: Logger;
+}
+
+/**
+ * The relayer's `stop()`: no more ticks nor polls, then no more requests (those being answered finish),
+ * then the store is closed and the relayer's own provider destroyed.
+ */
+function stopFor({
+  scheduler,
+  follower,
+  server,
+  store,
+  ownProvider,
+  log,
+}: RelayerParts): () => Promise<void> {
+  return async (): Promise<void> => {
+    scheduler.stop();
+    follower.stop();
+    await closeServer(server);
+    await store.close();
+    ownProvider?.destroy();
+    log.info("relayer stopped");
   };
 }

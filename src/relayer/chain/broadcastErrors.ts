@@ -20,10 +20,16 @@ const REJECTION_ETHERS_CODES = new Set([
   "INVALID_ARGUMENT",
 ]);
 
+/** What an error and its nested causes say: their messages and codes. */
 interface ErrorParts {
   messages: string[];
   ethersCodes: string[];
   rpcCodes: number[];
+}
+
+/** `ErrorParts` with the messages joined by ` | `, as the classification reads them. */
+interface ErrorWords extends ErrorParts {
+  text: string;
 }
 
 /** Walks the error and its nested causes (`error`, `info.error`, `cause`, `data`) a few levels deep. */
@@ -41,6 +47,60 @@ function collect(value: unknown, parts: ErrorParts, depth: number): void {
   }
 }
 
+/** Whether the node says it has the transaction already. */
+function isAlreadyKnown({ text }: ErrorWords): boolean {
+  return /already known|known transaction|already imported|alreadyknown|already in (the )?(tx)?pool/i.test(
+    text,
+  );
+}
+
+/** Whether the node says the transaction's nonce is used. */
+function isNonceTooLow({ ethersCodes, text }: ErrorWords): boolean {
+  return (
+    ethersCodes.includes("NONCE_EXPIRED") ||
+    /nonce too low|nonce has already been used|nonce is too low|oldnonce/i.test(text)
+  );
+}
+
+/** Whether the node holds a transaction of that nonce that pays more. */
+function isUnderpriced({ ethersCodes, text }: ErrorWords): boolean {
+  return (
+    ethersCodes.includes("REPLACEMENT_UNDERPRICED") ||
+    /replacement (transaction|fee)[^|]*(underpriced|too low)/i.test(text)
+  );
+}
+
+/** Whether the node did not answer, or answered that it is overloaded or failing. */
+function isNoAnswer({ ethersCodes, rpcCodes, text }: ErrorWords): boolean {
+  return (
+    ethersCodes.some((code) => code === "TIMEOUT" || code === "NETWORK_ERROR") ||
+    rpcCodes.some((code) => TRANSIENT_RPC_CODES.has(code)) ||
+    /timeout|timed out|rate limit|too many requests|econnrefused|econnreset|socket hang up|fetch failed/i.test(
+      text,
+    )
+  );
+}
+
+/** Whether the node answered with a refusal: any JSON-RPC error, or one ethers maps refusals to. */
+function isRefusal({ ethersCodes, rpcCodes }: ErrorWords): boolean {
+  return rpcCodes.length > 0 || ethersCodes.some((code) => REJECTION_ETHERS_CODES.has(code));
+}
+
+/**
+ * What a broadcast error is taken for, tried in this order: the first that matches wins (a
+ * timeout with a JSON-RPC code is `unknown`, not `rejected`); none matches: `unknown`.
+ */
+const CLASSIFICATION: readonly {
+  kind: BroadcastErrorKind;
+  matches: (words: ErrorWords) => boolean;
+}[] = [
+  { kind: "already_known", matches: isAlreadyKnown },
+  { kind: "nonce_too_low", matches: isNonceTooLow },
+  { kind: "underpriced", matches: isUnderpriced },
+  { kind: "unknown", matches: isNoAnswer },
+  { kind: "rejected", matches: isRefusal },
+];
+
 /**
  * Classifies an error thrown by `provider.broadcastTransaction`, for an ethers
  * `JsonRpcProvider` (errors mapped by ethers, the node's JSON-RPC error nested in `error` or
@@ -53,43 +113,8 @@ function collect(value: unknown, parts: ErrorParts, depth: number): void {
 export function classifyBroadcastError(error: unknown): BroadcastErrorKind {
   const parts: ErrorParts = { messages: [], ethersCodes: [], rpcCodes: [] };
   collect(error, parts, 0);
-  const text = parts.messages.join(" | ");
-
-  if (
-    /already known|known transaction|already imported|alreadyknown|already in (the )?(tx)?pool/i.test(
-      text,
-    )
-  ) {
-    return "already_known";
-  }
-  if (
-    parts.ethersCodes.includes("NONCE_EXPIRED") ||
-    /nonce too low|nonce has already been used|nonce is too low|oldnonce/i.test(text)
-  ) {
-    return "nonce_too_low";
-  }
-  if (
-    parts.ethersCodes.includes("REPLACEMENT_UNDERPRICED") ||
-    /replacement (transaction|fee)[^|]*(underpriced|too low)/i.test(text)
-  ) {
-    return "underpriced";
-  }
-  if (
-    parts.ethersCodes.some((code) => code === "TIMEOUT" || code === "NETWORK_ERROR") ||
-    parts.rpcCodes.some((code) => TRANSIENT_RPC_CODES.has(code)) ||
-    /timeout|timed out|rate limit|too many requests|econnrefused|econnreset|socket hang up|fetch failed/i.test(
-      text,
-    )
-  ) {
-    return "unknown";
-  }
-  if (
-    parts.rpcCodes.length > 0 ||
-    parts.ethersCodes.some((code) => REJECTION_ETHERS_CODES.has(code))
-  ) {
-    return "rejected";
-  }
-  return "unknown";
+  const words: ErrorWords = { ...parts, text: parts.messages.join(" | ") };
+  return CLASSIFICATION.find(({ matches }) => matches(words))?.kind ?? "unknown";
 }
 
 /**

@@ -88,47 +88,62 @@ export function errorHandler(logger: Logger) {
 function refusalOf(error: FastifyError, request: FastifyRequest): Refusal | undefined {
   if (error instanceof RelayerRefusal) return request.notes?.handling ? undefined : error;
   if (hasZodFastifySchemaValidationErrors(error)) return parameterRefusal(error.validation);
-  switch (error.code) {
-    case "FST_ERR_CTP_BODY_TOO_LARGE": {
-      const limitBytes = request.routeOptions.bodyLimit;
-      return new RelayerRefusal(
-        "body_too_large",
-        `the body is larger than the limit of ${limitBytes} bytes`,
-        { limitBytes },
-      );
-    }
-    case "FST_ERR_CTP_INVALID_MEDIA_TYPE": {
-      const contentType = request.headers["content-type"] ?? null;
-      return new RelayerRefusal(
-        "unsupported_media_type",
-        `Content-Type ${JSON.stringify(contentType)} is not supported: send the body as application/json`,
-        { contentType },
-      );
-    }
-    case "FST_ERR_CTP_EMPTY_JSON_BODY":
-    case "FST_ERR_CTP_INVALID_JSON_BODY":
-    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
-      return new RelayerRefusal(
-        "malformed_json",
-        `the body is not valid JSON: ${error.message}`,
-        {},
-      );
-    case "FST_ERR_BAD_URL":
-      return new RelayerRefusal(
-        "not_found",
-        `no route ${request.method} with a path that is not valid percent-encoding`,
-      );
-    case "FST_ERR_HANDLER_TIMEOUT":
-      return new RelayerRefusal(
-        "unavailable",
-        `the relayer did not answer in time: ${error.message}`,
-        { component: "relayer", reason: "timeout" },
-        RPC_RETRY_AFTER_SECONDS,
-      );
-    default:
-      return undefined;
-  }
+  return FASTIFY_REFUSALS.get(error.code)?.(error, request);
 }
+
+/** The refusal a Fastify error stands for. */
+type FastifyRefusal = (error: FastifyError, request: FastifyRequest) => RelayerRefusal;
+
+/** A body over the route's limit: `body_too_large`, with the limit. */
+const bodyTooLarge: FastifyRefusal = (_error, request) => {
+  const limitBytes = request.routeOptions.bodyLimit;
+  return new RelayerRefusal(
+    "body_too_large",
+    `the body is larger than the limit of ${limitBytes} bytes`,
+    { limitBytes },
+  );
+};
+
+/** A body that is not JSON by its Content-Type: `unsupported_media_type`, with the type sent. */
+const unsupportedMediaType: FastifyRefusal = (_error, request) => {
+  const contentType = request.headers["content-type"] ?? null;
+  return new RelayerRefusal(
+    "unsupported_media_type",
+    `Content-Type ${JSON.stringify(contentType)} is not supported: send the body as application/json`,
+    { contentType },
+  );
+};
+
+/** An empty or unparsable JSON body, or a bad Content-Length: `malformed_json`. */
+const malformedJson: FastifyRefusal = (error) =>
+  new RelayerRefusal("malformed_json", `the body is not valid JSON: ${error.message}`, {});
+
+/** A path that is not valid percent-encoding: `not_found`. */
+const badUrl: FastifyRefusal = (_error, request) =>
+  new RelayerRefusal(
+    "not_found",
+    `no route ${request.method} with a path that is not valid percent-encoding`,
+  );
+
+/** A handler that took too long: `unavailable` (component `relayer`), with `Retry-After`. */
+const handlerTimeout: FastifyRefusal = (error) =>
+  new RelayerRefusal(
+    "unavailable",
+    `the relayer did not answer in time: ${error.message}`,
+    { component: "relayer", reason: "timeout" },
+    RPC_RETRY_AFTER_SECONDS,
+  );
+
+/** Fastify's own errors that are refusals, by their code; any other error is a fault. */
+const FASTIFY_REFUSALS: ReadonlyMap<string, FastifyRefusal> = new Map([
+  ["FST_ERR_CTP_BODY_TOO_LARGE", bodyTooLarge],
+  ["FST_ERR_CTP_INVALID_MEDIA_TYPE", unsupportedMediaType],
+  ["FST_ERR_CTP_EMPTY_JSON_BODY", malformedJson],
+  ["FST_ERR_CTP_INVALID_JSON_BODY", malformedJson],
+  ["FST_ERR_CTP_INVALID_CONTENT_LENGTH", malformedJson],
+  ["FST_ERR_BAD_URL", badUrl],
+  ["FST_ERR_HANDLER_TIMEOUT", handlerTimeout],
+]);
 
 /** What the router could not route, by Fastify's error code. */
 const UNROUTABLE: Record<string, string> = {

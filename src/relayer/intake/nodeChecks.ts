@@ -2,10 +2,18 @@ import type { Provider } from "ethers";
 
 import { IntentStatus } from "../../protocol/chain/enums.js";
 import type { SignedIntent } from "../../protocol/intent/types.js";
-import { chainNow, classifyRevert, onChainStatus, simulateRelay, walletAt } from "../chainReads.js";
+import {
+  chainNow,
+  classifyRevert,
+  dependencyState,
+  onChainStatus,
+  simulateRelay,
+  walletAt,
+} from "../chainReads.js";
 import type { Outcome, Refusal } from "../refusal.js";
 import type { IntentStore } from "../store/IntentStore.js";
 import { checkSignatureAhead } from "./checkSignatureAhead.js";
+import { checkDependencies } from "./dependencyChecks.js";
 import {
   consumedRefusal,
   epochRefusal,
@@ -117,4 +125,30 @@ export async function checkExpiration(
   const now = await chainNow(provider);
   const refusal = expiredRefusal(signed, now);
   return refusal === undefined ? { ok: true, now } : { ok: false, refusal };
+}
+
+/**
+ * Checks 12 to 16 asking the node, in order; the chain's time they were judged at, and whether
+ * the wallet said the intent is not yet valid.
+ *
+ * @example
+ * const outcome = await checkOnNode(context, signed);
+ * if (outcome.ok && outcome.notYetValid) console.log("scheduled");
+ */
+export async function checkOnNode(
+  context: CheckContext,
+  signed: SignedIntent,
+): Promise<Outcome<{ now: bigint; notYetValid: boolean }>> {
+  const early = (await checkEpoch(context, signed)) ?? (await checkNotConsumed(context, signed));
+  if (early !== undefined) return { ok: false, refusal: early };
+  const signature = await checkSignature(context, signed);
+  if (!signature.ok) return signature;
+  const expiration = await checkExpiration(context, signed);
+  if (!expiration.ok) return expiration;
+  const { store, provider } = context;
+  const stateOf = (dependency: { wallet: string; id: string }) =>
+    dependencyState(provider, store, dependency);
+  const dependencies = await checkDependencies(store, signed, stateOf);
+  if (dependencies !== undefined) return { ok: false, refusal: dependencies };
+  return { ok: true, now: expiration.now, notYetValid: signature.notYetValid };
 }
