@@ -145,7 +145,12 @@ export class ChainFollower {
       const logs = await this.#read(this.#p.provider.getLogs(filter), "eth_getLogs");
       for (const log of logs) {
         const event = decodeWalletEvent(log);
-        if (event !== undefined) events.push({ ...event, blockNumber: log.blockNumber });
+        if (event === undefined) continue;
+        events.push({
+          ...event,
+          blockNumber: log.blockNumber,
+          transactionHash: log.transactionHash,
+        });
       }
     }
     return events;

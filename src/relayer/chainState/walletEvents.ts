@@ -1,9 +1,19 @@
 import type { Log } from "ethers";
 
+import { SessionKeyModule__factory } from "../../../typechain-types/factories/contracts/modules/SessionKeyModule__factory.js";
 import { WalletFactory__factory } from "../../../typechain-types/factories/contracts/WalletFactory__factory.js";
 import { walletInterface } from "../chainReads.js";
 
 const factoryInterface = WalletFactory__factory.createInterface();
+const sessionInterface = SessionKeyModule__factory.createInterface();
+const WALLET_CREATED = factoryInterface.getEvent("WalletCreated")!.topicHash;
+/** A session module's revocations: they name the wallet, whose module intents must be checked again. */
+const SESSION_EVENTS = new Map(
+  ["SessionRevoked", "AllSessionsRevoked"].map((name) => [
+    sessionInterface.getEvent(name as "SessionRevoked")!.topicHash,
+    name,
+  ]),
+);
 
 /**
  * What one wallet (or factory) log says about the state the relayer keeps: the events the
@@ -18,8 +28,8 @@ export type WalletEvent =
   | { kind: "modulesChanged"; wallet: string }
   | { kind: "created"; factory: string; wallet: string; owner: string; salt: bigint };
 
-/** A decoded event with the block it was mined in. */
-export type ChainEvent = WalletEvent & { blockNumber: number };
+/** A decoded event with the block and the transaction it was mined in. */
+export type ChainEvent = WalletEvent & { blockNumber: number; transactionHash: string };
 
 const EVENT_NAMES = [
   "IntentRelayed",
@@ -40,7 +50,8 @@ const EVENT_NAMES = [
  */
 export const FOLLOWED_TOPICS: string[] = [
   ...EVENT_NAMES.map((name) => walletInterface.getEvent(name)!.topicHash),
-  factoryInterface.getEvent("WalletCreated")!.topicHash,
+  WALLET_CREATED,
+  ...SESSION_EVENTS.keys(),
 ];
 
 /**
@@ -60,10 +71,13 @@ export function decodeWalletEvent(log: Log): WalletEvent | undefined {
 
 function decode(log: Log): WalletEvent | undefined {
   const wallet = log.address;
-  if (log.topics[0] === FOLLOWED_TOPICS[FOLLOWED_TOPICS.length - 1]) {
+  if (log.topics[0] === WALLET_CREATED) {
     const created = factoryInterface.parseLog(log)!;
     const { wallet: address, owner, salt } = created.args;
     return { kind: "created", factory: wallet, wallet: address, owner, salt };
+  }
+  if (SESSION_EVENTS.has(log.topics[0])) {
+    return { kind: "modulesChanged", wallet: sessionInterface.parseLog(log)!.args.wallet };
   }
   const parsed = walletInterface.parseLog(log);
   switch (parsed?.name) {

@@ -9,6 +9,8 @@ import { decodeWalletEvent, type ChainEvent } from "./walletEvents.js";
 export interface KnownReceipt {
   status: Exclude<IntentStatusCode, typeof IntentStatus.None>;
   blockNumber: number;
+  /** The transaction that relayed or canceled it. */
+  transactionHash: string;
   /** Who relayed it (not for a cancel). */
   relayer?: string;
 }
@@ -75,7 +77,12 @@ export async function readWalletState(
   const state: WalletState = { ...base, kind: "wallet", owner, ownerIsContract, intentEpoch };
   for (const log of logs) {
     const event = decodeWalletEvent(log);
-    if (event !== undefined) applyEvent(state, { ...event, blockNumber: log.blockNumber });
+    if (event === undefined) continue;
+    applyEvent(state, {
+      ...event,
+      blockNumber: log.blockNumber,
+      transactionHash: log.transactionHash,
+    });
   }
   return state;
 }
@@ -92,17 +99,16 @@ export function applyEvent(state: WalletState, event: ChainEvent): boolean {
   switch (event.kind) {
     case "relayed": {
       const status = event.success ? IntentStatus.Succeeded : IntentStatus.Failed;
-      state.receipts.set(event.id.toLowerCase(), {
-        status,
-        blockNumber: event.blockNumber,
-        relayer: event.relayer,
-      });
+      const { blockNumber, transactionHash, relayer } = event;
+      state.receipts.set(event.id.toLowerCase(), { status, blockNumber, transactionHash, relayer });
       return true;
     }
     case "canceled":
+      const { blockNumber, transactionHash } = event;
       state.receipts.set(event.id.toLowerCase(), {
         status: IntentStatus.Canceled,
-        blockNumber: event.blockNumber,
+        blockNumber,
+        transactionHash,
       });
       return true;
     case "invalidated":
