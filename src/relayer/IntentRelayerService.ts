@@ -1,4 +1,4 @@
-import { getAddress, type Provider } from "ethers";
+import type { Provider } from "ethers";
 
 import type { SignedIntent } from "../protocol/intent/types.js";
 import type {
@@ -21,6 +21,7 @@ import type { WalletStates } from "./chainState/WalletStates.js";
 import { InvalidCursorError } from "./store/errors.js";
 import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";
 import type { IntentRecord } from "./types.js";
+import { checksummed } from "../protocol/schema/checksum.js";
 
 /**
  * The default time the JSON-RPC reads of one submission may take in all.
@@ -202,7 +203,7 @@ export class IntentRelayerService implements RelayerService {
   ): Promise<SubmitOutcome> {
     const record: IntentRecord = {
       id: signed.id.toLowerCase(),
-      wallet: getAddress(signed.wallet),
+      wallet: checksummed(signed.wallet),
       signed,
       status,
       createdAt: now,
@@ -243,7 +244,7 @@ export class IntentRelayerService implements RelayerService {
     options: { limit: number; cursor?: string },
   ): Promise<ListOutcome> {
     try {
-      return { ok: true, page: await this.#p.store.listByWallet(getAddress(wallet), options) };
+      return { ok: true, page: await this.#p.store.listByWallet(checksummed(wallet), options) };
     } catch (error) {
       if (!(error instanceof InvalidCursorError)) throw error;
       return refused("invalid_field", `cursor: ${error.reason}`, {

@@ -1,8 +1,9 @@
-import { getAddress, type Provider } from "ethers";
+import type { Provider } from "ethers";
 
 import { isWalletCode } from "../protocol/wallet/address.js";
 import type { Refusal } from "./refusal.js";
 import type { IntentStore } from "./store/IntentStore.js";
+import { checksummed } from "../protocol/schema/checksum.js";
 
 /** What the relayer is willing to pay for: a sponsor's spending policy. */
 export interface SpendingPolicyParameters {
@@ -43,13 +44,13 @@ export class SpendingPolicy {
 
   constructor(parameters: SpendingPolicyParameters) {
     this.#parameters = parameters;
-    this.#allowed = new Set(parameters.allowedWallets.map((wallet) => getAddress(wallet)));
+    this.#allowed = new Set(parameters.allowedWallets.map((wallet) => checksummed(wallet)));
     this.#implementation = parameters.implementation;
   }
 
   /** `wallet_not_served` for a wallet that is neither allowed nor a deployed clone of our implementation. */
   async checkServed(wallet: string, provider: Provider): Promise<Refusal | undefined> {
-    if (this.#allowed.has(getAddress(wallet))) return undefined;
+    if (this.#allowed.has(checksummed(wallet))) return undefined;
     const implementation = this.#implementation;
     if (
       implementation !== undefined &&
@@ -71,7 +72,7 @@ export class SpendingPolicy {
    * of the wallet's doing (the node did not answer, or the same intent raced in).
    */
   checkRate(wallet: string, now: number): RateCheck {
-    const key = getAddress(wallet);
+    const key = checksummed(wallet);
     const recent = (this.#submissions.get(key) ?? []).filter((at) => at > now - 60_000);
     if (recent.length >= this.#parameters.ratePerMinute) {
       const retryAfterSeconds = Math.max(1, Math.ceil((recent[0] + 60_000 - now) / 1000));

@@ -1,6 +1,6 @@
-import { getAddress } from "ethers";
 import { z } from "zod";
 
+import { checksummed } from "./checksum.js";
 import { showValue } from "./show.js";
 
 /**
@@ -157,7 +157,7 @@ export const address = z.codec(
       context.issues.push({ code: "custom", message: reason, input: context.value });
   }),
   z.string(),
-  { decode: (text) => getAddress(text.toLowerCase()), encode: (text) => text },
+  { decode: (text) => checksummed(text), encode: (text) => text },
 );
 
 /** Why `value` is no address in checksummed or lowercase form, or undefined. */
@@ -165,7 +165,7 @@ function addressProblem(value: string): string | undefined {
   if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
     return `not an address: expected 0x and 40 hex digits (got ${showValue(value)})`;
   }
-  if (value !== value.toLowerCase() && value !== getAddress(value.toLowerCase())) {
+  if (value !== value.toLowerCase() && value !== checksummed(value)) {
     return `bad address checksum (got ${showValue(value)}): write it checksummed or all lowercase`;
   }
   return undefined;

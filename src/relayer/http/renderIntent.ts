@@ -1,10 +1,10 @@
-import { getAddress } from "ethers";
 import { z } from "zod";
 
 import { intentStatusResponseSchema } from "../../protocol/relayerApi/schemas.js";
 import type { IntentStatusJson, IntentStatusResponse } from "../../protocol/relayerApi/types.js";
 import type { IntentRecord } from "../types.js";
 import { toJsonValue } from "./json.js";
+import { checksummed } from "../../protocol/schema/checksum.js";
 
 export type { IntentStatusJson };
 
@@ -20,13 +20,11 @@ export function intentStatusOf(record: IntentRecord): IntentStatusResponse {
   const { reason } = record;
   return {
     id: record.id.toLowerCase(),
-    wallet: getAddress(record.wallet.toLowerCase()),
+    wallet: checksummed(record.wallet),
     status: record.status,
     ...(record.txHash === undefined ? {} : { txHash: record.txHash.toLowerCase() }),
     ...(record.blockNumber === undefined ? {} : { blockNumber: record.blockNumber }),
-    ...(record.relayedBy === undefined
-      ? {}
-      : { relayedBy: getAddress(record.relayedBy.toLowerCase()) }),
+    ...(record.relayedBy === undefined ? {} : { relayedBy: checksummed(record.relayedBy) }),
     ...(reason === undefined
       ? {}
       : {

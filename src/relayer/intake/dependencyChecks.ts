@@ -1,9 +1,8 @@
-import { getAddress } from "ethers";
-
 import type { Dependency, SignedIntent } from "../../protocol/intent/types.js";
 import type { DependencyState } from "../chainReads.js";
 import type { Refusal } from "../refusal.js";
 import type { IntentStore } from "../store/IntentStore.js";
+import { checksummed } from "../../protocol/schema/checksum.js";
 
 /**
  * Check 16: no dependency on itself or in a cycle of known intents; none already failed or
@@ -51,7 +50,7 @@ async function cycleThrough(
   signed: SignedIntent,
 ): Promise<Array<{ wallet: string; id: string }> | undefined> {
   const id = signed.id.toLowerCase();
-  const wallets = new Map<string, string>([[id, getAddress(signed.wallet)]]);
+  const wallets = new Map<string, string>([[id, checksummed(signed.wallet)]]);
   const parent = new Map<string, string>();
   const queue: string[] = [];
   const visit = (from: string, dependencies: SignedIntent["intent"]["dependencies"]) => {
@@ -59,7 +58,7 @@ async function cycleThrough(
       const next = dependency.id.toLowerCase();
       if (parent.has(next)) continue;
       parent.set(next, from);
-      wallets.set(next, getAddress(dependency.wallet));
+      wallets.set(next, checksummed(dependency.wallet));
       queue.push(next);
     }
   };

@@ -1,8 +1,7 @@
-import { getAddress } from "ethers";
-
 import type { SignedIntent } from "../../protocol/intent/types.js";
 import type { Refusal } from "../refusal.js";
 import type { IntentStore } from "../store/IntentStore.js";
+import { checksummed } from "../../protocol/schema/checksum.js";
 
 /**
  * Checks 7 to 10 of a submission (docs/relayer-api.md section 3): what the intent and the store
@@ -82,7 +81,7 @@ export async function checkPending(
 ): Promise<Refusal | undefined> {
   const pending = await store.countPendingByWallet(wallet);
   if (pending < limit) return undefined;
-  const key = getAddress(wallet);
+  const key = checksummed(wallet);
   return {
     code: "rate_limited",
     message: `wallet ${key} has ${pending} intents pending at this relayer (limit ${limit}): wait for some to be final`,
