@@ -13,10 +13,10 @@ import { chainNow } from "./chainReads.js";
 import { DEFAULT_MAX_EXPIRATION_SECONDS, DEFAULT_MAX_PENDING_PER_WALLET } from "./config.js";
 import { readHealth } from "./healthReads.js";
 import { isRpcUnreachable, RpcTimeoutError, rpcUnavailable, withDeadline } from "./rpcDeadline.js";
-import { chainTime, checkFromKeptState, type KeptStateContext } from "./intake/keptStateChecks.js";
+import { checkFromKeptState, type KeptStateContext } from "./intake/keptStateChecks.js";
 import { checkChain, checkHorizon, checkPending, checkWindow } from "./intake/frontChecks.js";
 import { checkOnNode, type CheckContext } from "./intake/nodeChecks.js";
-import type { ChainFollower } from "./chainState/follower.js";
+import { chainNowAt, type ChainFollower } from "./chainState/follower.js";
 import type { WalletStates } from "./chainState/WalletStates.js";
 import { InvalidCursorError } from "./store/errors.js";
 import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";
@@ -143,7 +143,7 @@ export class IntentRelayerService implements RelayerService {
       checkWindow(signed) ??
       (await reads(checkHorizon(signed, maxSeconds, () => this.#chainNow())));
     if (invalid !== undefined) return { ok: false, refusal: invalid };
-    this.#throwUnlessFollowing();
+    await this.#throwUnlessFollowing(reads);
     const known = await this.#known(signed);
     if (known !== undefined) return known;
     const maxPending = this.#p.maxPendingPerWallet ?? DEFAULT_MAX_PENDING_PER_WALLET;
@@ -153,20 +153,26 @@ export class IntentRelayerService implements RelayerService {
     return refusal === undefined ? undefined : { ok: false, refusal };
   }
 
-  /** Throws while the follower does not reach the node (answered `503 unavailable`). */
-  #throwUnlessFollowing(): void {
+  /**
+   * Throws while the follower does not reach the node (answered `503 unavailable`). A follower
+   * that lost the node is asked to poll it again first: the node may be back.
+   */
+  async #throwUnlessFollowing(reads: Reads): Promise<void> {
     const chainState = this.#p.chainState;
-    if (chainState === undefined || chainState.follower.isCurrent(chainState.maxStaleMs)) return;
-    const { lastError } = chainState.follower;
+    if (chainState === undefined) return;
+    const { follower, maxStaleMs } = chainState;
+    if (!follower.isCurrent(maxStaleMs)) await reads(follower.poll());
+    if (follower.isCurrent(maxStaleMs)) return;
+    const { lastError } = follower;
     throw isRpcUnreachable(lastError)
       ? lastError
-      : new RpcTimeoutError("following the chain", chainState.maxStaleMs);
+      : new RpcTimeoutError("following the chain", maxStaleMs);
   }
 
   #chainNow(): Promise<bigint> {
     return this.#kept === undefined
       ? chainNow(this.#p.provider)
-      : Promise.resolve(chainTime(this.#kept.follower));
+      : Promise.resolve(chainNowAt(this.#kept.follower.head));
   }
 
   /** A wallet of the served implementation, as its kept state says, or as the policy finds. */

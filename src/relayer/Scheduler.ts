@@ -1,4 +1,6 @@
-import { chainHead, intentEpoch } from "./chainReads.js";
+import { chainHead } from "./chainReads.js";
+import { chainNowAt } from "./chainState/follower.js";
+import { ActiveIntents } from "./scheduler/activeIntents.js";
 import { IntentAdvancer } from "./scheduler/advancer.js";
 import { BatchSubmitter } from "./scheduler/batchSubmitter.js";
 import { InFlightWatch } from "./scheduler/inFlightWatch.js";
@@ -6,7 +8,9 @@ import { IntentRecorder } from "./scheduler/recorder.js";
 import { RelaySubmitter } from "./scheduler/relaySubmitter.js";
 import { SenderEvents } from "./scheduler/senderEvents.js";
 import { Settlement } from "./scheduler/settlement.js";
+import { TickTimer } from "./scheduler/tickTimer.js";
 import { CONCURRENCY, type SchedulerParameters, type TickContext } from "./scheduler/types.js";
+import { keptWalletView, nodeWalletView } from "./scheduler/walletView.js";
 import type { IntentRecord, TransactionRecord } from "./types.js";
 
 export { splitEvenly } from "./scheduler/receipts.js";
@@ -18,31 +22,36 @@ export type {
 } from "./scheduler/types.js";
 
 /**
- * Moves accepted intents forward, one tick at a time: holds them until their `validAfter`,
- * expires them, waits for their dependencies and the gas price, simulates, submits, records
- * what the chain says, and watches the relay transactions in flight.
+ * Moves accepted intents forward, woken by what they wait for: a new block (the chain
+ * follower's, with the wallet events it carries: a dependency relayed, an epoch or a module
+ * changed, the gas price fallen under a cap, a `validAfter` reached), a new acceptance, or the
+ * time an intent waits for. A tick reads the sender's news, watches the relay transactions in
+ * flight, then advances only the intents that are due (`ActiveIntents`); a waiting intent costs
+ * no JSON-RPC call until what it waits for happens.
  *
  * @example
- * const scheduler = new Scheduler({ provider, store, policy, sender, holdMs: 60_000 });
- * scheduler.start(250);
+ * const scheduler = new Scheduler({ provider, store, policy, sender, holdMs: 60_000, chainState });
+ * await scheduler.start(250);
+ * scheduler.admit(record); // a newly accepted intent: advanced at the next tick
  */
 export class Scheduler {
   readonly #p: SchedulerParameters;
-  #ticking = false;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #active = new ActiveIntents();
   readonly #recorder: IntentRecorder;
   readonly #events: SenderEvents;
   readonly #inFlight: InFlightWatch;
   readonly #advancer: IntentAdvancer;
   /** With a batcher (batching on): the intents ready in one tick are sent together. */
   readonly #batches: BatchSubmitter | undefined;
+  readonly #timer: TickTimer;
+  #loaded = false;
 
   constructor(parameters: SchedulerParameters) {
     this.#p = parameters;
     const { provider, store, sender, holdMs } = parameters;
     const maxBatch = parameters.maxBatch ?? 16;
     const batcher = maxBatch >= 2 ? parameters.batcher : undefined;
-    const recorder = new IntentRecorder(store, parameters.hooks);
+    const recorder = new IntentRecorder(store, parameters.hooks, (r) => this.#active.put(r));
     const relayer = sender.address;
     const settlement = new Settlement({ provider, relayer, batcher, recorder });
     const relays = new RelaySubmitter(provider, sender, recorder);
@@ -51,91 +60,116 @@ export class Scheduler {
     this.#events = new SenderEvents({ provider, relayer, batcher, recorder, settlement });
     this.#inFlight = new InFlightWatch({ provider, store, sender, log });
     this.#advancer = new IntentAdvancer({ recorder, settlement, relays, holdMs });
+    const alone = (record: IntentRecord) => this.#advancer.submitAlone(record);
     this.#batches =
-      batcher === undefined ? undefined : new BatchSubmitter(batcher, maxBatch, relays);
+      batcher === undefined ? undefined : new BatchSubmitter(batcher, maxBatch, relays, alone);
+    this.#timer = new TickTimer(
+      () => this.tick(),
+      (error) => log("error", "tick failed", error),
+    );
+    parameters.chainState?.follower.onHead((_head, events) => {
+      for (const event of events) {
+        if (event.kind === "relayed" || event.kind === "canceled") this.#active.wakeId(event.id);
+        else this.#active.wakeWallet(event.wallet);
+      }
+      this.#timer.soon();
+    });
   }
 
-  /** Ticks every `intervalMs` until `stop()`. */
+  /**
+   * Ticks at every new head of the chain follower, at every admission, when an intent's time
+   * comes, and at least every `intervalMs` (the sender's replacements and the chain's time).
+   */
   start(intervalMs: number): void {
-    const loop = async () => {
-      await this.tick().catch((error) =>
-        this.#recorder.log("error", "tick failed", { error: String(error) }),
-      );
-      if (this.#timer !== undefined) this.#timer = setTimeout(loop, intervalMs);
-    };
-    this.#timer = setTimeout(loop, 0);
+    this.#timer.start(intervalMs);
   }
 
   stop(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#timer.stop();
   }
 
-  /** One pass over the sender's news, the transactions in flight and every active intent. Ticks never overlap. */
+  /** A newly accepted intent: indexed, and advanced at the next tick. */
+  admit(record: IntentRecord): void {
+    this.#active.put(record);
+    this.#timer.soon();
+  }
+
+  /** One pass: the sender's news, the transactions in flight, then the due intents. Ticks never overlap. */
   async tick(): Promise<void> {
-    if (this.#ticking) return;
-    this.#ticking = true;
-    try {
-      for (const event of await this.#p.sender.poll()) await this.#events.handle(event);
-      const pending = await this.#p.store.listPendingTransactions();
-      const context = await this.#context();
-      await this.#inFlight.check(pending, context);
-      await this.#advanceAll(await this.#notInFlight(pending), context);
-    } finally {
-      this.#ticking = false;
-    }
+    await this.#loadOnce();
+    for (const event of await this.#p.sender.poll()) await this.#events.handle(event);
+    const pending = await this.#p.store.listPendingTransactions();
+    const context = await this.#context();
+    await this.#inFlight.check(pending, context);
+    await this.#squareInFlight(pending);
+    await this.#advanceAll(this.#active.takeDue(context), context);
+    const next = this.#active.nextTimeMs();
+    if (next !== undefined) this.#timer.at(next);
+  }
+
+  /** The store's active intents, once, into the index (a restart picks up where it stopped). */
+  async #loadOnce(): Promise<void> {
+    if (this.#loaded) return;
+    for (const record of await this.#p.store.listActive()) this.#active.put(record);
+    this.#active.wakeAll();
+    this.#loaded = true;
   }
 
   async #context(): Promise<TickContext> {
-    const { provider, policy, store } = this.#p;
-    const [head, feeData] = await Promise.all([chainHead(provider), provider.getFeeData()]);
+    const { provider, policy, store, chainState } = this.#p;
+    const head = chainState?.follower.head;
+    const [tip, feeData] = await Promise.all([
+      head === undefined
+        ? chainHead(provider)
+        : Promise.resolve({ blockNumber: head.number, now: chainNowAt(head) }),
+      provider.getFeeData(),
+    ]);
     const networkPrice = feeData.gasPrice ?? feeData.maxFeePerGas ?? 0n;
     const hasBudget = await policy.hasBudget(store, Date.now());
-    const epochs = new Map<string, Promise<bigint | undefined>>();
-    const epochOf = (wallet: string) => {
-      const key = wallet.toLowerCase();
-      if (!epochs.has(key)) epochs.set(key, intentEpoch(provider, wallet));
-      return epochs.get(key)!;
-    };
-    return { ...head, networkPrice, hasBudget, epochOf };
+    const view =
+      chainState === undefined
+        ? nodeWalletView(provider)
+        : keptWalletView(chainState.states, provider);
+    return { ...tip, networkPrice, hasBudget, view };
   }
 
   /**
-   * The active intents without a transaction in flight, oldest first. One with a pending
-   * transaction is `submitted` (sent before a crash, not yet recorded so): the watch of the
-   * transactions in flight looks after it.
+   * Squares the index with the transactions in flight. An intent with a pending transaction is
+   * `submitted` (sent before a crash, not yet recorded so). A "submitted" intent without one:
+   * the sender settled it but a crash came before the news reached the intent; it is advanced
+   * like the others (the chain says whether it was relayed, and if not it is sent again).
    */
-  async #notInFlight(pending: TransactionRecord[]): Promise<IntentRecord[]> {
+  async #squareInFlight(pending: TransactionRecord[]): Promise<void> {
     const inFlight = new Set(pending.flatMap((tx) => tx.intentIds.map((id) => id.toLowerCase())));
-    const waiting: IntentRecord[] = [];
-    for (const record of await this.#p.store.listActive()) {
-      if (inFlight.has(record.id)) await this.#recorder.set(record, { status: "submitted" });
-      // "submitted" without a pending transaction: the sender settled it but a crash came
-      // before the news reached the intent. It is advanced like the others: the chain says
-      // whether it was relayed, and if not it is sent again.
-      else waiting.push(record);
+    for (const record of this.#active.inFlight()) {
+      if (!inFlight.has(record.id.toLowerCase())) this.#active.wakeAsQueued(record);
     }
-    return waiting;
+    for (const id of inFlight) {
+      const record = this.#active.get(id);
+      if (record !== undefined && record.status !== "submitted") {
+        await this.#recorder.set(record, { status: "submitted" });
+      }
+    }
   }
 
   /**
-   * Intents are independent JSON-RPC work: advance up to CONCURRENCY at once, oldest first.
-   * Nonces stay ordered: the sender assigns them under its own lock. With a batcher, the
-   * intents found ready are collected, then sent together once every intent is advanced.
+   * Intents are independent work: advance up to CONCURRENCY at once, oldest first. Nonces stay
+   * ordered: the sender assigns them under its own lock. With a batcher, the intents found
+   * ready are collected, then sent together once every due intent is advanced.
    */
-  async #advanceAll(waiting: IntentRecord[], context: TickContext): Promise<void> {
+  async #advanceAll(due: IntentRecord[], context: TickContext): Promise<void> {
     const ready: { record: IntentRecord; order: number }[] = [];
     const maxSubmissions = this.#p.maxSubmissionsPerTick ?? 200;
     let submissions = 0;
     let next = 0;
     const worker = async () => {
-      while (next < waiting.length) {
+      while (next < due.length) {
         const order = next++;
-        const record = waiting[order];
+        const record = due[order];
         const alone = this.#batches === undefined || this.#recorder.solo.has(record.id);
         const onReady = alone ? undefined : () => ready.push({ record, order });
         const maySubmit = submissions < maxSubmissions;
-        if (await this.#advancer.advance(record, context, maySubmit, onReady)) submissions++;
+        if (await this.#advanceOne(record, context, maySubmit, onReady)) submissions++;
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -143,6 +177,25 @@ export class Scheduler {
       await this.#batches!.submitReady(
         ready.sort((a, b) => a.order - b.order).map((r) => r.record),
       );
+    }
+  }
+
+  /** Advances one intent; a failure (a node that did not answer) leaves it due at the next tick. */
+  async #advanceOne(
+    record: IntentRecord,
+    context: TickContext,
+    maySubmit: boolean,
+    onReady?: () => void,
+  ): Promise<boolean> {
+    try {
+      return await this.#advancer.advance(record, context, maySubmit, onReady);
+    } catch (error) {
+      this.#active.wakeId(record.id);
+      this.#recorder.log("warn", "could not advance an intent; retried next tick", {
+        id: record.id,
+        error: String(error),
+      });
+      return false;
     }
   }
 }

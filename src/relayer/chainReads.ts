@@ -25,14 +25,15 @@ export function walletAt(address: string, provider: Provider): IntentWallet {
   return new Contract(address, walletInterface, provider) as unknown as IntentWallet;
 }
 
-/** The status of intent `id` on `wallet` (0 for an address that is no wallet). */
+/** The status of intent `id` on `wallet` (0 for an address that is no wallet), at `blockTag` or the latest block. */
 export async function onChainStatus(
   provider: Provider,
   wallet: string,
   id: string,
+  blockTag?: number,
 ): Promise<IntentStatusCode> {
   try {
-    return intentStatusCode(await walletAt(wallet, provider).intentStatus(id));
+    return intentStatusCode(await walletAt(wallet, provider).intentStatus(id, { blockTag }));
   } catch {
     return IntentStatus.None;
   }

@@ -14,6 +14,7 @@ import { checkServedChain } from "./start/servedChain.js";
 import { openSending } from "./start/sending.js";
 import { relayerService, spendingPolicy } from "./start/service.js";
 import type { IntentStore } from "./store/IntentStore.js";
+import type { IntentRecord } from "./types.js";
 
 /** A running relayer: its URL, its account, and how to stop it. */
 export interface RunningRelayer {
@@ -75,8 +76,10 @@ async function startOn(
   // What the service (intake) and the scheduler (relaying) both work with.
   const shared = { provider, config, store, policy, metrics };
   const chainState = await followChain({ provider, config, implementation: served.implementation });
-  const service = relayerService({ ...shared, chainId, relayerAddress, chainState });
-  const scheduler = startScheduler({ ...shared, sender, batcher: served.batching.batcher, log });
+  const batcher = served.batching.batcher;
+  const scheduler = startScheduler({ ...shared, sender, batcher, log, chainState });
+  const onAccepted = (record: IntentRecord) => scheduler.admit(record);
+  const service = relayerService({ ...shared, chainId, relayerAddress, chainState, onAccepted });
   const { server, url } = await serveHttp({ service, metrics, log, config });
   log.info("relayer started", { url, chainId: chainId.toString(), relayer: relayerAddress });
   const follower = chainState.follower;

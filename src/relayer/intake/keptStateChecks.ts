@@ -3,7 +3,7 @@ import type { Provider } from "ethers";
 import { IntentStatus } from "../../protocol/chain/enums.js";
 import { OWNER_SIGNATURE_KIND } from "../../protocol/intent/signature.js";
 import type { Dependency, SignedIntent } from "../../protocol/intent/types.js";
-import type { ChainFollower } from "../chainState/follower.js";
+import { chainNowAt, type ChainFollower } from "../chainState/follower.js";
 import type { KnownReceipt, WalletState } from "../chainState/walletState.js";
 import type { WalletStates } from "../chainState/WalletStates.js";
 import {
@@ -55,7 +55,7 @@ export async function checkFromKeptState(
 ): Promise<Outcome<{ now: bigint }> | undefined> {
   const state = await context.states.get(signed.wallet);
   if (!decidesLocally(state, signed)) return undefined;
-  const now = chainTime(context.follower);
+  const now = chainNowAt(context.follower.head);
   const refusal =
     epochRefusal(signed, state.intentEpoch) ??
     receiptRefusal(signed, state.receipts.get(signed.id.toLowerCase())) ??
@@ -72,19 +72,6 @@ function decidesLocally(state: WalletState, signed: SignedIntent): boolean {
     state.ownerIsContract === false &&
     signed.signature.slice(0, 4) === OWNER_SIGNATURE_KIND
   );
-}
-
-/**
- * The chain's notion of now, as `chainNow` reads it, from the follower's head: the latest
- * block's time, or the wall clock's when later.
- *
- * @example
- * const now = chainTime(follower);
- */
-export function chainTime(follower: ChainFollower): bigint {
-  const wallClock = BigInt(Math.floor(Date.now() / 1000));
-  const block = follower.head?.timestamp ?? 0n;
-  return block > wallClock ? block : wallClock;
 }
 
 function receiptRefusal(

@@ -90,12 +90,16 @@ export class ActiveIntents {
   }
 
   /**
-   * Indexes `record` by its current status (removing it once final). A record that waits for
-   * nothing but the next tick is due at once.
+   * Indexes `record` by its current status. A record that waits for nothing but the next tick
+   * is due at once. A final one is removed, and the intents depending on it are due (a
+   * dependency that can never succeed here rejects them).
    */
   put(record: IntentRecord): void {
     this.remove(record.id);
-    if (isFinalRelayerIntentStatus(record.status)) return;
+    if (isFinalRelayerIntentStatus(record.status)) {
+      this.wakeId(record.id);
+      return;
+    }
     const id = record.id.toLowerCase();
     const wait = waitOf(record);
     this.#entries.set(id, { record, wait });
@@ -128,6 +132,18 @@ export class ActiveIntents {
   /** `wallet` changed (epoch, owner, modules): its intents are due. */
   wakeWallet(wallet: string): void {
     for (const id of this.#byWallet.get(wallet.toLowerCase()) ?? []) this.#woken.add(id);
+  }
+
+  /**
+   * A `submitted` intent whose transaction is no longer pending: due at the next tick as if
+   * queued (its record keeps its status until it is advanced).
+   */
+  wakeAsQueued(record: IntentRecord): void {
+    const id = record.id.toLowerCase();
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return;
+    entry.wait = { on: "tick" };
+    this.#woken.add(id);
   }
 
   /** Makes every intent due at the next tick (after a restart, or a gap in the followed chain). */

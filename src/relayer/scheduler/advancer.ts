@@ -1,7 +1,7 @@
 import {
   callFailureReason,
   classifyRevert,
-  dependencyState,
+  dependencyStateFrom,
   simulateRelay,
   type WaitingStatus,
 } from "../chainReads.js";
@@ -67,7 +67,7 @@ export class IntentAdvancer {
       return false;
     }
     // What the chain says first: an intent relayed (by anyone) before it expired is relayed.
-    if (await settlement.settled(record)) return false;
+    if (await settlement.settled(record, context.view)) return false;
     if (await this.#expired(record, context)) return false;
     if (await this.#rejectedForEpoch(record, context)) return false;
     if (!(await this.#dependenciesRelayed(record, context))) return false;
@@ -101,7 +101,7 @@ export class IntentAdvancer {
    * signed for: the owner's `invalidateAllIntents` killed every intent of that epoch.
    */
   async #rejectedForEpoch(record: IntentRecord, context: TickContext): Promise<boolean> {
-    const epoch = await context.epochOf(record.signed.wallet);
+    const epoch = await context.view.epoch(record.signed.wallet);
     const signedFor = record.signed.epoch ?? 0n;
     if (epoch === undefined || epoch <= signedFor) return false;
     await this.#p.recorder.final(record, "rejected", {
@@ -117,9 +117,10 @@ export class IntentAdvancer {
    * or is rejected when one of them can never succeed.
    */
   async #dependenciesRelayed(record: IntentRecord, context: TickContext): Promise<boolean> {
-    const { provider } = this.#p.relays;
+    const { store } = this.#p.recorder;
     for (const dependency of record.signed.intent.dependencies) {
-      const state = await dependencyState(provider, this.#p.recorder.store, dependency);
+      const { status } = await context.view.status(dependency.wallet, dependency.id);
+      const state = await dependencyStateFrom(status, store, dependency);
       if (state.kind === "relayed") continue;
       if (state.kind === "dead") await this.#rejectForDependency(record, dependency, state);
       else await this.#wait(record, "waiting_dependencies", context);
@@ -147,14 +148,17 @@ export class IntentAdvancer {
   }
 
   /**
-   * Puts `record` in the waiting `status`, unless its relay, simulated (once per block) as it
-   * will be sent once it is ready, is refused for good: a signature that no longer holds (a
-   * session revoked, a module uninstalled) rejects it now rather than when the wait is over.
-   * A relay or a cancel found this way is left to the next tick's look at the wallet's receipt.
+   * Puts `record` in the waiting `status`, unless its relay, simulated as it will be sent once it
+   * is ready, is refused for good: a signature that no longer holds (a session revoked, a
+   * module uninstalled, the owner changed) rejects it now rather than when the wait is over.
+   * Simulated when it starts waiting, then again only after its wallet's owner or modules
+   * changed (every block when the view cannot tell). A relay or a cancel found this way is
+   * left to the wallet's receipt.
    */
   async #wait(record: IntentRecord, status: WaitingStatus, context: TickContext): Promise<void> {
     const { recorder } = this.#p;
-    const due = recorder.vetted.due(record.id, context.blockNumber);
+    const changedAt = await context.view.changedAt(record.signed.wallet);
+    const due = recorder.vetted.dueSince(record.id, context.blockNumber, changedAt);
     if (due && (await this.#rejectedBySimulation(record))) return;
     await recorder.set(record, { status });
   }
@@ -173,15 +177,28 @@ export class IntentAdvancer {
     return true;
   }
 
-  /** Simulates the relay: submits it (or hands it to `onReady`), holds it, waits, or rejects it. */
+  /**
+   * Submits a ready intent: with a batcher, hands it to `onReady` (the batch it joins is
+   * simulated once, as a whole); alone, simulates its relay, then submits it, holds it, lets it
+   * wait or rejects it.
+   */
   async #simulateAndSubmit(record: IntentRecord, onReady?: () => void): Promise<boolean> {
+    if (onReady === undefined) return this.submitAlone(record);
+    onReady();
+    return true;
+  }
+
+  /**
+   * Simulates the relay of `record` alone, then submits it (at the node's estimate), holds it
+   * (its calls would fail), lets it wait, or rejects it; whether it was submitted.
+   *
+   * @example
+   * const submitted = await advancer.submitAlone(record);
+   */
+  async submitAlone(record: IntentRecord): Promise<boolean> {
     const { relays, recorder } = this.#p;
     const simulation = await simulateRelay(relays.provider, record.signed, relays.sender.address);
-    if (simulation.kind === "ok" && simulation.callsSucceed) {
-      if (onReady === undefined) return relays.submit(record);
-      onReady();
-      return true;
-    }
+    if (simulation.kind === "ok" && simulation.callsSucceed) return relays.submit(record);
     if (simulation.kind === "ok")
       return this.#hold(record, await callFailureReason(relays.provider, record.signed));
     const verdict = classifyRevert(simulation.error);

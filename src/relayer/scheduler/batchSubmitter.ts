@@ -1,3 +1,4 @@
+import { relayGasFloor } from "../../protocol/chain/gasRule.js";
 import { encodeRelayBatch, simulateBatch } from "../batching.js";
 import { mapConcurrently } from "../concurrency.js";
 import type { IntentRecord } from "../types.js";
@@ -27,7 +28,7 @@ interface ReadyEntry {
  * alone next time); a batch of one is a plain relay.
  *
  * @example
- * const batches = new BatchSubmitter(batcher, 16, relays);
+ * const batches = new BatchSubmitter(batcher, 16, relays, (record) => advancer.submitAlone(record));
  * await batches.submitReady(readyRecords);
  */
 export class BatchSubmitter {
@@ -35,21 +36,19 @@ export class BatchSubmitter {
     readonly batcher: string,
     readonly maxBatch: number,
     readonly relays: RelaySubmitter,
+    readonly submitAlone: (record: IntentRecord) => Promise<boolean>,
   ) {}
 
-  /** Sends `records` (oldest first) in batches; one whose gas can't be estimated waits. */
+  /**
+   * Sends `records` (oldest first) in batches, each entry given the gas its `minGasLimit`
+   * requires (`relayGasFloor`): no estimate per intent, the batch's one simulation at the limit
+   * it is sent with says whether every entry relays with its calls succeeding.
+   */
   async submitReady(records: IntentRecord[]): Promise<void> {
-    const limits = await mapConcurrently(records, CONCURRENCY, (record) =>
-      this.relays.gasLimitOf(record).catch((error: unknown) => {
-        const fields = { id: record.id, error: String(error) };
-        this.relays.recorder.log("warn", "submission failed; will retry", fields);
-        return undefined;
-      }),
-    );
-    const entries: ReadyEntry[] = [];
-    records.forEach((record, i) => {
-      if (limits[i] !== undefined) entries.push({ record, gasLimit: limits[i] });
-    });
+    const entries = records.map((record) => ({
+      record,
+      gasLimit: relayGasFloor(record.signed.intent),
+    }));
     const batches = groupInBatches(entries, this.maxBatch);
     await mapConcurrently(batches, CONCURRENCY, (batch) => this.#submitBatch(batch));
   }
@@ -76,7 +75,8 @@ export class BatchSubmitter {
       await this.#leaveOut(batch[skipped].record, skipped);
       batch = batch.filter((_, index) => index !== skipped);
     }
-    if (batch.length === 1) await this.relays.submit(batch[0].record, batch[0].gasLimit);
+    // Alone, it is simulated alone and sent at the node's estimate.
+    if (batch.length === 1) await this.submitAlone(batch[0].record);
   }
 
   /**

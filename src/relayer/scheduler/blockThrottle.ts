@@ -16,6 +16,19 @@ export class BlockThrottle {
     return true;
   }
 
+  /**
+   * Whether `key` is due at `blockNumber` when what it checks last changed at block `changedAt`:
+   * when never checked, or checked before that change; with `changedAt` unknown, once per block
+   * (as `due`). If so, records it checked.
+   */
+  dueSince(key: string, blockNumber: number, changedAt: number | undefined): boolean {
+    if (changedAt === undefined) return this.due(key, blockNumber);
+    const checkedAt = this.#checkedAt.get(key);
+    if (checkedAt !== undefined && checkedAt >= changedAt) return false;
+    this.#checkedAt.set(key, blockNumber);
+    return true;
+  }
+
   /** Forgets `key`: its next check is due at once. */
   forget(key: string): void {
     this.#checkedAt.delete(key);

@@ -1,12 +1,14 @@
 import type { Provider } from "ethers";
 
+import { INTENT_RECEIPT_STATUSES, IntentStatus } from "../../protocol/chain/enums.js";
 import { isFinalRelayerIntentStatus } from "../../protocol/relayerApi/statuses.js";
 import { classifyRevert, simulateRelay } from "../chainReads.js";
 import { mapConcurrently } from "../concurrency.js";
 import type { IntentStore } from "../store/IntentStore.js";
-import type { TransactionRecord } from "../types.js";
+import type { IntentRecord, TransactionRecord } from "../types.js";
 import { BlockThrottle } from "./blockThrottle.js";
 import { CONCURRENCY, type SchedulerLog } from "./types.js";
+import type { WalletView } from "./walletView.js";
 
 /**
  * What the watch needs of the transaction sender: its account, and `cancel`.
@@ -42,6 +44,8 @@ export interface InFlightWatchParameters {
 export interface WatchContext {
   blockNumber: number;
   now: bigint;
+  /** What the wallets say (kept state, or the node). */
+  view: WalletView;
 }
 
 /**
@@ -109,9 +113,40 @@ export class InFlightWatch {
     const record = await this.#p.store.get(id);
     if (record === undefined) return "not stored";
     if (isFinalRelayerIntentStatus(record.status)) return `already ${record.status}`;
-    const { intent } = record.signed;
+    const { intent, wallet } = record.signed;
     if (intent.expiration <= context.now) return `expired at ${intent.expiration}`;
-    if (!this.#simulated.due(id, context.blockNumber)) return undefined;
+    const known = await this.#knownDead(record, context);
+    if (known !== undefined) return known;
+    const changedAt = await context.view.changedAt(wallet);
+    if (!this.#simulated.dueSince(id, context.blockNumber, changedAt)) return undefined;
+    return this.#refusedBySimulation(record, context);
+  }
+
+  /** Consumed on its wallet (relayed elsewhere, canceled), or invalidated: what the view knows. */
+  async #knownDead(
+    record: IntentRecord,
+    { view, blockNumber }: WatchContext,
+  ): Promise<string | undefined> {
+    const { wallet } = record.signed;
+    // At the block the open nonces were counted at: a relay mined later may be this one.
+    const { status } = await view.status(wallet, record.id, blockNumber);
+    if (status !== IntentStatus.None)
+      return `its wallet's receipt says ${INTENT_RECEIPT_STATUSES[Number(status)]}`;
+    const epoch = await view.epoch(wallet);
+    const signedFor = record.signed.epoch ?? 0n;
+    if (epoch !== undefined && epoch > signedFor)
+      return `invalidated: the wallet is at epoch ${epoch}`;
+    return undefined;
+  }
+
+  /**
+   * The revert of its relay simulated at the block, when final for good (a signature that no
+   * longer holds, and what the view could not know); anything else may still change.
+   */
+  async #refusedBySimulation(
+    record: IntentRecord,
+    context: WatchContext,
+  ): Promise<string | undefined> {
     const { provider, sender } = this.#p;
     const simulation = await simulateRelay(
       provider,
@@ -120,11 +155,9 @@ export class InFlightWatch {
       context.blockNumber,
     );
     if (simulation.kind === "ok") return undefined;
-    // Relayed elsewhere, canceled, expired, a signature that no longer holds: final for good.
-    // Anything else (a dependency, a call that would fail now) may still change.
     if (classifyRevert(simulation.error).kind !== "refuse") return undefined;
     // Dead for good: found again next tick, should the cancel fail and have to be retried.
-    this.#simulated.forget(id);
+    this.#simulated.forget(record.id);
     return simulation.reason.message;
   }
 }

@@ -30,6 +30,8 @@ export class IntentRecorder {
   constructor(
     readonly store: IntentStore,
     readonly hooks: SchedulerHooks = {},
+    /** Told of every record whose status (or hold) changed: the scheduler's index of active intents. */
+    readonly onChange: (record: IntentRecord) => void = () => undefined,
   ) {}
 
   /** Applies `patch` to `record`, in the store and in memory, if it changes anything. */
@@ -40,6 +42,7 @@ export class IntentRecorder {
     if (!changed) return;
     await this.store.update(record.id, patch, Date.now());
     Object.assign(record, patch);
+    this.onChange(record);
   }
 
   /** Gives `record` its final `status` (with `reason` and `extra` fields), for good. */

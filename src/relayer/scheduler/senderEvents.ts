@@ -6,6 +6,7 @@ import type { IntentRecord } from "../types.js";
 import { relayOutcome, splitEvenly } from "./receipts.js";
 import type { Settlement, SettlementParameters } from "./settlement.js";
 import type { SenderEvent } from "./types.js";
+import { nodeWalletView } from "./walletView.js";
 
 /**
  * What `SenderEvents` needs to record the sender's news.
@@ -94,7 +95,8 @@ export class SenderEvents {
     const { recorder, settlement } = this.#p;
     if (receipt.status !== 1) {
       // The relay reverted on-chain (someone was first, a dependency changed): see what the wallet says.
-      if (!(await settlement.settled(record))) await recorder.set(record, { status: "queued" });
+      if (!(await settlement.settled(record, nodeWalletView(this.#p.provider))))
+        await recorder.set(record, { status: "queued" });
       return;
     }
     const outcome = relayOutcome(receipt, record);
@@ -120,7 +122,7 @@ export class SenderEvents {
    */
   async #afterCancel(record: IntentRecord): Promise<void> {
     const { recorder, settlement, provider } = this.#p;
-    if (await settlement.settled(record)) return;
+    if (await settlement.settled(record, nodeWalletView(this.#p.provider))) return;
     const { expiration } = record.signed.intent;
     if (expiration <= (await chainNow(provider))) {
       await recorder.final(record, "expired", {

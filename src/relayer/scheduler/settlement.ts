@@ -2,9 +2,10 @@ import type { Provider } from "ethers";
 
 import { IntentStatus } from "../../protocol/chain/enums.js";
 import { sameAddress } from "../batching.js";
-import { onChainStatus, walletAt, walletInterface } from "../chainReads.js";
+import { walletAt, walletInterface } from "../chainReads.js";
 import type { IntentRecord } from "../types.js";
 import type { IntentRecorder } from "./recorder.js";
+import type { WalletView } from "./walletView.js";
 
 /**
  * What `Settlement` reads the chain with, and records to.
@@ -27,7 +28,7 @@ export interface SettlementParameters {
  *
  * @example
  * const settlement = new Settlement({ provider, relayer: sender.address, batcher, recorder });
- * if (await settlement.settled(record)) return;
+ * if (await settlement.settled(record, view)) return;
  */
 export class Settlement {
   readonly #p: SettlementParameters;
@@ -36,55 +37,59 @@ export class Settlement {
     this.#p = parameters;
   }
 
-  /** Records what the wallet says if someone relayed or canceled the ID already; whether so. */
-  async settled(record: IntentRecord): Promise<boolean> {
-    const { provider, recorder } = this.#p;
-    const status = await onChainStatus(provider, record.signed.wallet, record.id);
+  /**
+   * Records what the wallet says, as `view` tells it, if someone relayed or canceled the ID
+   * already; whether so.
+   */
+  async settled(record: IntentRecord, view: WalletView): Promise<boolean> {
+    const { status, receipt } = await view.status(record.signed.wallet, record.id);
     if (status === IntentStatus.None) return false;
     if (status === IntentStatus.Canceled) {
-      await recorder.final(record, "rejected", {
+      await this.#p.recorder.final(record, "rejected", {
         code: "canceled",
         message: "the wallet's owner canceled it",
       });
       return true;
     }
-    const receipt = await walletAt(record.signed.wallet, provider).intentReceipt(record.id);
+    const relay = receipt ?? (await this.#readReceipt(record));
     // Through a batcher the wallet records the batcher as relayer: the transaction says who sent it.
-    const batched = sameAddress(receipt.relayer, this.#p.batcher)
-      ? await this.#relayTransaction(record, receipt.blockNumber)
+    const batched = sameAddress(relay.relayer, this.#p.batcher)
+      ? await this.#relayTransaction(record, BigInt(relay.blockNumber), relay.transactionHash)
       : undefined;
     const ours = batched !== undefined && sameAddress(batched.from, this.#p.relayer);
-    await recorder.final(
-      record,
-      status === IntentStatus.Succeeded ? "relayed" : "failed",
-      undefined,
-      {
-        relayedBy: batched?.from ?? receipt.relayer,
-        blockNumber: receipt.blockNumber,
-        ...(ours ? { txHash: batched.hash } : {}),
-      },
-    );
+    const outcome = status === IntentStatus.Succeeded ? "relayed" : "failed";
+    await this.#p.recorder.final(record, outcome, undefined, {
+      relayedBy: batched?.from ?? relay.relayer,
+      blockNumber: BigInt(relay.blockNumber),
+      ...(ours ? { txHash: batched.hash } : {}),
+    });
     return true;
   }
 
-  /** The transaction that relayed `record` in block `blockNumber` (its `IntentRelayed` log), if found. */
+  /** The wallet's receipt of `record`, read from the node. */
+  async #readReceipt(
+    record: IntentRecord,
+  ): Promise<{ relayer?: string; blockNumber: number | bigint; transactionHash?: string }> {
+    const wallet = walletAt(record.signed.wallet, this.#p.provider);
+    const { relayer, blockNumber } = await wallet.intentReceipt(record.id);
+    return { relayer, blockNumber };
+  }
+
+  /**
+   * The transaction that relayed `record` in block `blockNumber` (its hash if known, else found
+   * by its `IntentRelayed` log), with who sent it, if found.
+   */
   async #relayTransaction(
     record: IntentRecord,
     blockNumber: bigint,
+    knownHash: string | undefined,
   ): Promise<{ hash: string; from: string } | undefined> {
     const { provider } = this.#p;
     try {
-      const [log] = await provider.getLogs({
-        address: record.signed.wallet,
-        topics: [walletInterface.getEvent("IntentRelayed").topicHash, record.id],
-        fromBlock: Number(blockNumber),
-        toBlock: Number(blockNumber),
-      });
-      if (log === undefined) return undefined;
-      const transaction = await provider.getTransaction(log.transactionHash);
-      return transaction === null
-        ? undefined
-        : { hash: log.transactionHash, from: transaction.from };
+      const hash = knownHash ?? (await this.#relayLog(record, blockNumber))?.transactionHash;
+      if (hash === undefined) return undefined;
+      const transaction = await provider.getTransaction(hash);
+      return transaction === null ? undefined : { hash, from: transaction.from };
     } catch (error) {
       this.#p.recorder.log("warn", "could not find the transaction that relayed an intent", {
         id: record.id,
@@ -92,5 +97,15 @@ export class Settlement {
       });
       return undefined;
     }
+  }
+
+  async #relayLog(record: IntentRecord, blockNumber: bigint) {
+    const [log] = await this.#p.provider.getLogs({
+      address: record.signed.wallet,
+      topics: [walletInterface.getEvent("IntentRelayed").topicHash, record.id],
+      fromBlock: Number(blockNumber),
+      toBlock: Number(blockNumber),
+    });
+    return log;
   }
 }

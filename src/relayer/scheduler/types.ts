@@ -1,6 +1,9 @@
 import type { Provider, TransactionReceipt } from "ethers";
 
 import type { SpendingPolicy } from "../policy.js";
+import type { ChainFollower } from "../chainState/follower.js";
+import type { WalletStates } from "../chainState/WalletStates.js";
+import type { WalletView } from "./walletView.js";
 import type { IntentStore } from "../store/IntentStore.js";
 import type { IntentRecord, RelayerIntentStatus } from "../types.js";
 
@@ -97,6 +100,11 @@ export interface SchedulerParameters {
   /** Most intents in one batch transaction (with `batcher`); below 2 turns batching off. Default 16. */
   maxBatch?: number;
   hooks?: SchedulerHooks;
+  /**
+   * The chain as the relayer follows it: ticks wake at its new heads and events, and intents
+   * are judged from the kept wallet states. Without it, every tick asks the node.
+   */
+  chainState?: { follower: ChainFollower; states: WalletStates };
 }
 
 /**
@@ -112,8 +120,8 @@ export interface TickContext {
   blockNumber: number;
   networkPrice: bigint;
   hasBudget: boolean;
-  /** The intent epoch of a wallet, read once per tick (`undefined`: the read failed). */
-  epochOf(wallet: string): Promise<bigint | undefined>;
+  /** What the wallets say: from the kept wallet states, or the node. */
+  view: WalletView;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { RelayerConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { RelayerMetrics } from "../metrics.js";
 import type { SpendingPolicy } from "../policy.js";
-import { Scheduler, type SchedulerHooks } from "../Scheduler.js";
+import { Scheduler, type SchedulerHooks, type SchedulerParameters } from "../Scheduler.js";
 import type { IntentStore } from "../store/IntentStore.js";
 
 /**
@@ -24,6 +24,8 @@ export interface StartSchedulerParameters {
   batcher: string | undefined;
   metrics: RelayerMetrics;
   log: Logger;
+  /** The followed chain that wakes the scheduler and tells it the wallets' states. */
+  chainState: SchedulerParameters["chainState"];
 }
 
 /**
@@ -43,8 +45,10 @@ export function startScheduler({
   batcher,
   metrics,
   log,
+  chainState,
 }: StartSchedulerParameters): Scheduler {
   const scheduler = new Scheduler({
+    chainState,
     provider,
     store,
     policy,

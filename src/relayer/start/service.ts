@@ -9,6 +9,7 @@ import type { RelayerMetrics } from "../metrics.js";
 import { SpendingPolicy } from "../policy.js";
 import { withDeadline } from "../rpcDeadline.js";
 import type { IntentStore } from "../store/IntentStore.js";
+import type { IntentRecord } from "../types.js";
 
 /**
  * The spending policy of RELAYER_ALLOWED_WALLETS, RELAYER_RATE_PER_MINUTE and the gas budget,
@@ -46,6 +47,8 @@ export interface RelayerServiceParameters {
   relayerAddress: string;
   /** The followed chain the intake decides ordinary intents from. */
   chainState: IntentRelayerServiceParameters["chainState"];
+  /** Told of every accepted intent (the scheduler admits it). */
+  onAccepted?: (record: IntentRecord) => void;
 }
 
 /**
@@ -59,6 +62,7 @@ export function relayerService(parameters: RelayerServiceParameters): IntentRela
   const { provider, config, store, policy, chainId, relayerAddress, chainState } = parameters;
   return new IntentRelayerService({
     chainState,
+    onAccepted: parameters.onAccepted,
     provider,
     store,
     policy,
