@@ -11,24 +11,30 @@ import {
 } from "./cursor.js";
 import { RecordNotFoundError, StoreClosedError, TransactionExistsError } from "./errors.js";
 import { IntentExistsError, type IntentStore } from "./IntentStore.js";
+import { expectTime, lookupKey } from "./rows/columns.js";
 import {
-  SignedIntentCache,
-  expectTime,
   intentToRow,
   intentUpdateToColumns,
-  lookupKey,
   rowToIntent,
-  rowToTransaction,
-  spendingToRow,
   statusCounts,
-  sumWei,
+  type IntentRow,
+} from "./rows/intentRows.js";
+import { SignedIntentCache } from "./rows/signedIntentCache.js";
+import { spendingToRow, sumWei, type SpendingRow } from "./rows/spendingRows.js";
+import {
+  rowToTransaction,
   transactionPatchToColumns,
   transactionToRow,
-  type IntentRow,
-  type SpendingRow,
+  type TransactionPatch,
   type TransactionRow,
-} from "./rows.js";
+} from "./rows/transactionRows.js";
 
+/**
+ * How to make a `MemoryIntentStore`.
+ *
+ * @example
+ * const store = new MemoryIntentStore({ signedCacheSize: 100 });
+ */
 export interface MemoryIntentStoreOptions {
   /** How many parsed signed intents to keep (parsing recomputes the ID); default 10,000. */
   signedCacheSize?: number;
@@ -135,10 +141,7 @@ export class MemoryIntentStore implements IntentStore {
     this.#transactions.set(row.hash, row);
   }
 
-  async updateTransaction(
-    hash: string,
-    patch: Partial<Pick<TransactionRecord, "state" | "blockNumber">>,
-  ): Promise<void> {
+  async updateTransaction(hash: string, patch: TransactionPatch): Promise<void> {
     this.#open();
     const key = lookupKey(hash);
     const columns = transactionPatchToColumns(patch);
