@@ -1,7 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, writeFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 
@@ -26,6 +24,7 @@ import {
 } from "../../src/protocol/relayerApi/types.js";
 import { signIntent } from "../../src/sdk/intent/signIntent.js";
 import type { SignedIntent } from "../../src/protocol/intent/types.js";
+import { temporaryDatabases } from "../helpers/intentStore.js";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const INSERT_FIXTURE = fileURLToPath(new URL("./fixtures/insertIntents.ts", import.meta.url));
@@ -555,6 +554,22 @@ export function shouldBehaveLikeAnIntentStore(open: () => Promise<IntentStore>):
     });
   });
 
+  describe("read-your-writes", function () {
+    it("shows a write to a read called right after it, before the write is awaited", async function () {
+      const record = queued(await signed(WALLET_A, 1));
+      const inserted = store.insert(record);
+      expect(await store.get(record.id)).to.deep.equal(record);
+      const updated = store.update(record.id, { status: "submitted" }, T0 + 1);
+      expect((await store.get(record.id))?.status).to.equal("submitted");
+      expect(await store.countPendingByWallet(WALLET_A)).to.equal(1);
+      const sent = store.insertTransaction(transaction({ hash: txHash("a"), nonce: 3 }));
+      expect(await store.maxNonce()).to.equal(3);
+      const spent = store.addSpending({ at: T0, wallet: WALLET_A, weiSpent: 9n, gasUsed: 1n });
+      expect(await store.spendingSince(0)).to.equal(9n);
+      await Promise.all([inserted, updated, sent, spent]);
+    });
+  });
+
   describe("close", function () {
     it("rejects every call after close with StoreClosedError, and closes twice quietly", async function () {
       await store.close();
@@ -588,23 +603,12 @@ async function allPagesFrom(
                            THE STORES
 //////////////////////////////////////////////////////////////*/
 
-/** A directory of its own under the OS temp dir for each run, removed afterwards. */
-function temporaryDirectory(): { path: (name: string) => string; remove: () => void } {
-  const directory = mkdtempSync(join(tmpdir(), "intent-store-"));
-  let files = 0;
-  return {
-    path: (name) =>
-      join(directory, `${name}-${files++}-${Math.random().toString(36).slice(2)}.sqlite`),
-    remove: () => rmSync(directory, { recursive: true, force: true }),
-  };
-}
-
 describe("MemoryIntentStore", function () {
   shouldBehaveLikeAnIntentStore(async () => new MemoryIntentStore());
 });
 
 describe("SqliteIntentStore", function () {
-  const temporary = temporaryDirectory();
+  const temporary = temporaryDatabases();
   after(() => temporary.remove());
 
   describe("in memory (:memory:)", function () {
@@ -820,6 +824,28 @@ describe("SqliteIntentStore", function () {
       }
     });
 
+    it("finds every intent of a batch inserted all at once by a process killed with SIGKILL once they resolved", async function () {
+      const path = temporary.path("sigkill-batch");
+      const signedIntents = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => signed(WALLET_A, 2000 + i)),
+      );
+      const { signal, output } = await runInsertFixture(
+        path,
+        signedIntents,
+        "all-at-once-kill-self",
+      );
+      expect(signal, output).to.equal("SIGKILL");
+      expect(existsSync(`${path}-wal`)).to.equal(true);
+      const store = await SqliteIntentStore.open({ path });
+      try {
+        for (const [index, signedIntent] of signedIntents.entries()) {
+          expect(await store.get(signedIntent.id)).to.deep.equal(queued(signedIntent, index));
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
     it("keeps every insert a process acknowledged before it was killed with SIGKILL mid-stream", async function () {
       const path = temporary.path("mid-stream");
       const signedIntents = await Promise.all(
@@ -843,12 +869,12 @@ describe("SqliteIntentStore", function () {
 
 /**
  * Runs test/relayer/fixtures/insertIntents.ts on `path`. In `ack` mode, sends SIGKILL once
- * `killAfter` inserts were acknowledged; in `kill-self` mode the child kills itself.
+ * `killAfter` inserts were acknowledged; in the `kill-self` modes the child kills itself.
  */
 async function runInsertFixture(
   path: string,
   signedIntents: SignedIntent[],
-  mode: "kill-self" | "ack",
+  mode: "kill-self" | "all-at-once-kill-self" | "ack",
   killAfter = Infinity,
 ): Promise<{ signal: NodeJS.Signals | null; output: string; acknowledged: string[] }> {
   const intentsPath = `${path}.intents.json`;

@@ -4,7 +4,13 @@ import type { IntentPage, IntentRecord, IntentRecordPatch, TransactionRecord } f
  * Where the relayer keeps accepted intents and its own transactions, so that a crash or a
  * restart loses nothing and relays nothing twice. Every method is async so a shared database
  * can replace the embedded default (`SqliteIntentStore`). Writes are durable when the returned
- * promise resolves.
+ * promise resolves; a read sees every write called before it, awaited or not.
+ *
+ * @example
+ * const store: IntentStore = await SqliteIntentStore.open({ path: "relayer.sqlite" });
+ * const inserted = store.insert(record);
+ * await store.get(record.id); // the record, even before `inserted` resolves
+ * await inserted; // now on disk
  */
 export interface IntentStore {
   /** Adds a newly accepted intent; throws `IntentExistsError` if its ID is known already. */
@@ -43,10 +49,16 @@ export interface IntentStore {
   }): Promise<void>;
   spendingSince(since: number): Promise<bigint>;
 
+  /** Finishes the writes called so far, then releases the store: any later call throws. */
   close(): Promise<void>;
 }
 
-/** `insert` of an ID the store already holds. */
+/**
+ * `insert` of an ID the store already holds.
+ *
+ * @example
+ * if (error instanceof IntentExistsError) return await store.get(error.id);
+ */
 export class IntentExistsError extends Error {
   constructor(readonly id: string) {
     super(`intent ${id} is already stored`);

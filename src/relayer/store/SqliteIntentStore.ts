@@ -4,7 +4,7 @@ import type { IntentPage, IntentRecord, IntentRecordPatch, TransactionRecord } f
 import { checkLimit, decodeCursor, toPage } from "./cursor.js";
 import { RecordNotFoundError, StoreClosedError, TransactionExistsError } from "./errors.js";
 import { IntentExistsError, type IntentStore } from "./IntentStore.js";
-import { lookupKey } from "./rows/columns.js";
+import { expectTime, lookupKey } from "./rows/columns.js";
 import {
   intentToRow,
   intentUpdateToColumns,
@@ -13,7 +13,6 @@ import {
   type IntentRow,
 } from "./rows/intentRows.js";
 import { SignedIntentCache } from "./rows/signedIntentCache.js";
-import { expectTime } from "./rows/columns.js";
 import { spendingToRow, sumWei, type SpendingRow } from "./rows/spendingRows.js";
 import {
   rowToTransaction,
@@ -23,6 +22,7 @@ import {
   type TransactionRow,
 } from "./rows/transactionRows.js";
 import { openDatabase } from "./sqlite/connection.js";
+import { GroupCommit } from "./sqlite/groupCommit.js";
 import { migrate, schemaVersionOf } from "./sqlite/migrations.js";
 import {
   UpdateStatements,
@@ -46,13 +46,18 @@ export interface SqliteIntentStoreOptions {
   busyTimeoutMs?: number;
   /** How many parsed signed intents to keep (parsing recomputes the ID); default 10,000. */
   signedCacheSize?: number;
+  /** How many writes one transaction holds before it commits within the turn; default 256. */
+  maxBatchWrites?: number;
 }
 
 /**
  * The embedded default `IntentStore`: one SQLite file through Node's built-in `node:sqlite`, in
  * WAL mode with `synchronous = FULL`, so a write is on disk when its promise resolves and
- * survives a SIGKILL or a power cut. The schema is versioned (`schema_version`) and migrated
- * on open. SQLite is synchronous; every method is async only to fit the interface.
+ * survives a SIGKILL or a power cut. Writes called in the same turn of the event loop commit
+ * together, in one transaction (`GroupCommit`): one fsync for the lot, each promise settled
+ * after it, each write refused (say `IntentExistsError`) on its own. A read first commits
+ * the writes queued before it, so it sees them. The schema is versioned (`schema_version`) and
+ * migrated on open.
  *
  * @example
  * const store = await SqliteIntentStore.open({ path: "relayer.sqlite" });
@@ -64,6 +69,7 @@ export class SqliteIntentStore implements IntentStore {
   /** The database file, as given. */
   readonly path: string;
   readonly #db: DatabaseSync;
+  readonly #commits: GroupCommit;
   readonly #intents: ReturnType<typeof prepareIntentStatements>;
   readonly #transactions: ReturnType<typeof prepareTransactionStatements>;
   readonly #spending: ReturnType<typeof prepareSpendingStatements>;
@@ -82,7 +88,7 @@ export class SqliteIntentStore implements IntentStore {
   }
 
   /** Like `open`, synchronously; throws if the file cannot be opened or migrated. */
-  constructor({ path, busyTimeoutMs = 5_000, signedCacheSize }: SqliteIntentStoreOptions) {
+  constructor({ path, busyTimeoutMs = 5_000, ...options }: SqliteIntentStoreOptions) {
     this.path = path;
     this.#db = openDatabase(path, busyTimeoutMs);
     try {
@@ -90,32 +96,31 @@ export class SqliteIntentStore implements IntentStore {
       this.#intents = prepareIntentStatements(this.#db);
       this.#transactions = prepareTransactionStatements(this.#db);
       this.#spending = prepareSpendingStatements(this.#db);
+      this.#commits = new GroupCommit(this.#db, { maxBatch: options.maxBatchWrites });
     } catch (error) {
       this.#db.close();
       throw error;
     }
     this.#updates = new UpdateStatements(this.#db);
-    this.#signed = new SignedIntentCache(signedCacheSize);
+    this.#signed = new SignedIntentCache(options.signedCacheSize);
   }
 
   /** The schema version of the open database. */
   async schemaVersion(): Promise<number> {
-    return schemaVersionOf(this.#open());
+    return schemaVersionOf(this.#read());
   }
 
   async insert(record: IntentRecord): Promise<void> {
     this.#open();
     const row = intentToRow(record);
-    try {
-      this.#intents.insertIntent.run({ ...row });
-    } catch (error) {
-      if (isPrimaryKeyViolation(error)) throw new IntentExistsError(row.id);
-      throw error;
-    }
+    return this.#commits.write(() => {
+      const { changes } = this.#intents.insertIntent.run({ ...row });
+      if (changes === 0) throw new IntentExistsError(row.id);
+    });
   }
 
   async get(id: string): Promise<IntentRecord | undefined> {
-    this.#open();
+    this.#read();
     const row = this.#intents.getIntent.get(lookupKey(id)) as IntentRow | undefined;
     return row === undefined ? undefined : rowToIntent(row, this.#signed);
   }
@@ -124,15 +129,18 @@ export class SqliteIntentStore implements IntentStore {
     this.#open();
     const key = lookupKey(id);
     const columns = intentUpdateToColumns(patch, now);
-    const { changes } = this.#updates.of("intents", "id", columns).run({ ...columns, key });
-    if (changes === 0) throw new RecordNotFoundError("intent", key);
+    const statement = this.#updates.of("intents", "id", columns);
+    return this.#commits.write(() => {
+      const { changes } = statement.run({ ...columns, key });
+      if (changes === 0) throw new RecordNotFoundError("intent", key);
+    });
   }
 
   async listByWallet(
     wallet: string,
     { limit, cursor }: { limit: number; cursor?: string },
   ): Promise<IntentPage> {
-    this.#open();
+    this.#read();
     checkLimit(limit);
     const rows = this.#walletRows(lookupKey(wallet), limit + 1, cursor);
     const { items, nextCursor } = toPage(rows, limit, (row) => ({
@@ -146,14 +154,14 @@ export class SqliteIntentStore implements IntentStore {
   }
 
   async listActive(): Promise<IntentRecord[]> {
-    this.#open();
+    this.#read();
     const rows = this.#intents.listActive.all() as unknown as IntentRow[];
     return rows.map((row) => rowToIntent(row, this.#signed));
   }
 
   /** One COUNT over the partial index `intents_pending_by_wallet`: no final intent is read. */
   async countPendingByWallet(wallet: string): Promise<number> {
-    this.#open();
+    this.#read();
     const { count } = this.#intents.countPendingByWallet.get(lookupKey(wallet)) as {
       count: number;
     };
@@ -161,7 +169,7 @@ export class SqliteIntentStore implements IntentStore {
   }
 
   async countByStatus(): Promise<Record<string, number>> {
-    this.#open();
+    this.#read();
     const pairs = this.#intents.countByStatus.all() as unknown as {
       status: string;
       count: number;
@@ -172,12 +180,10 @@ export class SqliteIntentStore implements IntentStore {
   async insertTransaction(transaction: TransactionRecord): Promise<void> {
     this.#open();
     const row = transactionToRow(transaction);
-    try {
-      this.#transactions.insertTransaction.run({ ...row });
-    } catch (error) {
-      if (isPrimaryKeyViolation(error)) throw new TransactionExistsError(row.hash);
-      throw error;
-    }
+    return this.#commits.write(() => {
+      const { changes } = this.#transactions.insertTransaction.run({ ...row });
+      if (changes === 0) throw new TransactionExistsError(row.hash);
+    });
   }
 
   async updateTransaction(hash: string, patch: TransactionPatch): Promise<void> {
@@ -185,24 +191,27 @@ export class SqliteIntentStore implements IntentStore {
     const key = lookupKey(hash);
     const columns = transactionPatchToColumns(patch);
     if (Object.keys(columns).length === 0) {
-      if (this.#transactions.getTransaction.get(key) === undefined) {
-        throw new RecordNotFoundError("transaction", key);
-      }
-      return;
+      return this.#commits.write(() => {
+        if (this.#transactions.getTransaction.get(key) === undefined) {
+          throw new RecordNotFoundError("transaction", key);
+        }
+      });
     }
     const statement = this.#updates.of("transactions", "hash", columns);
-    const { changes } = statement.run({ ...columns, key });
-    if (changes === 0) throw new RecordNotFoundError("transaction", key);
+    return this.#commits.write(() => {
+      const { changes } = statement.run({ ...columns, key });
+      if (changes === 0) throw new RecordNotFoundError("transaction", key);
+    });
   }
 
   async listPendingTransactions(): Promise<TransactionRecord[]> {
-    this.#open();
+    this.#read();
     const rows = this.#transactions.listPendingTransactions.all() as unknown as TransactionRow[];
     return rows.map(rowToTransaction);
   }
 
   async maxNonce(): Promise<number | undefined> {
-    this.#open();
+    this.#read();
     const { nonce } = this.#transactions.maxNonce.get() as { nonce: number | null };
     return nonce ?? undefined;
   }
@@ -214,20 +223,27 @@ export class SqliteIntentStore implements IntentStore {
     gasUsed: bigint;
   }): Promise<void> {
     this.#open();
-    this.#spending.addSpending.run({ ...spendingToRow(entry) });
+    const row = spendingToRow(entry);
+    return this.#commits.write(() => {
+      this.#spending.addSpending.run({ ...row });
+    });
   }
 
   async spendingSince(since: number): Promise<bigint> {
-    this.#open();
+    this.#read();
     expectTime(since, "since");
     const rows = this.#spending.spendingSince.all(since) as Pick<SpendingRow, "wei">[];
     return sumWei(rows.map((row) => row.wei));
   }
 
-  /** Closes the database (its WAL is checkpointed into the file). A second call does nothing. */
+  /**
+   * Commits the writes queued so far, then closes the database (its WAL is checkpointed into
+   * the file). A second call does nothing.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#commits.flush();
     this.#updates.clear();
     this.#signed.clear();
     this.#db.close();
@@ -237,6 +253,13 @@ export class SqliteIntentStore implements IntentStore {
   #open(): DatabaseSync {
     if (this.#closed) throw new StoreClosedError();
     return this.#db;
+  }
+
+  /** The open database, with every queued write committed: what a read may rely on. */
+  #read(): DatabaseSync {
+    const db = this.#open();
+    this.#commits.flush();
+    return db;
   }
 
   /** Up to `limit` rows of `walletKey`'s intents, newest first, after `cursor` if given. */
@@ -252,15 +275,4 @@ export class SqliteIntentStore implements IntentStore {
       limit,
     ) as unknown as IntentRow[];
   }
-}
-
-/** SQLITE_CONSTRAINT_PRIMARYKEY, the extended result code of a duplicate primary key. */
-const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
-
-function isPrimaryKeyViolation(error: unknown): boolean {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    (error as { errcode?: unknown }).errcode === SQLITE_CONSTRAINT_PRIMARYKEY
-  );
 }

@@ -56,3 +56,29 @@ export class StoreClosedError extends Error {
     this.name = "StoreClosedError";
   }
 }
+
+/**
+ * A batch of writes that did not commit (the disk is full or failing, or another connection
+ * kept the database locked past the busy timeout): none of its writes is stored, and each of
+ * them rejects with this error. `cause` is SQLite's error (or the statement error that made
+ * SQLite roll the batch back).
+ *
+ * @example
+ * try {
+ *   await store.insert(record);
+ * } catch (error) {
+ *   if (error instanceof StoreCommitError) log.error({ writes: error.writes, cause: error.cause });
+ * }
+ */
+export class StoreCommitError extends Error {
+  constructor(
+    readonly writes: number,
+    cause: unknown,
+  ) {
+    super(
+      `a batch of ${writes} store writes did not commit: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = "StoreCommitError";
+  }
+}

@@ -10,5 +10,6 @@ export {
   InvalidCursorError,
   RecordNotFoundError,
   StoreClosedError,
+  StoreCommitError,
   TransactionExistsError,
 } from "./errors.js";

@@ -12,15 +12,17 @@ const SPENDING_COLUMNS = "at, wallet, wei, gas";
 const ACTIVE_CONDITION = `status NOT IN (${FINAL_RELAYER_INTENT_STATUSES.map((status) => `'${status}'`).join(", ")})`;
 
 /**
- * The statements on the `intents` table.
+ * The statements on the `intents` table. `insertIntent` changes no row (`changes` 0) for an ID
+ * the table holds already.
  *
  * @example
- * prepareIntentStatements(db).insertIntent.run({ ...intentToRow(record) });
+ * const { changes } = prepareIntentStatements(db).insertIntent.run({ ...intentToRow(record) });
  */
 export function prepareIntentStatements(db: DatabaseSync) {
   return {
     insertIntent: db.prepare(
-      `INSERT INTO intents (${INTENT_COLUMNS}) VALUES (${named(INTENT_COLUMNS)})`,
+      `INSERT INTO intents (${INTENT_COLUMNS}) VALUES (${named(INTENT_COLUMNS)})
+       ON CONFLICT (id) DO NOTHING`,
     ),
     getIntent: db.prepare(`SELECT ${INTENT_COLUMNS} FROM intents WHERE id = ?`),
     listByWallet: db.prepare(
@@ -42,7 +44,8 @@ export function prepareIntentStatements(db: DatabaseSync) {
 }
 
 /**
- * The statements on the `transactions` table.
+ * The statements on the `transactions` table. `insertTransaction` changes no row (`changes`
+ * 0) for a hash the table holds already.
  *
  * @example
  * const { nonce } = prepareTransactionStatements(db).maxNonce.get() as { nonce: number | null };
@@ -50,7 +53,8 @@ export function prepareIntentStatements(db: DatabaseSync) {
 export function prepareTransactionStatements(db: DatabaseSync) {
   return {
     insertTransaction: db.prepare(
-      `INSERT INTO transactions (${TRANSACTION_COLUMNS}) VALUES (${named(TRANSACTION_COLUMNS)})`,
+      `INSERT INTO transactions (${TRANSACTION_COLUMNS}) VALUES (${named(TRANSACTION_COLUMNS)})
+       ON CONFLICT (hash) DO NOTHING`,
     ),
     getTransaction: db.prepare("SELECT hash FROM transactions WHERE hash = ?"),
     listPendingTransactions: db.prepare(
