@@ -537,20 +537,62 @@ export function shouldBehaveLikeAnIntentStore(open: () => Promise<IntentStore>):
   });
 
   describe("spending", function () {
-    it("sums the wei spent at or after a time, far beyond 2^64", async function () {
+    /** The start of the minute that holds T0. */
+    const MINUTE = 60_000;
+    const M0 = T0 - (T0 % MINUTE);
+
+    it("sums the wei spent at or after a time by whole minutes, far beyond 2^64", async function () {
       const big = 2n ** 200n;
-      await store.addSpending({ at: T0, wallet: WALLET_A, weiSpent: big, gasUsed: 21_000n });
-      await store.addSpending({ at: T0 + 10, wallet: WALLET_B, weiSpent: big, gasUsed: 1n });
+      await store.addSpending({ at: M0, wallet: WALLET_A, weiSpent: big, gasUsed: 21_000n });
+      await store.addSpending({ at: M0 + MINUTE, wallet: WALLET_B, weiSpent: big, gasUsed: 1n });
       await store.addSpending({
-        at: T0 + 20,
+        at: M0 + 2 * MINUTE + 5,
         wallet: WALLET_A,
         weiSpent: 7n,
         gasUsed: UINT256_MAX,
       });
       expect(await store.spendingSince(0)).to.equal(2n * big + 7n);
-      expect(await store.spendingSince(T0 + 10)).to.equal(big + 7n);
-      expect(await store.spendingSince(T0 + 11)).to.equal(7n);
-      expect(await store.spendingSince(T0 + 21)).to.equal(0n);
+      expect(await store.spendingSince(M0 + MINUTE)).to.equal(big + 7n);
+      expect(await store.spendingSince(M0 + 2 * MINUTE)).to.equal(7n);
+      expect(await store.spendingSince(M0 + 3 * MINUTE)).to.equal(0n);
+    });
+
+    it("counts the minute that holds `since` whole, and nothing of the minute before", async function () {
+      await store.addSpending({ at: M0 - 1, wallet: WALLET_A, weiSpent: 1n, gasUsed: 1n });
+      await store.addSpending({ at: M0, wallet: WALLET_A, weiSpent: 10n, gasUsed: 1n });
+      await store.addSpending({ at: M0 + 59_999, wallet: WALLET_B, weiSpent: 100n, gasUsed: 1n });
+      // Exactly 100 wei were spent at or after M0 + 30 s; the minute's 10 before it count too.
+      expect(await store.spendingSince(M0 + 30_000)).to.equal(110n);
+      expect(await store.spendingSince(M0)).to.equal(110n);
+      expect(await store.spendingSince(M0 - 1)).to.equal(111n);
+    });
+
+    it("sums the spends of one minute, gas beyond 2^256 included", async function () {
+      for (let i = 0; i < 3; i++) {
+        await store.addSpending({
+          at: M0 + i,
+          wallet: WALLET_A,
+          weiSpent: 5n,
+          gasUsed: UINT256_MAX,
+        });
+      }
+      expect(await store.spendingSince(M0)).to.equal(15n);
+    });
+
+    it("refuses an invalid spending entry with a TypeError naming the field, and counts nothing", async function () {
+      const valid = { at: M0, wallet: WALLET_A, weiSpent: 1n, gasUsed: 1n };
+      for (const [field, entry] of [
+        ["at", { ...valid, at: -1 }],
+        ["wallet", { ...valid, wallet: "0x1234" }],
+        ["weiSpent", { ...valid, weiSpent: -1n }],
+        ["gasUsed", { ...valid, gasUsed: 2n ** 256n }],
+      ] as const) {
+        const error = await rejectionOf(store.addSpending(entry));
+        expect(error, field).to.be.instanceOf(TypeError);
+        expect((error as Error).message, field).to.match(new RegExp(`^${field}`));
+      }
+      expect(await rejectionOf(store.spendingSince(-1))).to.be.instanceOf(TypeError);
+      expect(await store.spendingSince(0)).to.equal(0n);
     });
   });
 
@@ -729,17 +771,17 @@ describe("SqliteIntentStore", function () {
       }
     });
 
-    it("creates schema version 2 in WAL mode once, and migrates nothing on reopen", async function () {
+    it("creates schema version 3 in WAL mode once, and migrates nothing on reopen", async function () {
       const path = temporary.path("schema");
       const first = await SqliteIntentStore.open({ path });
-      expect(await first.schemaVersion()).to.equal(2);
+      expect(await first.schemaVersion()).to.equal(3);
       await first.close();
       await (await SqliteIntentStore.open({ path })).close();
       const db = new DatabaseSync(path);
       try {
         expect(db.prepare("PRAGMA journal_mode").get()).to.deep.include({ journal_mode: "wal" });
         const versions = db.prepare("SELECT version FROM schema_version").all();
-        expect(versions.map((row) => row.version)).to.deep.equal([1, 2]);
+        expect(versions.map((row) => row.version)).to.deep.equal([1, 2, 3]);
       } finally {
         db.close();
       }
@@ -799,10 +841,10 @@ describe("SqliteIntentStore", function () {
       const path = temporary.path("newer");
       await (await SqliteIntentStore.open({ path })).close();
       const db = new DatabaseSync(path);
-      db.prepare("INSERT INTO schema_version VALUES (3, 'from the future', 0)").run();
+      db.prepare("INSERT INTO schema_version VALUES (4, 'from the future', 0)").run();
       db.close();
       const error = await rejectionOf(SqliteIntentStore.open({ path }));
-      expect((error as Error).message).to.match(/schema is version 3, newer than this relayer's 2/);
+      expect((error as Error).message).to.match(/schema is version 4, newer than this relayer's 3/);
     });
 
     it("finds the intents of a process killed with SIGKILL right after its last insert resolved", async function () {

@@ -3,8 +3,8 @@ import type { DatabaseSync } from "node:sqlite";
 import type { IntentPage, IntentRecord, IntentRecordPatch, TransactionRecord } from "../types.js";
 import { checkLimit, decodeCursor, toPage } from "./cursor.js";
 import { RecordNotFoundError, StoreClosedError, TransactionExistsError } from "./errors.js";
-import { IntentExistsError, type IntentStore } from "./IntentStore.js";
-import { expectTime, lookupKey } from "./rows/columns.js";
+import { IntentExistsError, type IntentStore, type SpendingEntry } from "./IntentStore.js";
+import { lookupKey } from "./rows/columns.js";
 import {
   intentToRow,
   intentUpdateToColumns,
@@ -13,7 +13,13 @@ import {
   type IntentRow,
 } from "./rows/intentRows.js";
 import { SignedIntentCache } from "./rows/signedIntentCache.js";
-import { spendingToRow, sumWei, type SpendingRow } from "./rows/spendingRows.js";
+import {
+  addToMinute,
+  checkSpendingEntry,
+  firstMinuteSince,
+  sumWei,
+  type SpendingMinuteRow,
+} from "./rows/spendingRows.js";
 import {
   rowToTransaction,
   transactionPatchToColumns,
@@ -216,23 +222,21 @@ export class SqliteIntentStore implements IntentStore {
     return nonce ?? undefined;
   }
 
-  async addSpending(entry: {
-    at: number;
-    wallet: string;
-    weiSpent: bigint;
-    gasUsed: bigint;
-  }): Promise<void> {
+  /** Adds `entry` to the running sums of its minute (one row read, one row written). */
+  async addSpending(entry: SpendingEntry): Promise<void> {
     this.#open();
-    const row = spendingToRow(entry);
+    const spending = checkSpendingEntry(entry);
     return this.#commits.write(() => {
-      this.#spending.addSpending.run({ ...row });
+      const minute = this.#spending.getSpendingMinute.get(spending.minuteStart) as
+        SpendingMinuteRow | undefined;
+      this.#spending.putSpendingMinute.run({ ...addToMinute(minute, spending) });
     });
   }
 
+  /** Sums the minutes from the one holding `since` on: at most (now - since) / 1 minute rows. */
   async spendingSince(since: number): Promise<bigint> {
     this.#read();
-    expectTime(since, "since");
-    const rows = this.#spending.spendingSince.all(since) as Pick<SpendingRow, "wei">[];
+    const rows = this.#spending.spendingSince.all(firstMinuteSince(since)) as { wei: string }[];
     return sumWei(rows.map((row) => row.wei));
   }
 

@@ -1,12 +1,17 @@
 import type { DatabaseSync } from "node:sqlite";
 
+import { minuteStartOf } from "../rows/spendingRows.js";
 import { inTransaction } from "./connection.js";
 
-/** A schema change: applied once, in order, inside one transaction with its version row. */
+/**
+ * A schema change: applied once, in order, inside one transaction with its version row. `sql`
+ * runs first; `then` (if any) does what SQL cannot, such as sums of decimal-text bigints.
+ */
 interface Migration {
   version: number;
   description: string;
   sql: string;
+  then?: (db: DatabaseSync) => void;
 }
 
 /**
@@ -67,6 +72,19 @@ const MIGRATIONS: readonly Migration[] = [
         WHERE status NOT IN ('relayed', 'failed', 'rejected', 'expired');
     `,
   },
+  {
+    version: 3,
+    description: "spending as running sums per minute, so a budget reads minutes, not relays",
+    sql: `
+      CREATE TABLE spending_minutes (
+        minute_start INTEGER NOT NULL PRIMARY KEY,
+        wei          TEXT    NOT NULL,
+        gas          TEXT    NOT NULL,
+        spends       INTEGER NOT NULL
+      ) STRICT;
+    `,
+    then: foldSpendingIntoMinutes,
+  },
 ];
 
 /**
@@ -78,14 +96,15 @@ const MIGRATIONS: readonly Migration[] = [
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 /**
- * Applies the migrations the database lacks, all in one write transaction taken at once (so two
- * openers cannot both migrate), each with its version row. Throws, changing nothing, for a
- * database newer than this code, or if a migration fails.
+ * Applies the migrations the database lacks, up to `toVersion` (the current schema unless an
+ * older one is asked for, as a test of a migration does), all in one write transaction taken
+ * at once (so two openers cannot both migrate), each with its version row. Throws, changing
+ * nothing, for a database newer than this code, or if a migration fails.
  *
  * @example
  * migrate(new DatabaseSync("relayer.sqlite"));
  */
-export function migrate(db: DatabaseSync): void {
+export function migrate(db: DatabaseSync, toVersion = SQLITE_SCHEMA_VERSION): void {
   inTransaction(db, () => {
     db.exec(`
       CREATE TABLE IF NOT EXISTS schema_version (
@@ -101,7 +120,7 @@ export function migrate(db: DatabaseSync): void {
       );
     }
     for (const migration of MIGRATIONS) {
-      if (migration.version > current) apply(db, migration);
+      if (migration.version > current && migration.version <= toVersion) apply(db, migration);
     }
   });
 }
@@ -121,9 +140,40 @@ export function schemaVersionOf(db: DatabaseSync): number {
 
 function apply(db: DatabaseSync, migration: Migration): void {
   db.exec(migration.sql);
+  migration.then?.(db);
   db.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)").run(
     migration.version,
     migration.description,
     Date.now(),
   );
+}
+
+/**
+ * Version 3: adds every entry of the `spending` table to its minute of `spending_minutes`, then
+ * drops `spending` (the budget counts the same wei; the wallet of each entry was never read).
+ * Streams the entries, so memory grows with the minutes, not the entries.
+ */
+function foldSpendingIntoMinutes(db: DatabaseSync): void {
+  const minutes = new Map<number, { wei: bigint; gas: bigint; spends: number }>();
+  const entries = db.prepare("SELECT at, wei, gas FROM spending").iterate() as Iterable<{
+    at: number;
+    wei: string;
+    gas: string;
+  }>;
+  for (const { at, wei, gas } of entries) {
+    const start = minuteStartOf(at);
+    const sums = minutes.get(start) ?? { wei: 0n, gas: 0n, spends: 0 };
+    minutes.set(start, {
+      wei: sums.wei + BigInt(wei),
+      gas: sums.gas + BigInt(gas),
+      spends: sums.spends + 1,
+    });
+  }
+  const insert = db.prepare(
+    "INSERT INTO spending_minutes (minute_start, wei, gas, spends) VALUES (?, ?, ?, ?)",
+  );
+  for (const [start, { wei, gas, spends }] of minutes) {
+    insert.run(start, wei.toString(), gas.toString(), spends);
+  }
+  db.exec("DROP TABLE spending");
 }

@@ -6,7 +6,7 @@ const INTENT_COLUMNS =
   "id, wallet, signed, status, reason, tx_hash, block_number, relayed_by, created_at, updated_at, hold_until";
 const TRANSACTION_COLUMNS =
   "hash, nonce, raw, intent_ids, max_fee, max_priority_fee, sent_at, state, block_number";
-const SPENDING_COLUMNS = "at, wallet, wei, gas";
+const SPENDING_MINUTE_COLUMNS = "minute_start, wei, gas, spends";
 
 /** `status NOT IN (...)` of the final statuses, as the `intents_active` index is written. */
 const ACTIVE_CONDITION = `status NOT IN (${FINAL_RELAYER_INTENT_STATUSES.map((status) => `'${status}'`).join(", ")})`;
@@ -66,17 +66,24 @@ export function prepareTransactionStatements(db: DatabaseSync) {
 }
 
 /**
- * The statements on the `spending` table.
+ * The statements on the `spending_minutes` table: one minute's row, its replacement (inserted
+ * or overwritten), and the wei of every minute from a start on.
  *
  * @example
- * prepareSpendingStatements(db).addSpending.run({ ...spendingToRow(entry) });
+ * const rows = prepareSpendingStatements(db).spendingSince.all(firstMinuteSince(since));
  */
 export function prepareSpendingStatements(db: DatabaseSync) {
   return {
-    addSpending: db.prepare(
-      `INSERT INTO spending (${SPENDING_COLUMNS}) VALUES (${named(SPENDING_COLUMNS)})`,
+    getSpendingMinute: db.prepare(
+      `SELECT ${SPENDING_MINUTE_COLUMNS} FROM spending_minutes WHERE minute_start = ?`,
     ),
-    spendingSince: db.prepare("SELECT wei FROM spending WHERE at >= ?"),
+    putSpendingMinute: db.prepare(
+      `INSERT INTO spending_minutes (${SPENDING_MINUTE_COLUMNS})
+       VALUES (${named(SPENDING_MINUTE_COLUMNS)})
+       ON CONFLICT (minute_start) DO UPDATE
+       SET wei = excluded.wei, gas = excluded.gas, spends = excluded.spends`,
+    ),
+    spendingSince: db.prepare("SELECT wei FROM spending_minutes WHERE minute_start >= ?"),
   };
 }
 
