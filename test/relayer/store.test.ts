@@ -1,7 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, writeFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 
@@ -26,6 +24,7 @@ import {
 } from "../../src/protocol/relayerApi/types.js";
 import { signIntent } from "../../src/sdk/intent/signIntent.js";
 import type { SignedIntent } from "../../src/protocol/intent/types.js";
+import { temporaryDatabases } from "../helpers/intentStore.js";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const INSERT_FIXTURE = fileURLToPath(new URL("./fixtures/insertIntents.ts", import.meta.url));
@@ -538,20 +537,78 @@ export function shouldBehaveLikeAnIntentStore(open: () => Promise<IntentStore>):
   });
 
   describe("spending", function () {
-    it("sums the wei spent at or after a time, far beyond 2^64", async function () {
+    /** The start of the minute that holds T0. */
+    const MINUTE = 60_000;
+    const M0 = T0 - (T0 % MINUTE);
+
+    it("sums the wei spent at or after a time by whole minutes, far beyond 2^64", async function () {
       const big = 2n ** 200n;
-      await store.addSpending({ at: T0, wallet: WALLET_A, weiSpent: big, gasUsed: 21_000n });
-      await store.addSpending({ at: T0 + 10, wallet: WALLET_B, weiSpent: big, gasUsed: 1n });
+      await store.addSpending({ at: M0, wallet: WALLET_A, weiSpent: big, gasUsed: 21_000n });
+      await store.addSpending({ at: M0 + MINUTE, wallet: WALLET_B, weiSpent: big, gasUsed: 1n });
       await store.addSpending({
-        at: T0 + 20,
+        at: M0 + 2 * MINUTE + 5,
         wallet: WALLET_A,
         weiSpent: 7n,
         gasUsed: UINT256_MAX,
       });
       expect(await store.spendingSince(0)).to.equal(2n * big + 7n);
-      expect(await store.spendingSince(T0 + 10)).to.equal(big + 7n);
-      expect(await store.spendingSince(T0 + 11)).to.equal(7n);
-      expect(await store.spendingSince(T0 + 21)).to.equal(0n);
+      expect(await store.spendingSince(M0 + MINUTE)).to.equal(big + 7n);
+      expect(await store.spendingSince(M0 + 2 * MINUTE)).to.equal(7n);
+      expect(await store.spendingSince(M0 + 3 * MINUTE)).to.equal(0n);
+    });
+
+    it("counts the minute that holds `since` whole, and nothing of the minute before", async function () {
+      await store.addSpending({ at: M0 - 1, wallet: WALLET_A, weiSpent: 1n, gasUsed: 1n });
+      await store.addSpending({ at: M0, wallet: WALLET_A, weiSpent: 10n, gasUsed: 1n });
+      await store.addSpending({ at: M0 + 59_999, wallet: WALLET_B, weiSpent: 100n, gasUsed: 1n });
+      // Exactly 100 wei were spent at or after M0 + 30 s; the minute's 10 before it count too.
+      expect(await store.spendingSince(M0 + 30_000)).to.equal(110n);
+      expect(await store.spendingSince(M0)).to.equal(110n);
+      expect(await store.spendingSince(M0 - 1)).to.equal(111n);
+    });
+
+    it("sums the spends of one minute, gas beyond 2^256 included", async function () {
+      for (let i = 0; i < 3; i++) {
+        await store.addSpending({
+          at: M0 + i,
+          wallet: WALLET_A,
+          weiSpent: 5n,
+          gasUsed: UINT256_MAX,
+        });
+      }
+      expect(await store.spendingSince(M0)).to.equal(15n);
+    });
+
+    it("refuses an invalid spending entry with a TypeError naming the field, and counts nothing", async function () {
+      const valid = { at: M0, wallet: WALLET_A, weiSpent: 1n, gasUsed: 1n };
+      for (const [field, entry] of [
+        ["at", { ...valid, at: -1 }],
+        ["wallet", { ...valid, wallet: "0x1234" }],
+        ["weiSpent", { ...valid, weiSpent: -1n }],
+        ["gasUsed", { ...valid, gasUsed: 2n ** 256n }],
+      ] as const) {
+        const error = await rejectionOf(store.addSpending(entry));
+        expect(error, field).to.be.instanceOf(TypeError);
+        expect((error as Error).message, field).to.match(new RegExp(`^${field}`));
+      }
+      expect(await rejectionOf(store.spendingSince(-1))).to.be.instanceOf(TypeError);
+      expect(await store.spendingSince(0)).to.equal(0n);
+    });
+  });
+
+  describe("read-your-writes", function () {
+    it("shows a write to a read called right after it, before the write is awaited", async function () {
+      const record = queued(await signed(WALLET_A, 1));
+      const inserted = store.insert(record);
+      expect(await store.get(record.id)).to.deep.equal(record);
+      const updated = store.update(record.id, { status: "submitted" }, T0 + 1);
+      expect((await store.get(record.id))?.status).to.equal("submitted");
+      expect(await store.countPendingByWallet(WALLET_A)).to.equal(1);
+      const sent = store.insertTransaction(transaction({ hash: txHash("a"), nonce: 3 }));
+      expect(await store.maxNonce()).to.equal(3);
+      const spent = store.addSpending({ at: T0, wallet: WALLET_A, weiSpent: 9n, gasUsed: 1n });
+      expect(await store.spendingSince(0)).to.equal(9n);
+      await Promise.all([inserted, updated, sent, spent]);
     });
   });
 
@@ -588,23 +645,12 @@ async function allPagesFrom(
                            THE STORES
 //////////////////////////////////////////////////////////////*/
 
-/** A directory of its own under the OS temp dir for each run, removed afterwards. */
-function temporaryDirectory(): { path: (name: string) => string; remove: () => void } {
-  const directory = mkdtempSync(join(tmpdir(), "intent-store-"));
-  let files = 0;
-  return {
-    path: (name) =>
-      join(directory, `${name}-${files++}-${Math.random().toString(36).slice(2)}.sqlite`),
-    remove: () => rmSync(directory, { recursive: true, force: true }),
-  };
-}
-
 describe("MemoryIntentStore", function () {
   shouldBehaveLikeAnIntentStore(async () => new MemoryIntentStore());
 });
 
 describe("SqliteIntentStore", function () {
-  const temporary = temporaryDirectory();
+  const temporary = temporaryDatabases();
   after(() => temporary.remove());
 
   describe("in memory (:memory:)", function () {
@@ -725,17 +771,17 @@ describe("SqliteIntentStore", function () {
       }
     });
 
-    it("creates schema version 2 in WAL mode once, and migrates nothing on reopen", async function () {
+    it("creates schema version 3 in WAL mode once, and migrates nothing on reopen", async function () {
       const path = temporary.path("schema");
       const first = await SqliteIntentStore.open({ path });
-      expect(await first.schemaVersion()).to.equal(2);
+      expect(await first.schemaVersion()).to.equal(3);
       await first.close();
       await (await SqliteIntentStore.open({ path })).close();
       const db = new DatabaseSync(path);
       try {
         expect(db.prepare("PRAGMA journal_mode").get()).to.deep.include({ journal_mode: "wal" });
         const versions = db.prepare("SELECT version FROM schema_version").all();
-        expect(versions.map((row) => row.version)).to.deep.equal([1, 2]);
+        expect(versions.map((row) => row.version)).to.deep.equal([1, 2, 3]);
       } finally {
         db.close();
       }
@@ -795,10 +841,10 @@ describe("SqliteIntentStore", function () {
       const path = temporary.path("newer");
       await (await SqliteIntentStore.open({ path })).close();
       const db = new DatabaseSync(path);
-      db.prepare("INSERT INTO schema_version VALUES (3, 'from the future', 0)").run();
+      db.prepare("INSERT INTO schema_version VALUES (4, 'from the future', 0)").run();
       db.close();
       const error = await rejectionOf(SqliteIntentStore.open({ path }));
-      expect((error as Error).message).to.match(/schema is version 3, newer than this relayer's 2/);
+      expect((error as Error).message).to.match(/schema is version 4, newer than this relayer's 3/);
     });
 
     it("finds the intents of a process killed with SIGKILL right after its last insert resolved", async function () {
@@ -809,6 +855,28 @@ describe("SqliteIntentStore", function () {
       const { signal, output } = await runInsertFixture(path, signedIntents, "kill-self");
       expect(signal, output).to.equal("SIGKILL");
       // The writer never closed: its commits are in the WAL, not yet checkpointed into the file.
+      expect(existsSync(`${path}-wal`)).to.equal(true);
+      const store = await SqliteIntentStore.open({ path });
+      try {
+        for (const [index, signedIntent] of signedIntents.entries()) {
+          expect(await store.get(signedIntent.id)).to.deep.equal(queued(signedIntent, index));
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("finds every intent of a batch inserted all at once by a process killed with SIGKILL once they resolved", async function () {
+      const path = temporary.path("sigkill-batch");
+      const signedIntents = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => signed(WALLET_A, 2000 + i)),
+      );
+      const { signal, output } = await runInsertFixture(
+        path,
+        signedIntents,
+        "all-at-once-kill-self",
+      );
+      expect(signal, output).to.equal("SIGKILL");
       expect(existsSync(`${path}-wal`)).to.equal(true);
       const store = await SqliteIntentStore.open({ path });
       try {
@@ -843,12 +911,12 @@ describe("SqliteIntentStore", function () {
 
 /**
  * Runs test/relayer/fixtures/insertIntents.ts on `path`. In `ack` mode, sends SIGKILL once
- * `killAfter` inserts were acknowledged; in `kill-self` mode the child kills itself.
+ * `killAfter` inserts were acknowledged; in the `kill-self` modes the child kills itself.
  */
 async function runInsertFixture(
   path: string,
   signedIntents: SignedIntent[],
-  mode: "kill-self" | "ack",
+  mode: "kill-self" | "all-at-once-kill-self" | "ack",
   killAfter = Infinity,
 ): Promise<{ signal: NodeJS.Signals | null; output: string; acknowledged: string[] }> {
   const intentsPath = `${path}.intents.json`;

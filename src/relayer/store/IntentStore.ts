@@ -4,7 +4,13 @@ import type { IntentPage, IntentRecord, IntentRecordPatch, TransactionRecord } f
  * Where the relayer keeps accepted intents and its own transactions, so that a crash or a
  * restart loses nothing and relays nothing twice. Every method is async so a shared database
  * can replace the embedded default (`SqliteIntentStore`). Writes are durable when the returned
- * promise resolves.
+ * promise resolves; a read sees every write called before it, awaited or not.
+ *
+ * @example
+ * const store: IntentStore = await SqliteIntentStore.open({ path: "relayer.sqlite" });
+ * const inserted = store.insert(record);
+ * await store.get(record.id); // the record, even before `inserted` resolves
+ * await inserted; // now on disk
  */
 export interface IntentStore {
   /** Adds a newly accepted intent; throws `IntentExistsError` if its ID is known already. */
@@ -34,19 +40,44 @@ export interface IntentStore {
   /** The highest nonce ever recorded, or undefined. */
   maxNonce(): Promise<number | undefined>;
 
-  /** Gas spent (wei) by transactions mined at or after `since` (unix ms), for the spending policy. */
-  addSpending(entry: {
-    at: number;
-    wallet: string;
-    weiSpent: bigint;
-    gasUsed: bigint;
-  }): Promise<void>;
+  /**
+   * Records the gas a mined relay cost, at `at` (unix ms), for the spending policy. Stores keep
+   * running sums per minute (`SPENDING_MINUTE_MS`), not each entry.
+   */
+  addSpending(entry: SpendingEntry): Promise<void>;
+  /**
+   * The wei spent by relays recorded at or after `since` (unix ms), counted in whole minutes:
+   * the minute that holds `since` counts whole, so the answer may exceed the exact sum by what
+   * was spent in that minute before `since` (at most one minute's spending), which only makes
+   * the budget stricter. Reads at most (now - since) / 1 minute sums, however many relays.
+   */
   spendingSince(since: number): Promise<bigint>;
 
+  /** Finishes the writes called so far, then releases the store: any later call throws. */
   close(): Promise<void>;
 }
 
-/** `insert` of an ID the store already holds. */
+/**
+ * The gas one mined relay cost, as `addSpending` records it.
+ *
+ * @example
+ * const entry: SpendingEntry = { at: Date.now(), wallet, weiSpent: gasUsed * gasPrice, gasUsed };
+ */
+export interface SpendingEntry {
+  /** When it was mined (recorded), unix ms. */
+  at: number;
+  /** The wallet whose intent the gas relayed (checked; stores do not keep it). */
+  wallet: string;
+  weiSpent: bigint;
+  gasUsed: bigint;
+}
+
+/**
+ * `insert` of an ID the store already holds.
+ *
+ * @example
+ * if (error instanceof IntentExistsError) return await store.get(error.id);
+ */
 export class IntentExistsError extends Error {
   constructor(readonly id: string) {
     super(`intent ${id} is already stored`);

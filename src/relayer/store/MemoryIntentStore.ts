@@ -10,28 +10,40 @@ import {
   type CursorPosition,
 } from "./cursor.js";
 import { RecordNotFoundError, StoreClosedError, TransactionExistsError } from "./errors.js";
-import { IntentExistsError, type IntentStore } from "./IntentStore.js";
+import { IntentExistsError, type IntentStore, type SpendingEntry } from "./IntentStore.js";
+import { MemorySpendingMinutes } from "./memorySpendingMinutes.js";
+import { lookupKey } from "./rows/columns.js";
 import {
-  SignedIntentCache,
-  expectTime,
   intentToRow,
   intentUpdateToColumns,
-  lookupKey,
   rowToIntent,
-  rowToTransaction,
-  spendingToRow,
   statusCounts,
-  sumWei,
+  type IntentRow,
+} from "./rows/intentRows.js";
+import { SignedIntentCache } from "./rows/signedIntentCache.js";
+import { checkSpendingEntry, firstMinuteSince } from "./rows/spendingRows.js";
+import {
+  rowToTransaction,
   transactionPatchToColumns,
   transactionToRow,
-  type IntentRow,
-  type SpendingRow,
+  type TransactionPatch,
   type TransactionRow,
-} from "./rows.js";
+} from "./rows/transactionRows.js";
 
+/**
+ * How to make a `MemoryIntentStore`.
+ *
+ * @example
+ * const store = new MemoryIntentStore({ signedCacheSize: 100, spendingMinutesKept: 60 });
+ */
 export interface MemoryIntentStoreOptions {
   /** How many parsed signed intents to keep (parsing recomputes the ID); default 10,000. */
   signedCacheSize?: number;
+  /**
+   * How many minutes of spending to keep, the newest; default a week (10,080). A
+   * `spendingSince` further back misses the minutes dropped.
+   */
+  spendingMinutesKept?: number;
 }
 
 /**
@@ -49,12 +61,13 @@ export class MemoryIntentStore implements IntentStore {
   /** Intent IDs by lowercase wallet. */
   readonly #byWallet = new Map<string, Set<string>>();
   readonly #transactions = new Map<string, TransactionRow>();
-  readonly #spending: SpendingRow[] = [];
+  readonly #spending: MemorySpendingMinutes;
   readonly #signed: SignedIntentCache;
   #closed = false;
 
-  constructor({ signedCacheSize }: MemoryIntentStoreOptions = {}) {
+  constructor({ signedCacheSize, spendingMinutesKept }: MemoryIntentStoreOptions = {}) {
     this.#signed = new SignedIntentCache(signedCacheSize);
+    this.#spending = new MemorySpendingMinutes(spendingMinutesKept);
   }
 
   async insert(record: IntentRecord): Promise<void> {
@@ -135,10 +148,7 @@ export class MemoryIntentStore implements IntentStore {
     this.#transactions.set(row.hash, row);
   }
 
-  async updateTransaction(
-    hash: string,
-    patch: Partial<Pick<TransactionRecord, "state" | "blockNumber">>,
-  ): Promise<void> {
+  async updateTransaction(hash: string, patch: TransactionPatch): Promise<void> {
     this.#open();
     const key = lookupKey(hash);
     const columns = transactionPatchToColumns(patch);
@@ -169,20 +179,14 @@ export class MemoryIntentStore implements IntentStore {
     return max;
   }
 
-  async addSpending(entry: {
-    at: number;
-    wallet: string;
-    weiSpent: bigint;
-    gasUsed: bigint;
-  }): Promise<void> {
+  async addSpending(entry: SpendingEntry): Promise<void> {
     this.#open();
-    this.#spending.push(spendingToRow(entry));
+    this.#spending.add(checkSpendingEntry(entry));
   }
 
   async spendingSince(since: number): Promise<bigint> {
     this.#open();
-    expectTime(since, "since");
-    return sumWei(this.#spending.filter((row) => row.at >= since).map((row) => row.wei));
+    return this.#spending.sumSince(firstMinuteSince(since));
   }
 
   /** Every later call throws a `StoreClosedError`; a second `close` does nothing. */

@@ -1,4 +1,9 @@
-/** A `cursor` that no `listByWallet` page gave out (malformed, or from another API version). */
+/**
+ * A `cursor` that no `listByWallet` page gave out (malformed, or from another API version).
+ *
+ * @example
+ * if (error instanceof InvalidCursorError) return badRequest("cursor", error.reason);
+ */
 export class InvalidCursorError extends Error {
   constructor(
     readonly cursor: string,
@@ -9,7 +14,12 @@ export class InvalidCursorError extends Error {
   }
 }
 
-/** `update` of an intent, or `updateTransaction` of a transaction, that the store does not hold. */
+/**
+ * `update` of an intent, or `updateTransaction` of a transaction, that the store does not hold.
+ *
+ * @example
+ * if (error instanceof RecordNotFoundError && error.kind === "intent") log.warn({ id: error.key });
+ */
 export class RecordNotFoundError extends Error {
   constructor(
     readonly kind: "intent" | "transaction",
@@ -20,7 +30,12 @@ export class RecordNotFoundError extends Error {
   }
 }
 
-/** `insertTransaction` of a hash the store holds already (a replacement has its own hash). */
+/**
+ * `insertTransaction` of a hash the store holds already (a replacement has its own hash).
+ *
+ * @example
+ * if (error instanceof TransactionExistsError) return; // recorded before a crash: nothing to do
+ */
 export class TransactionExistsError extends Error {
   constructor(readonly hash: string) {
     super(`transaction ${hash} is already stored`);
@@ -28,10 +43,42 @@ export class TransactionExistsError extends Error {
   }
 }
 
-/** Any call on a store after `close()`. */
+/**
+ * Any call on a store after `close()`.
+ *
+ * @example
+ * await store.close();
+ * await store.get(id); // throws StoreClosedError
+ */
 export class StoreClosedError extends Error {
   constructor() {
     super("the intent store is closed");
     this.name = "StoreClosedError";
+  }
+}
+
+/**
+ * A batch of writes that did not commit (the disk is full or failing, or another connection
+ * kept the database locked past the busy timeout): none of its writes is stored, and each of
+ * them rejects with this error. `cause` is SQLite's error (or the statement error that made
+ * SQLite roll the batch back).
+ *
+ * @example
+ * try {
+ *   await store.insert(record);
+ * } catch (error) {
+ *   if (error instanceof StoreCommitError) log.error({ writes: error.writes, cause: error.cause });
+ * }
+ */
+export class StoreCommitError extends Error {
+  constructor(
+    readonly writes: number,
+    cause: unknown,
+  ) {
+    super(
+      `a batch of ${writes} store writes did not commit: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = "StoreCommitError";
   }
 }

@@ -1,14 +1,16 @@
-export { IntentExistsError, type IntentStore } from "./IntentStore.js";
+export { IntentExistsError, type IntentStore, type SpendingEntry } from "./IntentStore.js";
 export { MemoryIntentStore, type MemoryIntentStoreOptions } from "./MemoryIntentStore.js";
 export {
   SQLITE_SCHEMA_VERSION,
   SqliteIntentStore,
   type SqliteIntentStoreOptions,
 } from "./SqliteIntentStore.js";
+export { SPENDING_MINUTE_MS } from "./rows/spendingRows.js";
 export { decodeCursor, encodeCursor, type CursorPosition } from "./cursor.js";
 export {
   InvalidCursorError,
   RecordNotFoundError,
   StoreClosedError,
+  StoreCommitError,
   TransactionExistsError,
 } from "./errors.js";
