@@ -11,6 +11,7 @@ import type { SpendingPolicy } from "./policy.js";
 import { refused, type Outcome, type Refusal, type Refused } from "./refusal.js";
 import { chainNow } from "./chainReads.js";
 import { DEFAULT_MAX_EXPIRATION_SECONDS, DEFAULT_MAX_PENDING_PER_WALLET } from "./config.js";
+import { checkCreation, checkServedOrCreatable } from "./creation/intake.js";
 import { readHealth } from "./healthReads.js";
 import { isRpcUnreachable, rpcUnavailable, withDeadline } from "./rpcDeadline.js";
 import {
@@ -146,7 +147,7 @@ export class IntentRelayerService implements RelayerService {
     const maxPending = this.#p.maxPendingPerWallet ?? DEFAULT_MAX_PENDING_PER_WALLET;
     const refusal =
       (await checkPending(store, signed.wallet, maxPending)) ??
-      (await reads(this.#p.policy.checkServed(signed.wallet, provider)));
+      (await reads(checkServedOrCreatable(this.#p.policy, signed, provider)));
     return refusal === undefined ? undefined : { ok: false, refusal };
   }
 
@@ -156,9 +157,7 @@ export class IntentRelayerService implements RelayerService {
     now: number,
   ): Promise<Outcome<{ status: "queued" | "scheduled" }>> {
     const context = this.#context;
-    const early = (await checkEpoch(context, signed)) ?? (await checkNotConsumed(context, signed));
-    if (early !== undefined) return { ok: false, refusal: early };
-    const signature = await checkSignature(context, signed);
+    const signature = await this.#authorized(signed);
     if (!signature.ok) return signature;
     const expiration = await checkExpiration(context, signed);
     if (!expiration.ok) return expiration;
@@ -170,6 +169,16 @@ export class IntentRelayerService implements RelayerService {
     // clock's when that is later): the scheduler holds it until then.
     const notYet = signature.notYetValid || signed.intent.validAfter > expiration.now;
     return { ok: true, status: notYet ? "scheduled" : "queued" };
+  }
+
+  /** Checks 12 to 14; a wallet still to be created (`create`) has its own (`checkCreation`). */
+  async #authorized(signed: SignedIntent): Promise<Outcome<{ notYetValid: boolean }>> {
+    const context = this.#context;
+    const creation = await checkCreation(context, signed);
+    if (creation !== undefined) return creation;
+    const early = (await checkEpoch(context, signed)) ?? (await checkNotConsumed(context, signed));
+    if (early !== undefined) return { ok: false, refusal: early };
+    return checkSignature(context, signed);
   }
 
   /** Stores the accepted intent; the same ID stored meanwhile is answered as if it came first. */

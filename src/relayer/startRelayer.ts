@@ -5,6 +5,7 @@ import { JsonRpcProvider, Wallet, type Provider } from "ethers";
 import { TransactionSender } from "./chain/TransactionSender.js";
 import { resolveBatcher } from "./batching.js";
 import { relayerKey, type RelayerConfig } from "./config.js";
+import { resolveServedWallets } from "./creation/servedFactory.js";
 import { createRelayerHttpServer } from "./http/server.js";
 import { IntentRelayerService } from "./IntentRelayerService.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -12,12 +13,7 @@ import { RelayerMetrics } from "./metrics.js";
 import { SpendingPolicy } from "./policy.js";
 import { withDeadline } from "./rpcDeadline.js";
 import { Scheduler } from "./Scheduler.js";
-import {
-  connectChain,
-  openRelayerStore,
-  relayerDbPath,
-  resolveServedImplementation,
-} from "./startup.js";
+import { connectChain, openRelayerStore, relayerDbPath } from "./startup.js";
 
 /** A running relayer: its URL, its account, and how to stop it. */
 export interface RunningRelayer {
@@ -76,13 +72,15 @@ async function startOn(
       `RELAYER_RPC_URL serves chain ${chainId}, not RELAYER_CHAIN_ID ${config.RELAYER_CHAIN_ID}`,
     );
   }
-  // Served wallets: clones of the configured implementation, or of the one recorded by the
-  // deploy script for this chain, and the allow-list. Checked before anything is opened.
-  const implementation = await resolveServedImplementation({
+  // Served wallets: those of the configured factory (or of the one recorded by the deploy
+  // script for this chain), or clones of the configured implementation, and the allow-list.
+  // Checked before anything is opened.
+  const { implementation, factory } = await resolveServedWallets({
     provider,
     chainId,
     rpcUrl,
-    configured: config.RELAYER_IMPLEMENTATION,
+    factory: config.RELAYER_FACTORY,
+    implementation: config.RELAYER_IMPLEMENTATION,
     hasAllowedWallets: config.RELAYER_ALLOWED_WALLETS.length > 0,
   });
   // Batching: RELAYER_BATCHER (checked before anything is opened), or the batcher recorded with
@@ -119,6 +117,7 @@ async function startOn(
   await sender.init();
   const policy = new SpendingPolicy({
     implementation,
+    factory,
     allowedWallets: config.RELAYER_ALLOWED_WALLETS,
     ratePerMinute: config.RELAYER_RATE_PER_MINUTE,
     gasBudgetWei: config.RELAYER_GAS_BUDGET_WEI,

@@ -2,9 +2,9 @@ import {
   callFailureReason,
   classifyRevert,
   dependencyState,
-  simulateRelay,
   type WaitingStatus,
 } from "../chainReads.js";
+import { simulateRelayRoute } from "../creation/simulateRoute.js";
 import type { IntentReason, IntentRecord } from "../types.js";
 import type { IntentRecorder } from "./recorder.js";
 import type { RelaySubmitter } from "./relaySubmitter.js";
@@ -27,7 +27,7 @@ export interface AdvancerParameters {
 
 /**
  * The refusals of a simulated relay that the wallet's receipt tells better (relayed by whom,
- * canceled): a waiting intent they show up for is left to the next tick's look at it.
+ * canceled): an intent they show up for is left to the next tick's look at it.
  */
 const SETTLED_BY_RECEIPT = new Set(["already_relayed", "canceled"]);
 
@@ -162,7 +162,7 @@ export class IntentAdvancer {
   /** Rejects `record` if its relay, simulated now, is refused for good; whether it did. */
   async #rejectedBySimulation(record: IntentRecord): Promise<boolean> {
     const { provider, sender } = this.#p.relays;
-    const simulation = await simulateRelay(provider, record.signed, sender.address).catch(
+    const simulation = await simulateRelayRoute(provider, record.signed, sender.address).catch(
       () => undefined, // the node did not answer: nothing learned, it is simulated again
     );
     if (simulation?.kind !== "revert") return false;
@@ -173,18 +173,24 @@ export class IntentAdvancer {
     return true;
   }
 
-  /** Simulates the relay: submits it (or hands it to `onReady`), holds it, waits, or rejects it. */
+  /**
+   * Simulates the relay: submits it (or hands it to `onReady`; one that creates its wallet is
+   * always sent alone), holds it, waits, or rejects it.
+   */
   async #simulateAndSubmit(record: IntentRecord, onReady?: () => void): Promise<boolean> {
     const { relays, recorder } = this.#p;
-    const simulation = await simulateRelay(relays.provider, record.signed, relays.sender.address);
+    const { provider, sender } = relays;
+    const simulation = await simulateRelayRoute(provider, record.signed, sender.address);
     if (simulation.kind === "ok" && simulation.callsSucceed) {
-      if (onReady === undefined) return relays.submit(record);
+      if (onReady === undefined || simulation.creates) return relays.submit(record);
       onReady();
       return true;
     }
     if (simulation.kind === "ok")
       return this.#hold(record, await callFailureReason(relays.provider, record.signed));
     const verdict = classifyRevert(simulation.error);
+    // Relayed (through the factory, say) or canceled since `settled` looked: the receipt tells.
+    if (verdict.kind === "refuse" && SETTLED_BY_RECEIPT.has(verdict.code)) return false;
     if (verdict.kind === "refuse")
       await recorder.final(record, "rejected", { ...simulation.reason, code: verdict.code });
     else if (verdict.kind === "wait") await recorder.set(record, { status: verdict.status });

@@ -1,8 +1,9 @@
 import type { Provider } from "ethers";
 
 import { isFinalRelayerIntentStatus } from "../../protocol/relayerApi/statuses.js";
-import { classifyRevert, simulateRelay } from "../chainReads.js";
+import { classifyRevert } from "../chainReads.js";
 import { mapConcurrently } from "../concurrency.js";
+import { simulateRelayRoute } from "../creation/simulateRoute.js";
 import type { IntentStore } from "../store/IntentStore.js";
 import type { TransactionRecord } from "../types.js";
 import { BlockThrottle } from "./blockThrottle.js";
@@ -113,7 +114,7 @@ export class InFlightWatch {
     if (intent.expiration <= context.now) return `expired at ${intent.expiration}`;
     if (!this.#simulated.due(id, context.blockNumber)) return undefined;
     const { provider, sender } = this.#p;
-    const simulation = await simulateRelay(
+    const simulation = await simulateRelayRoute(
       provider,
       record.signed,
       sender.address,

@@ -49,19 +49,21 @@ export class Settlement {
       return true;
     }
     const receipt = await walletAt(record.signed.wallet, provider).intentReceipt(record.id);
-    // Through a batcher the wallet records the batcher as relayer: the transaction says who sent it.
-    const batched = sameAddress(receipt.relayer, this.#p.batcher)
+    // Through a batcher, or the factory of `create`, the wallet records that contract as
+    // relayer: the transaction says who sent it.
+    const through = [this.#p.batcher, record.signed.create?.factory];
+    const sent = through.some((contract) => sameAddress(receipt.relayer, contract))
       ? await this.#relayTransaction(record, receipt.blockNumber)
       : undefined;
-    const ours = batched !== undefined && sameAddress(batched.from, this.#p.relayer);
+    const ours = sent !== undefined && sameAddress(sent.from, this.#p.relayer);
     await recorder.final(
       record,
       status === IntentStatus.Succeeded ? "relayed" : "failed",
       undefined,
       {
-        relayedBy: batched?.from ?? receipt.relayer,
+        relayedBy: sent?.from ?? receipt.relayer,
         blockNumber: receipt.blockNumber,
-        ...(ours ? { txHash: batched.hash } : {}),
+        ...(ours ? { txHash: sent.hash } : {}),
       },
     );
     return true;
