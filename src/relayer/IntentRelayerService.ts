@@ -11,6 +11,7 @@ import type { SpendingPolicy } from "./policy.js";
 import { refused, type Outcome, type Refusal, type Refused } from "./refusal.js";
 import { chainNow } from "./chainReads.js";
 import { DEFAULT_MAX_EXPIRATION_SECONDS, DEFAULT_MAX_PENDING_PER_WALLET } from "./config.js";
+import { checkServedOrCreatable } from "./creation/intake.js";
 import { readHealth } from "./healthReads.js";
 import { isRpcUnreachable, RpcTimeoutError, rpcUnavailable, withDeadline } from "./rpcDeadline.js";
 import { checkFromKeptState, type KeptStateContext } from "./intake/keptStateChecks.js";
@@ -149,7 +150,7 @@ export class IntentRelayerService implements RelayerService {
     const maxPending = this.#p.maxPendingPerWallet ?? DEFAULT_MAX_PENDING_PER_WALLET;
     const refusal =
       (await checkPending(store, signed.wallet, maxPending)) ??
-      (await reads(this.#checkServed(signed.wallet, provider)));
+      (await reads(this.#checkServed(signed, provider)));
     return refusal === undefined ? undefined : { ok: false, refusal };
   }
 
@@ -175,11 +176,20 @@ export class IntentRelayerService implements RelayerService {
       : Promise.resolve(chainNowAt(this.#kept.follower.head));
   }
 
-  /** A wallet of the served implementation, as its kept state says, or as the policy finds. */
-  async #checkServed(wallet: string, provider: Provider): Promise<Refusal | undefined> {
-    if (this.#kept !== undefined && (await this.#kept.states.get(wallet)).kind === "wallet")
-      return undefined;
-    return this.#p.policy.checkServed(wallet, provider);
+  /**
+   * Check 10's serving policy: a wallet its kept state shows to be a clone of the served
+   * implementation needs only the factory's word (remembered once given); anything else, and
+   * any intent with `create`, is the policy's (`checkServedOrCreatable`).
+   */
+  async #checkServed(signed: SignedIntent, provider: Provider): Promise<Refusal | undefined> {
+    const { policy } = this.#p;
+    if (this.#kept !== undefined && signed.create === undefined) {
+      const state = await this.#kept.states.get(signed.wallet);
+      if (state.kind === "wallet" && (await policy.servesClone(signed.wallet, provider))) {
+        return undefined;
+      }
+    }
+    return checkServedOrCreatable(policy, signed, provider);
   }
 
   /** Checks 12 to 17, from the kept state when it decides, else from the node; the status to accept the intent in. */

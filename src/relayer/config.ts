@@ -55,7 +55,13 @@ export const relayerConfigSchema = z.object({
   RELAYER_REPLACE_AFTER_MS: integer(100).default(30_000),
   RELAYER_FEE_BUMP_PERCENT: integer(10, 1_000).default(15),
   RELAYER_HOLD_MS: integer(0).default(60_000),
+  /** Wallets served: clones of this implementation (unless RELAYER_FACTORY says otherwise). */
   RELAYER_IMPLEMENTATION: address.optional(),
+  /**
+   * The WalletFactory whose wallets are served and created on first use (`create`); default:
+   * deployments/<chainId>.json's `factory` when RELAYER_IMPLEMENTATION is not set either.
+   */
+  RELAYER_FACTORY: address.optional(),
   /** The IntentBatcher to relay several ready intents in one transaction; default: deployments/<chainId>.json's `batcher`. */
   RELAYER_BATCHER: address.optional(),
   /** Most intents per batch transaction; 1 turns batching off. */

@@ -1,14 +1,24 @@
 import type { Provider } from "ethers";
 
 import { isWalletCode } from "../protocol/wallet/address.js";
+import type { ServedFactory } from "./creation/createField.js";
+import { FactoryWallets } from "./creation/factoryWallets.js";
 import type { Refusal } from "./refusal.js";
 import type { IntentStore } from "./store/IntentStore.js";
 import { checksummed } from "../protocol/schema/checksum.js";
 
 /** What the relayer is willing to pay for: a sponsor's spending policy. */
 export interface SpendingPolicyParameters {
-  /** Wallets that are ERC-1167 clones of this implementation are served. */
+  /**
+   * Wallets that are ERC-1167 clones of this implementation are served (with `factory`: only
+   * those the factory created). It must be `factory.implementation()`.
+   */
   implementation?: string;
+  /**
+   * Wallets this `WalletFactory` created are served, and it creates the wallets of intents
+   * submitted with `create`; `undefined`: any clone of `implementation` is served, none created.
+   */
+  factory?: string;
   /** Wallets served whatever their code. */
   allowedWallets: string[];
   /** Submissions accepted per wallet per minute. */
@@ -34,32 +44,85 @@ export type RateCheck = { ok: true; uncount: () => void } | { ok: false; refusal
  * never throws one).
  *
  * @example
- * const policy = new SpendingPolicy({ allowedWallets: [], implementation, ratePerMinute: 600, gasBudgetWei: 10n ** 18n, budgetPeriodMs: 3_600_000 });
+ * const policy = new SpendingPolicy({ allowedWallets: [], implementation, factory, ratePerMinute: 600, gasBudgetWei: 10n ** 18n, budgetPeriodMs: 3_600_000 });
  */
 export class SpendingPolicy {
   readonly #parameters: SpendingPolicyParameters;
   readonly #allowed: Set<string>;
   readonly #implementation: string | undefined;
+  readonly #factoryWallets: FactoryWallets | undefined;
   readonly #submissions = new Map<string, number[]>();
 
   constructor(parameters: SpendingPolicyParameters) {
     this.#parameters = parameters;
     this.#allowed = new Set(parameters.allowedWallets.map((wallet) => checksummed(wallet)));
     this.#implementation = parameters.implementation;
+    const { factory } = parameters;
+    this.#factoryWallets = factory === undefined ? undefined : new FactoryWallets(factory);
   }
 
-  /** `wallet_not_served` for a wallet that is neither allowed nor a deployed clone of our implementation. */
+  /**
+   * The factory whose wallets are served and created on first use, with its implementation;
+   * `undefined` when the policy has none (then no wallet is created).
+   *
+   * @example
+   * const refusal = checkCreateField(signed, policy.servedFactory);
+   */
+  get servedFactory(): ServedFactory | undefined {
+    const factory = this.#factoryWallets?.factory;
+    const implementation = this.#implementation;
+    return factory === undefined || implementation === undefined
+      ? undefined
+      : { factory, implementation };
+  }
+
+  /**
+   * `wallet_not_served` for a wallet that is neither allowed nor deployed and ours: a clone of
+   * our implementation, created by our factory when there is one. A wallet with no code yet is
+   * told to come with `create` (the served factory then deploys it on its first relay).
+   */
   async checkServed(wallet: string, provider: Provider): Promise<Refusal | undefined> {
     if (this.#allowed.has(checksummed(wallet))) return undefined;
-    const implementation = this.#implementation;
-    if (
-      implementation !== undefined &&
-      isWalletCode({ code: await provider.getCode(wallet), implementation })
-    )
-      return undefined;
+    const code = await provider.getCode(wallet);
+    if (code === "0x") return this.#notDeployed(wallet);
+    if (await this.#isOurs(wallet, code, provider)) return undefined;
     return {
       code: "wallet_not_served",
       message: `this relayer does not serve wallet ${wallet}`,
+      details: { wallet },
+    };
+  }
+
+  /** Whether `code`, deployed at `wallet`, is a wallet this policy serves. */
+  /**
+   * Whether a deployed clone of the served implementation (its code checked by the caller) is
+   * served: on the allow-list, or created by the served factory (asked of the node once, then
+   * remembered), or any clone when there is no factory.
+   *
+   * @example
+   * if (state.kind === "wallet" && (await policy.servesClone(wallet, provider))) return undefined;
+   */
+  async servesClone(wallet: string, provider: Provider): Promise<boolean> {
+    if (this.#allowed.has(checksummed(wallet))) return true;
+    return this.#factoryWallets === undefined || this.#factoryWallets.includes(wallet, provider);
+  }
+
+  async #isOurs(wallet: string, code: string, provider: Provider): Promise<boolean> {
+    const implementation = this.#implementation;
+    if (implementation === undefined || !isWalletCode({ code, implementation })) return false;
+    return this.#factoryWallets === undefined || this.#factoryWallets.includes(wallet, provider);
+  }
+
+  /** The refusal of a wallet that has no code: what would make it served. */
+  #notDeployed(wallet: string): Refusal {
+    const factory = this.#factoryWallets?.factory;
+    const remedy =
+      factory === undefined
+        ? "this relayer creates no wallets: deploy it first"
+        : `submit the intent with \`create\` ({ factory: ${factory}, owner, salt }) and this relayer deploys it with its first intent`;
+    return {
+      code: "wallet_not_served",
+      message: `this relayer does not serve wallet ${wallet}: it has no code (not deployed yet); ${remedy}`,
       details: { wallet },
     };
   }

@@ -72,7 +72,7 @@ async function startOn(
   const { signer, store, sender } = await openSending({ provider, config, chainId, log });
   const relayerAddress = signer.address;
   const metrics = new RelayerMetrics();
-  const policy = spendingPolicy(config, served.implementation);
+  const policy = spendingPolicy(config, served);
   // What the service (intake) and the scheduler (relaying) both work with.
   const shared = { provider, config, store, policy, metrics };
   const chainState = await followChain({ provider, config, implementation: served.implementation });

@@ -187,8 +187,14 @@ export async function openRelayerStore(path: string): Promise<SqliteIntentStore>
   }
 }
 
-/** `chain 31337 (RELAYER_RPC_URL=http://…)`, or `chain 31337` for a lent provider. */
-function describeChain(chainId: bigint, rpcUrl: string | undefined): string {
+/**
+ * `chain 31337 (RELAYER_RPC_URL=http://…)`, or `chain 31337` for a lent provider: how a
+ * start-up error names the chain.
+ *
+ * @example
+ * describeChain(31337n, "http://127.0.0.1:8545"); // "chain 31337 (RELAYER_RPC_URL=http://127.0.0.1:8545)"
+ */
+export function describeChain(chainId: bigint, rpcUrl: string | undefined): string {
   return rpcUrl === undefined ? `chain ${chainId}` : `chain ${chainId} (RELAYER_RPC_URL=${rpcUrl})`;
 }
 
@@ -213,8 +219,14 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** `file` relative to the working directory when it is inside it, else absolute. */
-function displayPath(file: string): string {
+/**
+ * `file` relative to the working directory when it is inside it, else absolute: how a start-up
+ * error names a file.
+ *
+ * @example
+ * displayPath(join(process.cwd(), "deployments/31337.json")); // "deployments/31337.json"
+ */
+export function displayPath(file: string): string {
   const path = relative(process.cwd(), file);
   return path.startsWith("..") ? file : path;
 }

@@ -282,7 +282,7 @@ describe("serializeSignedIntent / parseSignedIntent", function () {
         mutate: (d) => (d.relayer = "me"),
         path: "relayer",
         reason:
-          /^unknown field \(expected only version, wallet, chainId, epoch, intent, id, signature\)$/,
+          /^unknown field \(expected only version, wallet, chainId, epoch, intent, id, signature, create\)$/,
       },
       {
         name: "unknown intent field",

@@ -65,3 +65,31 @@ export function relayGasFloor(intent: Pick<Intent, "calls" | "minGasLimit">): bi
   const inWallet = atCheck + batchFrame + RELAY_GAS_ALLOWANCE;
   return inWallet + inWallet / 63n + 1n;
 }
+
+/**
+ * What a relay through `WalletFactory.createWalletAndRelay` spends on creating the wallet before
+ * its call into it: CREATE2 (32,000), the 65 bytes of code it deposits (13,000), hashing the
+ * creation code, the cold read of the wallet's account (2,600), `WalletCreated`, and the
+ * factory's dispatch and argument copying: about 54,000 measured on chain, with room above. An
+ * allowance a relayer adds, not a contract value.
+ *
+ * @example
+ * const creationShare = creationRelayGasFloor(intent) - relayGasFloor(intent); // 1/64 + WALLET_CREATION_GAS
+ */
+export const WALLET_CREATION_GAS = 60_000n;
+
+/**
+ * The least gas limit for `createWalletAndRelay(owner, salt, intent, signature)` of a wallet
+ * that does not exist yet with which the wallet's check passes and, as for `relayGasFloor`, a
+ * single call using at most `minGasLimit` has its outcome recorded: `relayGasFloor(intent)`
+ * for the call into the wallet, the 1/64 the factory's CALL keeps back on top of it, and
+ * `WALLET_CREATION_GAS`. A relayer sends the larger of this and its estimate; should the wallet
+ * exist by the time it is mined, the factory only relays, with more than enough.
+ *
+ * @example
+ * const gasLimit = max((estimate * 12n) / 10n, creationRelayGasFloor(signed.intent));
+ */
+export function creationRelayGasFloor(intent: Pick<Intent, "calls" | "minGasLimit">): bigint {
+  const intoWallet = relayGasFloor(intent);
+  return intoWallet + intoWallet / 63n + 1n + WALLET_CREATION_GAS;
+}

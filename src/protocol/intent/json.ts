@@ -28,6 +28,7 @@ export type SerializableSignedIntent = SignedIntent & { epoch?: bigint };
 
 const callJson = strictObject({ to: address, value: uint256(), data: hexBytes });
 const dependencyJson = strictObject({ wallet: address, id: bytes32 });
+const walletCreationJson = strictObject({ factory: address, owner: address, salt: uint256() });
 const intentJson = strictObject({
   calls: arrayOf(callJson).min(1, "an intent needs at least one call"),
   dependencies: arrayOf(dependencyJson),
@@ -42,8 +43,9 @@ const intentJson = strictObject({
  * The JSON form of a signed intent (version 2, intent format v2 with `validAfter`), as a zod
  * codec: `decode` reads JSON into a signed intent, `z.encode` writes one. Every integer is a
  * decimal string (JSON numbers are doubles), addresses are checksummed or lowercase (checksummed
- * when read), hex is whole bytes (lowercase when read), `epoch` is optional (absent: 0). The body
- * of `POST /v1/intents`, and what the relayer stores. `parseSignedIntent` adds the version check
+ * when read), hex is whole bytes (lowercase when read), `epoch` is optional (absent: 0), and so
+ * is `create` (how to deploy a wallet that does not exist yet; not part of the ID). The body of
+ * `POST /v1/intents`, and what the relayer stores. `parseSignedIntent` adds the version check
  * and the ID check.
  *
  * @example
@@ -57,12 +59,15 @@ export const signedIntentJsonSchema = strictObject({
   intent: intentJson,
   id: bytes32,
   signature: relaySignature,
+  create: walletCreationJson.optional(),
 });
 
 /** A call in JSON: the value as a decimal string. */
 export type CallJson = z.input<typeof callJson>;
 /** A dependency in JSON. */
 export type DependencyJson = z.input<typeof dependencyJson>;
+/** A wallet's creation in JSON: the salt as a decimal string. */
+export type WalletCreationJson = z.input<typeof walletCreationJson>;
 /** An intent in JSON: every integer as a decimal string. */
 export type IntentJson = z.input<typeof intentJson>;
 /** The JSON form of a signed intent: see `signedIntentJsonSchema`. */
@@ -70,7 +75,7 @@ export type SignedIntentJson = z.input<typeof signedIntentJsonSchema>;
 
 /**
  * The JSON object of a signed intent (version 2), e.g. the body of `POST /v1/intents`: integers
- * as decimal strings, `epoch` written only when `signed` names one. Throws an
+ * as decimal strings, `epoch` and `create` written only when `signed` has them. Throws an
  * `InvalidSignedIntentError` naming the first bad field for a value of the wrong type or range;
  * the ID is not checked here (`serializeSignedIntent` does).
  *
@@ -78,7 +83,7 @@ export type SignedIntentJson = z.input<typeof signedIntentJsonSchema>;
  * const body = JSON.stringify(toSignedIntentJson(signed));
  */
 export function toSignedIntentJson(signed: SerializableSignedIntent): SignedIntentJson {
-  const { intent, wallet, chainId, id, signature, epoch } = signed;
+  const { intent, wallet, chainId, id, signature, epoch, create } = signed;
   const document = {
     version: SIGNED_INTENT_JSON_VERSION,
     wallet,
@@ -87,6 +92,7 @@ export function toSignedIntentJson(signed: SerializableSignedIntent): SignedInte
     intent: intentFields(intent),
     id,
     signature,
+    ...(create === undefined ? {} : { create: pick(create, ["factory", "owner", "salt"]) }),
   };
   return encodeDocument(signedIntentJsonSchema, document, invalidSignedIntent);
 }
@@ -116,8 +122,9 @@ function pick(value: unknown, keys: string[]): unknown {
 /**
  * Serializes a signed intent to JSON text (version 2): integers as decimal strings (converted
  * here, not through a global `BigInt.prototype.toJSON`), addresses checksummed, hex lowercase.
- * `epoch` is written when `signed` has one (even 0), so that `parseSignedIntent` gives back an
- * equal object; fields other than those of `SignedIntentJson` are not written. Throws an
+ * `epoch` is written when `signed` has one (even 0), and `create` when it has one, so that
+ * `parseSignedIntent` gives back an equal object; fields other than those of `SignedIntentJson`
+ * are not written. Throws an
  * `InvalidSignedIntentError` for anything `parseSignedIntent` would refuse, so what this writes
  * always parses, including an ID that does not match the intent.
  *
@@ -136,8 +143,10 @@ export function serializeSignedIntent(signed: SerializableSignedIntent): string 
  * unknown fields, at every level; addresses (checksummed or lowercase; returned checksummed);
  * hex of whole bytes (returned lowercase); integers as decimal strings without sign or leading
  * zeros, at most 2^256 - 1; `chainId > 0`; at least one call; 32-byte IDs; a signature that
- * starts with a known kind byte; and that `id` is the intent's ID on `wallet`, `chainId` and
- * `epoch` (0 when absent). Throws an `InvalidSignedIntentError` naming the first bad field
+ * starts with a known kind byte; `create`, when present, with its factory, owner and salt; and
+ * that `id` is the intent's ID on `wallet`, `chainId` and `epoch` (0 when absent). Whether
+ * `create` deploys `wallet` is not checked here: that needs the factory's implementation (a
+ * relayer checks it). Throws an `InvalidSignedIntentError` naming the first bad field
  * (`path`) and what is wrong (`reason`). `parseSignedIntent(serializeSignedIntent(x))`
  * deep-equals `x` when `x`'s addresses are checksummed and its hex is lowercase (as the SDK
  * produces them).
@@ -155,7 +164,7 @@ export function parseSignedIntent(json: string | unknown): SerializableSignedInt
     typeof json === "string" ? decodeDocument(z.unknown(), json, invalidSignedIntent) : json;
   checkVersion(document);
   const decoded = decodeDocument(signedIntentJsonSchema, document, invalidSignedIntent);
-  const { version: _version, epoch, ...signed } = decoded;
+  const { version: _version, epoch, create, ...signed } = decoded;
   const expectedId = getIntentId({ ...signed, epoch: epoch ?? 0n });
   if (signed.id !== expectedId) {
     throw new InvalidSignedIntentError({
@@ -166,7 +175,11 @@ export function parseSignedIntent(json: string | unknown): SerializableSignedInt
         (epoch === undefined ? " (if the wallet's intent epoch is not 0, include `epoch`)" : ""),
     });
   }
-  return epoch === undefined ? signed : { ...signed, epoch };
+  return {
+    ...signed,
+    ...(epoch === undefined ? {} : { epoch }),
+    ...(create === undefined ? {} : { create }),
+  };
 }
 
 /**

@@ -31,6 +31,24 @@ export interface IntentDomainParameters {
   epoch?: bigint;
 }
 
+/**
+ * How the wallet of a signed intent is created when it does not exist yet: `factory`'s
+ * `createWalletAndRelay(owner, salt, intent, signature)` deploys it at the CREATE2 address of
+ * (factory, the factory's implementation, owner, salt), then relays the intent. Not part of the
+ * intent's ID: it only tells a relayer how to reach a wallet that is still counterfactual.
+ *
+ * @example
+ * const create: WalletCreation = { factory, owner: owner.address, salt: 0n }; // a counterfactual WalletClient's `creation`
+ */
+export interface WalletCreation {
+  /** The `WalletFactory` that deploys the wallet. */
+  factory: string;
+  /** The wallet's first owner, written in its code (and who must sign its first intents). */
+  owner: string;
+  /** The owner's salt, in [0, 2^256). */
+  salt: bigint;
+}
+
 /** An intent with its ID and relay signature: what a relayer takes. */
 export interface SignedIntent {
   intent: Intent;
@@ -41,6 +59,8 @@ export interface SignedIntent {
   id: string;
   /** The relay signature, kind byte included, ready for `relay(intent, signature)`. */
   signature: string;
+  /** How to create `wallet` if it does not exist yet (deploy on first use); not part of `id`. */
+  create?: WalletCreation;
 }
 
 /** EIP-712 types of an intent (format v2), as the wallet hashes them. */

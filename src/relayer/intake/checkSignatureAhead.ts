@@ -68,10 +68,14 @@ async function checkOwnerSignature(
 }
 
 /**
- * Whether `owner`, a contract, accepts `ownerSignature` of the ID through ERC-1271: its answer is
- * the magic value in a whole word, as OpenZeppelin's `SignatureChecker` (the wallet's) requires.
+ * Whether `owner`, a contract, accepts `ownerSignature` of the ID through ERC-1271, asked from
+ * the wallet as the wallet asks it: its answer is the magic value in a whole word, as
+ * OpenZeppelin's `SignatureChecker` (the wallet's) requires. False for an owner without code.
+ *
+ * @example
+ * const valid = await isValidErc1271Signature(provider, signed, ownerContract, dataSlice(signed.signature, 1));
  */
-async function isValidErc1271Signature(
+export async function isValidErc1271Signature(
   provider: Provider,
   signed: SignedIntent,
   owner: string,

@@ -12,6 +12,7 @@ import {
 } from "../chainReads.js";
 import type { Outcome, Refusal } from "../refusal.js";
 import type { IntentStore } from "../store/IntentStore.js";
+import { checkCreation } from "../creation/intake.js";
 import { checkSignatureAhead } from "./checkSignatureAhead.js";
 import { checkDependencies } from "./dependencyChecks.js";
 import {
@@ -128,6 +129,21 @@ export async function checkExpiration(
 }
 
 /**
+ * Checks 12 to 14 asking the node; a wallet still to be created (`create`) has its own
+ * (`checkCreation`).
+ */
+async function checkAuthorized(
+  context: CheckContext,
+  signed: SignedIntent,
+): Promise<Outcome<{ notYetValid: boolean }>> {
+  const creation = await checkCreation(context, signed);
+  if (creation !== undefined) return creation;
+  const early = (await checkEpoch(context, signed)) ?? (await checkNotConsumed(context, signed));
+  if (early !== undefined) return { ok: false, refusal: early };
+  return checkSignature(context, signed);
+}
+
+/**
  * Checks 12 to 16 asking the node, in order; the chain's time they were judged at, and whether
  * the wallet said the intent is not yet valid.
  *
@@ -139,9 +155,7 @@ export async function checkOnNode(
   context: CheckContext,
   signed: SignedIntent,
 ): Promise<Outcome<{ now: bigint; notYetValid: boolean }>> {
-  const early = (await checkEpoch(context, signed)) ?? (await checkNotConsumed(context, signed));
-  if (early !== undefined) return { ok: false, refusal: early };
-  const signature = await checkSignature(context, signed);
+  const signature = await checkAuthorized(context, signed);
   if (!signature.ok) return signature;
   const expiration = await checkExpiration(context, signed);
   if (!expiration.ok) return expiration;

@@ -2,9 +2,9 @@ import {
   callFailureReason,
   classifyRevert,
   dependencyStateFrom,
-  simulateRelay,
   type WaitingStatus,
 } from "../chainReads.js";
+import { simulateRelayRoute } from "../creation/simulateRoute.js";
 import type { IntentReason, IntentRecord } from "../types.js";
 import type { IntentRecorder } from "./recorder.js";
 import type { RelaySubmitter } from "./relaySubmitter.js";
@@ -27,7 +27,7 @@ export interface AdvancerParameters {
 
 /**
  * The refusals of a simulated relay that the wallet's receipt tells better (relayed by whom,
- * canceled): a waiting intent they show up for is left to the next tick's look at it.
+ * canceled): an intent they show up for is left to the next tick's look at it.
  */
 const SETTLED_BY_RECEIPT = new Set(["already_relayed", "canceled"]);
 
@@ -79,7 +79,7 @@ export class IntentAdvancer {
       await recorder.set(record, { status: "queued" });
       return false;
     }
-    return this.#simulateAndSubmit(record, onReady);
+    return this.#simulateAndSubmit(record, context, onReady);
   }
 
   /** Expires `record` if its expiration passed, saying what it was waiting for; whether it did. */
@@ -166,7 +166,7 @@ export class IntentAdvancer {
   /** Rejects `record` if its relay, simulated now, is refused for good; whether it did. */
   async #rejectedBySimulation(record: IntentRecord): Promise<boolean> {
     const { provider, sender } = this.#p.relays;
-    const simulation = await simulateRelay(provider, record.signed, sender.address).catch(
+    const simulation = await simulateRelayRoute(provider, record.signed, sender.address).catch(
       () => undefined, // the node did not answer: nothing learned, it is simulated again
     );
     if (simulation?.kind !== "revert") return false;
@@ -179,29 +179,37 @@ export class IntentAdvancer {
 
   /**
    * Submits a ready intent: with a batcher, hands it to `onReady` (the batch it joins is
-   * simulated once, as a whole); alone, simulates its relay, then submits it, holds it, lets it
-   * wait or rejects it.
+   * simulated once, as a whole); alone (as is an intent whose wallet it must create: the
+   * batcher cannot), simulates its relay, then submits it, holds it, lets it wait or rejects it.
    */
-  async #simulateAndSubmit(record: IntentRecord, onReady?: () => void): Promise<boolean> {
-    if (onReady === undefined) return this.submitAlone(record);
+  async #simulateAndSubmit(
+    record: IntentRecord,
+    context: TickContext,
+    onReady?: () => void,
+  ): Promise<boolean> {
+    if (onReady === undefined || (await creates(record, context))) return this.submitAlone(record);
     onReady();
     return true;
   }
 
   /**
-   * Simulates the relay of `record` alone, then submits it (at the node's estimate), holds it
-   * (its calls would fail), lets it wait, or rejects it; whether it was submitted.
+   * Simulates the relay of `record` alone (through its factory when it creates its wallet),
+   * then submits it (at the node's estimate), holds it (its calls would fail), lets it wait, or
+   * rejects it; whether it was submitted.
    *
    * @example
    * const submitted = await advancer.submitAlone(record);
    */
   async submitAlone(record: IntentRecord): Promise<boolean> {
     const { relays, recorder } = this.#p;
-    const simulation = await simulateRelay(relays.provider, record.signed, relays.sender.address);
+    const { provider, sender } = relays;
+    const simulation = await simulateRelayRoute(provider, record.signed, sender.address);
     if (simulation.kind === "ok" && simulation.callsSucceed) return relays.submit(record);
     if (simulation.kind === "ok")
       return this.#hold(record, await callFailureReason(relays.provider, record.signed));
     const verdict = classifyRevert(simulation.error);
+    // Relayed (through the factory, say) or canceled since `settled` looked: the receipt tells.
+    if (verdict.kind === "refuse" && SETTLED_BY_RECEIPT.has(verdict.code)) return false;
     if (verdict.kind === "refuse")
       await recorder.final(record, "rejected", { ...simulation.reason, code: verdict.code });
     else if (verdict.kind === "wait") await recorder.set(record, { status: verdict.status });
@@ -217,6 +225,12 @@ export class IntentAdvancer {
     else await this.#p.recorder.set(record, { status: "queued", reason, holdUntil });
     return false;
   }
+}
+
+/** Whether `record` carries its wallet's creation and the wallet is no wallet of ours yet (no epoch to read). */
+async function creates(record: IntentRecord, context: TickContext): Promise<boolean> {
+  if (record.signed.create === undefined) return false;
+  return (await context.view.epoch(record.signed.wallet)) === undefined;
 }
 
 /** What an expiring intent was waiting for, as `details.waitingFor` names it (docs/relayer-api.md section 4). */

@@ -2,8 +2,9 @@ import type { Provider } from "ethers";
 
 import { INTENT_RECEIPT_STATUSES, IntentStatus } from "../../protocol/chain/enums.js";
 import { isFinalRelayerIntentStatus } from "../../protocol/relayerApi/statuses.js";
-import { classifyRevert, simulateRelay } from "../chainReads.js";
+import { classifyRevert } from "../chainReads.js";
 import { mapConcurrently } from "../concurrency.js";
+import { simulateRelayRoute } from "../creation/simulateRoute.js";
 import type { IntentStore } from "../store/IntentStore.js";
 import type { IntentRecord, TransactionRecord } from "../types.js";
 import { BlockThrottle } from "./blockThrottle.js";
@@ -148,7 +149,7 @@ export class InFlightWatch {
     context: WatchContext,
   ): Promise<string | undefined> {
     const { provider, sender } = this.#p;
-    const simulation = await simulateRelay(
+    const simulation = await simulateRelayRoute(
       provider,
       record.signed,
       sender.address,

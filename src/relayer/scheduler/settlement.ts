@@ -52,16 +52,18 @@ export class Settlement {
       return true;
     }
     const relay = receipt ?? (await this.#readReceipt(record));
-    // Through a batcher the wallet records the batcher as relayer: the transaction says who sent it.
-    const batched = sameAddress(relay.relayer, this.#p.batcher)
+    // Through a batcher, or the factory of `create`, the wallet records that contract as
+    // relayer: the transaction says who sent it.
+    const through = [this.#p.batcher, record.signed.create?.factory];
+    const sent = through.some((contract) => sameAddress(relay.relayer, contract))
       ? await this.#relayTransaction(record, BigInt(relay.blockNumber), relay.transactionHash)
       : undefined;
-    const ours = batched !== undefined && sameAddress(batched.from, this.#p.relayer);
+    const ours = sent !== undefined && sameAddress(sent.from, this.#p.relayer);
     const outcome = status === IntentStatus.Succeeded ? "relayed" : "failed";
     await this.#p.recorder.final(record, outcome, undefined, {
-      relayedBy: batched?.from ?? relay.relayer,
+      relayedBy: sent?.from ?? relay.relayer,
       blockNumber: BigInt(relay.blockNumber),
-      ...(ours ? { txHash: batched.hash } : {}),
+      ...(ours ? { txHash: sent.hash } : {}),
     });
     return true;
   }

@@ -3,7 +3,8 @@ import type { Provider } from "ethers";
 import { resolveBatcher, type ResolveBatcherReturnType } from "../batching.js";
 import type { RelayerConfig } from "../config.js";
 import type { Logger } from "../logger.js";
-import { connectChain, resolveServedImplementation } from "../startup.js";
+import { resolveServedWallets } from "../creation/servedFactory.js";
+import { connectChain } from "../startup.js";
 
 /**
  * What the relayer serves on its chain, known before anything is opened.
@@ -15,6 +16,8 @@ export interface ServedChain {
   chainId: bigint;
   /** The implementation the served wallets are clones of; none when only the allow-list is served. */
   implementation: string | undefined;
+  /** The factory whose wallets are served and created on first use; none: clones of `implementation`, created by no one. */
+  factory: string | undefined;
   /** The batcher to relay through, or why there is none. */
   batching: ResolveBatcherReturnType;
 }
@@ -36,8 +39,8 @@ export interface CheckServedChainParameters {
 /**
  * Connects to the chain and checks what the relayer is to serve there, before anything is
  * opened: the chain is RELAYER_CHAIN_ID when set; the served wallets are those of
- * RELAYER_ALLOWED_WALLETS and the clones of the configured implementation, or of the one the
- * deploy script recorded for this chain; the batcher is RELAYER_BATCHER, or the one recorded
+ * RELAYER_ALLOWED_WALLETS and those of the configured factory (RELAYER_FACTORY, or the one the
+ * deploy script recorded for this chain), or the clones of RELAYER_IMPLEMENTATION; the batcher is RELAYER_BATCHER, or the one recorded
  * with the deployment, or none (one transaction per intent), as the log says.
  *
  * @example
@@ -50,11 +53,14 @@ export async function checkServedChain({
   log,
 }: CheckServedChainParameters): Promise<ServedChain> {
   const chainId = await connectConfiguredChain(provider, config, rpcUrl);
-  const implementation = await resolveServedImplementation({
+  // Served wallets: those of the configured factory (or of the one recorded by the deploy
+  // script for this chain), or clones of the configured implementation, and the allow-list.
+  const { implementation, factory } = await resolveServedWallets({
     provider,
     chainId,
     rpcUrl,
-    configured: config.RELAYER_IMPLEMENTATION,
+    factory: config.RELAYER_FACTORY,
+    implementation: config.RELAYER_IMPLEMENTATION,
     hasAllowedWallets: config.RELAYER_ALLOWED_WALLETS.length > 0,
   });
   const batching = await resolveBatcher({
@@ -64,7 +70,7 @@ export async function checkServedChain({
     maxBatch: config.RELAYER_MAX_BATCH,
   });
   logBatching(log, batching, config.RELAYER_MAX_BATCH);
-  return { chainId, implementation, batching };
+  return { chainId, implementation, factory, batching };
 }
 
 /** The chain's ID, which must be RELAYER_CHAIN_ID when that is set. */

@@ -16,14 +16,15 @@ import type { IntentRecord } from "../types.js";
  * for wallets that are clones of `implementation` (none: the allow-list only).
  *
  * @example
- * const policy = spendingPolicy(config, implementation);
+ * const policy = spendingPolicy(config, { implementation, factory });
  */
 export function spendingPolicy(
   config: RelayerConfig,
-  implementation: string | undefined,
+  { implementation, factory }: { implementation: string | undefined; factory: string | undefined },
 ): SpendingPolicy {
   return new SpendingPolicy({
     implementation,
+    factory,
     allowedWallets: config.RELAYER_ALLOWED_WALLETS,
     ratePerMinute: config.RELAYER_RATE_PER_MINUTE,
     gasBudgetWei: config.RELAYER_GAS_BUDGET_WEI,

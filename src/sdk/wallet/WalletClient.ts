@@ -13,23 +13,19 @@ import { WalletFactory__factory } from "../../../typechain-types/factories/contr
 import type { IntentWallet } from "../../../typechain-types/contracts/IntentWallet.js";
 import { intentReceiptStatus, type IntentReceiptStatus } from "../../protocol/chain/enums.js";
 import { encodeRelayPacked } from "../../protocol/intent/packed.js";
-import type { SignedIntent } from "../../protocol/intent/types.js";
-import type { Call } from "../../protocol/intent/types.js";
+import type { Call, SignedIntent, WalletCreation } from "../../protocol/intent/types.js";
 import { computeWalletAddress } from "../../protocol/wallet/address.js";
 import { rethrowDecoded } from "./rethrowDecoded.js";
 import { IntentWalletSdkError } from "../../protocol/errors/baseError.js";
 import { InvalidParameterError } from "../../protocol/errors/invalidParameterError.js";
 
-/** Where a wallet comes from: the factory deploys the clone of `implementation` for (`owner`, `salt`). */
-export interface WalletDeployment {
-  /** The `WalletFactory`. */
-  factory: string;
+/**
+ * Where a wallet comes from: the factory deploys the clone of `implementation` for (`owner`,
+ * `salt`): its `WalletCreation` and the factory's implementation.
+ */
+export interface WalletDeployment extends WalletCreation {
   /** The factory's `implementation()`: with it the address is computed without a node round trip. */
   implementation: string;
-  /** The wallet's first owner. */
-  owner: string;
-  /** The owner's salt. */
-  salt: bigint;
 }
 
 export interface CounterfactualWalletParameters extends WalletDeployment {
@@ -201,6 +197,20 @@ export class WalletClient {
   /*//////////////////////////////////////////////////////////////
                               DEPLOYMENT
   //////////////////////////////////////////////////////////////*/
+
+  /**
+   * How a relayer creates this wallet with its first intent (`factory`, `owner`, `salt`), for
+   * `signIntent({ ..., create })`; `undefined` for a client made with `at`. A relayer ignores it
+   * once the wallet exists, so it may be sent with every intent.
+   *
+   * @example
+   * const signed = await signIntent({ signer: owner, intent, wallet: wallet.address, chainId, create: wallet.creation });
+   */
+  get creation(): WalletCreation | undefined {
+    const deployment = this.deployment;
+    if (deployment === null) return undefined;
+    return { factory: deployment.factory, owner: deployment.owner, salt: deployment.salt };
+  }
 
   /**
    * Whether the wallet has code at its address.

@@ -1,0 +1,55 @@
+import type { Provider } from "ethers";
+
+import type { SignedIntent } from "../../protocol/intent/types.js";
+import { relayRevertOf, simulateRelay, type Simulation } from "../chainReads.js";
+import { decodeCreationResult, relayRouteOf, type RelayRoute } from "./relayRoute.js";
+
+/**
+ * A simulated relay (`Simulation`), and whether it went through the factory, which deploys the
+ * wallet first (`creates`): such a relay is sent alone, never in a batch.
+ *
+ * @example
+ * const simulation: RoutedSimulation = { kind: "ok", callsSucceed: true, creates: true };
+ */
+export type RoutedSimulation = Simulation & { creates: boolean };
+
+/**
+ * Simulates the relay of `signed` alone from `from` with eth_call, at block `blockTag` (latest
+ * by default), by the route it would be sent by (`relayRouteOf`): `relayPacked()` on its
+ * wallet (`simulateRelay`), or the factory's `createWalletAndRelay` for a wallet still to be
+ * created, whose reverts are the wallet's own errors, decoded alike.
+ *
+ * @example
+ * const simulation = await simulateRelayRoute(provider, record.signed, sender.address);
+ * if (simulation.kind === "ok" && simulation.creates) console.log("relayed alone, creating the wallet");
+ */
+export async function simulateRelayRoute(
+  provider: Provider,
+  signed: SignedIntent,
+  from: string,
+  blockTag?: number,
+): Promise<RoutedSimulation> {
+  const route = await relayRouteOf(provider, signed, blockTag);
+  if (!route.creates)
+    return { ...(await simulateRelay(provider, signed, from, blockTag)), creates: false };
+  return { ...(await simulateCreation(provider, route, from, blockTag)), creates: true };
+}
+
+/** `createWalletAndRelay` simulated; an answer that is none holds the intent, saying why. */
+async function simulateCreation(
+  provider: Provider,
+  route: RelayRoute,
+  from: string,
+  blockTag: number | undefined,
+): Promise<Simulation> {
+  let answer: string;
+  try {
+    answer = await provider.call({ to: route.to, from, data: route.data, blockTag });
+  } catch (error) {
+    return relayRevertOf(error);
+  }
+  const callsSucceed = decodeCreationResult(answer);
+  if (callsSucceed !== undefined) return { kind: "ok", callsSucceed };
+  const message = `factory ${route.to} gave no answer of createWalletAndRelay: it holds no WalletFactory`;
+  return { kind: "revert", error: undefined, reason: { code: "simulation_failed", message } };
+}
