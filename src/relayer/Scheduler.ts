@@ -58,7 +58,8 @@ export class Scheduler {
     const log = recorder.log.bind(recorder);
     this.#recorder = recorder;
     this.#events = new SenderEvents({ provider, relayer, batcher, recorder, settlement });
-    this.#inFlight = new InFlightWatch({ provider, store, sender, log });
+    const recordOf = async (id: string) => this.#active.get(id) ?? (await store.get(id));
+    this.#inFlight = new InFlightWatch({ provider, recordOf, sender, log });
     this.#advancer = new IntentAdvancer({ recorder, settlement, relays, holdMs });
     const alone = (record: IntentRecord) => this.#advancer.submitAlone(record);
     this.#batches =
@@ -168,8 +169,11 @@ export class Scheduler {
         const record = due[order];
         const alone = this.#batches === undefined || this.#recorder.solo.has(record.id);
         const onReady = alone ? undefined : () => ready.push({ record, order });
+        // The slot is taken before the advance awaits anything: the workers run at once.
         const maySubmit = submissions < maxSubmissions;
-        if (await this.#advanceOne(record, context, maySubmit, onReady)) submissions++;
+        if (maySubmit) submissions++;
+        const submitted = await this.#advanceOne(record, context, maySubmit, onReady);
+        if (maySubmit && !submitted) submissions--;
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));

@@ -72,6 +72,11 @@ class FakeChain {
     throw new Error(`unexpected eth_call ${selector}`);
   }
 
+  /** The relayer's account has used no nonce yet: every transaction it sent is open. */
+  async getTransactionCount(): Promise<number> {
+    return 0;
+  }
+
   async estimateGas(): Promise<bigint> {
     this.estimates += 1;
     return 100_000n;
@@ -208,5 +213,47 @@ describe("Scheduler and validAfter (a fake chain that records every call)", func
     chain.relayAnswer = { success: true };
     await scheduler.tick();
     expect((await statusOf(signed)).status).to.equal("submitted");
+  });
+
+  it("submits at a later tick an intent a tick had no room for (the submissions per tick are capped)", async function () {
+    scheduler = new Scheduler({
+      provider: chain.provider,
+      store,
+      policy: new SpendingPolicy({
+        allowedWallets: [WALLET],
+        ratePerMinute: 10,
+        gasBudgetWei: 10n ** 18n,
+        budgetPeriodMs: 3_600_000,
+      }),
+      sender,
+      holdMs: 60_000,
+      maxSubmissionsPerTick: 1,
+    });
+    // As the real sender does: each transaction is recorded pending before it is sent.
+    const send = sender.send.bind(sender);
+    sender.send = async (request) => {
+      const sent = await send(request);
+      await store.insertTransaction({
+        ...sent,
+        raw: "0x",
+        intentIds: request.intentIds,
+        maxFeePerGas: 1n,
+        maxPriorityFeePerGas: 1n,
+        sentAt: Date.now(),
+        state: "pending",
+      });
+      return sent;
+    };
+    chain.timestamp = T + 10n;
+    const first = await accept(0n, T + 1_000n);
+    const second = await accept(0n, T + 1_001n);
+
+    await scheduler.tick();
+    expect(sender.sent).to.have.length(1);
+    await scheduler.tick();
+
+    expect(sender.sent).to.have.length(2);
+    expect((await statusOf(first)).status).to.equal("submitted");
+    expect((await statusOf(second)).status).to.equal("submitted");
   });
 });

@@ -175,9 +175,12 @@ export class ActiveIntents {
   }
 }
 
-/** Whether the time or the price `entry` waits for has come, or its expiration. */
+/**
+ * Whether `entry` is due: a queued one at every tick (one a tick could not submit, say), else
+ * when the time or the price it waits for has come, or its expiration.
+ */
 function isDue({ record, wait }: Entry, { now, networkPrice }: DueContext): boolean {
-  if (record.signed.intent.expiration <= now) return true;
+  if (wait.on === "tick" || record.signed.intent.expiration <= now) return true;
   if (wait.on === "chainTime") return wait.at <= now;
   if (wait.on === "wallClock") return wait.atMs <= Date.now();
   if (wait.on === "gasPrice") return networkPrice <= wait.cap;

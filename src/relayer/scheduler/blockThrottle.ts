@@ -29,6 +29,11 @@ export class BlockThrottle {
     return true;
   }
 
+  /** Records `key` checked at `blockNumber` unless it was checked already. */
+  assumeChecked(key: string, blockNumber: number): void {
+    if (!this.#checkedAt.has(key)) this.#checkedAt.set(key, blockNumber);
+  }
+
   /** Forgets `key`: its next check is due at once. */
   forget(key: string): void {
     this.#checkedAt.delete(key);

@@ -5,7 +5,6 @@ import { isFinalRelayerIntentStatus } from "../../protocol/relayerApi/statuses.j
 import { classifyRevert } from "../chainReads.js";
 import { mapConcurrently } from "../concurrency.js";
 import { simulateRelayRoute } from "../creation/simulateRoute.js";
-import type { IntentStore } from "../store/IntentStore.js";
 import type { IntentRecord, TransactionRecord } from "../types.js";
 import { BlockThrottle } from "./blockThrottle.js";
 import { CONCURRENCY, type SchedulerLog } from "./types.js";
@@ -27,11 +26,12 @@ export interface CancelingSender {
  * What the watch reads and acts with.
  *
  * @example
- * const parameters: InFlightWatchParameters = { provider, store, sender, log: () => undefined };
+ * const parameters: InFlightWatchParameters = { provider, recordOf: (id) => store.get(id), sender, log: () => undefined };
  */
 export interface InFlightWatchParameters {
   provider: Provider;
-  store: Pick<IntentStore, "get">;
+  /** The record of an intent: the scheduler's active one, else the store's. */
+  recordOf: (id: string) => Promise<IntentRecord | undefined>;
   sender: CancelingSender;
   log: SchedulerLog;
 }
@@ -59,7 +59,7 @@ export interface WatchContext {
  * what became of them. Each intent is simulated at most once per block.
  *
  * @example
- * const watch = new InFlightWatch({ provider, store, sender, log });
+ * const watch = new InFlightWatch({ provider, recordOf: (id) => store.get(id), sender, log });
  * await watch.check(await store.listPendingTransactions(), await chainHead(provider));
  */
 export class InFlightWatch {
@@ -111,13 +111,16 @@ export class InFlightWatch {
 
   /** Why intent `id` can no longer be relayed, or `undefined` if it may still be. */
   async #deadReason(id: string, context: WatchContext): Promise<string | undefined> {
-    const record = await this.#p.store.get(id);
+    const record = await this.#p.recordOf(id);
     if (record === undefined) return "not stored";
     if (isFinalRelayerIntentStatus(record.status)) return `already ${record.status}`;
     const { intent, wallet } = record.signed;
     if (intent.expiration <= context.now) return `expired at ${intent.expiration}`;
     const known = await this.#knownDead(record, context);
     if (known !== undefined) return known;
+    // Its batch or relay was simulated when sent (a tick ago at most): simulated again only
+    // after a block that changed its wallet's owner or modules (every block if the view can't tell).
+    this.#simulated.assumeChecked(id, context.blockNumber - 1);
     const changedAt = await context.view.changedAt(wallet);
     if (!this.#simulated.dueSince(id, context.blockNumber, changedAt)) return undefined;
     return this.#refusedBySimulation(record, context);

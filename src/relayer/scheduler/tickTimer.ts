@@ -41,9 +41,13 @@ export class TickTimer {
     this.at(Date.now());
   }
 
-  /** A tick at `timeMs` (wall clock), unless one is due earlier already. */
+  /**
+   * A tick at `timeMs` (wall clock), unless one is due earlier already. A time beyond the next
+   * interval tick is left to that tick (and timers stay within what `setTimeout` can wait).
+   */
   at(timeMs: number): void {
     if (!this.#started) return;
+    if (timeMs > Date.now() + this.#intervalMs) return;
     if (this.#running && timeMs <= Date.now()) {
       this.#again = true;
       return;
