@@ -103,6 +103,19 @@ describe("SqliteIntentStore group commit", function () {
     expect(commitsInWal(path) - before).to.equal(1);
   });
 
+  it("keeps the writes of a turn in one transaction when reads come between them (a request reads before it writes)", async function () {
+    const before = commitsInWal(path);
+    const batch = records(20);
+    const writes: Promise<unknown>[] = [];
+    for (const record of batch) {
+      writes.push(store.get(record.id), store.countPendingByWallet(WALLET));
+      writes.push(store.insert(record));
+    }
+    await Promise.all(writes);
+    expect(committedIntents(path)).to.equal(20);
+    expect(commitsInWal(path) - before).to.equal(1);
+  });
+
   it("rejects only the duplicates among 200 concurrent inserts with IntentExistsError; the others are stored", async function () {
     const [known, ...fresh] = records(200);
     await store.insert(known);

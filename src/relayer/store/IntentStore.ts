@@ -4,12 +4,13 @@ import type { IntentPage, IntentRecord, IntentRecordPatch, TransactionRecord } f
  * Where the relayer keeps accepted intents and its own transactions, so that a crash or a
  * restart loses nothing and relays nothing twice. Every method is async so a shared database
  * can replace the embedded default (`SqliteIntentStore`). Writes are durable when the returned
- * promise resolves; a read sees every write called before it, awaited or not.
+ * promise resolves; a read sees every write whose promise resolved before it was called (a
+ * write still in flight may or may not be seen).
  *
  * @example
  * const store: IntentStore = await SqliteIntentStore.open({ path: "relayer.sqlite" });
- * const inserted = store.insert(record);
- * await store.get(record.id); // the record, even before `inserted` resolves
+ * await store.insert(record);
+ * await store.get(record.id); // the record
  * await inserted; // now on disk
  */
 export interface IntentStore {

@@ -61,8 +61,10 @@ export interface SqliteIntentStoreOptions {
  * WAL mode with `synchronous = FULL`, so a write is on disk when its promise resolves and
  * survives a SIGKILL or a power cut. Writes called in the same turn of the event loop commit
  * together, in one transaction (`GroupCommit`): one fsync for the lot, each promise settled
- * after it, each write refused (say `IntentExistsError`) on its own. A read first commits
- * the writes queued before it, so it sees them. The schema is versioned (`schema_version`) and
+ * after it, each write refused (say `IntentExistsError`) on its own. A read sees the
+ * committed writes, those whose promise resolved; it never forces the queued ones to commit
+ * early (under load every request reads before it writes: that made a transaction per
+ * write). The schema is versioned (`schema_version`) and
  * migrated on open.
  *
  * @example
@@ -260,10 +262,13 @@ export class SqliteIntentStore implements IntentStore {
   }
 
   /** The open database, with every queued write committed: what a read may rely on. */
+  /**
+   * The database for a read. A read sees every committed write (each write whose promise
+   * resolved); it does not commit the writes still queued, so that a request's reads do not
+   * break the group commit into one transaction per write.
+   */
   #read(): DatabaseSync {
-    const db = this.#open();
-    this.#commits.flush();
-    return db;
+    return this.#open();
   }
 
   /** Up to `limit` rows of `walletKey`'s intents, newest first, after `cursor` if given. */
