@@ -1,4 +1,6 @@
-import { RelayerClient, RelayerError, type SignedIntent } from "../../src/sdk/index.js";
+import http from "node:http";
+
+import { toSignedIntentJson, type SignedIntent } from "../../src/sdk/index.js";
 import type { BlockClock } from "./blockClock.js";
 
 /** What became of one submission: when it was answered, in wall time and in blocks. */
@@ -17,11 +19,19 @@ export interface SubmitOptions {
   onAccepted?: (count: number) => Promise<void> | void;
 }
 
+/** A signed intent ready to send: its ID and its body, serialized before the clock starts. */
+interface Body {
+  id: string;
+  json: string;
+}
+
 /**
  * Submits `signed` to the relayer at `url()` (read on every request, so a restarted relayer is
- * found) from `clients` concurrent clients, retrying network errors and 503 until the relayer
- * answers, and returns the accepted submissions. Any refusal stops the run: a benchmark
- * intent must be accepted.
+ * found) from `clients` concurrent keep-alive connections, retrying network errors, 503 and 429
+ * until the relayer accepts, and returns the accepted submissions. Any other answer stops the
+ * run: a benchmark intent must be accepted. The load generator is lean on purpose (bodies
+ * serialized before the clock starts, plain `node:http`): it shares the machine's cores with
+ * the relayer and the node, and the benchmark measures the relayer.
  *
  * @example
  * const accepted = await submitAll(signed, () => relayer.url, clock, { clients: 64 });
@@ -32,20 +42,27 @@ export async function submitAll(
   clock: BlockClock,
   options: SubmitOptions,
 ): Promise<Submission[]> {
+  const bodies = signed.map((s) => ({ id: s.id, json: JSON.stringify(toSignedIntentJson(s)) }));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.clients });
   const accepted: Submission[] = [];
   const started = performance.now();
   let next = 0;
   const client = async () => {
-    while (next < signed.length) {
+    while (next < bodies.length) {
       const index = next++;
       if (options.ratePerSecond !== undefined) await paceTo(started, index, options.ratePerSecond);
       const sentAtMs = Date.now();
-      const id = await submitUntilAnswered(signed[index], url);
+      await submitUntilAccepted(bodies[index], url, agent);
+      const id = bodies[index].id;
       accepted.push({ id, sentAtMs, answeredAtMs: Date.now(), answeredAtBlock: clock.current() });
       await options.onAccepted?.(accepted.length);
     }
   };
-  await Promise.all(Array.from({ length: options.clients }, client));
+  try {
+    await Promise.all(Array.from({ length: options.clients }, client));
+  } finally {
+    agent.destroy();
+  }
   return accepted;
 }
 
@@ -55,26 +72,45 @@ async function paceTo(startedMs: number, index: number, ratePerSecond: number): 
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
-const clients = new Map<string, RelayerClient>();
+/** Answers that mean "not now": the relayer is restarting, its node is slow, a limit lifts. */
+const RETRY_STATUSES = new Set([429, 503]);
 
-function clientFor(url: string): RelayerClient {
-  let client = clients.get(url);
-  if (client === undefined)
-    clients.set(url, (client = new RelayerClient({ url, timeoutMs: 30_000 })));
-  return client;
+/** Posts until the relayer accepts (202, or 200 for an intent it has): one that is down is waited for. */
+async function submitUntilAccepted(
+  body: Body,
+  url: () => string,
+  agent: http.Agent,
+): Promise<void> {
+  for (;;) {
+    const answer = await post(url(), body.json, agent).catch(() => undefined);
+    if (answer?.status === 202 || answer?.status === 200) return;
+    if (answer !== undefined && !RETRY_STATUSES.has(answer.status)) {
+      throw new Error(`intent ${body.id} refused: HTTP ${answer.status} ${answer.text}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
-/** Submits until an answer comes: a relayer that is down or restarting is waited for. */
-async function submitUntilAnswered(signed: SignedIntent, url: () => string): Promise<string> {
-  for (;;) {
-    try {
-      return (await clientFor(url()).submit(signed)).id;
-    } catch (error) {
-      const retryable =
-        error instanceof RelayerError &&
-        ["network_error", "timeout", "unavailable", "rate_limited"].includes(error.code);
-      if (!retryable) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+/** One `POST /v1/intents` of `json`; its status and body. */
+function post(
+  base: string,
+  json: string,
+  agent: http.Agent,
+): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(base);
+  const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(json) };
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { hostname, port, path: "/v1/intents", method: "POST", agent, headers, timeout: 30_000 },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
+    request.on("timeout", () => request.destroy(new Error("timed out")));
+    request.on("error", reject);
+    request.end(json);
+  });
 }

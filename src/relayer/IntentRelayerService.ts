@@ -19,6 +19,7 @@ import { checkChain, checkHorizon, checkPending, checkWindow } from "./intake/fr
 import { checkOnNode, type CheckContext } from "./intake/nodeChecks.js";
 import { chainNowAt, type ChainFollower } from "./chainState/follower.js";
 import type { WalletStates } from "./chainState/WalletStates.js";
+import type { SignerRecovery } from "./intake/SignerRecovery.js";
 import { InvalidCursorError } from "./store/errors.js";
 import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";
 import type { IntentRecord } from "./types.js";
@@ -66,7 +67,13 @@ export interface IntentRelayerServiceParameters {
    * wallet states without a JSON-RPC call, and a node the follower stopped reaching makes
    * submissions `503 unavailable`. Without it every check asks the node.
    */
-  chainState?: { follower: ChainFollower; states: WalletStates; maxStaleMs: number };
+  chainState?: {
+    follower: ChainFollower;
+    states: WalletStates;
+    maxStaleMs: number;
+    /** Recovers owner signatures on worker threads; default inline. */
+    recovery?: SignerRecovery;
+  };
 }
 
 /** Runs one JSON-RPC read within the submission's deadline. */

@@ -5,11 +5,10 @@ import { JsonRpcProvider, type Provider } from "ethers";
 import type { RelayerConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 import { RelayerMetrics } from "./metrics.js";
-import type { ChainFollower } from "./chainState/follower.js";
 import type { Scheduler } from "./Scheduler.js";
 import { closeServer, serveHttp } from "./start/httpServer.js";
 import { startScheduler } from "./start/scheduling.js";
-import { followChain } from "./start/chainState.js";
+import { followChain, type FollowedChain } from "./start/chainState.js";
 import { checkServedChain } from "./start/servedChain.js";
 import { openSending } from "./start/sending.js";
 import { relayerService, spendingPolicy } from "./start/service.js";
@@ -82,15 +81,14 @@ async function startOn(
   const service = relayerService({ ...shared, chainId, relayerAddress, chainState, onAccepted });
   const { server, url } = await serveHttp({ service, metrics, log, config });
   log.info("relayer started", { url, chainId: chainId.toString(), relayer: relayerAddress });
-  const follower = chainState.follower;
-  const stop = stopFor({ scheduler, follower, server, store, ownProvider, log });
+  const stop = stopFor({ scheduler, chainState, server, store, ownProvider, log });
   return { url, relayerAddress, chainId, logger: log, stop };
 }
 
 /** What `stopFor` stops, in the order it stops them. */
 interface RelayerParts {
   scheduler: Scheduler;
-  follower: ChainFollower;
+  chainState: FollowedChain;
   server: Server;
   store: IntentStore;
   ownProvider: JsonRpcProvider | undefined;
@@ -103,7 +101,7 @@ interface RelayerParts {
  */
 function stopFor({
   scheduler,
-  follower,
+  chainState,
   server,
   store,
   ownProvider,
@@ -111,9 +109,10 @@ function stopFor({
 }: RelayerParts): () => Promise<void> {
   return async (): Promise<void> => {
     scheduler.stop();
-    follower.stop();
+    chainState.follower.stop();
     await closeServer(server);
     await store.close();
+    await chainState.recovery.close();
     ownProvider?.destroy();
     log.info("relayer stopped");
   };

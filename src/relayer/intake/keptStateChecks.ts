@@ -1,4 +1,4 @@
-import type { Provider } from "ethers";
+import { dataSlice, type Provider } from "ethers";
 
 import { IntentStatus } from "../../protocol/chain/enums.js";
 import { OWNER_SIGNATURE_KIND } from "../../protocol/intent/signature.js";
@@ -21,8 +21,9 @@ import {
   epochRefusal,
   expiredRefusal,
   invalidSignatureRefusal,
-  ownerSigner,
 } from "./refusals.js";
+import { recoverSigner } from "./ecdsa.js";
+import type { SignerRecovery } from "./SignerRecovery.js";
 
 /**
  * What the checks from the kept state read: the wallets' states, the follower's head, the store,
@@ -36,6 +37,8 @@ export interface KeptStateContext {
   follower: ChainFollower;
   store: Pick<IntentStore, "get">;
   provider: Provider;
+  /** Recovers owner signatures (on worker threads); default inline. */
+  recovery?: SignerRecovery;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function checkFromKeptState(
     epochRefusal(signed, state.intentEpoch) ??
     receiptRefusal(signed, state.receipts.get(signed.id.toLowerCase())) ??
     expiredRefusal(signed, now) ??
-    signatureRefusal(signed, state.owner!) ??
+    (await signatureRefusal(context, signed, state.owner!)) ??
     (await checkDependencies(context.store, signed, (d) => keptDependencyState(context, d)));
   return refusal === undefined ? { ok: true, now } : { ok: false, refusal };
 }
@@ -87,8 +90,17 @@ function receiptRefusal(
 }
 
 /** `invalid_signature` unless the owner signed the ID, as the wallet would find. */
-function signatureRefusal(signed: SignedIntent, owner: string): Refusal | undefined {
-  if (ownerSigner(signed)?.toLowerCase() === owner.toLowerCase()) return undefined;
+async function signatureRefusal(
+  { recovery }: KeptStateContext,
+  signed: SignedIntent,
+  owner: string,
+): Promise<Refusal | undefined> {
+  const ownerSignature = dataSlice(signed.signature, 1);
+  const signer =
+    recovery === undefined
+      ? recoverSigner(signed.id, ownerSignature)
+      : await recovery.recover(signed.id, ownerSignature);
+  if (signer?.toLowerCase() === owner.toLowerCase()) return undefined;
   const error = walletInterface.encodeErrorResult("IntentInvalidSignature", [signed.id]);
   return invalidSignatureRefusal(signed, relayRevertOf(error).reason.message);
 }

