@@ -119,7 +119,12 @@ describe("Scheduler and validAfter (a fake chain that records every call)", func
     chain = new FakeChain();
     sender = new RecordingSender();
     store = new MemoryIntentStore();
-    scheduler = new Scheduler({
+    scheduler = schedulerOf();
+  });
+
+  /** The scheduler of the test's fake chain, sender and store, with `extra` parameters. */
+  function schedulerOf(extra: Partial<ConstructorParameters<typeof Scheduler>[0]> = {}): Scheduler {
+    return new Scheduler({
       provider: chain.provider,
       store,
       policy: new SpendingPolicy({
@@ -130,8 +135,9 @@ describe("Scheduler and validAfter (a fake chain that records every call)", func
       }),
       sender,
       holdMs: 60_000,
+      ...extra,
     });
-  });
+  }
 
   /** Accepts an intent of WALLET with `validAfter` and `expiration`, as scheduled. */
   async function accept(validAfter: bigint, expiration: bigint): Promise<SignedIntent> {
@@ -216,19 +222,7 @@ describe("Scheduler and validAfter (a fake chain that records every call)", func
   });
 
   it("submits at a later tick an intent a tick had no room for (the submissions per tick are capped)", async function () {
-    scheduler = new Scheduler({
-      provider: chain.provider,
-      store,
-      policy: new SpendingPolicy({
-        allowedWallets: [WALLET],
-        ratePerMinute: 10,
-        gasBudgetWei: 10n ** 18n,
-        budgetPeriodMs: 3_600_000,
-      }),
-      sender,
-      holdMs: 60_000,
-      maxSubmissionsPerTick: 1,
-    });
+    scheduler = schedulerOf({ maxSubmissionsPerTick: 1 });
     // As the real sender does: each transaction is recorded pending before it is sent.
     const send = sender.send.bind(sender);
     sender.send = async (request) => {
