@@ -17,9 +17,8 @@ import { isRpcUnreachable, RpcTimeoutError, rpcUnavailable, withDeadline } from 
 import { checkFromKeptState, type KeptStateContext } from "./intake/keptStateChecks.js";
 import { checkChain, checkHorizon, checkPending, checkWindow } from "./intake/frontChecks.js";
 import { checkOnNode, type CheckContext } from "./intake/nodeChecks.js";
-import { chainNowAt, type ChainFollower } from "./chainState/follower.js";
-import type { WalletStates } from "./chainState/WalletStates.js";
-import type { SignerRecovery } from "./intake/SignerRecovery.js";
+import { chainNowAt } from "./chainState/follower.js";
+import type { FollowedChain } from "./chainState/followedChain.js";
 import { InvalidCursorError } from "./store/errors.js";
 import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";
 import type { IntentRecord } from "./types.js";
@@ -67,13 +66,7 @@ export interface IntentRelayerServiceParameters {
    * wallet states without a JSON-RPC call, and a node the follower stopped reaching makes
    * submissions `503 unavailable`. Without it every check asks the node.
    */
-  chainState?: {
-    follower: ChainFollower;
-    states: WalletStates;
-    maxStaleMs: number;
-    /** Recovers owner signatures on worker threads; default inline. */
-    recovery?: SignerRecovery;
-  };
+  chainState?: FollowedChain;
 }
 
 /** Runs one JSON-RPC read within the submission's deadline. */

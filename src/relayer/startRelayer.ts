@@ -8,7 +8,9 @@ import { RelayerMetrics } from "./metrics.js";
 import type { Scheduler } from "./Scheduler.js";
 import { closeServer, serveHttp } from "./start/httpServer.js";
 import { startScheduler } from "./start/scheduling.js";
-import { followChain, type FollowedChain } from "./start/chainState.js";
+import type { FollowedChain } from "./chainState/followedChain.js";
+import type { SignerRecovery } from "./intake/SignerRecovery.js";
+import { followChain } from "./start/chainState.js";
 import { checkServedChain } from "./start/servedChain.js";
 import { openSending } from "./start/sending.js";
 import { relayerService, spendingPolicy } from "./start/service.js";
@@ -88,7 +90,7 @@ async function startOn(
 /** What `stopFor` stops, in the order it stops them. */
 interface RelayerParts {
   scheduler: Scheduler;
-  chainState: FollowedChain;
+  chainState: FollowedChain & { recovery: SignerRecovery };
   server: Server;
   store: IntentStore;
   ownProvider: JsonRpcProvider | undefined;

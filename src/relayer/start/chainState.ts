@@ -2,6 +2,7 @@ import type { Provider } from "ethers";
 
 import { ChainFollower } from "../chainState/follower.js";
 import { WalletStates } from "../chainState/WalletStates.js";
+import type { FollowedChain } from "../chainState/followedChain.js";
 import type { RelayerConfig } from "../config.js";
 import { SignerRecovery } from "../intake/SignerRecovery.js";
 
@@ -35,23 +36,10 @@ export async function followChain({
   provider: Provider;
   config: RelayerConfig;
   implementation: string | undefined;
-}): Promise<FollowedChain> {
+}): Promise<FollowedChain & { recovery: SignerRecovery }> {
   const follower = new ChainFollower({ provider, pollMs: config.RELAYER_POLL_MS });
   await follower.start();
   const states = new WalletStates({ provider, follower, implementation });
   const maxStaleMs = config.RELAYER_POLL_MS + FOLLOWER_STALE_AFTER_MS;
   return { follower, states, maxStaleMs, recovery: SignerRecovery.start(SIGNER_THREADS) };
-}
-
-/**
- * The chain as the relayer follows it, and the worker that recovers owner signatures.
- *
- * @example
- * const { follower, states, recovery } = await followChain({ provider, config, implementation });
- */
-export interface FollowedChain {
-  follower: ChainFollower;
-  states: WalletStates;
-  maxStaleMs: number;
-  recovery: SignerRecovery;
 }
