@@ -9,7 +9,7 @@ import type {
 } from "./http/RelayerService.js";
 import type { SpendingPolicy } from "./policy.js";
 import { refused, type Outcome, type Refusal, type Refused } from "./refusal.js";
-import { chainNow } from "./chainReads.js";
+import { chainNow, chainNowAt } from "./chainReads.js";
 import { DEFAULT_MAX_EXPIRATION_SECONDS, DEFAULT_MAX_PENDING_PER_WALLET } from "./config.js";
 import { checkServedOrCreatable } from "./creation/intake.js";
 import { readHealth } from "./healthReads.js";
@@ -17,7 +17,6 @@ import { isRpcUnreachable, RpcTimeoutError, rpcUnavailable, withDeadline } from 
 import { checkFromKeptState, type KeptStateContext } from "./intake/keptStateChecks.js";
 import { checkChain, checkHorizon, checkPending, checkWindow } from "./intake/frontChecks.js";
 import { checkOnNode, type CheckContext } from "./intake/nodeChecks.js";
-import { chainNowAt } from "./chainState/follower.js";
 import type { FollowedChain } from "./chainState/followedChain.js";
 import { InvalidCursorError } from "./store/errors.js";
 import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";

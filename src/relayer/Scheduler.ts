@@ -1,5 +1,4 @@
-import { chainHead } from "./chainReads.js";
-import { chainNowAt } from "./chainState/follower.js";
+import { chainHead, chainNowAt } from "./chainReads.js";
 import { ActiveIntents } from "./scheduler/activeIntents.js";
 import { IntentAdvancer } from "./scheduler/advancer.js";
 import { BatchSubmitter } from "./scheduler/batchSubmitter.js";

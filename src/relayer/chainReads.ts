@@ -102,7 +102,7 @@ export async function chainHead(provider: Provider): Promise<{ blockNumber: numb
   const block = await provider.getBlock("latest");
   return {
     blockNumber: block?.number ?? 0,
-    now: BigInt(Math.max(block?.timestamp ?? 0, Math.floor(Date.now() / 1000))),
+    now: chainNowAt({ timestamp: BigInt(block?.timestamp ?? 0) }),
   };
 }
 
@@ -245,4 +245,17 @@ export function classifyRevert(error: AnyContractRevertError | undefined): Rever
     default:
       return { kind: "hold" };
   }
+}
+
+/**
+ * The chain's notion of now for expirations, from a block (the latest, or the
+ * followed head): its time, or the wall clock's when later.
+ *
+ * @example
+ * const now = chainNowAt(follower.head);
+ */
+export function chainNowAt(head: { timestamp: bigint } | undefined): bigint {
+  const wallClock = BigInt(Math.floor(Date.now() / 1000));
+  const block = head?.timestamp ?? 0n;
+  return block > wallClock ? block : wallClock;
 }

@@ -110,7 +110,7 @@ export class SpendingPolicy {
   async #isOurs(wallet: string, code: string, provider: Provider): Promise<boolean> {
     const implementation = this.#implementation;
     if (implementation === undefined || !isWalletCode({ code, implementation })) return false;
-    return this.#factoryWallets === undefined || this.#factoryWallets.includes(wallet, provider);
+    return this.servesClone(wallet, provider);
   }
 
   /** The refusal of a wallet that has no code: what would make it served. */

@@ -181,16 +181,3 @@ export class ChainFollower {
     return withDeadline(work, this.#p.timeoutMs ?? 2_000, what);
   }
 }
-
-/**
- * The chain's notion of now for expirations, as `chainNow` reads it from the node, but from a
- * followed head: its time, or the wall clock's when later.
- *
- * @example
- * const now = chainNowAt(follower.head);
- */
-export function chainNowAt(head: Pick<Head, "timestamp"> | undefined): bigint {
-  const wallClock = BigInt(Math.floor(Date.now() / 1000));
-  const block = head?.timestamp ?? 0n;
-  return block > wallClock ? block : wallClock;
-}

@@ -2,8 +2,8 @@ import { dataLength, dataSlice, getAddress, type Provider } from "ethers";
 
 import { OWNER_SIGNATURE_KIND } from "../../protocol/intent/signature.js";
 import type { SignedIntent } from "../../protocol/intent/types.js";
-import { isValidErc1271Signature } from "../intake/checkSignatureAhead.js";
-import { recoverSigner } from "../intake/ecdsa.js";
+import { isOwnerSignature } from "../intake/checkSignatureAhead.js";
+import { invalidSignatureRefusal } from "../intake/refusals.js";
 import type { Refusal } from "../refusal.js";
 
 /**
@@ -24,29 +24,12 @@ export async function checkCreationSignature(
   const { signature } = signed;
   const kind = dataLength(signature) === 0 ? "0x" : dataSlice(signature, 0, 1);
   if (kind !== OWNER_SIGNATURE_KIND) {
-    return invalidSignature(
+    return invalidSignatureRefusal(
       signed,
-      undefined,
       "a wallet not deployed yet has no module installed: only its owner's signature (kind 0x00) authorizes its first intents",
     );
   }
   const ownerSignature = dataSlice(signature, 1);
-  const signer = recoverSigner(signed.id, ownerSignature);
-  if (signer === getAddress(owner)) return undefined;
-  if (await isValidErc1271Signature(provider, signed, owner, ownerSignature)) return undefined;
-  return invalidSignature(signed, signer, `it is not signed by create.owner ${getAddress(owner)}`);
-}
-
-/** The `invalid_signature` refusal, shaped as check 14 shapes it for a deployed wallet. */
-function invalidSignature(
-  signed: SignedIntent,
-  signer: string | undefined,
-  reason: string,
-): Refusal {
-  const by = signer === undefined ? "" : ` (it was signed by ${signer})`;
-  return {
-    code: "invalid_signature",
-    message: `the signature does not authorize intent ${signed.id} for wallet ${signed.wallet}${by}: ${reason}`,
-    details: signer === undefined ? {} : { signer },
-  };
+  if (await isOwnerSignature(provider, signed, owner, ownerSignature)) return undefined;
+  return invalidSignatureRefusal(signed, `it is not signed by create.owner ${getAddress(owner)}`);
 }

@@ -62,20 +62,33 @@ async function checkOwnerSignature(
   ownerSignature: string,
 ): Promise<SignatureCheck> {
   const owner = await walletAt(signed.wallet, provider).owner();
-  if (recoverSigner(signed.id, ownerSignature) === owner) return { kind: "ok" };
-  if (await isValidErc1271Signature(provider, signed, owner, ownerSignature)) return { kind: "ok" };
+  if (await isOwnerSignature(provider, signed, owner, ownerSignature)) return { kind: "ok" };
   return walletRevert("IntentInvalidSignature", [signed.id]);
+}
+
+/**
+ * Whether `ownerSignature` authorizes the ID for `owner`, as the wallet decides it: its ECDSA
+ * signer is `owner`, else `owner`, a contract, accepts it through ERC-1271.
+ *
+ * @example
+ * const valid = await isOwnerSignature(provider, signed, owner, dataSlice(signed.signature, 1));
+ */
+export async function isOwnerSignature(
+  provider: Provider,
+  signed: SignedIntent,
+  owner: string,
+  ownerSignature: string,
+): Promise<boolean> {
+  if (recoverSigner(signed.id, ownerSignature) === getAddress(owner)) return true;
+  return isValidErc1271Signature(provider, signed, owner, ownerSignature);
 }
 
 /**
  * Whether `owner`, a contract, accepts `ownerSignature` of the ID through ERC-1271, asked from
  * the wallet as the wallet asks it: its answer is the magic value in a whole word, as
  * OpenZeppelin's `SignatureChecker` (the wallet's) requires. False for an owner without code.
- *
- * @example
- * const valid = await isValidErc1271Signature(provider, signed, ownerContract, dataSlice(signed.signature, 1));
  */
-export async function isValidErc1271Signature(
+async function isValidErc1271Signature(
   provider: Provider,
   signed: SignedIntent,
   owner: string,

@@ -3,10 +3,11 @@ import { dataSlice, type Provider } from "ethers";
 import { IntentStatus } from "../../protocol/chain/enums.js";
 import { OWNER_SIGNATURE_KIND } from "../../protocol/intent/signature.js";
 import type { Dependency, SignedIntent } from "../../protocol/intent/types.js";
-import { chainNowAt, type ChainFollower } from "../chainState/follower.js";
+import type { ChainFollower } from "../chainState/follower.js";
 import type { KnownReceipt, WalletState } from "../chainState/walletState.js";
 import type { WalletStates } from "../chainState/WalletStates.js";
 import {
+  chainNowAt,
   dependencyState,
   dependencyStateFrom,
   relayRevertOf,
