@@ -1,4 +1,5 @@
 import type { IntentPage, IntentRecord, IntentRecordPatch, TransactionRecord } from "../types.js";
+import type { IntentLeases } from "./leases.js";
 
 /**
  * Where the relayer keeps accepted intents and its own transactions, so that a crash or a
@@ -53,6 +54,12 @@ export interface IntentStore {
    * the budget stricter. Reads at most (now - since) / 1 minute sums, however many relays.
    */
   spendingSince(since: number): Promise<bigint>;
+
+  /**
+   * The fleet's leases, when the store is shared by several relayer processes (Postgres);
+   * `undefined` for a store that one process owns whole (SQLite, memory).
+   */
+  readonly leases?: IntentLeases;
 
   /** Finishes the writes called so far, then releases the store: any later call throws. */
   close(): Promise<void>;

@@ -14,3 +14,10 @@ export {
   StoreCommitError,
   TransactionExistsError,
 } from "./errors.js";
+export {
+  LeaseLostError,
+  type ClaimedIntent,
+  type FleetBacklog,
+  type ForeignTransaction,
+  type IntentLeases,
+} from "./leases.js";
