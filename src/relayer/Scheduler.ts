@@ -2,13 +2,20 @@ import { chainHead, chainNowAt } from "./chainReads.js";
 import { ActiveIntents } from "./scheduler/activeIntents.js";
 import { IntentAdvancer } from "./scheduler/advancer.js";
 import { BatchSubmitter } from "./scheduler/batchSubmitter.js";
+import { ForeignFlights } from "./scheduler/foreignFlights.js";
 import { InFlightWatch } from "./scheduler/inFlightWatch.js";
+import { LeaseKeeper } from "./scheduler/leaseKeeper.js";
 import { IntentRecorder } from "./scheduler/recorder.js";
 import { RelaySubmitter } from "./scheduler/relaySubmitter.js";
 import { SenderEvents } from "./scheduler/senderEvents.js";
 import { Settlement } from "./scheduler/settlement.js";
 import { TickTimer } from "./scheduler/tickTimer.js";
-import { CONCURRENCY, type SchedulerParameters, type TickContext } from "./scheduler/types.js";
+import {
+  CONCURRENCY,
+  type SchedulerLog,
+  type SchedulerParameters,
+  type TickContext,
+} from "./scheduler/types.js";
 import { keptWalletView, nodeWalletView } from "./scheduler/walletView.js";
 import type { IntentRecord, TransactionRecord } from "./types.js";
 
@@ -43,6 +50,8 @@ export class Scheduler {
   /** With a batcher (batching on): the intents ready in one tick are sent together. */
   readonly #batches: BatchSubmitter | undefined;
   readonly #timer: TickTimer;
+  /** In a fleet (a store with leases): the leases kept, and the intents taken over held. */
+  readonly #fleet: { keeper: LeaseKeeper; foreign: ForeignFlights } | undefined;
   #loaded = false;
 
   constructor(parameters: SchedulerParameters) {
@@ -50,7 +59,12 @@ export class Scheduler {
     const { provider, store, sender, holdMs } = parameters;
     const maxBatch = parameters.maxBatch ?? 16;
     const batcher = maxBatch >= 2 ? parameters.batcher : undefined;
-    const recorder = new IntentRecorder(store, parameters.hooks, (r) => this.#active.put(r));
+    const recorder = new IntentRecorder(
+      store,
+      parameters.hooks,
+      (r) => this.#active.put(r),
+      (r) => this.#active.remove(r.id),
+    );
     const relayer = sender.address;
     const settlement = new Settlement({ provider, relayer, batcher, recorder });
     const relays = new RelaySubmitter(provider, sender, recorder);
@@ -67,6 +81,7 @@ export class Scheduler {
       () => this.tick(),
       (error) => log("error", "tick failed", error),
     );
+    this.#fleet = this.#fleetOf(parameters, log);
     parameters.chainState?.follower.onHead((_head, events) => {
       for (const event of events) {
         if (event.kind === "relayed" || event.kind === "canceled") this.#active.wakeId(event.id);
@@ -82,10 +97,28 @@ export class Scheduler {
    */
   start(intervalMs: number): void {
     this.#timer.start(intervalMs);
+    this.#fleet?.keeper.start();
   }
 
   stop(): void {
     this.#timer.stop();
+    this.#fleet?.keeper.stop();
+  }
+
+  /** In a fleet: how many intents this process claimed since start, and how many it holds back. */
+  get fleetWork(): { claimed: number; heldForOthers: number } | undefined {
+    const fleet = this.#fleet;
+    return fleet && { claimed: fleet.keeper.claimed, heldForOthers: fleet.foreign.size };
+  }
+
+  /** The lease keeper and the taken-over intents' holder, when the store has leases. */
+  #fleetOf(parameters: SchedulerParameters, log: SchedulerLog) {
+    const leases = parameters.store.leases;
+    if (leases === undefined) return undefined;
+    const foreign = new ForeignFlights(parameters.provider, leases, log);
+    const wake = () => this.#timer.soon();
+    const keeper = new LeaseKeeper({ leases, active: this.#active, foreign, log, wake });
+    return { keeper, foreign };
   }
 
   /** A newly accepted intent: indexed, and advanced at the next tick. */
@@ -102,17 +135,38 @@ export class Scheduler {
     const context = await this.#context();
     await this.#inFlight.check(pending, context);
     await this.#squareInFlight(pending);
-    await this.#advanceAll(this.#active.takeDue(context), context);
+    await this.#releaseTakenOver(context.blockNumber);
+    await this.#advanceAll(this.#due(context), context);
     const next = this.#active.nextTimeMs();
     if (next !== undefined) this.#timer.at(next);
   }
 
-  /** The store's active intents, once, into the index (a restart picks up where it stopped). */
+  /**
+   * The store's active intents, once, into the index (a restart picks up where it stopped);
+   * in a fleet, those this process leases.
+   */
   async #loadOnce(): Promise<void> {
     if (this.#loaded) return;
-    for (const record of await this.#p.store.listActive()) this.#active.put(record);
+    if (this.#fleet !== undefined) await this.#fleet.keeper.load();
+    else for (const record of await this.#p.store.listActive()) this.#active.put(record);
     this.#active.wakeAll();
     this.#loaded = true;
+  }
+
+  /** Taken-over intents whose old holder's transactions can no longer be mined: due now. */
+  async #releaseTakenOver(blockNumber: number): Promise<void> {
+    for (const id of (await this.#fleet?.foreign.settle(blockNumber)) ?? []) {
+      this.#active.wakeId(id);
+    }
+  }
+
+  /** The due intents, but those another relayer's transaction may still relay. */
+  #due(context: TickContext): IntentRecord[] {
+    const due = this.#active.takeDue(context);
+    const foreign = this.#fleet?.foreign;
+    return foreign === undefined || foreign.size === 0
+      ? due
+      : due.filter((record) => !foreign.blocks(record.id));
   }
 
   async #context(): Promise<TickContext> {

@@ -1,5 +1,6 @@
 import { Transaction } from "ethers";
 
+import { LeaseLostError } from "../store/leases.js";
 import type { TransactionRecord } from "../types.js";
 import { errorMessage } from "./broadcastErrors.js";
 import { bumpFees, type TransactionFees } from "./fees.js";
@@ -28,18 +29,41 @@ export class Replacer {
     const bumpPercent = core.feeBumpPercent;
     const fees = bumpFees({ previous: newest, network, cap, bumpPercent, legacy });
     if (fees === undefined) return this.#stuckAtCap(newest, cap, context);
-    const replacement = await core.signAndRecord({
-      to: parsed.to ?? core.address,
-      data: parsed.data,
-      value: parsed.value,
-      gasLimit: parsed.gasLimit,
-      nonce: newest.nonce,
-      ...fees,
-      legacy,
-      intentIds: newest.intentIds,
-      cap,
-    });
+    let replacement: TransactionRecord;
+    try {
+      replacement = await core.signAndRecord({
+        to: parsed.to ?? core.address,
+        data: parsed.data,
+        value: parsed.value,
+        gasLimit: parsed.gasLimit,
+        nonce: newest.nonce,
+        ...fees,
+        legacy,
+        intentIds: newest.intentIds,
+        cap,
+      });
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) throw error;
+      return this.#cancel(newest, "its intents' leases were taken by another relayer");
+    }
     return this.#broadcastReplacement(replacement, newest, fees);
+  }
+
+  /**
+   * Cancels `newest` with a self transfer at its nonce (`canceling`): its intents may be sent
+   * again (by this relayer, or the one that took their leases) once the nonce is used.
+   */
+  async #cancel(newest: TransactionRecord, why: string): Promise<TransactionEvent[]> {
+    const { core } = this;
+    const { nonce, intentIds, hash } = newest;
+    const cancel = await core.fill(nonce, newest);
+    core.stuck.delete(nonce);
+    core.logger.warn(`transaction canceled: ${why}`, { hash, nonce, cancelHash: cancel.hash });
+    const { maxFeePerGas, maxPriorityFeePerGas } = cancel;
+    const fees = { maxFeePerGas, maxPriorityFeePerGas };
+    return [
+      { kind: "canceling", hash: cancel.hash, replacedHash: hash, nonce, intentIds, ...fees },
+    ];
   }
 
   async #broadcastReplacement(
@@ -83,20 +107,8 @@ export class Replacer {
     const network = await context.feeData();
     const price = network.gasPrice ?? network.maxFeePerGas ?? 0n;
     if (cap !== undefined && price > cap && context.lastPendingNonce > nonce) {
-      const cancel = await core.fill(nonce, newest);
-      core.stuck.delete(nonce);
-      core.logger.warn("transaction stuck at its fee cap canceled: it blocked later nonces", {
-        hash,
-        nonce,
-        cancelHash: cancel.hash,
-        cap: cap.toString(),
-        networkPrice: price.toString(),
-      });
-      const { maxFeePerGas, maxPriorityFeePerGas } = cancel;
-      const fees = { maxFeePerGas, maxPriorityFeePerGas };
-      return [
-        { kind: "canceling", hash: cancel.hash, replacedHash: hash, nonce, intentIds, ...fees },
-      ];
+      const why = `stuck at its fee cap ${cap} (network ${price}), it blocked later nonces`;
+      return this.#cancel(newest, why);
     }
     if (core.stuck.has(nonce)) return [];
     core.stuck.add(nonce);

@@ -12,6 +12,7 @@ import { recordRequest, shorten, UNMATCHED } from "./observe.js";
 import { parameterRefusal } from "./params.js";
 import { REFUSAL_STATUS } from "./refusalStatus.js";
 import { RPC_RETRY_AFTER_SECONDS } from "../rpcDeadline.js";
+import { StoreUnavailableError } from "../store/errors.js";
 
 /**
  * Every error answer of the API (docs/relayer-api.md section 5): a refusal with its code's
@@ -88,6 +89,7 @@ export function errorHandler(logger: Logger) {
 function refusalOf(error: FastifyError, request: FastifyRequest): Refusal | undefined {
   if (error instanceof RelayerRefusal) return request.notes?.handling ? undefined : error;
   if (hasZodFastifySchemaValidationErrors(error)) return parameterRefusal(error.validation);
+  if (error instanceof StoreUnavailableError) return storeUnavailable(error);
   return FASTIFY_REFUSALS.get(error.code)?.(error, request);
 }
 
@@ -124,6 +126,16 @@ const badUrl: FastifyRefusal = (_error, request) =>
     "not_found",
     `no route ${request.method} with a path that is not valid percent-encoding`,
   );
+
+/** A shared store that did not answer: `unavailable` (component `store`), with `Retry-After`. */
+function storeUnavailable(error: StoreUnavailableError): RelayerRefusal {
+  return new RelayerRefusal(
+    "unavailable",
+    `the relayer's database does not answer; nothing was stored: ${error.message}`,
+    { component: "store", reason: "unreachable" },
+    RPC_RETRY_AFTER_SECONDS,
+  );
+}
 
 /** A handler that took too long: `unavailable` (component `relayer`), with `Retry-After`. */
 const handlerTimeout: FastifyRefusal = (error) =>

@@ -146,6 +146,20 @@ export class ActiveIntents {
     this.#woken.add(id);
   }
 
+  /**
+   * Makes due every intent waiting for a dependency this index does not hold: in a fleet,
+   * another process may have settled it in the shared store (rejected, expired), which no
+   * chain event tells.
+   */
+  wakeForeignDependents(): void {
+    for (const [dependency, dependents] of this.#byDependency) {
+      if (this.#entries.has(dependency)) continue;
+      for (const id of dependents) {
+        if (this.#entries.get(id)?.wait.on === "dependencies") this.#woken.add(id);
+      }
+    }
+  }
+
   /** Makes every intent due at the next tick (after a restart, or a gap in the followed chain). */
   wakeAll(): void {
     for (const id of this.#entries.keys()) this.#woken.add(id);

@@ -1,6 +1,7 @@
 import { relayGasFloor } from "../../protocol/chain/gasRule.js";
 import { encodeRelayBatch, simulateBatch } from "../batching.js";
 import { mapConcurrently } from "../concurrency.js";
+import { LeaseLostError } from "../store/leases.js";
 import type { IntentRecord } from "../types.js";
 import type { RelaySubmitter } from "./relaySubmitter.js";
 import { CONCURRENCY } from "./types.js";
@@ -144,9 +145,20 @@ export class BatchSubmitter {
       for (const { record } of batch) await this.relays.markSubmitted(record, hash);
       recorder.log("info", "batch submitted", { ids, hash, gasLimit: gasLimit.toString() });
     } catch (error) {
+      const lost = batch.find((entry) => sameId(entry.record.id, leaseLostId(error)));
+      if (lost !== undefined) recorder.lost(lost.record, error as LeaseLostError);
       recorder.log("warn", "batch submission failed; will retry", { ids, error: String(error) });
     }
   }
+}
+
+/** The intent whose lease a refused send had lost, if that was why. */
+function leaseLostId(error: unknown): string | undefined {
+  return error instanceof LeaseLostError ? error.id : undefined;
+}
+
+function sameId(a: string, b: string | undefined): boolean {
+  return b !== undefined && a.toLowerCase() === b.toLowerCase();
 }
 
 /** `entries` in order, in batches of at most `maxBatch` whose gas fits `MAX_BATCH_GAS`. */

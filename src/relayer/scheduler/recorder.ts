@@ -1,4 +1,5 @@
 import type { IntentStore } from "../store/IntentStore.js";
+import { LeaseLostError } from "../store/leases.js";
 import type {
   IntentReason,
   IntentRecord,
@@ -32,17 +33,41 @@ export class IntentRecorder {
     readonly hooks: SchedulerHooks = {},
     /** Told of every record whose status (or hold) changed: the scheduler's index of active intents. */
     readonly onChange: (record: IntentRecord) => void = () => undefined,
+    /** Told of every record whose lease another fleet member took: no longer this process's work. */
+    readonly onLost: (record: IntentRecord) => void = () => undefined,
   ) {}
 
-  /** Applies `patch` to `record`, in the store and in memory, if it changes anything. */
-  async set(record: IntentRecord, patch: IntentRecordPatch): Promise<void> {
+  /**
+   * Applies `patch` to `record`, in the store and in memory, if it changes anything; whether
+   * it did. In a fleet, an intent whose lease another process took is changed nowhere: it is
+   * no longer this process's work (`lost`).
+   */
+  async set(record: IntentRecord, patch: IntentRecordPatch): Promise<boolean> {
     const changed = Object.entries(patch).some(
       ([key, value]) => (record as unknown as Record<string, unknown>)[key] !== value,
     );
-    if (!changed) return;
-    await this.store.update(record.id, patch, Date.now());
+    if (!changed) return false;
+    try {
+      await this.store.update(record.id, patch, Date.now());
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) throw error;
+      this.lost(record, error);
+      return false;
+    }
     Object.assign(record, patch);
     this.onChange(record);
+    return true;
+  }
+
+  /** `record`'s lease was taken by another fleet member (`error` says who): forgotten here. */
+  lost(record: IntentRecord, error: LeaseLostError): void {
+    this.solo.delete(record.id);
+    this.vetted.forget(record.id);
+    this.onLost(record);
+    this.log("info", "lease lost: another relayer works this intent now", {
+      id: record.id,
+      holder: error.currentHolder,
+    });
   }
 
   /** Gives `record` its final `status` (with `reason` and `extra` fields), for good. */
@@ -52,7 +77,8 @@ export class IntentRecorder {
     reason?: IntentReason,
     extra: IntentRecordPatch = {},
   ): Promise<void> {
-    await this.set(record, { ...extra, status, reason, holdUntil: undefined });
+    const changed = await this.set(record, { ...extra, status, reason, holdUntil: undefined });
+    if (!changed) return;
     this.solo.delete(record.id);
     this.vetted.forget(record.id);
     this.hooks.onFinal?.(record, status, (Date.now() - record.createdAt) / 1000);
@@ -62,7 +88,7 @@ export class IntentRecorder {
   /** Runs `action` on the stored record of each of `ids` (unknown ones are skipped). */
   async forEachRecord(
     ids: string[] | undefined,
-    action: (record: IntentRecord) => Promise<void>,
+    action: (record: IntentRecord) => Promise<unknown>,
   ): Promise<void> {
     for (const id of ids ?? []) {
       const record = await this.store.get(id);

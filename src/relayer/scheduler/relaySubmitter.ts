@@ -7,6 +7,7 @@ import {
   walletRoute,
   type RelayRoute,
 } from "../creation/relayRoute.js";
+import { LeaseLostError } from "../store/leases.js";
 import type { IntentRecord } from "../types.js";
 import type { IntentRecorder } from "./recorder.js";
 import type { RelaySender } from "./types.js";
@@ -51,6 +52,10 @@ export class RelaySubmitter {
         this.creations.settle(record);
       }
     } catch (error) {
+      if (error instanceof LeaseLostError) {
+        this.recorder.lost(record, error);
+        return false;
+      }
       const fields = { id: record.id, error: String(error) };
       this.recorder.log("warn", "submission failed; will retry", fields);
       return false;

@@ -82,3 +82,21 @@ export class StoreCommitError extends Error {
     this.name = "StoreCommitError";
   }
 }
+
+/**
+ * A shared store's database did not answer (down, restarting, unreachable): nothing was
+ * written. The relayer answers `503 unavailable` (component `store`) and retries its own work
+ * later; `cause` is the driver's error.
+ *
+ * @example
+ * if (error instanceof StoreUnavailableError) return unavailable("store", error.message);
+ */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `the database does not answer: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = "StoreUnavailableError";
+  }
+}

@@ -12,6 +12,7 @@ export {
   RecordNotFoundError,
   StoreClosedError,
   StoreCommitError,
+  StoreUnavailableError,
   TransactionExistsError,
 } from "./errors.js";
 export {
