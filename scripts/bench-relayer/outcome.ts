@@ -54,44 +54,57 @@ export interface ChainAudit {
   duplicates: number;
   revertedRelayTransactions: number;
   relayTransactions: number;
+  /** Per relayer account: nonces used on chain and whether any transaction of it still waits (a gap). */
+  nonces: Record<string, { mined: number; pending: number }>;
 }
 
 /**
  * Audits blocks `fromBlock`..latest: how many intent IDs have more than one `IntentRelayed`
- * event, and how many transactions sent by `relayer` reverted.
+ * event, how many transactions sent by the `relayers` (one account, or a fleet's) reverted, and
+ * each account's mined and pending nonce counts (equal when no nonce is left waiting).
  *
  * @example
- * const { duplicates, revertedRelayTransactions } = await auditChain(provider, relayer, start);
+ * const { duplicates, revertedRelayTransactions } = await auditChain(provider, [relayer], start);
  */
 export async function auditChain(
   provider: JsonRpcProvider,
-  relayer: string,
+  relayers: readonly string[],
   fromBlock: number,
 ): Promise<ChainAudit> {
   const relayedTopic = IntentWallet__factory.createInterface().getEvent("IntentRelayed")!.topicHash;
   const logs = await provider.getLogs({ fromBlock, toBlock: "latest", topics: [relayedTopic] });
   const counts = new Map<string, number>();
   for (const log of logs) counts.set(log.topics[1], (counts.get(log.topics[1]) ?? 0) + 1);
-  const sent = await transactionsFrom(provider, relayer, fromBlock);
+  const sent = await transactionsFrom(provider, relayers, fromBlock);
   const receipts = await Promise.all(sent.map((hash) => provider.getTransactionReceipt(hash)));
+  const nonces: ChainAudit["nonces"] = {};
+  for (const relayer of relayers) {
+    const [mined, pending] = await Promise.all([
+      provider.getTransactionCount(relayer, "latest"),
+      provider.getTransactionCount(relayer, "pending"),
+    ]);
+    nonces[relayer] = { mined, pending };
+  }
   return {
     duplicates: [...counts.values()].filter((count) => count > 1).length,
     revertedRelayTransactions: receipts.filter((receipt) => receipt?.status === 0).length,
     relayTransactions: sent.length,
+    nonces,
   };
 }
 
 async function transactionsFrom(
   provider: JsonRpcProvider,
-  sender: string,
+  senders: readonly string[],
   fromBlock: number,
 ): Promise<string[]> {
+  const wanted = new Set(senders.map((sender) => sender.toLowerCase()));
   const latest = await provider.getBlockNumber();
   const hashes: string[] = [];
   for (let number = fromBlock; number <= latest; number++) {
     const block = await provider.getBlock(number, true);
     for (const transaction of block?.prefetchedTransactions ?? []) {
-      if (transaction.from.toLowerCase() === sender.toLowerCase()) hashes.push(transaction.hash);
+      if (wanted.has(transaction.from.toLowerCase())) hashes.push(transaction.hash);
     }
   }
   return hashes;

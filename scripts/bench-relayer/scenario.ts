@@ -56,7 +56,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioFigures> 
     const accepted = new Set(submissions.map((submission) => submission.id));
     const finals = await waitForFinals(client, world.wallets, accepted, 10 * 60_000);
     const { relayer: relayerAddress } = await client().health();
-    const audit = await auditChain(world.provider, relayerAddress, fromBlock);
+    const audit = await auditChain(world.provider, [relayerAddress], fromBlock);
     return scenarioFigures(scenario.intents, submissions, finals, audit);
   } finally {
     clock.stop();

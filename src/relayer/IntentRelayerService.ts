@@ -20,6 +20,7 @@ import { checkOnNode, type CheckContext } from "./intake/nodeChecks.js";
 import type { FollowedChain } from "./chainState/followedChain.js";
 import { InvalidCursorError } from "./store/errors.js";
 import { IntentExistsError, type IntentStore } from "./store/IntentStore.js";
+import type { FleetBacklog } from "./store/leases.js";
 import type { IntentRecord } from "./types.js";
 import { checksummed } from "../protocol/schema/checksum.js";
 
@@ -46,6 +47,8 @@ export interface IntentRelayerServiceParameters {
   relayerAddress: string;
   /** Prometheus text of the relayer's metrics. */
   renderMetrics?: () => Promise<string> | string;
+  /** In a fleet: the fleet's backlog, for `/health`. */
+  fleetBacklog?: () => Promise<FleetBacklog>;
   /** Told of every accepted intent and every refusal (metrics). */
   onAccepted?: (record: IntentRecord) => void;
   onRefused?: (code: string) => void;
@@ -270,8 +273,9 @@ export class IntentRelayerService implements RelayerService {
   }
 
   async health(): Promise<HealthOutcome> {
-    const { provider, store, chainId, relayerAddress, healthTimeoutMs } = this.#p;
-    const parameters = { provider, store, chainId, relayerAddress, timeoutMs: healthTimeoutMs };
+    const { provider, store, chainId, relayerAddress, healthTimeoutMs, fleetBacklog } = this.#p;
+    const timeoutMs = healthTimeoutMs;
+    const parameters = { provider, store, chainId, relayerAddress, timeoutMs, fleetBacklog };
     const outcome = await readHealth(parameters);
     const followed = this.#p.chainState?.follower.head?.number;
     if (outcome.ok && followed !== undefined) outcome.health.followedBlock = BigInt(followed);

@@ -6,6 +6,8 @@
 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
+import type { FleetBacklog } from "./store/leases.js";
+
 import { PENDING_RELAYER_INTENT_STATUSES } from "../protocol/relayerApi/statuses.js";
 
 /**
@@ -136,6 +138,22 @@ export class RelayerMetrics {
     help: "Balance of the relayer's account, in wei.",
     registers: [this.registry],
   });
+  readonly nonceGauge = new Gauge({
+    name: "relayer_nonce",
+    help: "The relayer account's next nonce, its transactions in the node's pool counted.",
+    registers: [this.registry],
+  });
+  readonly fleetLeases = new Gauge({
+    name: "relayer_fleet_leases",
+    help: "In a fleet: intents this process leases (works alone).",
+    registers: [this.registry],
+  });
+  readonly fleetBacklog = new Gauge({
+    name: "relayer_fleet_backlog",
+    help: "In a fleet: the fleet's intents not final, by lease (held: a live lease covers it; unleased: none does).",
+    labelNames: ["lease"] as const,
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({
     name: "relayer_http_requests_total",
     help: "HTTP requests answered, by route template and status.",
@@ -199,6 +217,19 @@ export class RelayerMetrics {
   /** The relayer account's balance (a float64 in Prometheus: exact to about 15 digits). */
   setBalance(wei: bigint): void {
     this.balanceWei.set(Number(wei));
+  }
+
+  /** The relayer account's balance and next nonce. */
+  setAccount(wei: bigint, nonce: number): void {
+    this.setBalance(wei);
+    this.nonceGauge.set(nonce);
+  }
+
+  /** In a fleet: this process's leases (`relayer`'s share of `backlog`) and the fleet's backlog. */
+  setFleet(relayer: string, backlog: FleetBacklog): void {
+    this.fleetLeases.set(backlog.byHolder[relayer] ?? 0);
+    this.fleetBacklog.set({ lease: "held" }, backlog.active - backlog.unleased);
+    this.fleetBacklog.set({ lease: "unleased" }, backlog.unleased);
   }
 
   /** An HTTP request answered: `route` is the route template (`/v1/intents/:id`) or `unmatched`. */

@@ -54,6 +54,7 @@ export class AcceptingRelayerService implements RelayerService {
         relayer: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
         blockNumber: 1n,
         balance: 0n,
+        nonce: 0,
         pending: 0,
       },
     };

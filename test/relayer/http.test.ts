@@ -116,6 +116,7 @@ class FakeRelayerService implements RelayerService {
       relayer: RELAYER_ACCOUNT,
       blockNumber: 42n,
       balance: 9_999_987_654_321_000_000_000n,
+      nonce: 7,
       pending: this.records.size,
     };
     return { ok: true, health };
@@ -1255,6 +1256,7 @@ describe("relayer HTTP server", function () {
         relayer: RELAYER_ACCOUNT,
         blockNumber: "42",
         balance: "9999987654321000000000",
+        nonce: 7,
         pending: 0,
       });
       expect(health).to.deep.equal({
@@ -1263,6 +1265,7 @@ describe("relayer HTTP server", function () {
         relayer: RELAYER_ACCOUNT,
         blockNumber: 42n,
         balance: 9_999_987_654_321_000_000_000n,
+        nonce: 7,
         pending: 0,
       });
     });

@@ -48,6 +48,17 @@ const RELAYER_METRICS: [name: string, type: string, help: string][] = [
   ],
   ["relayer_balance_wei", "gauge", "Balance of the relayer's account, in wei."],
   [
+    "relayer_nonce",
+    "gauge",
+    "The relayer account's next nonce, its transactions in the node's pool counted.",
+  ],
+  ["relayer_fleet_leases", "gauge", "In a fleet: intents this process leases (works alone)."],
+  [
+    "relayer_fleet_backlog",
+    "gauge",
+    "In a fleet: the fleet's intents not final, by lease (held: a live lease covers it; unleased: none does).",
+  ],
+  [
     "relayer_http_requests_total",
     "counter",
     "HTTP requests answered, by route template and status.",

@@ -100,6 +100,21 @@ export const listWalletIntentsResponseSchema = answerObject({
 });
 
 /**
+ * The fleet part of `/health`: how many intents this process leases, and the fleet's intents
+ * not final (`active`), those no live lease covers (`unleased`: a process died and its leases
+ * have not ended, or nobody has claimed them yet) and each holder's share.
+ *
+ * @example
+ * const fleet = fleetHealthSchema.parse({ leases: 12, active: 40, unleased: 0, byHolder: { [relayer]: 12 } });
+ */
+export const fleetHealthSchema = answerObject({
+  leases: z.int({ error: expected("a count") }).nonnegative(),
+  active: z.int({ error: expected("a count") }).nonnegative(),
+  unleased: z.int({ error: expected("a count") }).nonnegative(),
+  byHolder: z.record(address, z.int({ error: expected("a count") }).nonnegative()),
+});
+
+/**
  * The answer of `GET /health`.
  *
  * @example
@@ -120,8 +135,12 @@ export const relayerHealthResponseSchema = answerObject({
   followedBlock: uint256().optional(),
   /** The relayer account's balance, in wei. */
   balance: uint256(),
+  /** The relayer account's next nonce, its transactions in the node's pool counted (a count). */
+  nonce: z.int({ error: expected("a count") }).nonnegative(),
   /** How many accepted intents are not final yet (a count, so a JSON number). */
   pending: z.int({ error: expected("a count") }).nonnegative(),
+  /** With a database shared by a fleet of relayers: this process's leases and the fleet's backlog. */
+  fleet: fleetHealthSchema.optional(),
 });
 
 /**

@@ -9,6 +9,7 @@ import type { RelayerMetrics } from "../metrics.js";
 import { SpendingPolicy } from "../policy.js";
 import { withDeadline } from "../rpcDeadline.js";
 import type { IntentStore } from "../store/IntentStore.js";
+import type { FleetBacklog } from "../store/leases.js";
 import type { IntentRecord } from "../types.js";
 
 /**
@@ -61,6 +62,9 @@ export interface RelayerServiceParameters {
  */
 export function relayerService(parameters: RelayerServiceParameters): IntentRelayerService {
   const { provider, config, store, policy, chainId, relayerAddress, chainState } = parameters;
+  const leases = store.leases;
+  // Unauthenticated /health and /metrics read the fleet's backlog at most once a second.
+  const fleetBacklog = leases && memoizeFor(1_000, () => leases.backlog());
   return new IntentRelayerService({
     chainState,
     onAccepted: parameters.onAccepted,
@@ -71,24 +75,42 @@ export function relayerService(parameters: RelayerServiceParameters): IntentRela
     relayerAddress,
     maxExpirationSeconds: config.RELAYER_MAX_EXPIRATION_SECONDS,
     maxPendingPerWallet: config.RELAYER_MAX_PENDING_PER_WALLET,
-    renderMetrics: () => renderMetrics(parameters),
+    renderMetrics: () => renderMetrics(parameters, fleetBacklog),
+    fleetBacklog,
   });
 }
 
 /**
- * The metrics' Prometheus text, with the intent counts and the relayer's balance brought up to
- * date. A node that does not answer leaves the last balance: /metrics still answers at once.
+ * The metrics' Prometheus text, with the intent counts, the relayer's balance and nonce, and in
+ * a fleet its leases and the fleet's backlog, brought up to date. A node that does not answer
+ * leaves the last balance and nonce: /metrics still answers at once.
  */
-async function renderMetrics({
-  provider,
-  store,
-  metrics,
-  relayerAddress,
-}: RelayerServiceParameters): Promise<string> {
+async function renderMetrics(
+  { provider, store, metrics, relayerAddress }: RelayerServiceParameters,
+  fleetBacklog: (() => Promise<FleetBacklog>) | undefined,
+): Promise<string> {
   metrics.setIntentCounts(await store.countByStatus());
-  await withDeadline(provider.getBalance(relayerAddress), 750, "eth_getBalance").then(
-    (balance) => metrics.setBalance(balance),
+  const account = Promise.all([
+    provider.getBalance(relayerAddress),
+    provider.getTransactionCount(relayerAddress, "pending"),
+  ]);
+  await withDeadline(account, 750, "eth_getBalance").then(
+    ([balance, nonce]) => metrics.setAccount(balance, nonce),
     () => undefined,
   );
+  if (fleetBacklog !== undefined) metrics.setFleet(relayerAddress, await fleetBacklog());
   return metrics.render();
+}
+
+/** `read`, its answer reused for `ms` after it came (a failure is not kept). */
+function memoizeFor<T>(ms: number, read: () => Promise<T>): () => Promise<T> {
+  let kept: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (kept === undefined || Date.now() - kept.at >= ms) {
+      const value = read();
+      kept = { at: Date.now(), value };
+      value.catch(() => (kept = undefined));
+    }
+    return kept.value;
+  };
 }
