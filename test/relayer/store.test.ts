@@ -10,6 +10,7 @@ import {
   IntentExistsError,
   InvalidCursorError,
   MemoryIntentStore,
+  PostgresIntentStore,
   RecordNotFoundError,
   SqliteIntentStore,
   StoreClosedError,
@@ -25,6 +26,7 @@ import {
 import { signIntent } from "../../src/sdk/intent/signIntent.js";
 import type { SignedIntent } from "../../src/protocol/intent/types.js";
 import { temporaryDatabases, unsignedQueuedRecord } from "../helpers/intentStore.js";
+import { runSql, usePostgres } from "../helpers/postgres.js";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const INSERT_FIXTURE = fileURLToPath(new URL("./fixtures/insertIntents.ts", import.meta.url));
@@ -660,6 +662,22 @@ async function allPagesFrom(
 
 describe("MemoryIntentStore", function () {
   shouldBehaveLikeAnIntentStore(async () => new MemoryIntentStore());
+});
+
+describe("PostgresIntentStore", function () {
+  const postgres = usePostgres();
+  let url: string;
+
+  before(async function () {
+    url = await postgres().createDatabase();
+  });
+
+  // One database for the suite, emptied for each test: a new database per test costs ~0.1 s.
+  shouldBehaveLikeAnIntentStore(async () => {
+    const store = await PostgresIntentStore.open({ url, holder: RELAYER });
+    await runSql(url, "TRUNCATE intents, transactions, spending_minutes");
+    return store;
+  });
 });
 
 describe("SqliteIntentStore", function () {
