@@ -10,6 +10,7 @@ import {
   IntentExistsError,
   InvalidCursorError,
   MemoryIntentStore,
+  PostgresIntentStore,
   RecordNotFoundError,
   SqliteIntentStore,
   StoreClosedError,
@@ -24,7 +25,8 @@ import {
 } from "../../src/protocol/relayerApi/types.js";
 import { signIntent } from "../../src/sdk/intent/signIntent.js";
 import type { SignedIntent } from "../../src/protocol/intent/types.js";
-import { temporaryDatabases } from "../helpers/intentStore.js";
+import { temporaryDatabases, unsignedQueuedRecord } from "../helpers/intentStore.js";
+import { runSql, usePostgres } from "../helpers/postgres.js";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const INSERT_FIXTURE = fileURLToPath(new URL("./fixtures/insertIntents.ts", import.meta.url));
@@ -85,11 +87,19 @@ function txHash(label: string): string {
   return keccakId(`tx ${label}`);
 }
 
+/**
+ * The intents the suite's transactions carry. A transaction carries intents the store holds: a
+ * store with leases (Postgres) records only transactions whose intents it leases.
+ */
+const CARRIED = [901, 902, 903].map((salt) =>
+  unsignedQueuedRecord({ wallet: WALLET_B, salt, createdAt: T0 }),
+);
+
 function transaction(overrides: Partial<TransactionRecord> & { hash: string }): TransactionRecord {
   return {
     nonce: 0,
     raw: "0x02f8aa827a69",
-    intentIds: [keccakId("some intent")],
+    intentIds: [CARRIED[0].id],
     maxFeePerGas: 30_000_000_000n,
     maxPriorityFeePerGas: 1_000_000_000n,
     sentAt: T0,
@@ -455,11 +465,15 @@ export function shouldBehaveLikeAnIntentStore(open: () => Promise<IntentStore>):
   });
 
   describe("transactions", function () {
+    beforeEach(async function () {
+      for (const record of CARRIED) await store.insert(record);
+    });
+
     it("gives back an inserted transaction, hashes and IDs lowercase, uint256 fees", async function () {
       const tx = transaction({
         hash: upper(txHash("a")),
         nonce: 7,
-        intentIds: [upper(keccakId("one")), keccakId("two")],
+        intentIds: [upper(CARRIED[1].id), CARRIED[2].id],
         maxFeePerGas: UINT256_MAX,
         maxPriorityFeePerGas: UINT256_MAX - 1n,
       });
@@ -468,7 +482,7 @@ export function shouldBehaveLikeAnIntentStore(open: () => Promise<IntentStore>):
         {
           ...tx,
           hash: txHash("a"),
-          intentIds: [keccakId("one"), keccakId("two")],
+          intentIds: [CARRIED[1].id.toLowerCase(), CARRIED[2].id.toLowerCase()],
         },
       ]);
     });
@@ -604,7 +618,9 @@ export function shouldBehaveLikeAnIntentStore(open: () => Promise<IntentStore>):
       await store.update(record.id, { status: "submitted" }, T0 + 1);
       expect((await store.get(record.id))?.status).to.equal("submitted");
       expect(await store.countPendingByWallet(WALLET_A)).to.equal(1);
-      await store.insertTransaction(transaction({ hash: txHash("a"), nonce: 3 }));
+      await store.insertTransaction(
+        transaction({ hash: txHash("a"), nonce: 3, intentIds: [record.id] }),
+      );
       expect(await store.maxNonce()).to.equal(3);
       await store.addSpending({ at: T0, wallet: WALLET_A, weiSpent: 9n, gasUsed: 1n });
       expect(await store.spendingSince(0)).to.equal(9n);
@@ -646,6 +662,22 @@ async function allPagesFrom(
 
 describe("MemoryIntentStore", function () {
   shouldBehaveLikeAnIntentStore(async () => new MemoryIntentStore());
+});
+
+describe("PostgresIntentStore", function () {
+  const postgres = usePostgres();
+  let url: string;
+
+  before(async function () {
+    url = await postgres().createDatabase();
+  });
+
+  // One database for the suite, emptied for each test: a new database per test costs ~0.1 s.
+  shouldBehaveLikeAnIntentStore(async () => {
+    const store = await PostgresIntentStore.open({ url, holder: RELAYER });
+    await runSql(url, "TRUNCATE intents, transactions, spending_minutes");
+    return store;
+  });
 });
 
 describe("SqliteIntentStore", function () {

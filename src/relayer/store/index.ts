@@ -5,6 +5,14 @@ export {
   SqliteIntentStore,
   type SqliteIntentStoreOptions,
 } from "./SqliteIntentStore.js";
+export {
+  DATABASE_URL_VARIABLE,
+  POSTGRES_SCHEMA_VERSION,
+  PostgresIntentStore,
+  databaseConnectionError,
+  maskDatabaseUrl,
+  type PostgresIntentStoreOptions,
+} from "./PostgresIntentStore.js";
 export { SPENDING_MINUTE_MS } from "./rows/spendingRows.js";
 export { decodeCursor, encodeCursor, type CursorPosition } from "./cursor.js";
 export {

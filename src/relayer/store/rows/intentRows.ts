@@ -5,7 +5,10 @@ import {
   relayerIntentStatusReasonSchema,
   relayerIntentStatusSchema,
 } from "../../../protocol/relayerApi/schemas.js";
-import { RELAYER_INTENT_STATUSES } from "../../../protocol/relayerApi/statuses.js";
+import {
+  FINAL_RELAYER_INTENT_STATUSES,
+  RELAYER_INTENT_STATUSES,
+} from "../../../protocol/relayerApi/statuses.js";
 import { address, bytes32, uint256 } from "../../../protocol/schema/primitives.js";
 import type { IntentReason, IntentRecord, IntentRecordPatch } from "../../types.js";
 import { encoded, jsonText, optional, readRow, stored, unixMillis } from "./columns.js";
@@ -45,6 +48,16 @@ export const intentRowSchema = z.object({
  * const row: IntentRow = intentToRow(record);
  */
 export type IntentRow = z.input<typeof intentRowSchema>;
+
+/**
+ * The SQL condition of an intent whose status is not final, `status NOT IN ('relayed', ...)`,
+ * exactly as the SQL stores' partial indexes of active intents are written (a query uses such
+ * an index only when its condition is the index's).
+ *
+ * @example
+ * const sql = `SELECT id FROM intents WHERE ${ACTIVE_CONDITION} ORDER BY created_at, id`;
+ */
+export const ACTIVE_CONDITION = `status NOT IN (${FINAL_RELAYER_INTENT_STATUSES.map((status) => `'${status}'`).join(", ")})`;
 
 /** The column of each mutable field of an intent, and how a value of the field is written there. */
 const INTENT_PATCH_COLUMNS = {

@@ -1,15 +1,12 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 
-import { FINAL_RELAYER_INTENT_STATUSES } from "../../../protocol/relayerApi/statuses.js";
+import { ACTIVE_CONDITION } from "../rows/intentRows.js";
 
 const INTENT_COLUMNS =
   "id, wallet, signed, status, reason, tx_hash, block_number, relayed_by, created_at, updated_at, hold_until";
 const TRANSACTION_COLUMNS =
   "hash, nonce, raw, intent_ids, max_fee, max_priority_fee, sent_at, state, block_number";
 const SPENDING_MINUTE_COLUMNS = "minute_start, wei, gas, spends";
-
-/** `status NOT IN (...)` of the final statuses, as the `intents_active` index is written. */
-const ACTIVE_CONDITION = `status NOT IN (${FINAL_RELAYER_INTENT_STATUSES.map((status) => `'${status}'`).join(", ")})`;
 
 /**
  * The statements on the `intents` table. `insertIntent` changes no row (`changes` 0) for an ID
