@@ -1,6 +1,6 @@
 import type { JsonRpcProvider } from "ethers";
 
-import { IntentWallet__factory } from "../../typechain-types/index.js";
+import { IntentBatcher__factory, IntentWallet__factory } from "../../typechain-types/index.js";
 import {
   isFinalRelayerIntentStatus,
   RelayerClient,
@@ -54,6 +54,11 @@ export interface ChainAudit {
   duplicates: number;
   revertedRelayTransactions: number;
   relayTransactions: number;
+  /**
+   * Entries the batcher skipped (`BatchedIntentSkipped`, `BatchStopped`): an intent sent while
+   * it was relayed already shows here, not as a revert.
+   */
+  batchSkips: number;
   /** Per relayer account: nonces used on chain and whether any transaction of it still waits (a gap). */
   nonces: Record<string, { mined: number; pending: number }>;
 }
@@ -75,6 +80,13 @@ export async function auditChain(
   const logs = await provider.getLogs({ fromBlock, toBlock: "latest", topics: [relayedTopic] });
   const counts = new Map<string, number>();
   for (const log of logs) counts.set(log.topics[1], (counts.get(log.topics[1]) ?? 0) + 1);
+  const batcher = IntentBatcher__factory.createInterface();
+  const skipTopics = [batcher.getEvent("BatchedIntentSkipped")!, batcher.getEvent("BatchStopped")!];
+  const skips = await provider.getLogs({
+    fromBlock,
+    toBlock: "latest",
+    topics: [skipTopics.map((event) => event.topicHash)],
+  });
   const sent = await transactionsFrom(provider, relayers, fromBlock);
   const receipts = await Promise.all(sent.map((hash) => provider.getTransactionReceipt(hash)));
   const nonces: ChainAudit["nonces"] = {};
@@ -89,6 +101,7 @@ export async function auditChain(
     duplicates: [...counts.values()].filter((count) => count > 1).length,
     revertedRelayTransactions: receipts.filter((receipt) => receipt?.status === 0).length,
     relayTransactions: sent.length,
+    batchSkips: skips.length,
     nonces,
   };
 }

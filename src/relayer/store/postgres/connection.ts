@@ -1,6 +1,6 @@
 import pg from "pg";
 
-import { StoreClosedError } from "../errors.js";
+import { StoreClosedError, StoreUnavailableError } from "../errors.js";
 
 /** Postgres's type ID of BIGINT (int8). */
 const BIGINT_OID = 20;
@@ -141,10 +141,39 @@ export class PostgresDatabase {
     this.#inFlight.add(promise);
     try {
       return await promise;
+    } catch (error) {
+      throw isUnreachable(error) ? new StoreUnavailableError(error) : error;
     } finally {
       this.#inFlight.delete(promise);
     }
   }
+}
+
+/** Node's errors of a connection no server answered, or that broke. */
+const SOCKET_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+/**
+ * Whether `error` says the database did not answer, rather than refused a statement: a socket
+ * error, Postgres's connection exceptions (SQLSTATE class 08) and shutdowns (57P01 to 57P03),
+ * or `pg`'s own words for a connection that broke or timed out.
+ */
+function isUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = String((error as { code?: unknown }).code ?? "");
+  if (SOCKET_CODES.has(code) || code.startsWith("08") || /^57P0[123]$/.test(code)) return true;
+  if (error instanceof AggregateError) return error.errors.some(isUnreachable);
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    error.message,
+  );
 }
 
 /**
