@@ -126,6 +126,22 @@ export class PostgresDatabase {
     return this.#track(() => inTransaction(this.#pool, body));
   }
 
+  /** Runs `body` on one connection, outside any transaction: several statements, one call. */
+  connection<T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.#track(async () => {
+      const client = await this.#pool.connect();
+      try {
+        const result = await body(client);
+        client.release();
+        return result;
+      } catch (error) {
+        // Closed rather than given back, as pg's pool does after a failed query: it may be broken.
+        client.release(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+    });
+  }
+
   /** Waits for the calls in flight, then closes every connection. A second call does nothing. */
   async close(): Promise<void> {
     if (this.#closed) return;
