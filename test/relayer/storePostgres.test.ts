@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { getAddress } from "ethers";
+import { getAddress, id as keccakId } from "ethers";
 import pg from "pg";
 
 import { FINAL_RELAYER_INTENT_STATUSES } from "../../src/protocol/relayerApi/statuses.js";
@@ -11,6 +11,7 @@ import {
 } from "../../src/relayer/store/index.js";
 import { LEASE_SQL } from "../../src/relayer/store/postgres/leases.js";
 import { INTENT_SQL, TRANSACTION_SQL } from "../../src/relayer/store/postgres/statements.js";
+import type { TransactionRecord } from "../../src/relayer/types.js";
 import { freePort } from "../helpers/hardhatNode.js";
 import { unsignedQueuedRecord } from "../helpers/intentStore.js";
 import { runSql, usePostgres } from "../helpers/postgres.js";
@@ -172,8 +173,55 @@ describe("PostgresIntentStore", function () {
     });
   });
 
-  describe("through a database restart", function () {
+  describe("through broken connections", function () {
     const postgres = usePostgres();
+
+    it("fails a call whose connection is killed inside its transaction, and carries on", async function () {
+      // Catches a checked-out connection without an error listener: its "error" event, on a
+      // connection killed mid-transaction, would end the whole process.
+      const url = await postgres().createDatabase();
+      const store = await PostgresIntentStore.open({ url, holder: HOLDER });
+      const record = unsignedQueuedRecord({ wallet: WALLET, salt: 1, createdAt: T0 });
+      const tx: TransactionRecord = {
+        hash: keccakId("tx"),
+        nonce: 0,
+        raw: "0x02",
+        intentIds: [record.id],
+        maxFeePerGas: 1n,
+        maxPriorityFeePerGas: 1n,
+        sentAt: T0,
+        state: "pending",
+      };
+      const blocker = new pg.Client({ connectionString: url });
+      await blocker.connect();
+      try {
+        await store.insert(record);
+        // Another connection's uncommitted row of the same hash holds the store's insert.
+        await blocker.query("BEGIN");
+        await blocker.query(
+          `INSERT INTO transactions (hash, sender, nonce, raw, intent_ids, max_fee, max_priority_fee, sent_at, state)
+           VALUES ($1, 'someone', 0, '0x', '{}', 0, 0, 0, 'pending')`,
+          [tx.hash],
+        );
+        const refusal = rejectionOf(store.insertTransaction(tx));
+        let killed = 0;
+        while (killed === 0) {
+          const [row] = await runSql(
+            url,
+            `SELECT COUNT(pg_terminate_backend(pid))::int AS killed FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          killed = row.killed as number;
+        }
+        expect(await refusal).to.be.an("error");
+        await blocker.query("ROLLBACK");
+        await store.insertTransaction(tx);
+        expect(await store.listPendingTransactions()).to.deep.equal([tx]);
+      } finally {
+        await blocker.end();
+        await store.close();
+      }
+    });
 
     it("fails while the database is down and works again once it is back, without reopening", async function () {
       const url = await postgres().createDatabase();

@@ -106,8 +106,11 @@ export class PostgresDatabase {
       connectionTimeoutMillis: connectTimeoutMs,
       types,
     });
-    // An idle connection that breaks is dropped by the pool; the next query opens another.
+    // A connection that breaks (idle, or between the statements of a call) fails what it runs,
+    // if anything, and is dropped by the pool; the next call opens another. Without these
+    // listeners its error event would end the process.
     this.#pool.on("error", () => {});
+    this.#pool.on("connect", (client) => client.on("error", () => {}));
   }
 
   /** Runs one statement (in a transaction of its own). */
