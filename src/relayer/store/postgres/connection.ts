@@ -106,8 +106,11 @@ export class PostgresDatabase {
       connectionTimeoutMillis: connectTimeoutMs,
       types,
     });
-    // An idle connection that breaks is dropped by the pool; the next query opens another.
+    // A connection that breaks (idle, or between the statements of a call) fails what it runs,
+    // if anything, and is dropped by the pool; the next call opens another. Without these
+    // listeners its error event would end the process.
     this.#pool.on("error", () => {});
+    this.#pool.on("connect", (client) => client.on("error", () => {}));
   }
 
   /** Runs one statement (in a transaction of its own). */
@@ -124,6 +127,22 @@ export class PostgresDatabase {
    */
   transaction<T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return this.#track(() => inTransaction(this.#pool, body));
+  }
+
+  /** Runs `body` on one connection, outside any transaction: several statements, one call. */
+  connection<T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.#track(async () => {
+      const client = await this.#pool.connect();
+      try {
+        const result = await body(client);
+        client.release();
+        return result;
+      } catch (error) {
+        // Closed rather than given back, as pg's pool does after a failed query: it may be broken.
+        client.release(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+    });
   }
 
   /** Waits for the calls in flight, then closes every connection. A second call does nothing. */

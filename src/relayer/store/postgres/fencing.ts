@@ -4,7 +4,6 @@ import type pg from "pg";
 import { RecordNotFoundError, TransactionExistsError } from "../errors.js";
 import { LeaseLostError } from "../leases.js";
 import type { TransactionRow } from "../rows/transactionRows.js";
-import type { PostgresDatabase } from "./connection.js";
 import {
   DB_NOW_MS,
   INTENT_SQL,
@@ -75,14 +74,16 @@ export async function insertLeasedTransaction(
  * `RecordNotFoundError` if no such intent is stored, else `LeaseLostError` naming who leases it.
  *
  * @example
- * if (rowCount === 0) throw await refusedUpdate(db, key, holder);
+ * if (rowCount === 0) throw await refusedUpdate(client, key, holder);
  */
 export async function refusedUpdate(
-  db: PostgresDatabase,
+  client: pg.ClientBase,
   key: string,
   holder: string,
 ): Promise<Error> {
-  const { rows } = await db.query<{ lease_holder: string | null }>(INTENT_SQL.leaseHolderOf, [key]);
+  const { rows } = await client.query<{ lease_holder: string | null }>(INTENT_SQL.leaseHolderOf, [
+    key,
+  ]);
   if (rows.length === 0) return new RecordNotFoundError("intent", key);
   return new LeaseLostError(key, holder, checksummed(rows[0].lease_holder));
 }

@@ -15,8 +15,11 @@ const UNLEASED = `(lease_holder IS NULL OR lease_until IS NULL OR lease_until <=
  * The statements on leases; `$1` is the holder (lowercase). `claim` is one statement: it locks
  * its candidates (skipping those another transaction locks), keeps who held each, and leases
  * them.
+ *
+ * @example
+ * const { rowCount } = await db.query(LEASE_SQL.renew, [holder.toLowerCase(), leaseMs]);
  */
-const LEASE_SQL = {
+export const LEASE_SQL = {
   renew: `UPDATE intents SET lease_until = ${DB_NOW_MS} + $2
     WHERE lease_holder = $1 AND ${ACTIVE_CONDITION}`,
   claim: `WITH candidates AS (

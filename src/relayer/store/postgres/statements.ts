@@ -73,7 +73,8 @@ function placeholders(count: number, from = 1): string {
  */
 export const INTENT_SQL = {
   insert: `INSERT INTO intents (${INTENT_SELECT}, lease_holder, lease_until)
-    VALUES (${placeholders(INTENT_COLUMNS.length)}, $12, ${DB_NOW_MS} + $13)
+    VALUES (${placeholders(INTENT_COLUMNS.length)}, $${INTENT_COLUMNS.length + 1},
+      ${DB_NOW_MS} + $${INTENT_COLUMNS.length + 2})
     ON CONFLICT (id) DO NOTHING`,
   get: `SELECT ${INTENT_SELECT} FROM intents WHERE id = $1`,
   leaseHolderOf: "SELECT lease_holder FROM intents WHERE id = $1",
