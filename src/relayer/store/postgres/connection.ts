@@ -39,7 +39,9 @@ export function maskDatabaseUrl(url: string): string {
  * throw databaseConnectionError(config.databaseUrl, error);
  * // cannot connect to the database at RELAYER_DATABASE_URL (postgres://relayer:***@db/relayer): connect ECONNREFUSED 10.0.0.5:5432
  */
-export function databaseConnectionError(url: string, cause: unknown): Error {
+export function databaseConnectionError(url: string, failure: unknown): Error {
+  // The driver's own words, not those of the store's wrapper.
+  const cause = failure instanceof StoreUnavailableError ? failure.cause : failure;
   const error = new Error(
     `cannot connect to the database at ${DATABASE_URL_VARIABLE} (${maskDatabaseUrl(url)}): ${reasonOf(cause)}`,
     { cause },
