@@ -8,11 +8,14 @@
  *
  * Scenarios: (a) automine; (b) a block every second; (c) as (b), the relayer `kill -9`ed after
  * half the submissions and started again on the same database; (d) as (b), submitted at half
- * of (b)'s relayed/s, for the latency well below capacity.
+ * of (b)'s relayed/s, for the latency well below capacity; (e) a fleet of 3 relayer processes
+ * on one Postgres database (started here), a block every second, member 0 `kill -9`ed after
+ * half the submissions and started again once the others took its leases over
+ * (`takeoverSeconds`: from the kill until none of its intents was still leased to it).
  *
  * Prints, per scenario, accepted/s, relayed/s, latency from the submission's answer to the
  * relay in blocks (p50, p99) and seconds (p99), and lost, duplicate and reverted relay
- * transactions (all must be 0; the exit code is 1 otherwise); writes relayer-bench.json with
+ * transactions and batch entries skipped on chain (all must be 0; the exit code is 1 otherwise); writes relayer-bench.json with
  * the machine's load.
  */
 import { writeFile } from "node:fs/promises";
@@ -26,7 +29,7 @@ const INTENTS = Number(process.env.BENCH_INTENTS ?? 2000);
 const WALLETS = Number(process.env.BENCH_WALLETS ?? 50);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
 
-const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d").split(","));
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e").split(","));
 
 const base = { intents: INTENTS, wallets: WALLETS, clients: CLIENTS };
 const results: Record<string, ScenarioFigures & { scenario: Scenario }> = {};
@@ -60,6 +63,13 @@ if (b !== undefined)
     mining: "interval",
     ratePerSecond: half,
   });
+await run("e", {
+  ...base,
+  name: "a fleet of 3 on one Postgres, a block every second, one killed and restarted mid-run",
+  mining: "interval",
+  killAfter: 0.5,
+  fleet: 3,
+});
 
 printTable();
 const output = fileURLToPath(new URL("../relayer-bench.json", import.meta.url));
@@ -70,7 +80,8 @@ const machine = {
 await writeFile(output, `${JSON.stringify({ machine, scenarios: results }, null, 2)}\n`);
 console.log(`\nwrote ${output}`);
 const broken = Object.values(results).some(
-  (r) => r.lost !== 0 || r.duplicates !== 0 || r.revertedRelayTransactions !== 0,
+  (r) =>
+    r.lost !== 0 || r.duplicates !== 0 || r.revertedRelayTransactions !== 0 || r.batchSkips !== 0,
 );
 if (broken) process.exitCode = 1;
 
@@ -86,10 +97,12 @@ function printTable(): void {
     "lost",
     "duplicates",
     "revertedRelayTransactions",
+    "batchSkips",
+    "takeoverSeconds",
   ];
   console.log(`\nRelayer benchmark (${cpus().length} cores, load ${loadavg()[0].toFixed(2)})\n`);
   console.log(["scenario", ...columns].join(" | "));
   for (const [key, r] of Object.entries(results)) {
-    console.log([`${key}) ${r.scenario.name}`, ...columns.map((c) => String(r[c]))].join(" | "));
+    console.log([`${key}) ${r.scenario.name}`, ...columns.map((c) => String(r[c] ?? "-"))].join(" | "));
   }
 }

@@ -16,6 +16,10 @@ export interface ScenarioFigures {
   lost: number;
   duplicates: number;
   revertedRelayTransactions: number;
+  /** Entries a batch skipped on chain (an ID sent while relayed already shows here). */
+  batchSkips: number;
+  /** A fleet: seconds from a member's kill until every intent it leased was another's or final. */
+  takeoverSeconds?: number;
 }
 
 /**
@@ -59,6 +63,7 @@ export function scenarioFigures(
     lost: submissions.length - relayed.length,
     duplicates: audit.duplicates,
     revertedRelayTransactions: audit.revertedRelayTransactions,
+    batchSkips: audit.batchSkips,
   };
 }
 

@@ -1,13 +1,9 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
 import { buildIntent, RelayerClient, signIntent, type SignedIntent } from "../../src/sdk/index.js";
 import { startNodeWorld, type NodeWorld } from "../../test/helpers/nodeWorld.js";
-import { startRelayerProcess, type RelayerProcess } from "../../test/helpers/relayerProcess.js";
 import { startBlockClock } from "./blockClock.js";
 import { scenarioFigures, type ScenarioFigures } from "./figures.js";
 import { auditChain, waitForFinals } from "./outcome.js";
+import { startBenchRelayers } from "./relayers.js";
 import { submitAll } from "./submit.js";
 
 /** One scenario of the relayer benchmark. */
@@ -22,6 +18,8 @@ export interface Scenario {
   ratePerSecond?: number;
   /** `kill -9` the relayer, then start it again on the same database, after this share of the submissions. */
   killAfter?: number;
+  /** This many relayer processes sharing one Postgres database, instead of one on SQLite. */
+  fleet?: number;
 }
 
 /**
@@ -34,43 +32,37 @@ export interface Scenario {
  */
 export async function runScenario(scenario: Scenario): Promise<ScenarioFigures> {
   const world = await startNodeWorld(scenario.wallets);
-  const env = relayerEnv(world);
-  let relayer: RelayerProcess = await startRelayerProcess(env);
+  const relayers = await startBenchRelayers(world, relayerEnv(), scenario);
   const clock = await startBlockClock(world.provider);
+  let takeoverMs: number | undefined;
   try {
     const signed = await signAll(world, scenario.intents);
     const fromBlock = clock.current() + 1;
     if (scenario.mining === "interval") await mineEverySecond(world);
     const killAt =
       scenario.killAfter === undefined ? -1 : Math.floor(scenario.intents * scenario.killAfter);
-    const submissions = await submitAll(signed, () => relayer.url, clock, {
+    const submissions = await submitAll(signed, relayers.url, clock, {
       clients: scenario.clients,
       ratePerSecond: scenario.ratePerSecond,
       onAccepted: async (count) => {
-        if (count !== killAt) return;
-        await relayer.kill();
-        relayer = await startRelayerProcess({ ...env, RELAYER_PORT: portOf(relayer.url) });
+        if (count === killAt) ({ takeoverMs } = await relayers.killAndRestart());
       },
     });
-    const client = () => new RelayerClient({ url: relayer.url, timeoutMs: 30_000 });
+    const client = () => new RelayerClient({ url: relayers.url(), timeoutMs: 30_000 });
     const accepted = new Set(submissions.map((submission) => submission.id));
     const finals = await waitForFinals(client, world.wallets, accepted, 10 * 60_000);
-    const { relayer: relayerAddress } = await client().health();
-    const audit = await auditChain(world.provider, [relayerAddress], fromBlock);
-    return scenarioFigures(scenario.intents, submissions, finals, audit);
+    const audit = await auditChain(world.provider, relayers.accounts(), fromBlock);
+    const figures = scenarioFigures(scenario.intents, submissions, finals, audit);
+    return takeoverMs === undefined ? figures : { ...figures, takeoverSeconds: takeoverMs / 1000 };
   } finally {
     clock.stop();
-    await relayer.stop();
+    await relayers.stop();
     await world.stop();
   }
 }
 
-function relayerEnv(world: NodeWorld): Record<string, string> {
+function relayerEnv(): Record<string, string> {
   return {
-    RELAYER_RPC_URL: world.node.url,
-    RELAYER_DB_PATH: join(mkdtempSync(join(tmpdir(), "relayer-bench-")), "relayer.db"),
-    RELAYER_IMPLEMENTATION: world.implementation,
-    RELAYER_BATCHER: world.batcher,
     RELAYER_POLL_MS: "20",
     RELAYER_RATE_PER_MINUTE: "100000000",
     // Every submission comes from this one client address.
@@ -107,8 +99,4 @@ async function signAll(world: NodeWorld, count: number): Promise<SignedIntent[]>
 async function mineEverySecond(world: NodeWorld): Promise<void> {
   await world.provider.send("evm_setAutomine", [false]);
   await world.provider.send("evm_setIntervalMining", [1000]);
-}
-
-function portOf(url: string): string {
-  return new URL(url).port;
 }
