@@ -256,6 +256,7 @@ const KNOWN_VARIABLES = new Set([
   "RPC_URL", // hardhat.config.ts: the localhost network's URL
   "DEPLOYMENTS_DIR", // deploy/deploy.ts: where the deployment record goes
   "GAS_SNAPSHOT", // scripts/bench-gas.ts: check or write gas-snapshot.json
+  "RELAYER_FLEET_KEYS", // scripts/fleet.ts: the keys of a fleet's members
   "PATH",
 ]);
 

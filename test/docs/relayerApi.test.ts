@@ -88,7 +88,12 @@ async function servedMetrics(): Promise<PrometheusText> {
   metrics.batchSkippedIntent("simulation");
   metrics.submitToReceipt(1.5);
   metrics.recordGasSpent(21_000n);
-  metrics.setBalance(10n ** 18n);
+  metrics.setAccount(10n ** 18n, 3);
+  metrics.setFleet("0x70997970C51812dc3A010C7d01b50e0d17dc79C8", {
+    active: 3,
+    unleased: 1,
+    byHolder: { "0x70997970C51812dc3A010C7d01b50e0d17dc79C8": 2 },
+  });
   metrics.httpRequest("/health", 200);
   return parsePrometheusText(await metrics.render());
 }
