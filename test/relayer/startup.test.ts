@@ -16,6 +16,7 @@ import { CREATE2_DEPLOYER } from "../../deploy/create2.js";
 import { deployCommandFor } from "../../src/relayer/startup.js";
 import { IntentWallet__factory } from "../../typechain-types/index.js";
 import { startHardhatNode, type HardhatNode } from "../helpers/hardhatNode.js";
+import { loadRelayerConfig } from "../../src/relayer/config.js";
 import { nodeAccount } from "../helpers/nodeWorld.js";
 import { runRelayerUntilExit, startRelayerProcess } from "../helpers/relayerProcess.js";
 
@@ -148,6 +149,38 @@ describe("Relayer service start-up: it refuses to start on a broken setting, nam
     expect(output).to.include(`RELAYER_DB_PATH=${path}: cannot open the database`);
     expect(output).to.include(`its folder ${folder} does not exist: create it`);
     expect(existsSync(folder)).to.equal(false);
+  });
+
+  it("refuses a RELAYER_DATABASE_URL where no database answers: names the setting, the URL with its password masked, and the cause", async function () {
+    const url = `postgres://relayer:s3cret@127.0.0.1:${await deadPort()}/relayer`;
+    const { RELAYER_DB_PATH: _none, ...env } = await relayerEnv({
+      RELAYER_DATABASE_URL: url,
+      RELAYER_IMPLEMENTATION: implementation,
+    });
+
+    const { code, output } = await runRelayerUntilExit(env);
+
+    expect(code, output).to.equal(1);
+    expect(output).to.include(
+      `cannot connect to the database at RELAYER_DATABASE_URL (postgres://relayer:***@127.0.0.1:`,
+    );
+    expect(output).to.include("ECONNREFUSED");
+    expect(output).to.not.include("s3cret");
+  });
+
+  it("refuses RELAYER_DATABASE_URL that is no postgres URL, or set beside RELAYER_DB_PATH, naming both", function () {
+    expect(() => loadRelayerConfig({ RELAYER_DATABASE_URL: "mysql://db/relayer" })).to.throw(
+      "RELAYER_DATABASE_URL: not a postgres:// or postgresql:// URL",
+    );
+    expect(() =>
+      loadRelayerConfig({
+        RELAYER_DATABASE_URL: "postgres://127.0.0.1/relayer",
+        RELAYER_DB_PATH: "relayer.db",
+      }),
+    ).to.throw(
+      "RELAYER_DATABASE_URL: set either RELAYER_DATABASE_URL (Postgres) or RELAYER_DB_PATH (SQLite), not both",
+    );
+    expect(() => loadRelayerConfig({ RELAYER_LEASE_MS: "100" })).to.throw("RELAYER_LEASE_MS");
   });
 
   it("keeps its database in .relayer/relayer-<chainId>.db of the working directory by default, creating the folder", async function () {
