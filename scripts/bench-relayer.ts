@@ -103,6 +103,8 @@ function printTable(): void {
   console.log(`\nRelayer benchmark (${cpus().length} cores, load ${loadavg()[0].toFixed(2)})\n`);
   console.log(["scenario", ...columns].join(" | "));
   for (const [key, r] of Object.entries(results)) {
-    console.log([`${key}) ${r.scenario.name}`, ...columns.map((c) => String(r[c] ?? "-"))].join(" | "));
+    console.log(
+      [`${key}) ${r.scenario.name}`, ...columns.map((c) => String(r[c] ?? "-"))].join(" | "),
+    );
   }
 }
