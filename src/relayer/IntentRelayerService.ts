@@ -120,13 +120,13 @@ export class IntentRelayerService implements RelayerService {
     }
     if (front !== undefined) return front;
     const now = Date.now();
-    const rate = this.#p.policy.checkRate(signed.wallet, now);
+    const rate = await this.#p.policy.checkRate(signed.wallet, now);
     if (!rate.ok) return rate;
     let checked: Outcome<{ status: "queued" | "scheduled" }>;
     try {
       checked = await reads(this.#check(signed, now));
     } catch (error) {
-      rate.uncount();
+      await rate.uncount();
       return unreachable(error);
     }
     if (!checked.ok) return checked;
@@ -217,7 +217,7 @@ export class IntentRelayerService implements RelayerService {
     signed: SignedIntent,
     status: "queued" | "scheduled",
     now: number,
-    uncount: () => void,
+    uncount: () => Promise<void>,
   ): Promise<SubmitOutcome> {
     const record: IntentRecord = {
       id: signed.id.toLowerCase(),
@@ -230,7 +230,7 @@ export class IntentRelayerService implements RelayerService {
     try {
       await this.#p.store.insert(record);
     } catch (error) {
-      uncount();
+      await uncount();
       const raced = error instanceof IntentExistsError ? await this.#known(signed) : undefined;
       if (raced !== undefined) return raced;
       throw error;

@@ -3,6 +3,8 @@ import type { Provider } from "ethers";
 import { isWalletCode } from "../protocol/wallet/address.js";
 import type { ServedFactory } from "./creation/createField.js";
 import { FactoryWallets } from "./creation/factoryWallets.js";
+import { MemoryRateCounter } from "./rates/MemoryRateCounter.js";
+import { RATE_WINDOW_MS, type RateCounter } from "./rates/RateCounter.js";
 import type { Refusal } from "./refusal.js";
 import type { IntentStore } from "./store/IntentStore.js";
 import { checksummed } from "../protocol/schema/checksum.js";
@@ -23,6 +25,11 @@ export interface SpendingPolicyParameters {
   allowedWallets: string[];
   /** Submissions accepted per wallet per minute. */
   ratePerMinute: number;
+  /**
+   * Where submissions are counted (under `wallet:<checksummed address>`): a fleet's shared
+   * counter, or the process's own; default a `MemoryRateCounter` of the policy's own.
+   */
+  rates?: RateCounter;
   /** Wei the relayer may spend on gas per period. */
   gasBudgetWei: bigint;
   budgetPeriodMs: number;
@@ -33,10 +40,11 @@ export interface SpendingPolicyParameters {
  * refused with `rate_limited`.
  *
  * @example
- * const rate = policy.checkRate(wallet, Date.now());
+ * const rate = await policy.checkRate(wallet, Date.now());
  * if (!rate.ok) return { ok: false, refusal: rate.refusal };
  */
-export type RateCheck = { ok: true; uncount: () => void } | { ok: false; refusal: Refusal };
+export type RateCheck =
+  { ok: true; uncount: () => Promise<void> } | { ok: false; refusal: Refusal };
 
 /**
  * Bounds what anyone can make the relayer spend: which wallets it serves, how fast one wallet
@@ -51,7 +59,7 @@ export class SpendingPolicy {
   readonly #allowed: Set<string>;
   readonly #implementation: string | undefined;
   readonly #factoryWallets: FactoryWallets | undefined;
-  readonly #submissions = new Map<string, number[]>();
+  readonly #rates: RateCounter;
 
   constructor(parameters: SpendingPolicyParameters) {
     this.#parameters = parameters;
@@ -59,6 +67,7 @@ export class SpendingPolicy {
     this.#implementation = parameters.implementation;
     const { factory } = parameters;
     this.#factoryWallets = factory === undefined ? undefined : new FactoryWallets(factory);
+    this.#rates = parameters.rates ?? new MemoryRateCounter();
   }
 
   /**
@@ -134,27 +143,18 @@ export class SpendingPolicy {
    * docs/relayer-api.md section 3, check 11); the caller takes back only what was no submission
    * of the wallet's doing (the node did not answer, or the same intent raced in).
    */
-  checkRate(wallet: string, now: number): RateCheck {
+  async checkRate(wallet: string, now: number): Promise<RateCheck> {
     const key = checksummed(wallet);
-    const recent = (this.#submissions.get(key) ?? []).filter((at) => at > now - 60_000);
-    if (recent.length >= this.#parameters.ratePerMinute) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((recent[0] + 60_000 - now) / 1000));
-      const refusal: Refusal = {
-        code: "rate_limited",
-        message: `wallet ${key} submitted ${recent.length} intents in the last minute (limit ${this.#parameters.ratePerMinute})`,
-        details: { wallet: key, limit: this.#parameters.ratePerMinute, windowSeconds: 60 },
-        retryAfterSeconds,
-      };
-      return { ok: false, refusal };
-    }
-    recent.push(now);
-    this.#submissions.set(key, recent);
-    const uncount = () => {
-      const list = this.#submissions.get(key);
-      const index = list?.lastIndexOf(now) ?? -1;
-      if (index >= 0) list!.splice(index, 1);
+    const limit = this.#parameters.ratePerMinute;
+    const taken = await this.#rates.take(`wallet:${key}`, limit, now);
+    if (taken.ok) return { ok: true, uncount: taken.release };
+    const refusal: Refusal = {
+      code: "rate_limited",
+      message: `wallet ${key} submitted ${taken.counted} intents in the last minute (limit ${limit})`,
+      details: { wallet: key, limit, windowSeconds: RATE_WINDOW_MS / 1000 },
+      retryAfterSeconds: taken.retryAfterSeconds,
     };
-    return { ok: true, uncount };
+    return { ok: false, refusal };
   }
 
   /** Whether the gas budget of the current period still has room. */

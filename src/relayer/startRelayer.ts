@@ -14,6 +14,7 @@ import { followChain } from "./start/chainState.js";
 import { checkServedChain } from "./start/servedChain.js";
 import { openSending } from "./start/sending.js";
 import { relayerService, spendingPolicy } from "./start/service.js";
+import { rateCounterOf } from "./start/store.js";
 import type { IntentStore } from "./store/IntentStore.js";
 import type { IntentRecord } from "./types.js";
 
@@ -73,7 +74,9 @@ async function startOn(
   const { signer, store, sender } = await openSending({ provider, config, chainId, log });
   const relayerAddress = signer.address;
   const metrics = new RelayerMetrics();
-  const policy = spendingPolicy(config, served);
+  // One counter for the clients' and the wallets' rates: the fleet's, with a shared store.
+  const rates = rateCounterOf(store);
+  const policy = spendingPolicy(config, served, rates);
   // What the service (intake) and the scheduler (relaying) both work with.
   const shared = { provider, config, store, policy, metrics };
   const chainState = await followChain({ provider, config, implementation: served.implementation });
@@ -81,7 +84,7 @@ async function startOn(
   const scheduler = startScheduler({ ...shared, sender, batcher, log, chainState });
   const onAccepted = (record: IntentRecord) => scheduler.admit(record);
   const service = relayerService({ ...shared, chainId, relayerAddress, chainState, onAccepted });
-  const { server, url } = await serveHttp({ service, metrics, log, config });
+  const { server, url } = await serveHttp({ service, metrics, log, config, rates });
   log.info("relayer started", { url, chainId: chainId.toString(), relayer: relayerAddress });
   const stop = stopFor({ scheduler, chainState, server, store, ownProvider, log });
   return { url, relayerAddress, chainId, logger: log, stop };

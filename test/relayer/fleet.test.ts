@@ -260,6 +260,37 @@ describe("A fleet of relayers on one Postgres database, on a real node", functio
     await expectCleanChain(world, fleet, fromBlock, databaseUrl);
   });
 
+  it("holds a wallet's and a client's rates for the fleet as a whole", async function () {
+    const databaseUrl = await postgres.createDatabase();
+    const env = { RELAYER_RATE_PER_MINUTE: "3", RELAYER_CLIENT_RATE_PER_MINUTE: "5" };
+    fleet = await startRelayerFleet({ world, databaseUrl, size: 2, env });
+    const pings = await signPings(world, 4 * world.wallets.length, 20_000);
+    const ofWallet = (wallet: number) =>
+      pings.filter((_, i) => i % world.wallets.length === wallet);
+    const submit = async (member: number, intent: SignedIntent) => {
+      const response = await fetch(`${fleet!.members[member].url}/v1/intents`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(toSignedIntentJson(intent)),
+      });
+      const body = (await response.json()) as { error?: { code: string; message: string } };
+      return { status: response.status, error: body.error };
+    };
+    // Wallet 0's submissions alternate between the members: the fourth is one too many.
+    const [first, second] = [ofWallet(0), ofWallet(1)];
+    for (const [i, intent] of first.slice(0, 3).entries()) {
+      expect((await submit(i % 2, intent)).status).to.equal(202);
+    }
+    const wallet = await submit(1, first[3]);
+    expect(wallet.status).to.equal(429);
+    expect(wallet.error?.message).to.match(/submitted 3 intents in the last minute \(limit 3\)/);
+    // This client made 4 submissions to the fleet: its fifth is counted, its sixth refused.
+    expect((await submit(1, second[0])).status).to.equal(202);
+    const client = await submit(0, second[1]);
+    expect(client.status).to.equal(429);
+    expect(client.error?.message).to.match(/made 5 submissions in the last minute \(limit 5\)/);
+  });
+
   it("answers 503 while Postgres is down and relays again once it is back, without a restart", async function () {
     const databaseUrl = await postgres.createDatabase();
     fleet = await startRelayerFleet({ world, databaseUrl, size: 2 });

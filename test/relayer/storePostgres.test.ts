@@ -25,6 +25,8 @@ import { runSql, usePostgres } from "../helpers/postgres.js";
 const HOLDER = getAddress("0x" + "a1".repeat(20));
 const WALLET = getAddress("0x" + "e5".repeat(20));
 const T0 = 1_750_000_000_000;
+/** The versions of every migration, in order. */
+const EVERY_VERSION = Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1);
 
 /** The error `promise` rejects with; fails the test if it fulfils. */
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -53,7 +55,24 @@ describe("PostgresIntentStore", function () {
       await store.close();
       await (await PostgresIntentStore.open({ url, holder: HOLDER })).close();
       const rows = await runSql(url, "SELECT version FROM schema_version ORDER BY version");
-      expect(rows.map((row) => row.version)).to.deep.equal([1]);
+      expect(rows.map((row) => row.version)).to.deep.equal(EVERY_VERSION);
+    });
+
+    it("migrates a version 1 database to version 2, adding the rate counts and keeping its rows", async function () {
+      const store = await PostgresIntentStore.open({ url, holder: HOLDER });
+      await store.insert(unsignedQueuedRecord({ wallet: WALLET, salt: 1, createdAt: T0 }));
+      await store.close();
+      // Version 1 had no rate counts: undo what version 2 added.
+      await runSql(url, "DROP TABLE rate_windows; DELETE FROM schema_version WHERE version = 2");
+
+      const migrated = await PostgresIntentStore.open({ url, holder: HOLDER });
+      try {
+        expect(await migrated.schemaVersion()).to.equal(2);
+        expect((await migrated.rates.take("client:10.0.0.1", 1, T0)).ok).to.equal(true);
+        expect(await migrated.countByStatus()).to.deep.include({ queued: 1 });
+      } finally {
+        await migrated.close();
+      }
     });
 
     it("lets four stores open a new database at once, each migration applied once", async function () {
@@ -66,14 +85,17 @@ describe("PostgresIntentStore", function () {
       );
       await Promise.all(stores.map((store) => store.close()));
       const rows = await runSql(url, "SELECT version FROM schema_version ORDER BY version");
-      expect(rows.map((row) => row.version)).to.deep.equal([1]);
+      expect(rows.map((row) => row.version)).to.deep.equal(EVERY_VERSION);
     });
 
     it("refuses a database whose schema is newer than its own, naming both versions", async function () {
       await (await PostgresIntentStore.open({ url, holder: HOLDER })).close();
-      await runSql(url, "INSERT INTO schema_version VALUES (2, 'from the future', 0)");
+      const future = POSTGRES_SCHEMA_VERSION + 1;
+      await runSql(url, "INSERT INTO schema_version VALUES ($1, 'from the future', 0)", [future]);
       const error = await rejectionOf(PostgresIntentStore.open({ url, holder: HOLDER }));
-      expect((error as Error).message).to.match(/schema is version 2, newer than this relayer's 1/);
+      expect((error as Error).message).to.include(
+        `schema is version ${future}, newer than this relayer's ${POSTGRES_SCHEMA_VERSION}`,
+      );
       // The refused store closed its connections.
       const [{ connections }] = await runSql(
         url,

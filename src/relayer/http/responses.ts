@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { relayerErrorResponseSchema } from "../../protocol/relayerApi/schemas.js";
 import type { RelayerService } from "./RelayerService.js";
 import type { HttpLimits } from "./limits.js";
+import type { RateCounter } from "../rates/RateCounter.js";
 
 /**
  * The Fastify instance the routes are declared on: zod schemas for every part.
@@ -24,11 +25,13 @@ export type RelayerApp = FastifyInstance<
  * What every route is given.
  *
  * @example
- * const dependencies: RouteDependencies = { service, limits: DEFAULT_HTTP_LIMITS };
+ * const dependencies: RouteDependencies = { service, limits: DEFAULT_HTTP_LIMITS, rates: new MemoryRateCounter() };
  */
 export interface RouteDependencies {
   service: RelayerService;
   limits: HttpLimits;
+  /** Where the clients' submissions are counted (`limits.clientRatePerMinute`). */
+  rates: RateCounter;
 }
 
 /** What each error status of the API stands for (docs/relayer-api.md section 5). */

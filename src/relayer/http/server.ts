@@ -9,6 +9,8 @@ import {
 
 import type { Logger } from "../logger.js";
 import type { RelayerMetrics } from "../metrics.js";
+import { MemoryRateCounter } from "../rates/MemoryRateCounter.js";
+import type { RateCounter } from "../rates/RateCounter.js";
 import { clientErrorHandler } from "./clientErrors.js";
 import { errorHandler, frameworkErrorHandler } from "./errorAnswers.js";
 import { getIntentRoute } from "./handlers/getIntent.js";
@@ -38,6 +40,11 @@ export interface CreateRelayerHttpServerParameters extends Partial<HttpLimits> {
   service: RelayerService;
   metrics: RelayerMetrics;
   logger: Logger;
+  /**
+   * Where the clients' submissions are counted: the fleet's shared counter, or by default a
+   * `MemoryRateCounter` of the server's own.
+   */
+  rates?: RateCounter;
 }
 
 /** The longest path parameter the router takes (an ID is 66 characters; a bad one may be longer). */
@@ -58,6 +65,7 @@ export function buildRelayerApp({
   metrics,
   logger,
   serverFactory,
+  rates = new MemoryRateCounter(),
   ...given
 }: CreateRelayerHttpServerParameters & { serverFactory?: FastifyServerFactory }): RelayerApp {
   const limits = resolveHttpLimits(given);
@@ -81,7 +89,7 @@ export function buildRelayerApp({
     reply.header("cache-control", "no-store");
   });
   registerOpenApi(app);
-  app.register(async (api: RelayerApp) => registerRoutes(api, { service, limits }));
+  app.register(async (api: RelayerApp) => registerRoutes(api, { service, limits, rates }));
   return app;
 }
 

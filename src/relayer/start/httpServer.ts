@@ -6,12 +6,13 @@ import type { RelayerService } from "../http/RelayerService.js";
 import { createRelayerHttpServer } from "../http/server.js";
 import type { Logger } from "../logger.js";
 import type { RelayerMetrics } from "../metrics.js";
+import type { RateCounter } from "../rates/RateCounter.js";
 
 /**
  * The relayer's HTTP server, listening, and the URL it answers at.
  *
  * @example
- * const { server, url } = await serveHttp({ service, metrics, log, config });
+ * const { server, url } = await serveHttp({ service, metrics, log, config, rates });
  */
 export interface ServedHttp {
   server: Server;
@@ -22,32 +23,37 @@ export interface ServedHttp {
  * The parameters of `serveHttp`.
  *
  * @example
- * const parameters: ServeHttpParameters = { service, metrics, log, config };
+ * const parameters: ServeHttpParameters = { service, metrics, log, config, rates };
  */
 export interface ServeHttpParameters {
   service: RelayerService;
   metrics: RelayerMetrics;
   log: Logger;
   config: RelayerConfig;
+  /** Where the clients' submissions are counted (`rateCounterOf(store)`). */
+  rates: RateCounter;
 }
 
 /**
  * Serves `service` over HTTP on RELAYER_HOST:RELAYER_PORT (port 0: any free port), with the
- * configured body limit and per-client rate; a port that cannot be listened on is an error.
+ * configured body limit and per-client rate (counted in `rates`); a port that cannot be
+ * listened on is an error.
  *
  * @example
- * const { server, url } = await serveHttp({ service, metrics, log, config }); // url: "http://127.0.0.1:8546"
+ * const { server, url } = await serveHttp({ service, metrics, log, config, rates }); // url: "http://127.0.0.1:8546"
  */
 export async function serveHttp({
   service,
   metrics,
   log,
   config,
+  rates,
 }: ServeHttpParameters): Promise<ServedHttp> {
   const server = createRelayerHttpServer({
     service,
     metrics,
     logger: log,
+    rates,
     bodyLimitBytes: config.RELAYER_BODY_LIMIT_BYTES,
     clientRatePerMinute: config.RELAYER_CLIENT_RATE_PER_MINUTE,
   });

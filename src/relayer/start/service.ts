@@ -7,25 +7,29 @@ import {
 } from "../IntentRelayerService.js";
 import type { RelayerMetrics } from "../metrics.js";
 import { SpendingPolicy } from "../policy.js";
+import type { RateCounter } from "../rates/RateCounter.js";
 import { withDeadline } from "../rpcDeadline.js";
 import type { IntentStore } from "../store/IntentStore.js";
 import type { FleetBacklog } from "../store/leases.js";
 import type { IntentRecord } from "../types.js";
 
 /**
- * The spending policy of RELAYER_ALLOWED_WALLETS, RELAYER_RATE_PER_MINUTE and the gas budget,
- * for wallets that are clones of `implementation` (none: the allow-list only).
+ * The spending policy of RELAYER_ALLOWED_WALLETS, RELAYER_RATE_PER_MINUTE (counted in `rates`)
+ * and the gas budget, for wallets that are clones of `implementation` (none: the allow-list
+ * only).
  *
  * @example
- * const policy = spendingPolicy(config, { implementation, factory });
+ * const policy = spendingPolicy(config, { implementation, factory }, rateCounterOf(store));
  */
 export function spendingPolicy(
   config: RelayerConfig,
   { implementation, factory }: { implementation: string | undefined; factory: string | undefined },
+  rates: RateCounter,
 ): SpendingPolicy {
   return new SpendingPolicy({
     implementation,
     factory,
+    rates,
     allowedWallets: config.RELAYER_ALLOWED_WALLETS,
     ratePerMinute: config.RELAYER_RATE_PER_MINUTE,
     gasBudgetWei: config.RELAYER_GAS_BUDGET_WEI,

@@ -1,5 +1,7 @@
 import type { RelayerConfig } from "../config.js";
 import type { Logger } from "../logger.js";
+import { MemoryRateCounter } from "../rates/MemoryRateCounter.js";
+import type { RateCounter } from "../rates/RateCounter.js";
 import { openRelayerStore, relayerDbPath, RelayerStartupError } from "../startup.js";
 import type { IntentStore } from "../store/IntentStore.js";
 import { maskDatabaseUrl, PostgresIntentStore } from "../store/PostgresIntentStore.js";
@@ -45,4 +47,16 @@ export async function openStore({
   );
   log.info("store opened", { database: maskDatabaseUrl(url), holder, leaseMs });
   return store;
+}
+
+/**
+ * The counter of the relayer's rates (per client and per wallet, one counter for both): the
+ * store's shared one when the store is a fleet's database, so that the limits hold for the
+ * fleet as a whole; else one in this process's memory.
+ *
+ * @example
+ * const rates = rateCounterOf(store);
+ */
+export function rateCounterOf(store: IntentStore): RateCounter {
+  return store.rates ?? new MemoryRateCounter();
 }

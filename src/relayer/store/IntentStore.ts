@@ -1,3 +1,4 @@
+import type { RateCounter } from "../rates/RateCounter.js";
 import type { IntentPage, IntentRecord, IntentRecordPatch, TransactionRecord } from "../types.js";
 import type { IntentLeases } from "./leases.js";
 
@@ -60,6 +61,13 @@ export interface IntentStore {
    * `undefined` for a store that one process owns whole (SQLite, memory).
    */
   readonly leases?: IntentLeases;
+
+  /**
+   * The rate counter of the fleet, when the store is shared (Postgres): every process counts a
+   * client's or a wallet's submissions in it, so a limit holds for the fleet as a whole;
+   * `undefined` for a store that one process owns whole (it counts in memory).
+   */
+  readonly rates?: RateCounter;
 
   /** Finishes the writes called so far, then releases the store: any later call throws. */
   close(): Promise<void>;

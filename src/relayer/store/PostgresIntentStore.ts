@@ -25,6 +25,7 @@ import { PostgresDatabase, databaseConnectionError } from "./postgres/connection
 import { insertLeasedTransaction, refusedUpdate } from "./postgres/fencing.js";
 import { PostgresIntentLeases } from "./postgres/leases.js";
 import { migrate, schemaVersionOf } from "./postgres/migrations.js";
+import { PostgresRateCounter } from "./postgres/rates.js";
 import {
   INTENT_SQL,
   SPENDING_SQL,
@@ -64,7 +65,8 @@ export interface PostgresIntentStoreOptions {
 /**
  * The `IntentStore` a fleet of relayer processes shares: one Postgres database, with the same
  * rows as `SqliteIntentStore` (through the same row codecs), and `leases` that give each
- * active intent to one process at a time and fence what the others write (`IntentLeases`).
+ * active intent to one process at a time and fence what the others write (`IntentLeases`),
+ * and `rates` that count the fleet's submissions together (`PostgresRateCounter`).
  * Each call is its own statement, or its own transaction, on a pool of connections: a write is
  * committed (and durable, with Postgres's default `synchronous_commit`) when its promise
  * resolves, and a read sees every committed write. The schema is versioned (`schema_version`)
@@ -79,6 +81,7 @@ export interface PostgresIntentStoreOptions {
  */
 export class PostgresIntentStore implements IntentStore {
   readonly leases: PostgresIntentLeases;
+  readonly rates: PostgresRateCounter;
   readonly #db: PostgresDatabase;
   /** The holder, checksummed (as errors name it), and lowercase (as columns keep it). */
   readonly #holder: { address: string; key: string };
@@ -123,6 +126,7 @@ export class PostgresIntentStore implements IntentStore {
     this.#leaseMs = leaseMs;
     this.#signed = new SignedIntentCache(signedCacheSize);
     this.leases = new PostgresIntentLeases(db, { holder, leaseMs }, this.#signed);
+    this.rates = new PostgresRateCounter(db);
   }
 
   /** The schema version of the database. */

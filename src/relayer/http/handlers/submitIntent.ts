@@ -5,7 +5,7 @@ import { submitIntentResponseSchema } from "../../../protocol/relayerApi/schemas
 import { sendRefusal } from "../errorAnswers.js";
 import { checkJsonContentType } from "../jsonBody.js";
 import { emptyQuerySchema } from "../params.js";
-import { SlidingWindowLimiter } from "../rateLimit.js";
+import { takeClientRate } from "../rateLimit.js";
 import { errorResponses, type RelayerApp, type RouteDependencies } from "../responses.js";
 import { signedIntentBodySchema, signedIntentValidatorCompiler } from "../signedIntentBody.js";
 
@@ -18,10 +18,12 @@ import { signedIntentBodySchema, signedIntentValidatorCompiler } from "../signed
  * `submitIntentResponseSchema`; a refusal of the service with its status.
  *
  * @example
- * submitIntentRoute(app, { service, limits });
+ * submitIntentRoute(app, { service, limits, rates });
  */
-export function submitIntentRoute(app: RelayerApp, { service, limits }: RouteDependencies): void {
-  const clients = new SlidingWindowLimiter(limits.clientRatePerMinute);
+export function submitIntentRoute(
+  app: RelayerApp,
+  { service, limits, rates }: RouteDependencies,
+): void {
   app.route({
     method: "POST",
     url: "/v1/intents",
@@ -41,7 +43,8 @@ export function submitIntentRoute(app: RelayerApp, { service, limits }: RouteDep
     },
     validatorCompiler: signedIntentValidatorCompiler(limits),
     onRequest: [
-      async (request) => clients.take(clientOf(request), Date.now(), `client ${clientOf(request)}`),
+      async (request) =>
+        takeClientRate(rates, clientOf(request), limits.clientRatePerMinute, Date.now()),
       async (request) => checkJsonContentType(request.headers),
     ],
     handler: async (request, reply) => {

@@ -19,7 +19,8 @@ const MIGRATION_LOCK_KEY = 0x72656c6179; // "relay"
  * times unix milliseconds (BIGINT); uint256 values NUMERIC(78, 0), and spending sums NUMERIC
  * (a sum of uint256 values may pass 2^256). A lease is its holder (a relayer address) and its
  * end, read on the database's clock; a transaction keeps its sender, and its intents as an
- * array a GIN index finds by any element.
+ * array a GIN index finds by any element. A rate count is its key (`client:<ip>`,
+ * `wallet:<address>`) and the start of its minute.
  */
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -73,6 +74,19 @@ const MIGRATIONS: readonly Migration[] = [
         gas          NUMERIC NOT NULL,
         spends       BIGINT  NOT NULL
       );
+    `,
+  },
+  {
+    version: 2,
+    description: "rate counts by key per minute, shared by the fleet",
+    sql: `
+      CREATE TABLE rate_windows (
+        key          TEXT COLLATE "C" NOT NULL,
+        window_start BIGINT           NOT NULL,
+        count        BIGINT           NOT NULL,
+        PRIMARY KEY (key, window_start)
+      );
+      CREATE INDEX rate_windows_by_start ON rate_windows (window_start);
     `,
   },
 ];
@@ -133,7 +147,7 @@ export interface Queryable {
  * The schema version of the database: the highest applied migration, 0 for a new database.
  *
  * @example
- * const version = await schemaVersionOf(client); // 1
+ * const version = await schemaVersionOf(client); // 2
  */
 export async function schemaVersionOf(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ version: number | null }>(
