@@ -46,12 +46,17 @@ export async function startBenchRelayers(
   env: Record<string, string>,
   { fleet }: { fleet?: number },
 ): Promise<BenchRelayers> {
-  return fleet === undefined ? startOne(env) : startFleet(world, env, fleet);
+  return fleet === undefined ? startOne(world, env) : startFleet(world, env, fleet);
 }
 
-async function startOne(env: Record<string, string>): Promise<BenchRelayers> {
-  const database = join(mkdtempSync(join(tmpdir(), "relayer-bench-")), "relayer.db");
-  const full = { ...env, RELAYER_DB_PATH: database };
+async function startOne(world: NodeWorld, env: Record<string, string>): Promise<BenchRelayers> {
+  const full = {
+    RELAYER_RPC_URL: world.node.url,
+    RELAYER_DB_PATH: join(mkdtempSync(join(tmpdir(), "relayer-bench-")), "relayer.db"),
+    RELAYER_IMPLEMENTATION: world.implementation,
+    RELAYER_BATCHER: world.batcher,
+    ...env,
+  };
   let relayer: RelayerProcess = await startRelayerProcess(full);
   const account = await accountOf(relayer.url);
   return {
