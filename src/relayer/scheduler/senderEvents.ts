@@ -63,17 +63,18 @@ export class SenderEvents {
     const gasShares = splitEvenly(receipt.gasUsed, intentIds.length);
     const weiShares = splitEvenly(weiSpent, intentIds.length);
     this.#logBatchSkips(receipt, intentIds);
-    for (const [index, id] of intentIds.entries()) {
-      const record = await store.get(id);
-      if (record === undefined) continue;
-      await store.addSpending({
-        at: Date.now(),
-        wallet: record.wallet,
-        weiSpent: weiShares[index],
-        gasUsed: gasShares[index],
-      });
-      await this.#outcome(receipt, record);
-    }
+    // The intents are independent: read, counted and settled together (a shared store
+    // answers each step of them in one statement).
+    const records = await Promise.all(intentIds.map((id) => store.get(id)));
+    await Promise.all(
+      records.map(async (record, index) => {
+        if (record === undefined) return;
+        const at = Date.now();
+        const [weiSpent, gasUsed] = [weiShares[index], gasShares[index]];
+        await store.addSpending({ at, wallet: record.wallet, weiSpent, gasUsed });
+        await this.#outcome(receipt, record);
+      }),
+    );
     hooks.onGasSpent?.(receipt.gasUsed, weiSpent);
   }
 

@@ -23,12 +23,13 @@ import {
 } from "./rows/transactionRows.js";
 import { PostgresDatabase, databaseConnectionError } from "./postgres/connection.js";
 import { insertLeasedTransaction, refusedUpdate } from "./postgres/fencing.js";
+import { IntentBatches } from "./postgres/intentBatches.js";
 import { PostgresIntentLeases } from "./postgres/leases.js";
+import { SpendingBatches } from "./postgres/spendingBatches.js";
 import { migrate, schemaVersionOf } from "./postgres/migrations.js";
 import { PostgresRateCounter } from "./postgres/rates.js";
 import {
   INTENT_SQL,
-  SPENDING_SQL,
   TRANSACTION_SQL,
   intentValues,
   updateStatement,
@@ -85,8 +86,10 @@ export class PostgresIntentStore implements IntentStore {
   readonly #db: PostgresDatabase;
   /** The holder, checksummed (as errors name it), and lowercase (as columns keep it). */
   readonly #holder: { address: string; key: string };
-  readonly #leaseMs: number;
   readonly #signed: SignedIntentCache;
+  /** The reads and inserts of one turn of the event loop, one statement each kind. */
+  readonly #batches: IntentBatches;
+  readonly #spending: SpendingBatches;
 
   /**
    * Connects to the database at `url` and migrates it to the current schema. Throws an error
@@ -123,7 +126,8 @@ export class PostgresIntentStore implements IntentStore {
   ) {
     this.#db = db;
     this.#holder = { address: holder, key: holder.toLowerCase() };
-    this.#leaseMs = leaseMs;
+    this.#batches = new IntentBatches(db, { holder: this.#holder.key, leaseMs });
+    this.#spending = new SpendingBatches(db);
     this.#signed = new SignedIntentCache(signedCacheSize);
     this.leases = new PostgresIntentLeases(db, { holder, leaseMs }, this.#signed);
     this.rates = new PostgresRateCounter(db);
@@ -137,14 +141,12 @@ export class PostgresIntentStore implements IntentStore {
   /** Inserts the intent leased to this holder, until the database's now + `leaseMs`. */
   async insert(record: IntentRecord): Promise<void> {
     const row = intentToRow(record);
-    const values = [...intentValues(row), this.#holder.key, this.#leaseMs];
-    const { rowCount } = await this.#db.query(INTENT_SQL.insert, values);
-    if (rowCount === 0) throw new IntentExistsError(row.id);
+    await this.#batches.insert.load(row);
   }
 
   async get(id: string): Promise<IntentRecord | undefined> {
-    const { rows } = await this.#db.query<IntentRow>(INTENT_SQL.get, [lookupKey(id)]);
-    return rows.length === 0 ? undefined : rowToIntent(rows[0], this.#signed);
+    const row = await this.#batches.get.load(lookupKey(id));
+    return row === undefined ? undefined : rowToIntent(row, this.#signed);
   }
 
   /** Updates the intent only if this holder leases it (ended or not): else `LeaseLostError`. */
@@ -192,10 +194,7 @@ export class PostgresIntentStore implements IntentStore {
   }
 
   async countPendingByWallet(wallet: string): Promise<number> {
-    const { rows } = await this.#db.query<{ count: number }>(INTENT_SQL.countPendingByWallet, [
-      lookupKey(wallet),
-    ]);
-    return rows[0].count;
+    return this.#batches.countPendingByWallet.load(lookupKey(wallet));
   }
 
   async countByStatus(): Promise<Record<string, number>> {
@@ -243,21 +242,21 @@ export class PostgresIntentStore implements IntentStore {
     return rows[0].nonce ?? undefined;
   }
 
-  /** Adds `entry` to its minute's sums in one atomic upsert: concurrent adds all count. */
+  /**
+   * Adds `entry` to its minute's sums; the entries of one turn of the event loop in one atomic
+   * upsert: concurrent adds, of this process or another, all count.
+   */
   async addSpending(entry: SpendingEntry): Promise<void> {
-    const { minuteStart, wei, gas } = checkSpendingEntry(entry);
-    await this.#db.query(SPENDING_SQL.add, [minuteStart, wei.toString(), gas.toString()]);
+    await this.#spending.add.load(checkSpendingEntry(entry));
   }
 
   async spendingSince(since: number): Promise<bigint> {
-    const { rows } = await this.#db.query<{ wei: string }>(SPENDING_SQL.since, [
-      firstMinuteSince(since),
-    ]);
-    return BigInt(rows[0].wei);
+    return this.#spending.since.load(firstMinuteSince(since));
   }
 
   /** Lets the calls in flight finish, then closes every connection. A second call does nothing. */
   async close(): Promise<void> {
+    await Promise.all([this.#batches.drain(), this.#spending.drain()]);
     await this.#db.close();
   }
 }

@@ -11,8 +11,13 @@ import type { TransactionRow } from "../rows/transactionRows.js";
  */
 export const DB_NOW_MS = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
 
-/** The columns of an intent row, in the order `intentValues` gives their values. */
-const INTENT_COLUMNS = [
+/**
+ * The columns of an intent row, in the order `intentValues` gives their values.
+ *
+ * @example
+ * const types = INTENT_COLUMNS.map((column) => typeOf(column));
+ */
+export const INTENT_COLUMNS = [
   "id",
   "wallet",
   "signed",
@@ -105,24 +110,6 @@ export const TRANSACTION_SQL = {
   listPending: `SELECT ${TRANSACTION_SELECT} FROM transactions
     WHERE sender = $1 AND state = 'pending' ORDER BY nonce, sent_at, hash`,
   maxNonce: "SELECT MAX(nonce) AS nonce FROM transactions WHERE sender = $1",
-} as const;
-
-/**
- * The statements on the `spending_minutes` table: `add` adds one spend to its minute in one
- * atomic upsert (so processes adding to one minute at once all count); `since` sums the wei of
- * every minute from a start on.
- *
- * @example
- * await db.query(SPENDING_SQL.add, [minuteStart, wei.toString(), gas.toString()]);
- */
-export const SPENDING_SQL = {
-  add: `INSERT INTO spending_minutes (minute_start, wei, gas, spends) VALUES ($1, $2, $3, 1)
-    ON CONFLICT (minute_start) DO UPDATE SET
-      wei = spending_minutes.wei + excluded.wei,
-      gas = spending_minutes.gas + excluded.gas,
-      spends = spending_minutes.spends + 1`,
-  since: `SELECT COALESCE(SUM(wei), 0)::text AS wei FROM spending_minutes
-    WHERE minute_start >= $1`,
 } as const;
 
 /**
