@@ -1,5 +1,6 @@
-import { buildIntent, RelayerClient, signIntent, type SignedIntent } from "../../src/sdk/index.js";
+import { RelayerClient } from "../../src/sdk/index.js";
 import { startNodeWorld, type NodeWorld } from "../../test/helpers/nodeWorld.js";
+import { signPings } from "../../test/helpers/pings.js";
 import { startBlockClock } from "./blockClock.js";
 import { scenarioFigures, type ScenarioFigures } from "./figures.js";
 import { auditChain, waitForFinals } from "./outcome.js";
@@ -36,7 +37,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioFigures> 
   const clock = await startBlockClock(world.provider);
   let takeoverMs: number | undefined;
   try {
-    const signed = await signAll(world, scenario.intents);
+    const signed = await signPings(world, scenario.intents);
     const fromBlock = clock.current() + 1;
     if (scenario.mining === "interval") await mineEverySecond(world);
     const killAt =
@@ -70,29 +71,6 @@ function relayerEnv(): Record<string, string> {
     RELAYER_GAS_BUDGET_WEI: (10n ** 24n).toString(),
     RELAYER_LOG_LEVEL: "warn",
   };
-}
-
-async function signAll(world: NodeWorld, count: number): Promise<SignedIntent[]> {
-  const now = BigInt((await world.provider.getBlock("latest"))!.timestamp);
-  const data = world.target.interface.encodeFunctionData("ping", [1n]);
-  const signed: SignedIntent[] = [];
-  for (let i = 0; i < count; i++) {
-    const wallet = i % world.wallets.length;
-    const intent = buildIntent({
-      calls: [{ to: world.targetAddress, data }],
-      salt: BigInt(i),
-      now,
-    });
-    signed.push(
-      await signIntent({
-        signer: world.owners[wallet],
-        intent,
-        wallet: world.wallets[wallet],
-        chainId: world.chainId,
-      }),
-    );
-  }
-  return signed;
 }
 
 /** Interval mining: a block every second, transactions wait in the mempool until then. */

@@ -14,6 +14,7 @@ import {
 } from "../../src/sdk/index.js";
 import { latestTimestamp, pingCall, startNodeWorld, type NodeWorld } from "../helpers/nodeWorld.js";
 import { startPostgres, type PostgresServer } from "../helpers/postgres.js";
+import { signPings } from "../helpers/pings.js";
 import { startRelayerFleet, type RelayerFleet } from "../helpers/relayerFleet.js";
 
 /** Waits until every one of `ids` is final, asking `client()` (any member), or fails after `timeoutMs`. */
@@ -42,29 +43,6 @@ async function finalsOf(
   const missing = ids.filter((id) => !finals.has(id));
   expect(missing, `intents not final after ${timeoutMs} ms`).to.deep.equal([]);
   return finals;
-}
-
-/** `count` pings, spread over the world's wallets, each with its own salt from `firstSalt`. */
-async function signPings(world: NodeWorld, count: number, firstSalt = 0): Promise<SignedIntent[]> {
-  const now = await latestTimestamp(world);
-  const signed: SignedIntent[] = [];
-  for (let i = 0; i < count; i++) {
-    const wallet = i % world.wallets.length;
-    const intent = buildIntent({
-      calls: [pingCall(world, BigInt(i))],
-      salt: BigInt(firstSalt + i),
-      now,
-    });
-    signed.push(
-      await signIntent({
-        signer: world.owners[wallet],
-        intent,
-        wallet: world.wallets[wallet],
-        chainId: world.chainId,
-      }),
-    );
-  }
-  return signed;
 }
 
 /**

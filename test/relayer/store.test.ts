@@ -27,6 +27,7 @@ import { signIntent } from "../../src/sdk/intent/signIntent.js";
 import type { SignedIntent } from "../../src/protocol/intent/types.js";
 import { temporaryDatabases, unsignedQueuedRecord } from "../helpers/intentStore.js";
 import { runSql, usePostgres } from "../helpers/postgres.js";
+import { rejectionOf } from "../helpers/rejection.js";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const INSERT_FIXTURE = fileURLToPath(new URL("./fixtures/insertIntents.ts", import.meta.url));
@@ -111,16 +112,6 @@ function transaction(overrides: Partial<TransactionRecord> & { hash: string }): 
 /** The ID with its hex digits in upper case (the `0x` stays). */
 function upper(hex: string): string {
   return "0x" + hex.slice(2).toUpperCase();
-}
-
-/** The error `promise` rejects with; fails the test if it fulfils. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  expect.fail("expected a rejection");
 }
 
 /** Every page of `wallet`'s intents at `limit` per page. */

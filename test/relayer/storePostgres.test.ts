@@ -15,6 +15,7 @@ import type { TransactionRecord } from "../../src/relayer/types.js";
 import { freePort } from "../helpers/hardhatNode.js";
 import { unsignedQueuedRecord } from "../helpers/intentStore.js";
 import { runSql, usePostgres } from "../helpers/postgres.js";
+import { rejectionOf } from "../helpers/rejection.js";
 
 /*
  * Opening a PostgresIntentStore (migrations, connection errors), its indexes, its close, and
@@ -27,16 +28,6 @@ const WALLET = getAddress("0x" + "e5".repeat(20));
 const T0 = 1_750_000_000_000;
 /** The versions of every migration, in order. */
 const EVERY_VERSION = Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1);
-
-/** The error `promise` rejects with; fails the test if it fulfils. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  expect.fail("expected a rejection");
-}
 
 describe("PostgresIntentStore", function () {
   this.timeout(20_000);

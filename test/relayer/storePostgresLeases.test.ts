@@ -10,6 +10,7 @@ import {
 import type { IntentRecord, TransactionRecord } from "../../src/relayer/types.js";
 import { unsignedQueuedRecord } from "../helpers/intentStore.js";
 import { runSql, usePostgres } from "../helpers/postgres.js";
+import { rejectionOf } from "../helpers/rejection.js";
 
 /*
  * The fleet semantics of leases.ts, with several stores (one per relayer address) on one
@@ -40,16 +41,6 @@ function relayTransaction(label: string, intentIds: string[], nonce = 0): Transa
     sentAt: T0,
     state: "pending",
   };
-}
-
-/** The error `promise` rejects with; fails the test if it fulfils. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  expect.fail("expected a rejection");
 }
 
 /** Whether `store` recorded a transaction carrying `record` (false: refused, lease lost). */

@@ -29,6 +29,7 @@ import {
   tradingGrant,
 } from "../helpers/sessionFixture.js";
 import { buildIntentNow, signForWallet } from "../helpers/walletFixture.js";
+import { rejectionOf } from "../helpers/rejection.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -37,16 +38,6 @@ const targetInterface = CallTarget__factory.createInterface();
 
 const SOME_ID = id("some intent");
 const INTENT_EXPIRED = walletInterface.encodeErrorResult("IntentExpired", [SOME_ID, 1732000000n]);
-
-/** The error `promise` rejects with; fails the test if it fulfils. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  expect.fail("expected a rejection");
-}
 
 /** Compile-time check that `Actual` and `Expected` are the same type. */
 type Equals<Actual, Expected> =

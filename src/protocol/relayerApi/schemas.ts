@@ -139,7 +139,10 @@ export const relayerHealthResponseSchema = answerObject({
    * The relayer account's next nonce, its transactions in the node's pool counted (a count).
    * Optional so that a client still reads the health of a relayer older than this field.
    */
-  nonce: z.int({ error: expected("a count") }).nonnegative().optional(),
+  nonce: z
+    .int({ error: expected("a count") })
+    .nonnegative()
+    .optional(),
   /** How many accepted intents are not final yet (a count, so a JSON number). */
   pending: z.int({ error: expected("a count") }).nonnegative(),
   /** With a database shared by a fleet of relayers: this process's leases and the fleet's backlog. */

@@ -1,11 +1,12 @@
 import { getAddress } from "ethers";
 
 import type { IntentPage, IntentRecord, IntentRecordPatch, TransactionRecord } from "../types.js";
-import { checkLimit, decodeCursor, toPage } from "./cursor.js";
+import { checkLimit, decodeCursor } from "./cursor.js";
 import { RecordNotFoundError } from "./errors.js";
 import { IntentExistsError, type IntentStore, type SpendingEntry } from "./IntentStore.js";
 import { lookupKey } from "./rows/columns.js";
 import {
+  intentPage,
   intentToRow,
   intentUpdateToColumns,
   rowToIntent,
@@ -178,14 +179,7 @@ export class PostgresIntentStore implements IntentStore {
           after.id,
           limit + 1,
         ]));
-    const { items, nextCursor } = toPage(rows, limit, (row) => ({
-      createdAt: row.created_at,
-      id: row.id,
-    }));
-    return {
-      intents: items.map((row) => rowToIntent(row, this.#signed)),
-      ...(nextCursor === undefined ? {} : { nextCursor }),
-    };
+    return intentPage(rows, limit, this.#signed);
   }
 
   async listActive(): Promise<IntentRecord[]> {

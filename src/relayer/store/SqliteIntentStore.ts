@@ -1,11 +1,12 @@
 import type { DatabaseSync } from "node:sqlite";
 
 import type { IntentPage, IntentRecord, IntentRecordPatch, TransactionRecord } from "../types.js";
-import { checkLimit, decodeCursor, toPage } from "./cursor.js";
+import { checkLimit, decodeCursor } from "./cursor.js";
 import { RecordNotFoundError, StoreClosedError, TransactionExistsError } from "./errors.js";
 import { IntentExistsError, type IntentStore, type SpendingEntry } from "./IntentStore.js";
 import { lookupKey } from "./rows/columns.js";
 import {
+  intentPage,
   intentToRow,
   intentUpdateToColumns,
   rowToIntent,
@@ -151,14 +152,7 @@ export class SqliteIntentStore implements IntentStore {
     this.#read();
     checkLimit(limit);
     const rows = this.#walletRows(lookupKey(wallet), limit + 1, cursor);
-    const { items, nextCursor } = toPage(rows, limit, (row) => ({
-      createdAt: row.created_at,
-      id: row.id,
-    }));
-    return {
-      intents: items.map((row) => rowToIntent(row, this.#signed)),
-      ...(nextCursor === undefined ? {} : { nextCursor }),
-    };
+    return intentPage(rows, limit, this.#signed);
   }
 
   async listActive(): Promise<IntentRecord[]> {

@@ -10,7 +10,8 @@ import {
   RELAYER_INTENT_STATUSES,
 } from "../../../protocol/relayerApi/statuses.js";
 import { address, bytes32, uint256 } from "../../../protocol/schema/primitives.js";
-import type { IntentReason, IntentRecord, IntentRecordPatch } from "../../types.js";
+import type { IntentPage, IntentReason, IntentRecord, IntentRecordPatch } from "../../types.js";
+import { toPage } from "../cursor.js";
 import { encoded, jsonText, optional, readRow, stored, unixMillis } from "./columns.js";
 import type { SignedIntentCache } from "./signedIntentCache.js";
 
@@ -201,4 +202,27 @@ function reasonToJson(reason: IntentReason): string {
       `reason: not JSON-serializable (write bigints in details as decimal strings): ${(error as Error).message}`,
     );
   }
+}
+
+/**
+ * A page of a wallet's intents from up to `limit + 1` rows in newest-first order, as both SQL
+ * stores read them: the first `limit` as records, and a cursor after the last of them only
+ * when a row beyond the page exists.
+ *
+ * @example
+ * return intentPage(rowsLimitPlusOne, limit, signedIntents);
+ */
+export function intentPage(
+  rows: IntentRow[],
+  limit: number,
+  signedIntents: SignedIntentCache,
+): IntentPage {
+  const { items, nextCursor } = toPage(rows, limit, (row) => ({
+    createdAt: row.created_at,
+    id: row.id,
+  }));
+  return {
+    intents: items.map((row) => rowToIntent(row, signedIntents)),
+    ...(nextCursor === undefined ? {} : { nextCursor }),
+  };
 }
