@@ -142,7 +142,8 @@ export class BatchSubmitter {
       const { hash } = await sender.send(request);
       recorder.hooks.onSent?.("batch");
       recorder.hooks.onBatchSent?.(batch.length);
-      for (const { record } of batch) await this.relays.markSubmitted(record, hash);
+      // Together, so that a shared store records them in one statement.
+      await Promise.all(batch.map(({ record }) => this.relays.markSubmitted(record, hash)));
       recorder.log("info", "batch submitted", { ids, hash, gasLimit: gasLimit.toString() });
     } catch (error) {
       const lost = batch.find((entry) => sameId(entry.record.id, leaseLostId(error)));

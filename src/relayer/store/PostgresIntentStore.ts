@@ -23,10 +23,11 @@ import {
   type TransactionRow,
 } from "./rows/transactionRows.js";
 import { PostgresDatabase, databaseConnectionError } from "./postgres/connection.js";
-import { insertLeasedTransaction, refusedUpdate } from "./postgres/fencing.js";
+import { insertLeasedTransaction } from "./postgres/fencing.js";
 import { IntentBatches } from "./postgres/intentBatches.js";
 import { PostgresIntentLeases } from "./postgres/leases.js";
 import { SpendingBatches } from "./postgres/spendingBatches.js";
+import { IntentUpdates } from "./postgres/updateBatches.js";
 import { migrate, schemaVersionOf } from "./postgres/migrations.js";
 import { PostgresRateCounter } from "./postgres/rates.js";
 import {
@@ -91,6 +92,7 @@ export class PostgresIntentStore implements IntentStore {
   /** The reads and inserts of one turn of the event loop, one statement each kind. */
   readonly #batches: IntentBatches;
   readonly #spending: SpendingBatches;
+  readonly #updates: IntentUpdates;
 
   /**
    * Connects to the database at `url` and migrates it to the current schema. Throws an error
@@ -129,6 +131,7 @@ export class PostgresIntentStore implements IntentStore {
     this.#holder = { address: holder, key: holder.toLowerCase() };
     this.#batches = new IntentBatches(db, { holder: this.#holder.key, leaseMs });
     this.#spending = new SpendingBatches(db);
+    this.#updates = new IntentUpdates(db, this.#holder);
     this.#signed = new SignedIntentCache(signedCacheSize);
     this.leases = new PostgresIntentLeases(db, { holder, leaseMs }, this.#signed);
     this.rates = new PostgresRateCounter(db);
@@ -150,18 +153,12 @@ export class PostgresIntentStore implements IntentStore {
     return row === undefined ? undefined : rowToIntent(row, this.#signed);
   }
 
-  /** Updates the intent only if this holder leases it (ended or not): else `LeaseLostError`. */
+  /**
+   * Updates the intent only if this holder leases it (ended or not): else `LeaseLostError`.
+   * The same change of several intents in one turn is one statement (`IntentUpdates`).
+   */
   async update(id: string, patch: IntentRecordPatch, now: number): Promise<void> {
-    const key = lookupKey(id);
-    const columns = intentUpdateToColumns(patch, now);
-    const { text, values } = updateStatement("intents", columns, {
-      id: key,
-      lease_holder: this.#holder.key,
-    });
-    await this.#db.connection(async (client) => {
-      const { rowCount } = await client.query(text, values);
-      if (rowCount === 0) throw await refusedUpdate(client, key, this.#holder.address);
-    });
+    await this.#updates.update(lookupKey(id), intentUpdateToColumns(patch, now));
   }
 
   async listByWallet(
@@ -250,7 +247,7 @@ export class PostgresIntentStore implements IntentStore {
 
   /** Lets the calls in flight finish, then closes every connection. A second call does nothing. */
   async close(): Promise<void> {
-    await Promise.all([this.#batches.drain(), this.#spending.drain()]);
+    await Promise.all([this.#batches.drain(), this.#spending.drain(), this.#updates.drain()]);
     await this.#db.close();
   }
 }
