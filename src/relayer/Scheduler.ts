@@ -105,12 +105,6 @@ export class Scheduler {
     this.#fleet?.keeper.stop();
   }
 
-  /** In a fleet: how many intents this process claimed since start, and how many it holds back. */
-  get fleetWork(): { claimed: number; heldForOthers: number } | undefined {
-    const fleet = this.#fleet;
-    return fleet && { claimed: fleet.keeper.claimed, heldForOthers: fleet.foreign.size };
-  }
-
   /** The lease keeper and the taken-over intents' holder, when the store has leases. */
   #fleetOf(parameters: SchedulerParameters, log: SchedulerLog) {
     const leases = parameters.store.leases;

@@ -40,8 +40,6 @@ export class LeaseKeeper {
   readonly #p: LeaseKeeperParameters;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
-  /** Intents claimed since start (taken over from another holder, or unleased). */
-  claimed = 0;
 
   constructor(parameters: LeaseKeeperParameters) {
     this.#p = parameters;
@@ -95,7 +93,6 @@ export class LeaseKeeper {
     );
     await foreign.hold(takenOver.map((claim) => claim.record.id));
     for (const { record } of taken) if (active.get(record.id) === undefined) active.put(record);
-    this.claimed += taken.length;
     const from = [...new Set(takenOver.map((claim) => claim.previousHolder))];
     log("info", "intents claimed", { count: taken.length, takenOver: takenOver.length, from });
     wake();
