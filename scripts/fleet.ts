@@ -20,13 +20,10 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
-import { HDNodeWallet } from "ethers";
-
-import { HARDHAT_MNEMONIC, hardhatAccountPath } from "../test/helpers/hardhatNode.js";
+import { maskDatabaseUrl } from "../src/relayer/store/PostgresIntentStore.js";
 import { startPostgres, type PostgresServer } from "../test/helpers/postgres.js";
+import { fleetMemberAccount } from "../test/helpers/relayerFleet.js";
 
-/** The local chain's first account a fleet member pays from (#0 deploys, #1 is the lone relayer's). */
-const FIRST_FLEET_ACCOUNT = 10;
 const FIRST_PORT = Number(process.env.RELAYER_PORT ?? 8080);
 /** The relayer's entry and tsx's loader, by absolute path: the fleet may run in any folder. */
 const RELAYER_MAIN = fileURLToPath(new URL("../src/relayer/main.ts", import.meta.url));
@@ -42,7 +39,7 @@ const keys = fleetKeys(size);
 const { url, server } = await database();
 const members = keys.map((key, index) => startMember(index, key, url));
 console.log(
-  `fleet of ${size} on ${maskPassword(url)}: ports ${FIRST_PORT}..${FIRST_PORT + size - 1}`,
+  `fleet of ${size} on ${maskDatabaseUrl(url)}: ports ${FIRST_PORT}..${FIRST_PORT + size - 1}`,
 );
 
 let stopping = false;
@@ -59,15 +56,7 @@ function fleetKeys(count: number): string[] {
     }
     return list.slice(0, count);
   }
-  return Array.from(
-    { length: count },
-    (_, i) =>
-      HDNodeWallet.fromPhrase(
-        HARDHAT_MNEMONIC,
-        undefined,
-        hardhatAccountPath(FIRST_FLEET_ACCOUNT + i),
-      ).privateKey,
-  );
+  return Array.from({ length: count }, (_, i) => fleetMemberAccount(i).privateKey);
 }
 
 /** RELAYER_DATABASE_URL, or a local server over `.relayer/postgres/`. */
@@ -75,7 +64,7 @@ async function database(): Promise<{ url: string; server?: PostgresServer }> {
   const configured = process.env.RELAYER_DATABASE_URL;
   if (configured !== undefined) return { url: configured };
   const server = await startPostgres({ dataDirectory: join(resolve(".relayer"), "postgres") });
-  console.log(`PostgreSQL ${maskPassword(server.url)} (data in .relayer/postgres/)`);
+  console.log(`PostgreSQL ${maskDatabaseUrl(server.url)} (data in .relayer/postgres/)`);
   return { url: server.url, server };
 }
 
@@ -119,8 +108,4 @@ async function stop(): Promise<void> {
   );
   await server?.stop();
   process.exit(0);
-}
-
-function maskPassword(value: string): string {
-  return value.replace(/:[^:@/]*@/, ":***@");
 }

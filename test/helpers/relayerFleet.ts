@@ -1,9 +1,27 @@
 import { RelayerClient } from "../../src/sdk/index.js";
-import { nodeAccount, type NodeWorld } from "./nodeWorld.js";
+import { HDNodeWallet } from "ethers";
+
+import { HARDHAT_MNEMONIC, hardhatAccountPath } from "./hardhatNode.js";
+import type { NodeWorld } from "./nodeWorld.js";
 import { startRelayerProcess, type RelayerProcess } from "./relayerProcess.js";
 
 /** The first of the node's default accounts a fleet's members use, one each (#0 deploys, #1 is the lone relayer's). */
 const FIRST_FLEET_ACCOUNT = 10;
+
+/**
+ * The account of fleet member `index` on a local node: its default account #(10 + index), of
+ * Hardhat's test mnemonic, funded by every `hardhat node`.
+ *
+ * @example
+ * const key = fleetMemberAccount(0).privateKey;
+ */
+export function fleetMemberAccount(index: number): HDNodeWallet {
+  return HDNodeWallet.fromPhrase(
+    HARDHAT_MNEMONIC,
+    undefined,
+    hardhatAccountPath(FIRST_FLEET_ACCOUNT + index),
+  );
+}
 
 /**
  * Relayer processes sharing one Postgres database, each with its own funded key, serving the
@@ -49,7 +67,7 @@ export async function startRelayerFleet(parameters: RelayerFleetParameters): Pro
   const { world, size } = parameters;
   const keys = Array.from(
     { length: size },
-    (_, i) => parameters.keys?.[i] ?? nodeAccount(FIRST_FLEET_ACCOUNT + i, world.provider),
+    (_, i) => parameters.keys?.[i] ?? fleetMemberAccount(i),
   );
   const envOf = (index: number, port = "0") => memberEnv(parameters, keys[index], port);
   const members = await Promise.all(keys.map((_, i) => startRelayerProcess(envOf(i))));
