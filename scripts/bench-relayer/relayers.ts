@@ -4,6 +4,7 @@ import { join } from "node:path";
 
 import pg from "pg";
 
+import { ACTIVE_CONDITION } from "../../src/relayer/store/rows/intentRows.js";
 import type { NodeWorld } from "../../test/helpers/nodeWorld.js";
 import { startPostgres, type PostgresServer } from "../../test/helpers/postgres.js";
 import { startRelayerFleet, type RelayerFleet } from "../../test/helpers/relayerFleet.js";
@@ -108,7 +109,7 @@ async function killAndTimeTakeover(fleet: RelayerFleet, databaseUrl: string): Pr
   await client.connect();
   const victim = fleet.keys[0].address.toLowerCase();
   const held = `SELECT COUNT(*)::int AS count FROM intents WHERE lease_holder = $1
-    AND status NOT IN ('relayed', 'failed', 'rejected', 'expired')`;
+    AND ${ACTIVE_CONDITION}`;
   try {
     await fleet.kill(0);
     const killedAt = Date.now();

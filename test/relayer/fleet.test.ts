@@ -6,6 +6,7 @@ import { Wallet } from "ethers";
 import pg from "pg";
 
 import {
+  isFinalRelayerIntentStatus,
   buildIntent,
   RelayerClient,
   signIntent,
@@ -31,10 +32,7 @@ async function finalsOf(
       const status = await client()
         .status(id)
         .catch(() => undefined);
-      if (
-        status !== undefined &&
-        ["relayed", "failed", "rejected", "expired"].includes(status.status)
-      ) {
+      if (status !== undefined && isFinalRelayerIntentStatus(status.status)) {
         finals.set(id, status);
       }
     }
