@@ -82,7 +82,8 @@ async function insertRows(
   const first = new Map<string, IntentRow>();
   for (const row of rows) if (!first.has(row.id)) first.set(row.id, row);
   const unique = [...first.values()];
-  const columns = INTENT_COLUMNS.map((_, index) => unique.map((row) => intentValues(row)[index]));
+  const values = unique.map(intentValues);
+  const columns = INTENT_COLUMNS.map((_, index) => values.map((row) => row[index]));
   const { rows: inserted } = await db.query<{ id: string }>(INTENT_BATCH_SQL.insert, [
     ...columns,
     holder,
