@@ -5,25 +5,31 @@ import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 import {IERC1155Receiver} from "@openzeppelin/contracts/token/ERC1155/IERC1155Receiver.sol";
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {ERC7913P256Verifier} from "@openzeppelin/contracts/utils/cryptography/verifiers/ERC7913P256Verifier.sol";
+import {ERC7913WebAuthnVerifier} from "@openzeppelin/contracts/utils/cryptography/verifiers/ERC7913WebAuthnVerifier.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
 import {IIntentValidator} from "./interfaces/IIntentValidator.sol";
 import {IIntentWallet} from "./interfaces/IIntentWallet.sol";
 import {AbiIntent} from "./libraries/AbiIntent.sol";
 import {BoundedReturnData} from "./libraries/BoundedReturnData.sol";
 import {Call, Dependency, Intent, IntentHashing} from "./libraries/IntentHashing.sol";
+import {OwnerKeySignatures} from "./libraries/OwnerKeySignatures.sol";
 import {PackedIntent} from "./libraries/PackedIntent.sol";
 
 /// @title IntentWallet
 /// @notice A smart account that executes signed intents by ID, relayed by anyone. Deployed as
 ///         ERC-1167 clones of one implementation by `WalletFactory`, each with its first owner
-///         in its code.
+///         in its code; owned by that owner, another one address, or a key set with a threshold.
 /// @dev State lives in ERC-7201 namespaced storage. A relay reads two slots, the header (intent
 ///      epoch, module count, one cached module, module epoch) and the intent's receipt, and writes
 ///      the receipt once. The wallet never delegatecalls and has no SELFDESTRUCT: every call of an
 ///      intent is a plain CALL made by the wallet.
 contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Receiver {
+    using EnumerableSet for EnumerableSet.BytesSet;
+
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -31,11 +37,26 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @notice The most revert data of one call kept in `WalletCallReverted` and `IntentFailed`.
     uint256 public constant MAX_REVERT_DATA = 256;
 
+    /// @notice The most keys a key set holds.
+    uint256 public constant MAX_OWNER_KEYS = OwnerKeySignatures.MAX_ENTRIES;
+
+    /// @notice The longest key a key set accepts (a verifier and a public key; an RSA key fits).
+    uint256 public constant MAX_KEY_LENGTH = 20 + 1024;
+
     /// @dev First byte of a relay signature: the owner signed the ID.
     bytes1 private constant SIGNED_BY_OWNER = 0x00;
 
     /// @dev First byte of a relay signature: an installed validator module decides.
     bytes1 private constant SIGNED_BY_MODULE = 0x01;
+
+    /// @dev First byte of a relay signature: keys of the wallet's key set signed the ID.
+    bytes1 private constant SIGNED_BY_KEYS = 0x02;
+
+    /// @dev Who owns the wallet (`WalletStorage.ownerMode`): the first owner in the clone's code,
+    ///      the one address `changeOwner` set, or the key set.
+    uint8 private constant OWNER_IN_CODE = 0;
+    uint8 private constant OWNER_CHANGED = 1;
+    uint8 private constant OWNER_KEYS = 2;
 
     /// @dev Most a CALL can charge before EIP-150's 63/64 split: cold account (2,600), value
     ///      transfer (9,000) and new account (25,000); plus a margin for the opcodes between the
@@ -61,25 +82,29 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     struct WalletStorage {
         // The header: one slot that every relay reads, and the only one besides the receipt.
         uint32 epoch;
-        // Whether `changeOwner` ran: until then the owner is the one in the clone's code.
-        bool ownerChanged;
+        // Who owns the wallet: OWNER_IN_CODE until `changeOwner` (OWNER_CHANGED) or a key set (OWNER_KEYS).
+        uint8 ownerMode;
         // How many modules are installed.
         uint16 moduleCount;
         // One installed module (or zero), so that relays it validates need no module read.
         address cachedModule;
         // Given to validator modules with every intent they validate; moved by `advanceModuleEpoch`.
         uint32 moduleEpoch;
-        // The owner set by `changeOwner`; read only when `ownerChanged`.
+        // How many keys of the set must sign; read only when `ownerMode` is OWNER_KEYS.
+        uint8 keyThreshold;
+        // The owner set by `changeOwner`; read only when `ownerMode` is OWNER_CHANGED.
         address changedOwner;
         mapping(bytes32 id => IntentReceipt) receipts;
         mapping(address module => bool) modules;
+        // The key set (ERC-7913 signers); empty unless `ownerMode` is OWNER_KEYS.
+        EnumerableSet.BytesSet keys;
     }
 
     /// @dev keccak256(abi.encode(uint256(keccak256("intentwallet.storage.IntentWallet")) - 1)) & ~bytes32(uint256(0xff))
     /// @dev What a relay needs of the header slot.
     struct Header {
         uint32 epoch;
-        bool ownerChanged;
+        uint8 ownerMode;
         uint16 moduleCount;
         address cachedModule;
         uint32 moduleEpoch;
@@ -94,14 +119,23 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @dev The implementation's own address: on it, there is no owner and nothing can be authorized.
     address private immutable _implementation;
 
+    /// @dev The deployment's ERC-7913 verifiers for P-256 keys and passkeys (see `OwnerKeySignatures`).
+    address private immutable _p256Verifier;
+    address private immutable _webAuthnVerifier;
+
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTION
     //////////////////////////////////////////////////////////////*/
 
     /// @dev Locks the implementation: it has no owner, so it can never be used as a wallet. Clones
-    ///      delegate to it with their own storage and their owner in their own code.
+    ///      delegate to it with their own storage and their owner in their own code. Deploys the
+    ///      two ERC-7913 verifiers that key sets name for P-256 keys and passkeys (OpenZeppelin's),
+    ///      at the implementation's CREATE addresses of nonces 1 and 2: wherever the implementation
+    ///      is, they are.
     constructor() {
         _implementation = address(this);
+        _p256Verifier = address(new ERC7913P256Verifier());
+        _webAuthnVerifier = address(new ERC7913WebAuthnVerifier());
     }
 
     /// @notice Accepts ETH.
@@ -174,8 +208,41 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         if (newOwner == address(0) || newOwner == address(this)) revert WalletInvalidOwner(newOwner);
         address previousOwner = _owner();
         WalletStorage storage $ = _storage();
-        ($.ownerChanged, $.changedOwner) = (true, newOwner);
+        _clearKeys($);
+        ($.ownerMode, $.changedOwner) = (OWNER_CHANGED, newOwner);
         emit OwnerChanged(previousOwner, newOwner);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function addOwnerKey(bytes calldata key) external onlyOwnerOrSelf {
+        WalletStorage storage $ = _storage();
+        if ($.ownerMode != OWNER_KEYS) _moveOwnerToKeys($);
+        _addKey($, key);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function removeOwnerKey(bytes calldata key) external onlyOwnerOrSelf {
+        WalletStorage storage $ = _storage();
+        if ($.ownerMode != OWNER_KEYS) _moveOwnerToKeys($);
+        if (!$.keys.remove(key)) revert WalletKeyNotFound(key);
+        _checkThreshold($.keyThreshold, $.keys.length());
+        emit OwnerKeyRemoved(key);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function setOwnerThreshold(uint256 threshold) external onlyOwnerOrSelf {
+        WalletStorage storage $ = _storage();
+        if ($.ownerMode != OWNER_KEYS) _moveOwnerToKeys($);
+        _setThreshold($, threshold);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function setOwnerKeys(bytes[] calldata keys, uint256 threshold) external onlyOwnerOrSelf {
+        WalletStorage storage $ = _storage();
+        _clearKeys($);
+        $.ownerMode = OWNER_KEYS;
+        for (uint256 i; i < keys.length; ++i) _addKey($, keys[i]);
+        _setThreshold($, threshold);
     }
 
     /// @inheritdoc IIntentWallet
@@ -241,6 +308,37 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     }
 
     /// @inheritdoc IIntentWallet
+    function keyVerifiers() external view returns (address p256, address webAuthn) {
+        return (_p256Verifier, _webAuthnVerifier);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function ownerKeys() external view returns (bytes[] memory keys, uint256 threshold) {
+        WalletStorage storage $ = _storage();
+        if ($.ownerMode == OWNER_KEYS) return ($.keys.values(), $.keyThreshold);
+        if (address(this) == _implementation) return (keys, 0);
+        keys = new bytes[](1);
+        keys[0] = abi.encodePacked(_owner());
+        return (keys, 1);
+    }
+
+    /// @inheritdoc IIntentWallet
+    function isOwnerKey(bytes calldata key) external view returns (bool) {
+        WalletStorage storage $ = _storage();
+        if ($.ownerMode == OWNER_KEYS) return $.keys.contains(key);
+        return address(this) != _implementation && key.length == 20 && address(bytes20(key)) == _owner();
+    }
+
+    /// @inheritdoc IIntentWallet
+    function isOwnerSignature(bytes32 digest, bytes calldata signature) public view returns (bool) {
+        if (address(this) == _implementation) return false;
+        Header memory header = _header();
+        if (header.ownerMode == OWNER_KEYS)
+            return _checkKeys(digest, signature).outcome == OwnerKeySignatures.Outcome.Authorized;
+        return _isOwnerSignature(_ownerOf(header), digest, signature);
+    }
+
+    /// @inheritdoc IIntentWallet
     function intentEpoch() external view returns (uint256) {
         return _storage().epoch;
     }
@@ -265,14 +363,15 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         return IntentHashing.replaySafeHash(address(this), hash);
     }
 
-    /// @notice ERC-1271: whether the owner signed `replaySafeHash(hash)`. Modules are never asked,
-    ///         so session keys can never sign messages (permits, orders) in the wallet's name.
+    /// @notice ERC-1271: whether the owner signed `replaySafeHash(hash)`, a key set at its
+    ///         threshold. Modules are never asked, so session keys can never sign messages (permits,
+    ///         orders) in the wallet's name.
     /// @param hash The hash an app wants the wallet to have signed.
-    /// @param signature The owner's signature of `replaySafeHash(hash)`.
+    /// @param signature The owner's signature of `replaySafeHash(hash)`, or a key set's entries
+    ///        (see `OwnerKeySignatures`), without a kind byte.
     /// @return `0x1626ba7e` if valid, `0xffffffff` otherwise.
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
-        if (address(this) == _implementation) return ERC1271_INVALID;
-        return _isOwnerSignature(_owner(), replaySafeHash(hash), signature) ? ERC1271_VALID : ERC1271_INVALID;
+        return isOwnerSignature(replaySafeHash(hash), signature) ? ERC1271_VALID : ERC1271_INVALID;
     }
 
     /// @notice ERC-165: the wallet answers for ERC-165, ERC-1271, ERC-721 and ERC-1155 receiving.
@@ -364,6 +463,10 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
             if (!_isOwnerSignature(_ownerOf(header), id, signature[1:])) revert IntentInvalidSignature(id);
             return false;
         }
+        if (signature.length != 0 && signature[0] == SIGNED_BY_KEYS && header.ownerMode == OWNER_KEYS) {
+            _checkKeySignatures(id, signature[1:]);
+            return false;
+        }
         if (signature.length < 21 || signature[0] != SIGNED_BY_MODULE) revert IntentInvalidSignature(id);
         _checkModuleSignature(header, id, calls, address(bytes20(signature[1:21])), signature[21:]);
         return true;
@@ -389,6 +492,36 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(hash, signature);
         if (error == ECDSA.RecoverError.NoError && recovered == signer) return true;
         return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, hash, signature);
+    }
+
+    /// @dev Reverts, with the error of the first failure, unless keys of the set at the threshold
+    ///      signed intent `id`.
+    function _checkKeySignatures(bytes32 id, bytes calldata signature) private view {
+        OwnerKeySignatures.Verdict memory verdict = _checkKeys(id, signature);
+        OwnerKeySignatures.Outcome outcome = verdict.outcome;
+        if (outcome == OwnerKeySignatures.Outcome.Authorized) return;
+        if (outcome == OwnerKeySignatures.Outcome.KeySignatureInvalid)
+            revert IntentKeySignatureInvalid(id, verdict.key);
+        if (outcome == OwnerKeySignatures.Outcome.KeyNotInSet) revert IntentKeyNotInSet(id, verdict.key);
+        if (outcome == OwnerKeySignatures.Outcome.KeyRepeated) revert IntentKeyRepeated(id, verdict.key);
+        if (outcome == OwnerKeySignatures.Outcome.BelowThreshold) {
+            revert IntentBelowThreshold(id, verdict.signatures, _storage().keyThreshold);
+        }
+        revert IntentInvalidSignature(id);
+    }
+
+    /// @dev What the key set's check finds of `signature` for `hash`.
+    function _checkKeys(
+        bytes32 hash,
+        bytes calldata signature
+    ) private view returns (OwnerKeySignatures.Verdict memory) {
+        WalletStorage storage $ = _storage();
+        return OwnerKeySignatures.check($.keys, $.keyThreshold, hash, signature);
+    }
+
+    /// @dev The deployment's verifiers for P-256 keys and passkeys.
+    function _verifiers() private view returns (OwnerKeySignatures.Verifiers memory) {
+        return OwnerKeySignatures.Verifiers({p256: _p256Verifier, webAuthn: _webAuthnVerifier});
     }
 
     /// @dev A module-validated intent may not call the wallet itself (owner change, module change,
@@ -513,9 +646,53 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         }
     }
 
-    /// @dev Reverts with `WalletUnauthorized` unless the caller is the owner or the wallet itself.
+    /// @dev Reverts with `WalletUnauthorized` unless the caller is the owner or the wallet itself;
+    ///      under a key set, one of its addresses when the threshold is 1.
     function _checkOwnerOrSelf() private view {
-        if (msg.sender != address(this) && msg.sender != _owner()) revert WalletUnauthorized(msg.sender);
+        if (msg.sender == address(this) || msg.sender == _owner()) return;
+        WalletStorage storage $ = _storage();
+        bool soleKey = $.ownerMode == OWNER_KEYS && $.keyThreshold == 1;
+        if (!soleKey || !$.keys.contains(abi.encodePacked(msg.sender))) revert WalletUnauthorized(msg.sender);
+    }
+
+    /// @dev Makes the one-address owner the key set {owner} with threshold 1, before a key change.
+    function _moveOwnerToKeys(WalletStorage storage $) private {
+        bytes memory ownerKey = abi.encodePacked(_owner());
+        ($.ownerMode, $.keyThreshold) = (OWNER_KEYS, 1);
+        $.keys.add(ownerKey);
+        emit OwnerKeyAdded(ownerKey);
+        emit OwnerThresholdChanged(1);
+    }
+
+    /// @dev Adds `key` to the set, checked.
+    function _addKey(WalletStorage storage $, bytes calldata key) private {
+        if (!OwnerKeySignatures.isValidKey(key, address(this), _verifiers(), MAX_KEY_LENGTH))
+            revert WalletInvalidKey(key);
+        if ($.keys.length() == MAX_OWNER_KEYS) revert WalletTooManyKeys(MAX_OWNER_KEYS);
+        if (!$.keys.add(key)) revert WalletKeyAlreadyAdded(key);
+        emit OwnerKeyAdded(key);
+    }
+
+    /// @dev Sets the threshold, checked against the set's size.
+    function _setThreshold(WalletStorage storage $, uint256 threshold) private {
+        _checkThreshold(threshold, $.keys.length());
+        $.keyThreshold = uint8(threshold); // threshold <= keys <= MAX_OWNER_KEYS < 256: no truncation
+        emit OwnerThresholdChanged(threshold);
+    }
+
+    /// @dev Reverts unless 1 <= `threshold` <= `keys`.
+    function _checkThreshold(uint256 threshold, uint256 keys) private pure {
+        if (threshold == 0 || threshold > keys) revert WalletInvalidThreshold(threshold, keys);
+    }
+
+    /// @dev Empties the key set (at most `MAX_OWNER_KEYS` keys), each removal announced.
+    function _clearKeys(WalletStorage storage $) private {
+        for (uint256 i = $.keys.length(); i > 0; --i) {
+            bytes memory key = $.keys.at(i - 1);
+            $.keys.remove(key);
+            emit OwnerKeyRemoved(key);
+        }
+        $.keyThreshold = 0;
     }
 
     /// @dev The owner (see `_ownerOf`).
@@ -523,12 +700,14 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         return _ownerOf(_header());
     }
 
-    /// @dev The owner: the one `changeOwner` set, or else the first owner, read from the clone's
-    ///      own code (20 bytes after the proxy), so an unchanged owner costs no storage read.
-    ///      Reverts on the implementation, which has no owner.
+    /// @dev The owner: the first owner, read from the clone's own code (20 bytes after the proxy),
+    ///      so an unchanged owner costs no storage read; or the one `changeOwner` set; or none
+    ///      (the zero address) under a key set. Reverts on the implementation, which has no owner.
     function _ownerOf(Header memory header) private view returns (address current) {
         if (address(this) == _implementation) revert WalletImplementationLocked();
-        if (header.ownerChanged) return _storage().changedOwner;
+        if (header.ownerMode != OWNER_IN_CODE) {
+            return header.ownerMode == OWNER_CHANGED ? _storage().changedOwner : address(0);
+        }
         assembly ("memory-safe") {
             extcodecopy(address(), 0, CLONE_OWNER_OFFSET, 20)
             current := shr(96, mload(0))
@@ -542,7 +721,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
             word := sload(STORAGE_LOCATION)
         }
         header.epoch = uint32(word);
-        header.ownerChanged = uint8(word >> 32) != 0;
+        header.ownerMode = uint8(word >> 32);
         header.moduleCount = uint16(word >> 40);
         header.cachedModule = address(uint160(word >> 56));
         header.moduleEpoch = uint32(word >> 216);

@@ -43,11 +43,44 @@ contract WalletFactory is IWalletFactory {
         return _walletAddress(owner, salt);
     }
 
+    /// @inheritdoc IWalletFactory
+    function createWalletWithKeys(
+        bytes[] calldata keys,
+        uint256 threshold,
+        uint256 salt
+    ) external returns (address wallet) {
+        return _createWalletWithKeys(keys, threshold, salt);
+    }
+
+    /// @inheritdoc IWalletFactory
+    function createWalletWithKeysAndRelay(
+        bytes[] calldata keys,
+        uint256 threshold,
+        uint256 salt,
+        Intent calldata intent,
+        bytes calldata signature
+    ) external returns (address wallet, bool success) {
+        wallet = _create2Address(_walletInitCode(address(this)), uint256(_keySetSalt(keys, threshold, salt)));
+        if (wallet.code.length == 0) _createWalletWithKeys(keys, threshold, salt);
+        success = IIntentWallet(wallet).relay(intent, signature);
+    }
+
+    /// @inheritdoc IWalletFactory
+    function walletAddressWithKeys(
+        bytes[] calldata keys,
+        uint256 threshold,
+        uint256 salt
+    ) external view returns (address) {
+        return _create2Address(_walletInitCode(address(this)), uint256(_keySetSalt(keys, threshold, salt)));
+    }
+
     /// @dev Deploys the wallet of (`owner`, `salt`). No check of the address beforehand (it would
     ///      cost a cold account read on every creation): CREATE2 fails if the wallet exists, and
     ///      the error says so.
     function _createWallet(address owner, uint256 salt) private returns (address wallet) {
-        if (owner == address(0)) revert FactoryInvalidOwner(owner);
+        // The factory is the transient owner of key-set wallets only: a wallet naming it, created
+        // here, would never be handed to anyone.
+        if (owner == address(0) || owner == address(this)) revert FactoryInvalidOwner(owner);
         bytes memory initCode = _walletInitCode(owner);
         assembly ("memory-safe") {
             wallet := create2(0, add(initCode, 0x20), mload(initCode), salt)
@@ -57,6 +90,28 @@ contract WalletFactory is IWalletFactory {
     }
 
     /// @dev The address of the wallet of (`owner`, `salt`).
+    /// @dev Deploys a clone naming this factory as its owner at the key set's address, then hands
+    ///      it to the key set, in one call.
+    function _createWalletWithKeys(
+        bytes[] calldata keys,
+        uint256 threshold,
+        uint256 salt
+    ) private returns (address wallet) {
+        bytes memory initCode = _walletInitCode(address(this));
+        bytes32 create2Salt = _keySetSalt(keys, threshold, salt);
+        assembly ("memory-safe") {
+            wallet := create2(0, add(initCode, 0x20), mload(initCode), create2Salt)
+        }
+        if (wallet == address(0)) revert FactoryWalletExists(_create2Address(initCode, uint256(create2Salt)));
+        IIntentWallet(wallet).setOwnerKeys(keys, threshold);
+        emit WalletCreatedWithKeys(wallet, keccak256(abi.encode(keys, threshold)), salt);
+    }
+
+    /// @dev The CREATE2 salt of a key-set wallet: it commits to the keys, the threshold and `salt`.
+    function _keySetSalt(bytes[] calldata keys, uint256 threshold, uint256 salt) private pure returns (bytes32) {
+        return keccak256(abi.encode(keccak256(abi.encode(keys, threshold)), salt));
+    }
+
     function _walletAddress(address owner, uint256 salt) private view returns (address) {
         return _create2Address(_walletInitCode(owner), salt);
     }

@@ -4,8 +4,11 @@ pragma solidity 0.8.28;
 import {Call, Intent} from "../libraries/IntentHashing.sol";
 
 /// @title IIntentWallet
-/// @notice A smart account owned by one signer that executes signed intents, which anyone may
-///         relay. Each intent ID executes at most once; its receipt is readable by anyone.
+/// @notice A smart account that executes signed intents, which anyone may relay. Each intent ID
+///         executes at most once; its receipt is readable by anyone. It is owned by one address
+///         (its first owner, written in its code, or one `changeOwner` set) or by a key set: keys of
+///         several kinds (secp256k1 addresses, ERC-1271 contracts, P-256 keys, WebAuthn passkeys,
+///         any ERC-7913 verifier's keys) of which a threshold must sign.
 interface IIntentWallet {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -53,6 +56,16 @@ interface IIntentWallet {
     /// @notice The wallet's owner changed from `previousOwner` to `newOwner`.
     event OwnerChanged(address indexed previousOwner, address indexed newOwner);
 
+    /// @notice `key` joined the wallet's key set (an ERC-7913 signer: an address, or a verifier
+    ///         followed by a public key).
+    event OwnerKeyAdded(bytes key);
+
+    /// @notice `key` left the wallet's key set.
+    event OwnerKeyRemoved(bytes key);
+
+    /// @notice From now on, `threshold` distinct keys of the set must sign for the wallet.
+    event OwnerThresholdChanged(uint256 threshold);
+
     /// @notice `module` may now validate intents for this wallet.
     event ModuleInstalled(address indexed module);
 
@@ -70,6 +83,22 @@ interface IIntentWallet {
     /// @notice The signature is neither the owner's nor accepted by an installed validator module,
     ///         or it is malformed (wrong length, malleable, recovering the zero address, unknown kind).
     error IntentInvalidSignature(bytes32 id);
+
+    /// @notice A key-set signature of intent `id` carries a signature by `key` that does not verify
+    ///         (a wrong signature; for a passkey also a wrong challenge or type, a user not present
+    ///         or not verified, a high s).
+    error IntentKeySignatureInvalid(bytes32 id, bytes key);
+
+    /// @notice A key-set signature of intent `id` carries a signature by `key`, which is not in
+    ///         the wallet's key set (for a secp256k1 entry: the address its signature recovers).
+    error IntentKeyNotInSet(bytes32 id, bytes key);
+
+    /// @notice A key-set signature of intent `id` carries two signatures by `key`.
+    error IntentKeyRepeated(bytes32 id, bytes key);
+
+    /// @notice A key-set signature of intent `id` carries `signatures` valid signatures of distinct
+    ///         keys of the set, fewer than the wallet's `threshold`.
+    error IntentBelowThreshold(bytes32 id, uint256 signatures, uint256 threshold);
 
     /// @notice Intent `id` was already relayed (successfully or not): an ID executes at most once.
     error IntentAlreadyRelayed(bytes32 id);
@@ -125,6 +154,24 @@ interface IIntentWallet {
     /// @notice The intent epoch or the module epoch is at its last value (2^32 - 1): it can't move.
     error WalletEpochExhausted(uint256 epoch);
 
+    /// @notice `key` can't join a key set: shorter than 20 bytes or longer than `MAX_KEY_LENGTH`,
+    ///         the zero address, the wallet itself, a P-256 key off the curve, or a verifier
+    ///         without code.
+    error WalletInvalidKey(bytes key);
+
+    /// @notice `key` is in the key set already.
+    error WalletKeyAlreadyAdded(bytes key);
+
+    /// @notice `key` is not in the key set.
+    error WalletKeyNotFound(bytes key);
+
+    /// @notice A key set of `keys` keys can't have threshold `threshold`: it must be at least 1 and
+    ///         at most the number of keys, so the set can always act and never by fewer keys.
+    error WalletInvalidThreshold(uint256 threshold, uint256 keys);
+
+    /// @notice A key set holds at most `max` keys.
+    error WalletTooManyKeys(uint256 max);
+
     /// @notice `module` has no code, or is the wallet itself.
     error WalletInvalidModule(address module);
 
@@ -147,7 +194,9 @@ interface IIntentWallet {
     ///      `signature` is one kind byte followed by its payload:
     ///      - `0x00 ‖ ownerSignature`: the owner's 65-byte ECDSA signature of the ID, or any bytes
     ///        its ERC-1271 `isValidSignature(id, bytes)` accepts when the owner is a contract;
-    ///      - `0x01 ‖ module (20 bytes) ‖ data`: an installed validator module decides, given `data`.
+    ///      - `0x01 ‖ module (20 bytes) ‖ data`: an installed validator module decides, given `data`;
+    ///      - `0x02 ‖ entries`: signatures of keys of the wallet's key set, at least its threshold of
+    ///        distinct keys (see `OwnerKeySignatures` for the entries, byte by byte).
     /// @param intent The calls and the conditions under which they may run.
     /// @param signature The authorization, as above.
     /// @return success Whether the calls succeeded.
@@ -188,9 +237,29 @@ interface IIntentWallet {
                           OWNER AND MODULES
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Hands the wallet to `newOwner`. Owner or self only.
+    /// @notice Hands the wallet to `newOwner`. Owner or self only. A key set, if any, is emptied.
     /// @param newOwner The new owner: an EOA or an ERC-1271 contract, never zero nor the wallet.
     function changeOwner(address newOwner) external;
+
+    /// @notice Adds `key` to the wallet's key set. Owner or self only. A wallet owned by one address
+    ///         becomes owned by the key set {that address, `key`} with threshold 1.
+    /// @param key An ERC-7913 signer: a 20-byte address (an EOA or an ERC-1271 contract), or a
+    ///        verifier's address followed by a public key (64 bytes `x ‖ y` for P-256 and WebAuthn).
+    function addOwnerKey(bytes calldata key) external;
+
+    /// @notice Removes `key` from the key set. Owner or self only. Refused when fewer keys than the
+    ///         threshold would remain; the last key can never go.
+    function removeOwnerKey(bytes calldata key) external;
+
+    /// @notice Sets how many distinct keys of the set must sign. Owner or self only.
+    /// @param threshold At least 1, at most the number of keys.
+    function setOwnerThreshold(uint256 threshold) external;
+
+    /// @notice Replaces whoever owns the wallet (one address or a key set) by the key set `keys`
+    ///         with `threshold`. Owner or self only; the factory calls it to create a key-set wallet.
+    /// @param keys Distinct keys, at most `MAX_OWNER_KEYS`.
+    /// @param threshold At least 1, at most `keys.length`.
+    function setOwnerKeys(bytes[] calldata keys, uint256 threshold) external;
 
     /// @notice Lets `module` validate intents for this wallet. Owner or self only.
     /// @param module A contract implementing `IIntentValidator`.
@@ -221,8 +290,27 @@ interface IIntentWallet {
     function intentStatus(bytes32 id) external view returns (IntentStatus);
 
     /// @notice The wallet's owner: the first owner, written in the wallet's code at deployment,
-    ///         until `changeOwner` sets another. The zero address on the implementation.
+    ///         until `changeOwner` sets another. The zero address on the implementation and on a
+    ///         wallet owned by a key set.
     function owner() external view returns (address);
+
+    /// @notice The keys that may sign for the wallet and how many of them must: for a wallet owned
+    ///         by one address, that address (20 bytes) and 1.
+    function ownerKeys() external view returns (bytes[] memory keys, uint256 threshold);
+
+    /// @notice The ERC-7913 verifiers that P-256 keys and WebAuthn passkeys of a key set name:
+    ///         OpenZeppelin's `ERC7913P256Verifier` and `ERC7913WebAuthnVerifier`, deployed by the
+    ///         implementation's constructor (its CREATE nonces 1 and 2). A passkey's key is
+    ///         `webAuthn ‖ x ‖ y`.
+    function keyVerifiers() external view returns (address p256, address webAuthn);
+
+    /// @notice Whether `key` may sign for the wallet (see `ownerKeys`).
+    function isOwnerKey(bytes calldata key) external view returns (bool);
+
+    /// @notice Whether `signature` is the owner's signature of `digest` itself (not of
+    ///         `replaySafeHash`): the owner's 65 bytes or ERC-1271 bytes, or key-set entries reaching
+    ///         the threshold. For digests already bound to this wallet, such as session grants.
+    function isOwnerSignature(bytes32 digest, bytes calldata signature) external view returns (bool);
 
     /// @notice The current intent epoch: the salt of the intents' EIP-712 domain.
     function intentEpoch() external view returns (uint256);

@@ -11,10 +11,15 @@ interface IWalletFactory {
     /// @notice A wallet was deployed at `wallet` for `owner` with `salt`.
     event WalletCreated(address indexed wallet, address indexed owner, uint256 salt);
 
+    /// @notice A wallet owned by a key set was deployed at `wallet`: the keys and threshold hashed to
+    ///         `keySetHash` (`keccak256(abi.encode(keys, threshold))`), with `salt`. The wallet's
+    ///         own `OwnerKeyAdded` events list the keys.
+    event WalletCreatedWithKeys(address indexed wallet, bytes32 indexed keySetHash, uint256 salt);
+
     /// @notice The implementation has no code.
     error FactoryInvalidImplementation(address implementation);
 
-    /// @notice A wallet needs an owner: the zero address can't be one.
+    /// @notice A wallet needs an owner: neither the zero address nor the factory can be one.
     error FactoryInvalidOwner(address owner);
 
     /// @notice The wallet at `wallet` exists already (CREATE2 found its address taken).
@@ -50,4 +55,40 @@ interface IWalletFactory {
 
     /// @notice The address the wallet of (`owner`, `salt`) has or will have.
     function walletAddress(address owner, uint256 salt) external view returns (address);
+
+    /// @notice Deploys the wallet owned by the key set (`keys`, `threshold`) with `salt`: a clone
+    ///         whose code names this factory, which hands the wallet to the key set in the same
+    ///         call (`IIntentWallet.setOwnerKeys`), so nobody else can ever act as its owner.
+    /// @dev The address commits to the keys and the threshold: see `walletAddressWithKeys`. Reverts
+    ///      with `FactoryWalletExists` if it exists already, and with the wallet's errors for a bad
+    ///      key set (`WalletInvalidKey`, `WalletKeyAlreadyAdded`, `WalletInvalidThreshold`, ...).
+    /// @param keys The keys (ERC-7913 signers), distinct.
+    /// @param threshold How many must sign, from 1 to `keys.length`.
+    /// @param salt Any number, so one key set can have many wallets.
+    /// @return wallet The wallet's address.
+    function createWalletWithKeys(
+        bytes[] calldata keys,
+        uint256 threshold,
+        uint256 salt
+    ) external returns (address wallet);
+
+    /// @notice Deploys the key-set wallet unless it exists, then relays the intent.
+    /// @return wallet The wallet's address.
+    /// @return success Whether the intent's calls succeeded.
+    function createWalletWithKeysAndRelay(
+        bytes[] calldata keys,
+        uint256 threshold,
+        uint256 salt,
+        Intent calldata intent,
+        bytes calldata signature
+    ) external returns (address wallet, bool success);
+
+    /// @notice The address the wallet of the key set (`keys`, `threshold`) and `salt` has or will
+    ///         have: CREATE2 of a clone naming this factory, with the salt
+    ///         `keccak256(abi.encode(keccak256(abi.encode(keys, threshold)), salt))`.
+    function walletAddressWithKeys(
+        bytes[] calldata keys,
+        uint256 threshold,
+        uint256 salt
+    ) external view returns (address);
 }

@@ -3,7 +3,6 @@ pragma solidity 0.8.28;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 import {IIntentValidator} from "../interfaces/IIntentValidator.sol";
 import {IIntentWallet} from "../interfaces/IIntentWallet.sol";
@@ -219,8 +218,8 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
         }
         if (grant.sessionKey != sessionKey) revert GrantKeyMismatch(grant.sessionKey, sessionKey);
         bytes32 id = _sessionId(grant);
-        address owner = IIntentWallet(msg.sender).owner();
-        if (!SignatureChecker.isValidSignatureNow(owner, id, ownerSignature)) revert GrantInvalidOwnerSignature(id);
+        // The wallet judges its owner's signature: one address's, or its key set's at the threshold.
+        if (!IIntentWallet(msg.sender).isOwnerSignature(id, ownerSignature)) revert GrantInvalidOwnerSignature(id);
         _register(grant, id, epoch);
     }
 

@@ -1,0 +1,3 @@
+export * from "./keys.js";
+export * from "./keySetSignature.js";
+export * from "./webAuthn.js";

@@ -1,0 +1,142 @@
+import { AbiCoder, getBytes, hexlify, isHexString, toBeHex, toUtf8String } from "ethers";
+
+import { InvalidParameterError } from "../errors/invalidParameterError.js";
+import type { P256PublicKey } from "./keys.js";
+
+/** The order of P-256: a signature's `s` above half of it is refused on chain (malleability). */
+export const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/**
+ * The fields of OpenZeppelin's `WebAuthn.WebAuthnAuth`, encoded as a parameter list (no leading
+ * tuple offset): how `WebAuthn.tryDecodeAuth` reads it.
+ */
+const WEB_AUTHN_AUTH_FIELDS = ["bytes32", "bytes32", "uint256", "uint256", "bytes", "string"];
+
+/** Bytes, as hex or as the browser gives them. */
+export type BytesInput = string | Uint8Array | ArrayBuffer;
+
+/** What a browser's `navigator.credentials.get` returns in `response`, or an authenticator made in code. */
+export interface WebAuthnAssertion {
+  /** `response.authenticatorData`: rpIdHash (32), flags (1), counter (4), extensions. */
+  authenticatorData: BytesInput;
+  /** `response.clientDataJSON`: the UTF-8 JSON with `type`, `challenge` and `origin`. */
+  clientDataJSON: BytesInput;
+  /** `response.signature`: the ASN.1 DER P-256 signature of `authenticatorData ‖ sha256(clientDataJSON)`. */
+  signature: BytesInput;
+}
+
+/**
+ * A passkey's signature as the wallet takes it: `WebAuthnAuth`'s fields ABI-encoded, with `r` and `s`
+ * read from the DER signature (`s` moved to the lower half, as the chain requires; both halves
+ * verify), and the indexes of `"type":"webauthn.get"` and `"challenge":"` in the client data.
+ *
+ * @example
+ * const credential = await navigator.credentials.get({ publicKey: { challenge: getBytes(id), allowCredentials } });
+ * const signature = encodeWebAuthnSignature(credential.response);
+ */
+export function encodeWebAuthnSignature(assertion: WebAuthnAssertion): string {
+  const clientDataJSON = toUtf8String(bytesOf(assertion.clientDataJSON, "clientDataJSON"));
+  const { r, s } = parseDerSignature(bytesOf(assertion.signature, "signature"));
+  return AbiCoder.defaultAbiCoder().encode(WEB_AUTHN_AUTH_FIELDS, [
+    toBeHex(r, 32),
+    toBeHex(lowS(s), 32),
+    indexIn(clientDataJSON, '"challenge":"'),
+    indexIn(clientDataJSON, '"type":"webauthn.get"'),
+    hexlify(bytesOf(assertion.authenticatorData, "authenticatorData")),
+    clientDataJSON,
+  ]);
+}
+
+/**
+ * The challenge a passkey must sign for the wallet to accept it: the 32-byte digest (an intent
+ * ID, a session ID, a replay-safe hash) as bytes, which the browser puts in the client data as
+ * base64url.
+ *
+ * @example
+ * await navigator.credentials.get({ publicKey: { challenge: webAuthnChallenge(id), rpId } });
+ */
+export function webAuthnChallenge(digest: string): Uint8Array {
+  if (!isHexString(digest, 32))
+    throw new InvalidParameterError({
+      parameter: "digest",
+      shortMessage: `digest ${digest} is not 32 bytes of hex`,
+    });
+  return getBytes(digest);
+}
+
+/**
+ * `r` and `s` of an ASN.1 DER ECDSA signature (`SEQUENCE { INTEGER r, INTEGER s }`).
+ *
+ * @example
+ * const { r, s } = parseDerSignature(credential.response.signature);
+ */
+export function parseDerSignature(der: BytesInput): { r: bigint; s: bigint } {
+  const bytes = bytesOf(der, "signature");
+  const fail = (why: string): never => {
+    throw new InvalidParameterError({
+      parameter: "signature",
+      shortMessage: `not a DER ECDSA signature: ${why}`,
+    });
+  };
+  if (bytes[0] !== 0x30 || bytes[1] !== bytes.length - 2) fail("no SEQUENCE spanning the bytes");
+  let offset = 2;
+  const integer = (): bigint => {
+    if (bytes[offset] !== 0x02) fail(`no INTEGER at byte ${offset}`);
+    const length = bytes[offset + 1]!;
+    if (length === 0 || length > 33 || offset + 2 + length > bytes.length)
+      fail(`bad INTEGER length at byte ${offset}`);
+    const value = BigInt(hexlify(bytes.subarray(offset + 2, offset + 2 + length)));
+    offset += 2 + length;
+    return value;
+  };
+  const r = integer();
+  const s = integer();
+  if (offset !== bytes.length) fail("bytes after the two INTEGERs");
+  if (r === 0n || r >= P256_ORDER || s === 0n || s >= P256_ORDER) fail("r or s out of range");
+  return { r, s };
+}
+
+/**
+ * The P-256 public key in a SubjectPublicKeyInfo (what `AuthenticatorAttestationResponse.getPublicKey()`
+ * returns for an ES256 credential): its uncompressed point `04 ‖ x ‖ y`, the last 65 bytes.
+ *
+ * @example
+ * const publicKey = p256PublicKeyFromSpki(credential.response.getPublicKey());
+ */
+export function p256PublicKeyFromSpki(spki: BytesInput): P256PublicKey {
+  const bytes = bytesOf(spki, "spki");
+  const point = bytes.subarray(bytes.length - 65);
+  if (bytes.length < 65 || point[0] !== 0x04)
+    throw new InvalidParameterError({
+      parameter: "spki",
+      shortMessage: "not an uncompressed P-256 public key (SPKI ending in 04 ‖ x ‖ y)",
+    });
+  return { x: BigInt(hexlify(point.subarray(1, 33))), y: BigInt(hexlify(point.subarray(33, 65))) };
+}
+
+/** `s` in the lower half of the order. */
+function lowS(s: bigint): bigint {
+  return s > P256_ORDER / 2n ? P256_ORDER - s : s;
+}
+
+/** Where `needle` starts in `json`, counted in UTF-8 bytes as the contract counts them. */
+function indexIn(json: string, needle: string): bigint {
+  const at = json.indexOf(needle);
+  if (at < 0)
+    throw new InvalidParameterError({
+      parameter: "clientDataJSON",
+      shortMessage: `clientDataJSON has no ${needle}`,
+    });
+  return BigInt(new TextEncoder().encode(json.slice(0, at)).length);
+}
+
+/** `input` as bytes: hex, a `Uint8Array` or an `ArrayBuffer` (as browsers return them). */
+function bytesOf(input: BytesInput, parameter: string): Uint8Array {
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (typeof input === "string" && isHexString(input)) return getBytes(input);
+  throw new InvalidParameterError({
+    parameter,
+    shortMessage: `${parameter} is neither hex nor bytes`,
+  });
+}

@@ -1,0 +1,70 @@
+import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+
+import { concat, getBytes, hexlify, toBeHex } from "ethers";
+
+import {
+  p256PublicKeyFromSpki,
+  type P256PublicKey,
+  type WebAuthnAssertion,
+} from "../../src/protocol/index.js";
+
+/** What a test may change in an assertion, to make it as a faulty or hostile authenticator would. */
+export interface AssertionOptions {
+  /** The authenticator data's flags byte; 0x05 (user present and verified) by default. */
+  flags?: number;
+  /** The client data's `type`; "webauthn.get" by default. */
+  type?: string;
+  /** The challenge signed, instead of the digest asked for. */
+  challenge?: string;
+  /** The relying party; "intentwallet.test" by default. */
+  rpId?: string;
+}
+
+/**
+ * A passkey made in code, signing exactly as an authenticator does: the authenticator data
+ * (`sha256(rpId) ‖ flags ‖ counter`), the client data JSON with the digest as base64url
+ * challenge, and a DER P-256 signature of `authenticatorData ‖ sha256(clientDataJSON)`.
+ */
+export class SoftwarePasskey {
+  readonly publicKey: P256PublicKey;
+  private readonly privateKey: KeyObject;
+  private counter = 0;
+
+  constructor() {
+    const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    this.privateKey = pair.privateKey;
+    this.publicKey = p256PublicKeyFromSpki(pair.publicKey.export({ format: "der", type: "spki" }));
+  }
+
+  /** An assertion of `digest` (32 bytes, hex), as `navigator.credentials.get` returns it. */
+  assert(digest: string, options: AssertionOptions = {}): WebAuthnAssertion {
+    const rpId = options.rpId ?? "intentwallet.test";
+    this.counter += 1;
+    const authenticatorData = concat([
+      sha256(Buffer.from(rpId)),
+      toBeHex(options.flags ?? 0x05, 1),
+      toBeHex(this.counter, 4),
+    ]);
+    const clientDataJSON = JSON.stringify({
+      type: options.type ?? "webauthn.get",
+      challenge: Buffer.from(getBytes(options.challenge ?? digest)).toString("base64url"),
+      origin: `https://${rpId}`,
+      crossOrigin: false,
+    });
+    const signed = concat([authenticatorData, sha256(Buffer.from(clientDataJSON))]);
+    const signature = sign("sha256", getBytes(signed), {
+      key: this.privateKey,
+      dsaEncoding: "der",
+    });
+    return {
+      authenticatorData,
+      clientDataJSON: hexlify(Buffer.from(clientDataJSON)),
+      signature: hexlify(signature),
+    };
+  }
+}
+
+/** sha256 of `bytes`, hex. */
+function sha256(bytes: Uint8Array): string {
+  return hexlify(createHash("sha256").update(bytes).digest());
+}
