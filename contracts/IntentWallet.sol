@@ -37,11 +37,12 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @notice The most revert data of one call kept in `WalletCallReverted` and `IntentFailed`.
     uint256 public constant MAX_REVERT_DATA = 256;
 
-    /// @notice The most keys a key set holds.
-    uint256 public constant MAX_OWNER_KEYS = OwnerKeySignatures.MAX_ENTRIES;
+    /// @dev The most keys a key set holds: 32.
+    uint256 private constant MAX_OWNER_KEYS = OwnerKeySignatures.MAX_ENTRIES;
 
-    /// @notice The longest key a key set accepts (a verifier and a public key; an RSA key fits).
-    uint256 public constant MAX_KEY_LENGTH = 20 + 1024;
+    /// @dev The longest key a key set accepts, 1,044 bytes: a verifier and a public key of up to
+    ///      1,024 bytes (an RSA key fits).
+    uint256 private constant MAX_KEY_LENGTH = 20 + 1024;
 
     /// @dev First byte of a relay signature: the owner signed the ID.
     bytes1 private constant SIGNED_BY_OWNER = 0x00;
@@ -214,14 +215,14 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     }
 
     /// @inheritdoc IIntentWallet
-    function addOwnerKey(bytes calldata key) external onlyOwnerOrSelf {
+    function enrollSigner(bytes calldata key) external onlyOwnerOrSelf {
         WalletStorage storage $ = _storage();
         if ($.ownerMode != OWNER_KEYS) _moveOwnerToKeys($);
         _addKey($, key);
     }
 
     /// @inheritdoc IIntentWallet
-    function removeOwnerKey(bytes calldata key) external onlyOwnerOrSelf {
+    function unregisterSigner(bytes calldata key) external onlyOwnerOrSelf {
         WalletStorage storage $ = _storage();
         if ($.ownerMode != OWNER_KEYS) _moveOwnerToKeys($);
         if (!$.keys.remove(key)) revert WalletKeyNotFound(key);
@@ -230,14 +231,14 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     }
 
     /// @inheritdoc IIntentWallet
-    function setOwnerThreshold(uint256 threshold) external onlyOwnerOrSelf {
+    function setSigningThreshold(uint256 threshold) external onlyOwnerOrSelf {
         WalletStorage storage $ = _storage();
         if ($.ownerMode != OWNER_KEYS) _moveOwnerToKeys($);
         _setThreshold($, threshold);
     }
 
     /// @inheritdoc IIntentWallet
-    function setOwnerKeys(bytes[] calldata keys, uint256 threshold) external onlyOwnerOrSelf {
+    function handToKeySet(bytes[] calldata keys, uint256 threshold) external onlyOwnerOrSelf {
         WalletStorage storage $ = _storage();
         _clearKeys($);
         $.ownerMode = OWNER_KEYS;
@@ -308,12 +309,12 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     }
 
     /// @inheritdoc IIntentWallet
-    function keyVerifiers() external view returns (address p256, address webAuthn) {
+    function passkeyVerifiers() external view returns (address p256, address webAuthn) {
         return (_p256Verifier, _webAuthnVerifier);
     }
 
     /// @inheritdoc IIntentWallet
-    function ownerKeys() external view returns (bytes[] memory keys, uint256 threshold) {
+    function listKeys() external view returns (bytes[] memory keys, uint256 threshold) {
         WalletStorage storage $ = _storage();
         if ($.ownerMode == OWNER_KEYS) return ($.keys.values(), $.keyThreshold);
         if (address(this) == _implementation) return (keys, 0);
@@ -323,19 +324,11 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     }
 
     /// @inheritdoc IIntentWallet
-    function isOwnerKey(bytes calldata key) external view returns (bool) {
-        WalletStorage storage $ = _storage();
-        if ($.ownerMode == OWNER_KEYS) return $.keys.contains(key);
-        return address(this) != _implementation && key.length == 20 && address(bytes20(key)) == _owner();
-    }
-
-    /// @inheritdoc IIntentWallet
-    function isOwnerSignature(bytes32 digest, bytes calldata signature) public view returns (bool) {
+    function isOwnerAuthorized(bytes32 digest, bytes calldata signature) public view returns (bool) {
         if (address(this) == _implementation) return false;
-        Header memory header = _header();
-        if (header.ownerMode == OWNER_KEYS)
+        if (_storage().ownerMode == OWNER_KEYS)
             return _checkKeys(digest, signature).outcome == OwnerKeySignatures.Outcome.Authorized;
-        return _isOwnerSignature(_ownerOf(header), digest, signature);
+        return _isOwnerSignature(_owner(), digest, signature);
     }
 
     /// @inheritdoc IIntentWallet
@@ -371,7 +364,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     ///        (see `OwnerKeySignatures`), without a kind byte.
     /// @return `0x1626ba7e` if valid, `0xffffffff` otherwise.
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
-        return isOwnerSignature(replaySafeHash(hash), signature) ? ERC1271_VALID : ERC1271_INVALID;
+        return isOwnerAuthorized(replaySafeHash(hash), signature) ? ERC1271_VALID : ERC1271_INVALID;
     }
 
     /// @notice ERC-165: the wallet answers for ERC-165, ERC-1271, ERC-721 and ERC-1155 receiving.
@@ -463,6 +456,17 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
             if (!_isOwnerSignature(_ownerOf(header), id, signature[1:])) revert IntentInvalidSignature(id);
             return false;
         }
+        return _checkKeyOrModuleSignature(header, id, calls, signature);
+    }
+
+    /// @dev `_checkSignature` for the kinds other than the one-address owner's: the key set's
+    ///      entries, or a module's data. Apart, so that the owner's path stays as short as it was.
+    function _checkKeyOrModuleSignature(
+        Header memory header,
+        bytes32 id,
+        Call[] memory calls,
+        bytes calldata signature
+    ) private returns (bool byModule) {
         if (signature.length != 0 && signature[0] == SIGNED_BY_KEYS && header.ownerMode == OWNER_KEYS) {
             _checkKeySignatures(id, signature[1:]);
             return false;

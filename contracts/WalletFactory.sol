@@ -103,7 +103,7 @@ contract WalletFactory is IWalletFactory {
             wallet := create2(0, add(initCode, 0x20), mload(initCode), create2Salt)
         }
         if (wallet == address(0)) revert FactoryWalletExists(_create2Address(initCode, uint256(create2Salt)));
-        IIntentWallet(wallet).setOwnerKeys(keys, threshold);
+        IIntentWallet(wallet).handToKeySet(keys, threshold);
         emit WalletCreatedWithKeys(wallet, keccak256(abi.encode(keys, threshold)), salt);
     }
 

@@ -154,7 +154,7 @@ interface IIntentWallet {
     /// @notice The intent epoch or the module epoch is at its last value (2^32 - 1): it can't move.
     error WalletEpochExhausted(uint256 epoch);
 
-    /// @notice `key` can't join a key set: shorter than 20 bytes or longer than `MAX_KEY_LENGTH`,
+    /// @notice `key` can't join a key set: shorter than 20 bytes or longer than 1,044 bytes,
     ///         the zero address, the wallet itself, a P-256 key off the curve, or a verifier
     ///         without code.
     error WalletInvalidKey(bytes key);
@@ -245,21 +245,21 @@ interface IIntentWallet {
     ///         becomes owned by the key set {that address, `key`} with threshold 1.
     /// @param key An ERC-7913 signer: a 20-byte address (an EOA or an ERC-1271 contract), or a
     ///        verifier's address followed by a public key (64 bytes `x ‖ y` for P-256 and WebAuthn).
-    function addOwnerKey(bytes calldata key) external;
+    function enrollSigner(bytes calldata key) external;
 
     /// @notice Removes `key` from the key set. Owner or self only. Refused when fewer keys than the
     ///         threshold would remain; the last key can never go.
-    function removeOwnerKey(bytes calldata key) external;
+    function unregisterSigner(bytes calldata key) external;
 
     /// @notice Sets how many distinct keys of the set must sign. Owner or self only.
     /// @param threshold At least 1, at most the number of keys.
-    function setOwnerThreshold(uint256 threshold) external;
+    function setSigningThreshold(uint256 threshold) external;
 
     /// @notice Replaces whoever owns the wallet (one address or a key set) by the key set `keys`
     ///         with `threshold`. Owner or self only; the factory calls it to create a key-set wallet.
-    /// @param keys Distinct keys, at most `MAX_OWNER_KEYS`.
+    /// @param keys Distinct keys, at most 32.
     /// @param threshold At least 1, at most `keys.length`.
-    function setOwnerKeys(bytes[] calldata keys, uint256 threshold) external;
+    function handToKeySet(bytes[] calldata keys, uint256 threshold) external;
 
     /// @notice Lets `module` validate intents for this wallet. Owner or self only.
     /// @param module A contract implementing `IIntentValidator`.
@@ -296,21 +296,18 @@ interface IIntentWallet {
 
     /// @notice The keys that may sign for the wallet and how many of them must: for a wallet owned
     ///         by one address, that address (20 bytes) and 1.
-    function ownerKeys() external view returns (bytes[] memory keys, uint256 threshold);
+    function listKeys() external view returns (bytes[] memory keys, uint256 threshold);
 
     /// @notice The ERC-7913 verifiers that P-256 keys and WebAuthn passkeys of a key set name:
     ///         OpenZeppelin's `ERC7913P256Verifier` and `ERC7913WebAuthnVerifier`, deployed by the
     ///         implementation's constructor (its CREATE nonces 1 and 2). A passkey's key is
     ///         `webAuthn ‖ x ‖ y`.
-    function keyVerifiers() external view returns (address p256, address webAuthn);
-
-    /// @notice Whether `key` may sign for the wallet (see `ownerKeys`).
-    function isOwnerKey(bytes calldata key) external view returns (bool);
+    function passkeyVerifiers() external view returns (address p256, address webAuthn);
 
     /// @notice Whether `signature` is the owner's signature of `digest` itself (not of
     ///         `replaySafeHash`): the owner's 65 bytes or ERC-1271 bytes, or key-set entries reaching
     ///         the threshold. For digests already bound to this wallet, such as session grants.
-    function isOwnerSignature(bytes32 digest, bytes calldata signature) external view returns (bool);
+    function isOwnerAuthorized(bytes32 digest, bytes calldata signature) external view returns (bool);
 
     /// @notice The current intent epoch: the salt of the intents' EIP-712 domain.
     function intentEpoch() external view returns (uint256);

@@ -58,7 +58,7 @@ interface IWalletFactory {
 
     /// @notice Deploys the wallet owned by the key set (`keys`, `threshold`) with `salt`: a clone
     ///         whose code names this factory, which hands the wallet to the key set in the same
-    ///         call (`IIntentWallet.setOwnerKeys`), so nobody else can ever act as its owner.
+    ///         call (`IIntentWallet.handToKeySet`), so nobody else can ever act as its owner.
     /// @dev The address commits to the keys and the threshold: see `walletAddressWithKeys`. Reverts
     ///      with `FactoryWalletExists` if it exists already, and with the wallet's errors for a bad
     ///      key set (`WalletInvalidKey`, `WalletKeyAlreadyAdded`, `WalletInvalidThreshold`, ...).

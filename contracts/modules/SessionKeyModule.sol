@@ -219,7 +219,7 @@ contract SessionKeyModule is ISessionKeyModule, EIP712 {
         if (grant.sessionKey != sessionKey) revert GrantKeyMismatch(grant.sessionKey, sessionKey);
         bytes32 id = _sessionId(grant);
         // The wallet judges its owner's signature: one address's, or its key set's at the threshold.
-        if (!IIntentWallet(msg.sender).isOwnerSignature(id, ownerSignature)) revert GrantInvalidOwnerSignature(id);
+        if (!IIntentWallet(msg.sender).isOwnerAuthorized(id, ownerSignature)) revert GrantInvalidOwnerSignature(id);
         _register(grant, id, epoch);
     }
 

@@ -9,7 +9,7 @@ import { InvalidParameterError } from "../errors/invalidParameterError.js";
  */
 export type OwnerKey = string;
 
-/** The deployment's ERC-7913 verifiers, as `IntentWallet.keyVerifiers()` returns them. */
+/** The deployment's ERC-7913 verifiers, as `IntentWallet.passkeyVerifiers()` returns them. */
 export interface KeyVerifiers {
   /** OpenZeppelin's `ERC7913P256Verifier`: raw P-256 keys. */
   p256: string;
