@@ -53,7 +53,7 @@ abstract contract KeyPool is TestBase {
         }
     }
 
-    /// @dev A one-call intent with salt `salt`, valid for a day from now.
+    /// @dev An intent of `calls` with salt `salt`, valid for a day from now, with no dependencies.
     function _intent(Call[] memory calls, uint256 salt) internal view returns (Intent memory intent) {
         intent.calls = calls;
         intent.dependencies = new Dependency[](0);
@@ -158,10 +158,10 @@ contract KeySetHandler is KeyPool {
                 ? bytes.concat(bytes1(0x00), signers.length == 0 ? bytes("") : _ecdsa(signers[0], id))
                 : bytes.concat(bytes1(0x02), _entries(signers, id, _keyedMask(signerSeed)));
         bool authorized = asOwner ? _ownerSigned(before, signers) : _entriesAuthorize(before, signers);
-        uint256 enough = asOwner ? _distinctMembers(before, _first(signers)) : _distinctMembers(before, signers);
+        uint256 members = asOwner ? _distinctMembers(before, _first(signers)) : _distinctMembers(before, signers);
         (Owners memory expected, bool callsOk) = _simulate(before, changes);
         try wallet.relay(intent, signature) returns (bool ok) {
-            _authorized(enough >= before.threshold, "a relay signed below the threshold");
+            _authorized(members >= before.threshold, "a relay signed below the threshold");
             if (!authorized) _unexpected("a relay the model refused went through");
             if (ok != callsOk) _unexpected("a relayed intent's calls fared otherwise than the model");
             if (ok) _commit(expected, changes);
@@ -381,10 +381,12 @@ contract KeySetHandler is KeyPool {
         return !o.keyMode && signers.length != 0 && _poolAddress(signers[0]) == o.keys[0];
     }
 
+    /// @dev Whether `who` is one of `o`'s keys (for one owner: is it).
     function _isMember(Owners memory o, address who) private pure returns (bool) {
         return _indexOf(o, who) < o.count;
     }
 
+    /// @dev Where `who` is among `o`'s keys (`o.count` if it is not).
     function _indexOf(Owners memory o, address who) private pure returns (uint256 i) {
         while (i < o.count && o.keys[i] != who) ++i;
     }
@@ -429,12 +431,14 @@ contract KeySetHandler is KeyPool {
         return true;
     }
 
+    /// @dev Adds `key` to `o` as `addOwnerKey` would; false when the wallet must refuse it.
     function _add(Owners memory o, address key) private view returns (bool) {
         if (!_validKey(key) || o.count == MAX_KEYS || _isMember(o, key)) return false;
         o.keys[o.count++] = key;
         return true;
     }
 
+    /// @dev Whether a 20-byte key may join a set: not zero, not the wallet.
     function _validKey(address key) private view returns (bool) {
         return key != address(0) && key != address(wallet);
     }
@@ -457,6 +461,7 @@ contract KeySetHandler is KeyPool {
         }
     }
 
+    /// @dev Records an outcome the model did not predict.
     function _unexpected(string memory what) private {
         ++unexpected;
         lastUnexpected = what;
@@ -676,6 +681,7 @@ contract KeySetInvariantsTest is KeyPool {
         for (uint256 j; j < k; ++j) out[j] = list[j];
     }
 
+    /// @dev Whether `who` is in `list`.
     function _contains(address[] memory list, address who) private pure returns (bool) {
         for (uint256 i; i < list.length; ++i) if (list[i] == who) return true;
         return false;
