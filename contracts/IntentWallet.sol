@@ -101,7 +101,6 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         EnumerableSet.BytesSet keys;
     }
 
-    /// @dev keccak256(abi.encode(uint256(keccak256("intentwallet.storage.IntentWallet")) - 1)) & ~bytes32(uint256(0xff))
     /// @dev What a relay needs of the header slot.
     struct Header {
         uint32 epoch;
@@ -111,6 +110,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         uint32 moduleEpoch;
     }
 
+    /// @dev keccak256(abi.encode(uint256(keccak256("intentwallet.storage.IntentWallet")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant STORAGE_LOCATION = 0xeaed0808e4d28157af1ac47c2a3073cd360637305de8411ec956cb7051ecbf00;
 
     /// @dev Where the first owner sits in a wallet's code: right after the 45 bytes of the ERC-1167

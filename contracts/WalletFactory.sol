@@ -89,7 +89,6 @@ contract WalletFactory is IWalletFactory {
         emit WalletCreated(wallet, owner, salt);
     }
 
-    /// @dev The address of the wallet of (`owner`, `salt`).
     /// @dev Deploys a clone naming this factory as its owner at the key set's address, then hands
     ///      it to the key set, in one call.
     function _createWalletWithKeys(
@@ -112,6 +111,7 @@ contract WalletFactory is IWalletFactory {
         return keccak256(abi.encode(keccak256(abi.encode(keys, threshold)), salt));
     }
 
+    /// @dev The address of the wallet of (`owner`, `salt`).
     function _walletAddress(address owner, uint256 salt) private view returns (address) {
         return _create2Address(_walletInitCode(owner), salt);
     }

@@ -61,7 +61,7 @@ describe("a passkey in a real browser (Chromium, WebAuthn)", function () {
   /** The wallet world, plus a wallet whose only key (threshold 1) is the browser's passkey, funded. */
   async function fixture() {
     const world = await deployWalletWorld(ethers);
-    const [p256, webAuthn] = await world.implementation.keyVerifiers();
+    const [p256, webAuthn] = await world.implementation.passkeyVerifiers();
     const key = webAuthnKey({
       verifiers: { p256, webAuthn },
       publicKey: p256PublicKeyFromSpki(credential.spki),
@@ -122,7 +122,7 @@ describe("a passkey in a real browser (Chromium, WebAuthn)", function () {
   it("creates a wallet whose only key is the browser's passkey", async function () {
     const { wallet, key } = await networkHelpers.loadFixture(fixture);
 
-    const [keys, threshold] = await wallet.ownerKeys();
+    const [keys, threshold] = await wallet.listKeys();
     expect(keys).to.deep.equal([key]);
     expect(threshold).to.equal(1n);
     expect(await wallet.owner()).to.equal(ZeroAddress);

@@ -90,7 +90,7 @@ struct Change {
 ///         (`unexpected`).
 /// @dev No function here starts with `test` or `invariant`, so the runner never takes it for a suite.
 contract KeySetHandler is KeyPool {
-    /// @dev A set can hold at most this many keys (the wallet's `MAX_OWNER_KEYS`).
+    /// @dev A set can hold at most this many keys (the wallet's limit).
     uint256 private constant MAX_KEYS = 32;
 
     // Change kinds.
@@ -249,13 +249,14 @@ contract KeySetHandler is KeyPool {
         change.threshold = (seed >> 16) % 8; // 0 and above the set's size included
         change.keys = _fuzzKeyList(seed >> 24);
         bytes memory data;
-        if (change.kind == ADD) data = abi.encodeCall(IIntentWallet.addOwnerKey, (abi.encodePacked(change.key)));
-        if (change.kind == REMOVE) data = abi.encodeCall(IIntentWallet.removeOwnerKey, (abi.encodePacked(change.key)));
-        if (change.kind == THRESHOLD) data = abi.encodeCall(IIntentWallet.setOwnerThreshold, (change.threshold));
+        if (change.kind == ADD) data = abi.encodeCall(IIntentWallet.enrollSigner, (abi.encodePacked(change.key)));
+        if (change.kind == REMOVE)
+            data = abi.encodeCall(IIntentWallet.unregisterSigner, (abi.encodePacked(change.key)));
+        if (change.kind == THRESHOLD) data = abi.encodeCall(IIntentWallet.setSigningThreshold, (change.threshold));
         if (change.kind == SET_KEYS) {
             bytes[] memory keys = new bytes[](change.keys.length);
             for (uint256 i; i < keys.length; ++i) keys[i] = abi.encodePacked(change.keys[i]);
-            data = abi.encodeCall(IIntentWallet.setOwnerKeys, (keys, change.threshold));
+            data = abi.encodeCall(IIntentWallet.handToKeySet, (keys, change.threshold));
         }
         if (change.kind == CHANGE_OWNER) data = abi.encodeCall(IIntentWallet.changeOwner, (change.key));
         if (change.kind == PING || change.kind == PAY) {
@@ -431,7 +432,7 @@ contract KeySetHandler is KeyPool {
         return true;
     }
 
-    /// @dev Adds `key` to `o` as `addOwnerKey` would; false when the wallet must refuse it.
+    /// @dev Adds `key` to `o` as `enrollSigner` would; false when the wallet must refuse it.
     function _add(Owners memory o, address key) private view returns (bool) {
         if (!_validKey(key) || o.count == MAX_KEYS || _isMember(o, key)) return false;
         o.keys[o.count++] = key;
@@ -536,20 +537,18 @@ contract KeySetInvariantsTest is KeyPool {
     /// hardhat-config: invariant.depth = 32
     function invariant_ownersMatchTheModel() public view {
         (bool keyMode, uint256 threshold, address[] memory expected) = handler.model();
-        (bytes[] memory keys, uint256 actualThreshold) = wallet.ownerKeys();
+        (bytes[] memory keys, uint256 actualThreshold) = wallet.listKeys();
         assertEq(actualThreshold, threshold, "threshold");
         assertEq(keys.length, expected.length, "number of keys");
         assertTrue(actualThreshold >= 1 && actualThreshold <= keys.length, "threshold out of 1..keys");
-        assertLe(keys.length, wallet.MAX_OWNER_KEYS(), "too many keys");
+        assertLe(keys.length, 32, "too many keys (the wallet's limit)");
         for (uint256 i; i < keys.length; ++i) {
             assertEq(keys[i].length, 20, "key length");
             assertTrue(_contains(expected, address(bytes20(keys[i]))), "a key the model does not hold");
         }
-        for (uint256 i; i < POOL; ++i) {
-            address member = _poolAddress(i);
-            assertEq(wallet.isOwnerKey(abi.encodePacked(member)), _contains(expected, member), "isOwnerKey");
+        for (uint256 i; i < keys.length; ++i) {
+            assertTrue(address(bytes20(keys[i])) != address(factory), "the factory is a key");
         }
-        assertFalse(wallet.isOwnerKey(abi.encodePacked(address(factory))), "the factory is a key");
         assertEq(wallet.owner(), keyMode ? address(0) : expected[0], "owner");
     }
 
@@ -587,7 +586,7 @@ contract KeySetInvariantsTest is KeyPool {
         } catch {}
         assertEq(target.pings(), 0, "the intent ran");
         assertFalse(wallet.isValidSignature(hash, tail) == ERC1271_VALID, "random bytes are a valid signature");
-        assertFalse(wallet.isOwnerSignature(id, entries), "random bytes are an owner signature");
+        assertFalse(wallet.isOwnerAuthorized(id, entries), "random bytes are an owner signature");
     }
 
     /// @dev On any m-of-n wallet, m - 1 distinct members (in any order, either entry kind) are refused
