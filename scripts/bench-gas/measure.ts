@@ -11,6 +11,7 @@
 import * as eoa from "./eoa.js";
 import * as erc4337 from "./erc4337.js";
 import * as ours from "./ours.js";
+import * as oursKeySets from "./oursKeySets.js";
 import * as ozAccount from "./ozAccount.js";
 import * as safe from "./safe.js";
 import * as simpleAccount from "./simpleAccount.js";
@@ -129,6 +130,18 @@ async function measureFirstPeers(world: World) {
     erc4337: await erc4337.bundle(simple, bundleOwners, await world.fundedRecipients(BUNDLE)),
   };
 
+  // Ours owned by key sets, from a sequence of their own: a passkey, 2 of 3 and 1 of 3 secp256k1.
+  const keySets = world.sequence("keySets");
+  const keySetPasskey = { eoa: eoaFunded, ours: await oursKeySets.passkeyTransfer(o, keySets) };
+  const keySet2of3 = {
+    eoa: eoaFunded,
+    ours: await oursKeySets.secp256k1Transfer(o, keySets, 2, 3),
+  };
+  const keySet1of3 = {
+    eoa: eoaFunded,
+    ours: await oursKeySets.secp256k1Transfer(o, keySets, 1, 3),
+  };
+
   const figures: Figures = {
     walletCreation,
     creationWithFirstTransfer,
@@ -138,6 +151,9 @@ async function measureFirstPeers(world: World) {
     sessionKeyFirstUse: { eoa: eoaFunded, ours: sessionKeyFirstUse },
     batchOf3Transfers,
     tenIntentsTenWallets,
+    keySetPasskey,
+    keySet2of3,
+    keySet1of3,
   };
   return { figures, entryPoint, simple: simpleKind };
 }

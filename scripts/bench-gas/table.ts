@@ -48,6 +48,9 @@ export const ROWS = [
     operation: "10 wallets x 1 transfer, one tx (vs 10 EOA txs)",
     count: 10,
   },
+  { key: "keySetPasskey", operation: "transfer signed by a passkey, funded" },
+  { key: "keySet2of3", operation: "transfer signed by 2 of 3 secp256k1 keys, funded" },
+  { key: "keySet1of3", operation: "transfer signed by 1 secp256k1 key of 3, funded" },
 ] as const;
 
 export type Column = "eoa" | (typeof COLUMNS)[number]["key"];
@@ -86,6 +89,20 @@ export function printTable(chainId: bigint, figures: Figures): void {
   console.log(
     `\nsession-key intent over the same owner intent (funded): +${fmt(session.registered)} once registered, +${fmt(session.grantCarried)} with the grant carried`,
   );
+  const keys = keySetsOverOwnerIntent(figures);
+  console.log(
+    `key-set intent over the same one-owner intent (funded): passkey +${fmt(keys.passkey)}, 2 of 3 +${fmt(keys.twoOfThree)}, 1 key of 3 +${fmt(keys.oneOfThree)}`,
+  );
+}
+
+/** What signing by a key set adds to the same funded transfer signed by the one owner. */
+function keySetsOverOwnerIntent(figures: Figures) {
+  const ownerIntent = figures.transferFunded.ours!;
+  return {
+    passkey: figures.keySetPasskey.ours! - ownerIntent,
+    twoOfThree: figures.keySet2of3.ours! - ownerIntent,
+    oneOfThree: figures.keySet1of3.ours! - ownerIntent,
+  };
 }
 
 /** A figure with its overhead over the EOA, per operation when the row is several. */
@@ -138,6 +155,9 @@ export function benchJson(chainId: bigint, figures: Figures) {
       registered: Number(session.registered),
       grantCarried: Number(session.grantCarried),
     },
+    keySetsOverOwnerIntent: Object.fromEntries(
+      Object.entries(keySetsOverOwnerIntent(figures)).map(([name, gas]) => [name, Number(gas)]),
+    ),
   };
 }
 
