@@ -1,9 +1,10 @@
 import { getBytes, hexlify, keccak256, TypedDataEncoder } from "ethers";
 
 import { mutableTypeRecord, type TypedDataTypes } from "../typedDataTypes.js";
-import { intentDomain } from "./domain.js";
+import { intentDomain, messageDomain } from "./domain.js";
 import {
   INTENT_TYPES,
+  MESSAGE_TYPES,
   type Call,
   type Dependency,
   type Intent,
@@ -45,6 +46,27 @@ export function getIntentId({
   digest.set(domainSeparator(domain), 2);
   digest.set(intentStructHash(intent), 34);
   return keccak256(digest);
+}
+
+/**
+ * The digest the owner signs so that `wallet` accepts `hash` through ERC-1271: the EIP-712 hash
+ * of `IntentWalletMessage { hash }` in the wallet's message domain (`messageDomain`). Equals the
+ * wallet's `replaySafeHash(hash)`; its `isValidSignature(hash, signature)` checks `signature`
+ * against it.
+ *
+ * @example
+ * const digest = getReplaySafeHash({ hash: permitHash, wallet, chainId: 31337n });
+ */
+export function getReplaySafeHash({
+  hash,
+  wallet,
+  chainId,
+}: { hash: string } & Omit<IntentDomainParameters, "epoch">): string {
+  return TypedDataEncoder.hash(
+    messageDomain({ wallet, chainId }),
+    mutableTypeRecord(MESSAGE_TYPES),
+    { hash },
+  );
 }
 
 /**

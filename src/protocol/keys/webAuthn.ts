@@ -1,4 +1,4 @@
-import { AbiCoder, getBytes, hexlify, isHexString, toBeHex, toUtf8String } from "ethers";
+import { AbiCoder, concat, getBytes, hexlify, isHexString, toBeHex, toUtf8String } from "ethers";
 
 import { InvalidParameterError } from "../errors/invalidParameterError.js";
 import type { P256PublicKey } from "./keys.js";
@@ -62,6 +62,59 @@ export function webAuthnChallenge(digest: string): Uint8Array {
       shortMessage: `digest ${digest} is not 32 bytes of hex`,
     });
   return getBytes(digest);
+}
+
+/**
+ * A raw P-256 key's signature as the wallet takes it (OpenZeppelin's `ERC7913P256Verifier`):
+ * `r ‖ s`, 64 bytes, with `s` moved to the lower half of the order (both halves verify, the chain
+ * takes only the lower). Throws an `InvalidParameterError` for `r` or `s` outside [1, n).
+ *
+ * @example
+ * const { r, s } = p256.sign(getBytes(digest), privateKey, { prehash: false }); // @noble/curves
+ * const signature = encodeP256Signature({ r, s });
+ */
+export function encodeP256Signature({ r, s }: { r: bigint; s: bigint }): string {
+  for (const [name, value] of [
+    ["r", r],
+    ["s", s],
+  ] as const) {
+    if (typeof value !== "bigint" || value <= 0n || value >= P256_ORDER)
+      throw new InvalidParameterError({
+        parameter: name,
+        shortMessage: `${name} ${String(value)} is not a P-256 signature scalar (a bigint in [1, n))`,
+      });
+  }
+  return concat([toBeHex(r, 32), toBeHex(lowS(s), 32)]);
+}
+
+/**
+ * The challenge an assertion signed, read from its client data (base64url there) as hex: for the
+ * wallet to accept it, the digest asked for (`webAuthnChallenge`). Throws an
+ * `InvalidParameterError` for client data that is not UTF-8 JSON with a base64url `challenge`.
+ *
+ * @example
+ * if (readWebAuthnChallenge(credential.response.clientDataJSON) !== id) throw new Error("wrong challenge");
+ */
+export function readWebAuthnChallenge(clientDataJSON: BytesInput): string {
+  let challenge: unknown;
+  try {
+    const json = toUtf8String(bytesOf(clientDataJSON, "clientDataJSON"));
+    challenge = (JSON.parse(json) as { challenge?: unknown }).challenge;
+  } catch (cause) {
+    throw new InvalidParameterError({
+      parameter: "clientDataJSON",
+      shortMessage: "clientDataJSON is not UTF-8 JSON",
+      cause,
+    });
+  }
+  if (typeof challenge !== "string" || !/^[A-Za-z0-9_-]*$/.test(challenge))
+    throw new InvalidParameterError({
+      parameter: "clientDataJSON",
+      shortMessage: `clientDataJSON's challenge ${String(challenge)} is not base64url`,
+    });
+  const base64 = challenge.replace(/-/g, "+").replace(/_/g, "/");
+  const binary = atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), "="));
+  return hexlify(Uint8Array.from(binary, (character) => character.charCodeAt(0)));
 }
 
 /**

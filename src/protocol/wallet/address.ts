@@ -1,5 +1,6 @@
-import { concat, getAddress, getCreate2Address, keccak256, toBeHex } from "ethers";
+import { AbiCoder, concat, getAddress, getCreate2Address, keccak256, toBeHex } from "ethers";
 import { InvalidParameterError } from "../errors/invalidParameterError.js";
+import { getKeySetHash, type KeySet } from "../keys/keySet.js";
 
 /**
  * The 10-byte constructor of a wallet: it returns the 65 bytes of code after it (OpenZeppelin 5's
@@ -105,14 +106,64 @@ export function computeWalletAddress({
   owner,
   salt,
 }: ComputeWalletAddressParameters): ComputeWalletAddressReturnType {
-  if (salt < 0n || salt >= 2n ** 256n)
-    throw new InvalidParameterError({
-      parameter: "salt",
-      shortMessage: `salt ${salt} is not a uint256`,
-    });
+  checkSalt(salt);
   return getCreate2Address(
     getAddress(factory),
     toBeHex(salt, 32),
     keccak256(getCloneInitCode({ implementation, owner })),
   );
+}
+
+export interface ComputeKeySetWalletAddressParameters extends KeySet {
+  /** The `WalletFactory` that deploys the wallet. */
+  factory: string;
+  /** The factory's `implementation()`. */
+  implementation: string;
+  /** The key set's salt, in [0, 2^256): one key set may have many wallets. */
+  salt: bigint;
+}
+
+/** A checksummed address. */
+export type ComputeKeySetWalletAddressReturnType = string;
+
+/**
+ * The address `factory` deploys the wallet of the key set (`keys`, `threshold`) and `salt` at:
+ * CREATE2 of the clone whose code names the factory itself (which hands the wallet to the key
+ * set in the same call), with the salt `keccak256(abi.encode(getKeySetHash({ keys, threshold }),
+ * salt))`. Computed locally, so the wallet can receive funds before it exists; equals the
+ * factory's `walletAddressWithKeys(keys, threshold, salt)`. Throws an `InvalidParameterError` for
+ * a key set the contracts refuse (`checkKeySet`) or a salt out of range.
+ *
+ * @example
+ * const keys = [addressKey(laptop.address), addressKey(phone.address), addressKey(recovery.address)];
+ * const address = computeKeySetWalletAddress({ factory, implementation, keys, threshold: 2n, salt: 0n });
+ */
+export function computeKeySetWalletAddress({
+  factory,
+  implementation,
+  keys,
+  threshold,
+  salt,
+}: ComputeKeySetWalletAddressParameters): ComputeKeySetWalletAddressReturnType {
+  checkSalt(salt);
+  const create2Salt = keccak256(
+    AbiCoder.defaultAbiCoder().encode(
+      ["bytes32", "uint256"],
+      [getKeySetHash({ keys, threshold }), salt],
+    ),
+  );
+  return getCreate2Address(
+    getAddress(factory),
+    create2Salt,
+    keccak256(getCloneInitCode({ implementation, owner: factory })),
+  );
+}
+
+/** Throws an `InvalidParameterError` unless `salt` is a uint256. */
+function checkSalt(salt: bigint): void {
+  if (typeof salt !== "bigint" || salt < 0n || salt >= 2n ** 256n)
+    throw new InvalidParameterError({
+      parameter: "salt",
+      shortMessage: `salt ${String(salt)} is not a uint256`,
+    });
 }

@@ -1,6 +1,7 @@
 export {
   hashTypedDataRequest,
   intentTypedData,
+  messageTypedData,
   sessionGrantTypedData,
   toSignTypedDataV4Json,
   type TypedDataRequest,

@@ -1,8 +1,13 @@
 import { TypedDataEncoder, getAddress, hexlify, type TypedDataDomain } from "ethers";
 
-import { intentDomain } from "../../protocol/intent/domain.js";
+import { intentDomain, messageDomain } from "../../protocol/intent/domain.js";
 import { mutableTypes } from "../../protocol/intent/hash.js";
-import type { Intent, IntentDomainParameters } from "../../protocol/intent/types.js";
+import {
+  MESSAGE_TYPES,
+  type Intent,
+  type IntentDomainParameters,
+} from "../../protocol/intent/types.js";
+import { mutableTypeRecord } from "../../protocol/typedDataTypes.js";
 import { sessionDomain } from "../../protocol/session/domain.js";
 import { mutableGrantTypes } from "../../protocol/session/hash.js";
 import type { SessionDomainParameters, SessionGrant } from "../../protocol/session/types.js";
@@ -75,6 +80,28 @@ export function sessionGrantTypedData({
     types: mutableGrantTypes(),
     primaryType: "SessionGrant",
     message: { ...grant },
+  };
+}
+
+/**
+ * The typed data an owner signs so that `wallet` accepts `hash` through ERC-1271
+ * (`isValidSignature(hash, signature)`): the wallet's message domain (no epoch) and
+ * `MESSAGE_TYPES`. Its digest is the wallet's `replaySafeHash(hash)` (`getReplaySafeHash`).
+ *
+ * @example
+ * const request = messageTypedData({ hash: permitDigest, wallet, chainId: 31337n });
+ * request.primaryType; // "IntentWalletMessage"
+ */
+export function messageTypedData({
+  hash,
+  wallet,
+  chainId,
+}: { hash: string } & Omit<IntentDomainParameters, "epoch">): TypedDataRequest {
+  return {
+    domain: toRequestDomain(messageDomain({ wallet, chainId })),
+    types: mutableTypeRecord(MESSAGE_TYPES),
+    primaryType: "IntentWalletMessage",
+    message: { hash },
   };
 }
 

@@ -14,7 +14,9 @@ import type { IntentWallet } from "../../../typechain-types/contracts/IntentWall
 import { intentReceiptStatus, type IntentReceiptStatus } from "../../protocol/chain/enums.js";
 import { encodeRelayPacked } from "../../protocol/intent/packed.js";
 import type { Call, SignedIntent, WalletCreation } from "../../protocol/intent/types.js";
-import { computeWalletAddress } from "../../protocol/wallet/address.js";
+import { addressKey, type OwnerKey } from "../../protocol/keys/keys.js";
+import { checkKeySet, type KeySet } from "../../protocol/keys/keySet.js";
+import { computeKeySetWalletAddress, computeWalletAddress } from "../../protocol/wallet/address.js";
 import { rethrowDecoded } from "./rethrowDecoded.js";
 import { IntentWalletSdkError } from "../../protocol/errors/baseError.js";
 import { InvalidParameterError } from "../../protocol/errors/invalidParameterError.js";
@@ -30,6 +32,24 @@ export interface WalletDeployment extends WalletCreation {
 
 export interface CounterfactualWalletParameters extends WalletDeployment {
   /** A signer (to deploy, relay or act as the owner) or a provider (to read). */
+  runner: ContractRunner;
+}
+
+/**
+ * Where a wallet owned by a key set comes from: the factory deploys it for (`keys`, `threshold`,
+ * `salt`) with `createWalletWithKeys`, at `computeKeySetWalletAddress`.
+ */
+export interface KeySetWalletDeployment extends KeySet {
+  /** The `WalletFactory` that deploys the wallet. */
+  factory: string;
+  /** The factory's `implementation()`. */
+  implementation: string;
+  /** The key set's salt, in [0, 2^256). */
+  salt: bigint;
+}
+
+export interface CounterfactualKeySetWalletParameters extends KeySetWalletDeployment {
+  /** A signer (to deploy or relay) or a provider (to read). */
   runner: ContractRunner;
 }
 
@@ -137,6 +157,8 @@ export class WalletClient {
   readonly contract: IntentWallet;
   /** How the wallet is deployed, when the client was made with `counterfactual`; else `null`. */
   readonly deployment: WalletDeployment | null;
+  /** How the wallet is deployed, when the client was made with `counterfactualWithKeys`; else `null`. */
+  readonly keySetDeployment: KeySetWalletDeployment | null;
 
   /** Set once the wallet was seen with code: code never leaves a wallet (it has no SELFDESTRUCT). */
   private knownDeployed = false;
@@ -145,10 +167,12 @@ export class WalletClient {
     address: string,
     runner: ContractRunner,
     deployment: WalletDeployment | null,
+    keySetDeployment: KeySetWalletDeployment | null = null,
   ) {
     this.address = getAddress(address);
     this.runner = runner;
     this.deployment = deployment;
+    this.keySetDeployment = keySetDeployment;
     this.contract = IntentWallet__factory.connect(this.address, runner);
   }
 
@@ -171,6 +195,33 @@ export class WalletClient {
   }
 
   /**
+   * A client for the wallet of the key set (`keys`, `threshold`) and `salt` from `factory`,
+   * deployed or not. Its address is computed locally (`computeKeySetWalletAddress`); `deploy()`
+   * and a first `relay` (of an intent the keys signed) deploy it with `createWalletWithKeys`.
+   * Throws an `InvalidParameterError` for a key set the wallet would refuse (`checkKeySet`).
+   *
+   * @example
+   * const keys = [addressKey(laptop.address), addressKey(phone.address), passkey];
+   * const wallet = WalletClient.counterfactualWithKeys({ factory, implementation, keys, threshold: 2n, salt: 0n, runner: relayer });
+   * const signed = await signIntentWithKeys({ signers: [laptopSigner, passkeySigner], intent, wallet: wallet.address, chainId });
+   * await wallet.relay(signed); // deploys the wallet, then relays
+   */
+  static counterfactualWithKeys({
+    runner,
+    ...deployment
+  }: CounterfactualKeySetWalletParameters): WalletClient {
+    checkKeySet(deployment);
+    const normalized: KeySetWalletDeployment = {
+      factory: getAddress(deployment.factory),
+      implementation: getAddress(deployment.implementation),
+      keys: deployment.keys.map((key) => key.toLowerCase()),
+      threshold: deployment.threshold,
+      salt: deployment.salt,
+    };
+    return new WalletClient(computeKeySetWalletAddress(normalized), runner, null, normalized);
+  }
+
+  /**
    * A client for the wallet deployed at `address`.
    *
    * @example
@@ -189,7 +240,7 @@ export class WalletClient {
    * await wallet.connect(owner).cancel([signed.id]);
    */
   connect(runner: ContractRunner): WalletClient {
-    const client = new WalletClient(this.address, runner, this.deployment);
+    const client = new WalletClient(this.address, runner, this.deployment, this.keySetDeployment);
     client.knownDeployed = this.knownDeployed;
     return client;
   }
@@ -200,8 +251,10 @@ export class WalletClient {
 
   /**
    * How a relayer creates this wallet with its first intent (`factory`, `owner`, `salt`), for
-   * `signIntent({ ..., create })`; `undefined` for a client made with `at`. A relayer ignores it
-   * once the wallet exists, so it may be sent with every intent.
+   * `signIntent({ ..., create })`; `undefined` for a client made with `at`, and for one made with
+   * `counterfactualWithKeys` (a relayer creates one-owner wallets only: `deploy()` it, or relay its
+   * first intent with this client). A relayer ignores it once the wallet exists, so it may be sent
+   * with every intent.
    *
    * @example
    * const signed = await signIntent({ signer: owner, intent, wallet: wallet.address, chainId, create: wallet.creation });
@@ -226,9 +279,10 @@ export class WalletClient {
   }
 
   /**
-   * Deploys the wallet through its factory, paid by the runner (anyone may deploy it: the owner
-   * is fixed by the address). Idempotent: if the wallet has code already, sends nothing and
-   * returns `alreadyDeployed: true`. Needs a client made with `counterfactual`.
+   * Deploys the wallet through its factory, paid by the runner (anyone may deploy it: the owner,
+   * or the key set, is fixed by the address). Idempotent: if the wallet has code already, sends
+   * nothing and returns `alreadyDeployed: true`. Needs a client made with `counterfactual` or
+   * `counterfactualWithKeys`.
    *
    * @example
    * const { alreadyDeployed, receipt } = await wallet.deploy();
@@ -236,11 +290,7 @@ export class WalletClient {
   async deploy(overrides: NonPayableOverrides = {}): Promise<DeployReturnType> {
     if (await this.isDeployed())
       return { address: this.address, alreadyDeployed: true, receipt: null };
-    const deployment = this.requireDeployment("deploy it");
-    const factory = WalletFactory__factory.connect(deployment.factory, this.runner);
-    const receipt = await this.send(() =>
-      factory.createWallet(deployment.owner, deployment.salt, overrides),
-    );
+    const receipt = await this.send(() => this.sendCreate(overrides));
     this.knownDeployed = true;
     return { address: this.address, alreadyDeployed: false, receipt };
   }
@@ -266,17 +316,11 @@ export class WalletClient {
    */
   async relay(signed: SignedIntent, overrides: NonPayableOverrides = {}): Promise<RelayReturnType> {
     this.checkWallet(signed.wallet);
-    const deployment = this.deployment;
-    const deployFirst = deployment !== null && !(await this.isDeployed());
+    const counterfactual = this.deployment !== null || this.keySetDeployment !== null;
+    const deployFirst = counterfactual && !(await this.isDeployed());
     const receipt = await this.send(() =>
       deployFirst
-        ? WalletFactory__factory.connect(deployment.factory, this.runner).createWalletAndRelay(
-            deployment.owner,
-            deployment.salt,
-            signed.intent,
-            signed.signature,
-            overrides,
-          )
+        ? this.sendCreateAndRelay(signed, overrides)
         : this.sendRelayPacked(signed, overrides),
     );
     if (deployFirst) this.knownDeployed = true;
@@ -407,8 +451,9 @@ export class WalletClient {
   //////////////////////////////////////////////////////////////*/
 
   /**
-   * The wallet's owner. Before deployment, a counterfactual client answers the owner it will have;
-   * a client made with `at` throws.
+   * The wallet's owner: the zero address for a wallet owned by a key set (see `ownerKeys`).
+   * Before deployment, a counterfactual client answers the owner it will have; a client made with
+   * `at` throws.
    *
    * @example
    * const owner = await wallet.owner();
@@ -416,7 +461,35 @@ export class WalletClient {
   async owner(): Promise<string> {
     return this.read(
       () => this.contract.owner(),
-      () => this.requireDeployment("read its owner").owner,
+      () =>
+        this.keySetDeployment === null
+          ? this.requireDeployment("read its owner").owner
+          : ZeroAddress,
+    );
+  }
+
+  /**
+   * Who may sign for the wallet: its keys (lower-case hex) and how many must sign; `[owner]` and 1
+   * for a wallet owned by one address. Before deployment, a counterfactual client answers the
+   * keys it will have; a client made with `at` throws. `readOwnerKeys` also describes the keys.
+   *
+   * @example
+   * const { keys, threshold } = await wallet.ownerKeys();
+   */
+  async ownerKeys(): Promise<{ keys: OwnerKey[]; threshold: bigint }> {
+    return this.read(
+      async () => {
+        const [keys, threshold] = await this.contract.ownerKeys();
+        return { keys: keys.map((key) => key.toLowerCase()), threshold };
+      },
+      () => {
+        if (this.keySetDeployment !== null)
+          return {
+            keys: [...this.keySetDeployment.keys],
+            threshold: this.keySetDeployment.threshold,
+          };
+        return { keys: [addressKey(this.requireDeployment("read its keys").owner)], threshold: 1n };
+      },
     );
   }
 
@@ -431,7 +504,7 @@ export class WalletClient {
     return this.read(
       () => this.contract.intentEpoch(),
       () => {
-        this.requireDeployment("read its epoch");
+        this.requireCounterfactual("read its epoch");
         return 0n;
       },
     );
@@ -448,7 +521,7 @@ export class WalletClient {
     return this.read(
       () => this.contract.isModuleInstalled(module),
       () => {
-        this.requireDeployment("read its modules");
+        this.requireCounterfactual("read its modules");
         return false;
       },
     );
@@ -508,6 +581,54 @@ export class WalletClient {
       if (!(await this.isDeployed())) return withoutCode();
       return rethrowDecoded(error);
     }
+  }
+
+  /** Deploys the counterfactual wallet through its factory: for its owner, or for its key set. */
+  private sendCreate(overrides: NonPayableOverrides): Promise<ContractTransactionResponse> {
+    const keySet = this.keySetDeployment;
+    if (keySet !== null) {
+      return WalletFactory__factory.connect(keySet.factory, this.runner).createWalletWithKeys(
+        [...keySet.keys],
+        keySet.threshold,
+        keySet.salt,
+        overrides,
+      );
+    }
+    const deployment = this.requireDeployment("deploy it");
+    return WalletFactory__factory.connect(deployment.factory, this.runner).createWallet(
+      deployment.owner,
+      deployment.salt,
+      overrides,
+    );
+  }
+
+  /** Deploys the counterfactual wallet and relays `signed` in one transaction, through the factory. */
+  private sendCreateAndRelay(
+    signed: SignedIntent,
+    overrides: NonPayableOverrides,
+  ): Promise<ContractTransactionResponse> {
+    const keySet = this.keySetDeployment;
+    if (keySet !== null) {
+      return WalletFactory__factory.connect(
+        keySet.factory,
+        this.runner,
+      ).createWalletWithKeysAndRelay(
+        [...keySet.keys],
+        keySet.threshold,
+        keySet.salt,
+        signed.intent,
+        signed.signature,
+        overrides,
+      );
+    }
+    const deployment = this.requireDeployment("deploy it");
+    return WalletFactory__factory.connect(deployment.factory, this.runner).createWalletAndRelay(
+      deployment.owner,
+      deployment.salt,
+      signed.intent,
+      signed.signature,
+      overrides,
+    );
   }
 
   /** Sends `relayPacked()` of `signed` from the runner, as the contract's own methods send. */
@@ -574,6 +695,11 @@ export class WalletClient {
         shortMessage: `the intent is for wallet ${getAddress(wallet)}, not ${this.address}`,
       });
     }
+  }
+
+  /** Throws unless the client knows how the wallet is deployed (one owner or a key set). */
+  private requireCounterfactual(action: string): void {
+    if (this.keySetDeployment === null) this.requireDeployment(action);
   }
 
   private requireDeployment(action: string): WalletDeployment {

@@ -1,2 +1,3 @@
 export * from "./walletCalls.js";
 export * from "./WalletClient.js";
+export * from "./ownerKeys.js";

@@ -1,5 +1,9 @@
 import { IntentWallet__factory } from "../../../typechain-types/factories/contracts/IntentWallet__factory.js";
+import { InvalidParameterError } from "../../protocol/errors/invalidParameterError.js";
 import type { Call } from "../../protocol/intent/types.js";
+import { checkKeySet, MAX_OWNER_KEY_BYTES, type KeySet } from "../../protocol/keys/keySet.js";
+import { MAX_OWNER_KEYS } from "../../protocol/keys/keySetSignature.js";
+import { checkKeyHex, type OwnerKey } from "../../protocol/keys/keys.js";
 
 const walletInterface = IntentWallet__factory.createInterface();
 
@@ -87,6 +91,105 @@ export function installModuleCall({ wallet, module }: ModuleCallParameters): Cal
  */
 export function uninstallModuleCall({ wallet, module }: ModuleCallParameters): Call {
   return selfCall(wallet, walletInterface.encodeFunctionData("uninstallModule", [module]));
+}
+
+export interface OwnerKeyCallParameters {
+  /** The wallet whose key set changes. */
+  wallet: string;
+  /**
+   * The key: an ERC-7913 signer, hex (`addressKey`, `p256Key`, `webAuthnKey`, or a verifier's
+   * address followed by its public key).
+   */
+  key: OwnerKey;
+}
+
+/**
+ * The call that adds `key` to `wallet`'s key set. A wallet owned by one address becomes owned by
+ * the key set {that address, `key`} with threshold 1. Throws an `InvalidParameterError` for a key
+ * that is not hex of 20 to `MAX_OWNER_KEY_BYTES` bytes.
+ *
+ * @example
+ * const passkey = webAuthnKey({ verifiers: await readKeyVerifiers({ wallet, runner: provider }), publicKey });
+ * const intent = buildIntent({ calls: [addOwnerKeyCall({ wallet, key: passkey })] });
+ * const signed = await signIntent({ signer: owner, intent, wallet, chainId });
+ */
+export function addOwnerKeyCall({ wallet, key }: OwnerKeyCallParameters): Call {
+  checkOwnerKey(key, "key");
+  return selfCall(wallet, walletInterface.encodeFunctionData("addOwnerKey", [key]));
+}
+
+/**
+ * The call that removes `key` from `wallet`'s key set. The wallet refuses it when fewer keys
+ * than the threshold would remain (lower the threshold in the same intent first). Throws an
+ * `InvalidParameterError` for a key that is not hex of 20 to `MAX_OWNER_KEY_BYTES` bytes.
+ *
+ * @example
+ * const intent = buildIntent({
+ *   calls: [setOwnerThresholdCall({ wallet, threshold: 1n }), removeOwnerKeyCall({ wallet, key: lostPhone })],
+ * });
+ */
+export function removeOwnerKeyCall({ wallet, key }: OwnerKeyCallParameters): Call {
+  checkOwnerKey(key, "key");
+  return selfCall(wallet, walletInterface.encodeFunctionData("removeOwnerKey", [key]));
+}
+
+export interface SetOwnerThresholdCallParameters {
+  /** The wallet whose threshold changes. */
+  wallet: string;
+  /** How many distinct keys must sign from now on: at least 1, at most the number of keys. */
+  threshold: bigint;
+}
+
+/**
+ * The call that sets how many distinct keys of `wallet`'s key set must sign. Throws an
+ * `InvalidParameterError` for a threshold outside [1, `MAX_OWNER_KEYS`] (the wallet checks it
+ * against its number of keys).
+ *
+ * @example
+ * const intent = buildIntent({ calls: [setOwnerThresholdCall({ wallet, threshold: 2n })] });
+ */
+export function setOwnerThresholdCall({
+  wallet,
+  threshold,
+}: SetOwnerThresholdCallParameters): Call {
+  if (typeof threshold !== "bigint" || threshold < 1n || threshold > BigInt(MAX_OWNER_KEYS))
+    throw new InvalidParameterError({
+      parameter: "threshold",
+      shortMessage: `threshold ${String(threshold)} is not a bigint from 1 to ${MAX_OWNER_KEYS}`,
+    });
+  return selfCall(wallet, walletInterface.encodeFunctionData("setOwnerThreshold", [threshold]));
+}
+
+export interface SetOwnerKeysCallParameters extends KeySet {
+  /** The wallet handed to the key set. */
+  wallet: string;
+}
+
+/**
+ * The call that hands `wallet` to the key set (`keys`, `threshold`), replacing whoever owns it
+ * (one address or another key set). Throws an `InvalidParameterError` for a key set the wallet
+ * would refuse (`checkKeySet`: 1 to 32 distinct keys, a threshold from 1 to their number).
+ *
+ * @example
+ * const keys = [addressKey(laptop.address), addressKey(phone.address), passkey];
+ * const intent = buildIntent({ calls: [setOwnerKeysCall({ wallet, keys, threshold: 2n })] });
+ */
+export function setOwnerKeysCall({ wallet, keys, threshold }: SetOwnerKeysCallParameters): Call {
+  checkKeySet({ keys, threshold });
+  return selfCall(
+    wallet,
+    walletInterface.encodeFunctionData("setOwnerKeys", [[...keys], threshold]),
+  );
+}
+
+/** Throws an `InvalidParameterError` unless `key` is hex of 20 to `MAX_OWNER_KEY_BYTES` bytes. */
+function checkOwnerKey(key: OwnerKey, parameter: string): void {
+  checkKeyHex(key, parameter);
+  if ((key.length - 2) / 2 > MAX_OWNER_KEY_BYTES)
+    throw new InvalidParameterError({
+      parameter,
+      shortMessage: `${parameter} has ${(key.length - 2) / 2} bytes, more than the ${MAX_OWNER_KEY_BYTES} a key set accepts`,
+    });
 }
 
 /** A call, without value, of the wallet to itself. */

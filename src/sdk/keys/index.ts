@@ -1,0 +1,4 @@
+export * from "./keySigner.js";
+export * from "./browserPasskey.js";
+export * from "./combine.js";
+export * from "./signWithKeys.js";
