@@ -121,7 +121,7 @@ export type SignSessionGrantWithKeysParameters = KeySignersParameters &
  * Signs a session grant with keys of the wallet's key set: each signer signs its EIP-712 typed
  * data (the session ID), and the grant's owner signature is their entries
  * (`encodeKeySignatures`, without a kind byte), which the module checks with the wallet's
- * `isOwnerSignature`. Register it like any signed grant (`registerSessionCall`, or carried by a
+ * `isOwnerAuthorized`. Register it like any signed grant (`registerSessionCall`, or carried by a
  * `SessionSigner`'s first intent). Throws an `InvalidParameterError` as `signIntentWithKeys` does.
  *
  * @example

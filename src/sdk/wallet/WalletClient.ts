@@ -479,7 +479,7 @@ export class WalletClient {
   async ownerKeys(): Promise<{ keys: OwnerKey[]; threshold: bigint }> {
     return this.read(
       async () => {
-        const [keys, threshold] = await this.contract.ownerKeys();
+        const [keys, threshold] = await this.contract.listKeys();
         return { keys: keys.map((key) => key.toLowerCase()), threshold };
       },
       () => {

@@ -31,7 +31,7 @@ export interface ReadOwnerKeysReturnType {
 /**
  * Reads who may sign for `wallet`: its keys and threshold (`ownerKeys()`; a wallet owned by one
  * address answers that address and 1), the verifiers its P-256 keys and passkeys name
- * (`keyVerifiers()`), and what each key is (`describeOwnerKey`). A revert surfaces as the
+ * (`passkeyVerifiers()`), and what each key is (`describeOwnerKey`). A revert surfaces as the
  * wallet's custom error.
  *
  * @example
@@ -44,7 +44,7 @@ export async function readOwnerKeys({
 }: ReadOwnerKeysParameters): Promise<ReadOwnerKeysReturnType> {
   const contract = IntentWallet__factory.connect(wallet, runner);
   const [[keys, threshold], verifiers] = await Promise.all([
-    contract.ownerKeys().catch(rethrowDecoded),
+    contract.listKeys().catch(rethrowDecoded),
     readKeyVerifiers({ wallet, runner }),
   ]);
   const lowerKeys = keys.map((key) => key.toLowerCase());
@@ -70,7 +70,7 @@ export async function readKeyVerifiers({
   runner,
 }: ReadOwnerKeysParameters): Promise<KeyVerifiers> {
   const [p256, webAuthn] = await IntentWallet__factory.connect(wallet, runner)
-    .keyVerifiers()
+    .passkeyVerifiers()
     .catch(rethrowDecoded);
   return { p256, webAuthn };
 }

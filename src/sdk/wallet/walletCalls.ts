@@ -115,7 +115,7 @@ export interface OwnerKeyCallParameters {
  */
 export function addOwnerKeyCall({ wallet, key }: OwnerKeyCallParameters): Call {
   checkOwnerKey(key, "key");
-  return selfCall(wallet, walletInterface.encodeFunctionData("addOwnerKey", [key]));
+  return selfCall(wallet, walletInterface.encodeFunctionData("enrollSigner", [key]));
 }
 
 /**
@@ -130,7 +130,7 @@ export function addOwnerKeyCall({ wallet, key }: OwnerKeyCallParameters): Call {
  */
 export function removeOwnerKeyCall({ wallet, key }: OwnerKeyCallParameters): Call {
   checkOwnerKey(key, "key");
-  return selfCall(wallet, walletInterface.encodeFunctionData("removeOwnerKey", [key]));
+  return selfCall(wallet, walletInterface.encodeFunctionData("unregisterSigner", [key]));
 }
 
 export interface SetOwnerThresholdCallParameters {
@@ -157,7 +157,7 @@ export function setOwnerThresholdCall({
       parameter: "threshold",
       shortMessage: `threshold ${String(threshold)} is not a bigint from 1 to ${MAX_OWNER_KEYS}`,
     });
-  return selfCall(wallet, walletInterface.encodeFunctionData("setOwnerThreshold", [threshold]));
+  return selfCall(wallet, walletInterface.encodeFunctionData("setSigningThreshold", [threshold]));
 }
 
 export interface SetOwnerKeysCallParameters extends KeySet {
@@ -178,7 +178,7 @@ export function setOwnerKeysCall({ wallet, keys, threshold }: SetOwnerKeysCallPa
   checkKeySet({ keys, threshold });
   return selfCall(
     wallet,
-    walletInterface.encodeFunctionData("setOwnerKeys", [[...keys], threshold]),
+    walletInterface.encodeFunctionData("handToKeySet", [[...keys], threshold]),
   );
 }
 
