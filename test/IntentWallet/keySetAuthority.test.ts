@@ -30,7 +30,7 @@ const AUTHORIZE = "0x01";
 /*
  * No path lets fewer keys than the threshold act: direct calls need the one owner, the wallet
  * itself, or, under a key set, one of its addresses when the threshold is 1; a module-validated
- * intent can't touch the wallet; ERC-1271 and `isOwnerSignature` answer valid only at the
+ * intent can't touch the wallet; ERC-1271 and `isOwnerAuthorized` answer valid only at the
  * threshold, and ERC-1271 only for this wallet's replay-safe hash.
  */
 describe("IntentWallet key-set authority", function () {
@@ -83,10 +83,10 @@ describe("IntentWallet key-set authority", function () {
     return [
       call("execute", [[pingCall(world)]], "Pinged", target),
       call("changeOwner", [outsider.address], "OwnerChanged"),
-      call("addOwnerKey", [keys.passkey], "OwnerKeyAdded"),
-      call("removeOwnerKey", [keys.carol], "OwnerKeyRemoved"),
-      call("setOwnerThreshold", [1n], "OwnerThresholdChanged"),
-      call("setOwnerKeys", [[keys.outsider], 1n], "OwnerKeyAdded"),
+      call("enrollSigner", [keys.passkey], "OwnerKeyAdded"),
+      call("unregisterSigner", [keys.carol], "OwnerKeyRemoved"),
+      call("setSigningThreshold", [1n], "OwnerThresholdChanged"),
+      call("handToKeySet", [[keys.outsider], 1n], "OwnerKeyAdded"),
       call("installModule", [otherValidatorAddress], "ModuleInstalled"),
       call("uninstallModule", [validatorAddress], "ModuleUninstalled"),
       call("cancelIntents", [[keccakText("an intent")]], "IntentCanceled"),
@@ -113,10 +113,10 @@ describe("IntentWallet key-set authority", function () {
     for (const method of [
       "execute",
       "changeOwner",
-      "addOwnerKey",
-      "removeOwnerKey",
-      "setOwnerThreshold",
-      "setOwnerKeys",
+      "enrollSigner",
+      "unregisterSigner",
+      "setSigningThreshold",
+      "handToKeySet",
       "installModule",
       "uninstallModule",
       "cancelIntents",
@@ -225,17 +225,17 @@ describe("IntentWallet key-set authority", function () {
     it("a key loses its direct power when the threshold rises to 2, and gets it back at 1", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { alice, bob, oneOfThree } = world;
-      await oneOfThree.wallet.connect(bob).setOwnerThreshold(2n);
+      await oneOfThree.wallet.connect(bob).setSigningThreshold(2n);
       for (const key of [alice, bob]) {
         await expect(oneOfThree.wallet.connect(key).execute([pingCall(world)]))
           .to.be.revertedWithCustomError(oneOfThree.wallet, "WalletUnauthorized")
           .withArgs(key.address);
-        await expect(oneOfThree.wallet.connect(key).setOwnerThreshold(1n))
+        await expect(oneOfThree.wallet.connect(key).setSigningThreshold(1n))
           .to.be.revertedWithCustomError(oneOfThree.wallet, "WalletUnauthorized")
           .withArgs(key.address);
       }
       const { intent, id } = await keyIntent(world, oneOfThree, {
-        calls: [walletCall(oneOfThree, "setOwnerThreshold", [1n])],
+        calls: [walletCall(oneOfThree, "setSigningThreshold", [1n])],
       });
       await relayWithKeys(world, oneOfThree, intent, [
         secp256k1Entry(alice, id),
@@ -250,12 +250,12 @@ describe("IntentWallet key-set authority", function () {
     it("the one-address owner, moved to a key set, keeps its direct power only while the threshold is 1", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { alice, keys, soloWallet } = world;
-      await soloWallet.wallet.connect(alice).addOwnerKey(keys.bob);
+      await soloWallet.wallet.connect(alice).enrollSigner(keys.bob);
       await expect(soloWallet.wallet.connect(alice).execute([pingCall(world)])).to.emit(
         world.target,
         "Pinged",
       );
-      await soloWallet.wallet.connect(alice).setOwnerThreshold(2n);
+      await soloWallet.wallet.connect(alice).setSigningThreshold(2n);
       await expect(soloWallet.wallet.connect(alice).execute([pingCall(world)]))
         .to.be.revertedWithCustomError(soloWallet.wallet, "WalletUnauthorized")
         .withArgs(alice.address);
@@ -270,10 +270,10 @@ describe("IntentWallet key-set authority", function () {
         const before = await stateOf(world, wallet);
         let salt = 0n;
         for (const call of [
-          walletCall(wallet, "addOwnerKey", [keys.outsider]),
-          walletCall(wallet, "removeOwnerKey", [keys.carol]),
-          walletCall(wallet, "setOwnerThreshold", [1n]),
-          walletCall(wallet, "setOwnerKeys", [[keys.outsider], 1n]),
+          walletCall(wallet, "enrollSigner", [keys.outsider]),
+          walletCall(wallet, "unregisterSigner", [keys.carol]),
+          walletCall(wallet, "setSigningThreshold", [1n]),
+          walletCall(wallet, "handToKeySet", [[keys.outsider], 1n]),
           walletCall(wallet, "changeOwner", [outsider.address]),
           walletCall(wallet, "execute", [[pingCall(world)]]),
         ]) {
@@ -307,7 +307,7 @@ describe("IntentWallet key-set authority", function () {
     });
   });
 
-  describe("ERC-1271 and isOwnerSignature", function () {
+  describe("ERC-1271 and isOwnerAuthorized", function () {
     const HASH = keccakText("an app's order or permit");
 
     it("isValidSignature answers valid only at the threshold, over replaySafeHash(hash)", async function () {
@@ -429,7 +429,7 @@ describe("IntentWallet key-set authority", function () {
       ).to.equal(ERC1271_INVALID);
     });
 
-    it("isOwnerSignature judges the digest itself, at the threshold, and never a module's word", async function () {
+    it("isOwnerAuthorized judges the digest itself, at the threshold, and never a module's word", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const {
         alice,
@@ -445,16 +445,16 @@ describe("IntentWallet key-set authority", function () {
       const entries = (...signers: (typeof alice)[]) =>
         encodeKeySignatures(signers.map((signer) => secp256k1Entry(signer, digest)));
 
-      expect(await multisig.wallet.isOwnerSignature(digest, entries(alice, bob))).to.equal(true);
-      expect(await multisig.wallet.isOwnerSignature(digest, entries(bob))).to.equal(false);
+      expect(await multisig.wallet.isOwnerAuthorized(digest, entries(alice, bob))).to.equal(true);
+      expect(await multisig.wallet.isOwnerAuthorized(digest, entries(bob))).to.equal(false);
       expect(
-        await multisig.wallet.isOwnerSignature(
+        await multisig.wallet.isOwnerAuthorized(
           digest,
           toKeySetSignature([secp256k1Entry(alice, digest), secp256k1Entry(bob, digest)]),
         ),
       ).to.equal(false);
       expect(
-        await multisig.wallet.isOwnerSignature(
+        await multisig.wallet.isOwnerAuthorized(
           digest,
           toModuleSignature(validatorAddress, AUTHORIZE),
         ),
@@ -462,18 +462,18 @@ describe("IntentWallet key-set authority", function () {
       // Not the replay-safe hash: entries of replaySafeHash(digest) are another digest's.
       const safe = await multisig.wallet.replaySafeHash(digest);
       expect(
-        await multisig.wallet.isOwnerSignature(
+        await multisig.wallet.isOwnerAuthorized(
           digest,
           encodeKeySignatures([secp256k1Entry(alice, safe), secp256k1Entry(bob, safe)]),
         ),
       ).to.equal(false);
       expect(
-        await passkeyWallet.wallet.isOwnerSignature(
+        await passkeyWallet.wallet.isOwnerAuthorized(
           digest,
           encodeKeySignatures([passkeyEntry(passkey, keys.passkey, digest)]),
         ),
       ).to.equal(true);
-      expect(await implementation.isOwnerSignature(digest, entries(alice, bob))).to.equal(false);
+      expect(await implementation.isOwnerAuthorized(digest, entries(alice, bob))).to.equal(false);
     });
   });
 });

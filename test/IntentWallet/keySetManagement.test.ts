@@ -4,6 +4,7 @@ import { network } from "hardhat";
 
 import { addressKey, signIntent } from "../../src/sdk/index.js";
 import {
+  holdsKey,
   IntentStatus,
   createKeySetWallet,
   deployKeySetWorld,
@@ -22,7 +23,7 @@ const { ethers, networkHelpers } = await network.create();
 /*
  * Managing a key set: through intents the current set signs, and by direct calls of whoever may
  * act alone (the one owner, a key of a threshold-1 set). A wallet of one address moves to a key
- * set on its first key change; `setOwnerKeys` replaces everything; `changeOwner` empties the set.
+ * set on its first key change; `handToKeySet` replaces everything; `changeOwner` empties the set.
  * Each refusal has its own error and changes nothing.
  */
 describe("IntentWallet key-set management", function () {
@@ -52,7 +53,7 @@ describe("IntentWallet key-set management", function () {
 
   /** The key set of `wallet`, keys sorted, with its threshold. */
   async function keySetOf(wallet: Pick<KeySetWallet, "wallet">) {
-    const [keys, threshold] = await wallet.wallet.ownerKeys();
+    const [keys, threshold] = await wallet.wallet.listKeys();
     return { keys: [...keys].sort(), threshold };
   }
 
@@ -70,13 +71,13 @@ describe("IntentWallet key-set management", function () {
   }
 
   describe("a wallet of one address moving to a key set", function () {
-    it("addOwnerKey by the owner makes the set {owner, key} with threshold 1, events in order", async function () {
+    it("enrollSigner by the owner makes the set {owner, key} with threshold 1, events in order", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { alice, keys, soloWallet } = world;
       expect(await soloWallet.wallet.owner()).to.equal(alice.address);
       expect(await keySetOf(soloWallet)).to.deep.equal({ keys: [keys.alice], threshold: 1n });
 
-      const tx = soloWallet.wallet.connect(alice).addOwnerKey(keys.passkey);
+      const tx = soloWallet.wallet.connect(alice).enrollSigner(keys.passkey);
       await expect(tx).to.emit(soloWallet.wallet, "OwnerKeyAdded").withArgs(keys.alice);
       await expect(tx).to.emit(soloWallet.wallet, "OwnerThresholdChanged").withArgs(1n);
       await expect(tx).to.emit(soloWallet.wallet, "OwnerKeyAdded").withArgs(keys.passkey);
@@ -89,14 +90,14 @@ describe("IntentWallet key-set management", function () {
         threshold: 1n,
       });
       expect(await soloWallet.wallet.owner()).to.equal(ZeroAddress);
-      expect(await soloWallet.wallet.isOwnerKey(keys.alice)).to.equal(true);
-      expect(await soloWallet.wallet.isOwnerKey(keys.passkey)).to.equal(true);
+      expect(await holdsKey(soloWallet.wallet, keys.alice)).to.equal(true);
+      expect(await holdsKey(soloWallet.wallet, keys.passkey)).to.equal(true);
     });
 
     it("then the owner-kind (0x00) signature stops working and 0x02 works, for either key", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { alice, chainId, passkey, keys, soloWallet, relayer } = world;
-      await soloWallet.wallet.connect(alice).addOwnerKey(keys.passkey);
+      await soloWallet.wallet.connect(alice).enrollSigner(keys.passkey);
 
       const { intent, id } = await keyIntent(world, soloWallet, { calls: [pingCall(world)] });
       const ownerSigned = await signIntent({
@@ -120,11 +121,11 @@ describe("IntentWallet key-set management", function () {
       );
     });
 
-    it("moves through an owner-signed intent as well (the wallet calling addOwnerKey)", async function () {
+    it("moves through an owner-signed intent as well (the wallet calling enrollSigner)", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { alice, bob, chainId, keys, soloWallet, relayer } = world;
       const { intent } = await keyIntent(world, soloWallet, {
-        calls: [walletCall(soloWallet, "addOwnerKey", [keys.bob])],
+        calls: [walletCall(soloWallet, "enrollSigner", [keys.bob])],
       });
       const signed = await signIntent({
         signer: alice,
@@ -145,24 +146,24 @@ describe("IntentWallet key-set management", function () {
       await expectPingRelays(world, soloWallet, (digest) => [secp256k1Entry(bob, digest)]);
     });
 
-    it("setOwnerThreshold or removeOwnerKey on a wallet of one address move it first, then check", async function () {
+    it("setSigningThreshold or unregisterSigner on a wallet of one address move it first, then check", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { alice, keys, soloWallet } = world;
       // {alice} with threshold 2: refused, and the move is undone with it.
-      await expect(soloWallet.wallet.connect(alice).setOwnerThreshold(2n))
+      await expect(soloWallet.wallet.connect(alice).setSigningThreshold(2n))
         .to.be.revertedWithCustomError(soloWallet.wallet, "WalletInvalidThreshold")
         .withArgs(2n, 1n);
       // Removing the one owner would leave no key.
-      await expect(soloWallet.wallet.connect(alice).removeOwnerKey(keys.alice))
+      await expect(soloWallet.wallet.connect(alice).unregisterSigner(keys.alice))
         .to.be.revertedWithCustomError(soloWallet.wallet, "WalletInvalidThreshold")
         .withArgs(1n, 0n);
-      await expect(soloWallet.wallet.connect(alice).removeOwnerKey(keys.bob))
+      await expect(soloWallet.wallet.connect(alice).unregisterSigner(keys.bob))
         .to.be.revertedWithCustomError(soloWallet.wallet, "WalletKeyNotFound")
         .withArgs(keys.bob);
       expect(await soloWallet.wallet.owner()).to.equal(alice.address);
 
       // Threshold 1 of {alice}: a move with nothing else changed.
-      await expect(soloWallet.wallet.connect(alice).setOwnerThreshold(1n))
+      await expect(soloWallet.wallet.connect(alice).setSigningThreshold(1n))
         .to.emit(soloWallet.wallet, "OwnerKeyAdded")
         .withArgs(keys.alice);
       expect(await soloWallet.wallet.owner()).to.equal(ZeroAddress);
@@ -173,22 +174,22 @@ describe("IntentWallet key-set management", function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { alice, bob, keys, soloWallet } = world;
       await soloWallet.wallet.connect(alice).changeOwner(bob.address);
-      await expect(soloWallet.wallet.connect(bob).addOwnerKey(keys.carol))
+      await expect(soloWallet.wallet.connect(bob).enrollSigner(keys.carol))
         .to.emit(soloWallet.wallet, "OwnerKeyAdded")
         .withArgs(keys.bob);
       expect(await keySetOf(soloWallet)).to.deep.equal({
         keys: [keys.bob, keys.carol].sort(),
         threshold: 1n,
       });
-      expect(await soloWallet.wallet.isOwnerKey(keys.alice)).to.equal(false);
+      expect(await holdsKey(soloWallet.wallet, keys.alice)).to.equal(false);
     });
   });
 
   describe("changes signed by the set (2 of 3)", function () {
-    it("addOwnerKey adds a key that can sign from then on", async function () {
+    it("enrollSigner adds a key that can sign from then on", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { alice, passkey, keys, multisig } = world;
-      const { tx } = await multisigRelays(world, "addOwnerKey", [keys.passkey]);
+      const { tx } = await multisigRelays(world, "enrollSigner", [keys.passkey]);
       await expect(tx).to.emit(multisig.wallet, "OwnerKeyAdded").withArgs(keys.passkey);
       expect(await keySetOf(multisig)).to.deep.equal({
         keys: [keys.alice, keys.bob, keys.carol, keys.passkey].sort(),
@@ -200,16 +201,16 @@ describe("IntentWallet key-set management", function () {
       ]);
     });
 
-    it("removeOwnerKey removes a key: its signatures no longer count", async function () {
+    it("unregisterSigner removes a key: its signatures no longer count", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { alice, carol, keys, multisig } = world;
-      const { tx } = await multisigRelays(world, "removeOwnerKey", [keys.carol]);
+      const { tx } = await multisigRelays(world, "unregisterSigner", [keys.carol]);
       await expect(tx).to.emit(multisig.wallet, "OwnerKeyRemoved").withArgs(keys.carol);
       expect(await keySetOf(multisig)).to.deep.equal({
         keys: [keys.alice, keys.bob].sort(),
         threshold: 2n,
       });
-      expect(await multisig.wallet.isOwnerKey(keys.carol)).to.equal(false);
+      expect(await holdsKey(multisig.wallet, keys.carol)).to.equal(false);
 
       const { intent, id } = await keyIntent(world, multisig, { calls: [pingCall(world)] });
       await expect(
@@ -222,10 +223,10 @@ describe("IntentWallet key-set management", function () {
         .withArgs(id, keys.carol);
     });
 
-    it("setOwnerThreshold raises the threshold: two keys are no longer enough", async function () {
+    it("setSigningThreshold raises the threshold: two keys are no longer enough", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { alice, bob, carol, multisig } = world;
-      const { tx } = await multisigRelays(world, "setOwnerThreshold", [3n]);
+      const { tx } = await multisigRelays(world, "setSigningThreshold", [3n]);
       await expect(tx).to.emit(multisig.wallet, "OwnerThresholdChanged").withArgs(3n);
       expect((await keySetOf(multisig)).threshold).to.equal(3n);
 
@@ -245,10 +246,10 @@ describe("IntentWallet key-set management", function () {
       ]);
     });
 
-    it("setOwnerKeys replaces every key and the threshold: the old keys can't sign afterwards", async function () {
+    it("handToKeySet replaces every key and the threshold: the old keys can't sign afterwards", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { alice, bob, dave, passkey, keys, multisig } = world;
-      const { tx } = await multisigRelays(world, "setOwnerKeys", [[keys.passkey, keys.dave], 1n]);
+      const { tx } = await multisigRelays(world, "handToKeySet", [[keys.passkey, keys.dave], 1n]);
       for (const key of [keys.alice, keys.bob, keys.carol]) {
         await expect(tx).to.emit(multisig.wallet, "OwnerKeyRemoved").withArgs(key);
       }
@@ -295,7 +296,7 @@ describe("IntentWallet key-set management", function () {
       expect(await multisig.wallet.owner()).to.equal(outsider.address);
       expect(await keySetOf(multisig)).to.deep.equal({ keys: [keys.outsider], threshold: 1n });
       for (const key of [keys.alice, keys.bob, keys.carol]) {
-        expect(await multisig.wallet.isOwnerKey(key)).to.equal(false);
+        expect(await holdsKey(multisig.wallet, key)).to.equal(false);
       }
 
       // The old keys: refused in the key-set kind (no key set any more) ...
@@ -336,7 +337,7 @@ describe("IntentWallet key-set management", function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { multisig } = world;
       const before = await keySetOf(multisig);
-      const { tx, id } = await multisigRelays(world, "setOwnerThreshold", [4n]);
+      const { tx, id } = await multisigRelays(world, "setSigningThreshold", [4n]);
       const reason = multisig.wallet.interface.encodeErrorResult("WalletCallReverted", [
         0n,
         multisig.wallet.interface.encodeErrorResult("WalletInvalidThreshold", [4n, 3n]),
@@ -370,10 +371,10 @@ describe("IntentWallet key-set management", function () {
       const zero = zeroPadValue("0x", 20);
       const itself = oneOfThree.address.toLowerCase();
       for (const key of ["0x", nineteen, zero, itself]) {
-        await expectRefused(world, (wallet) => wallet.addOwnerKey(key), "WalletInvalidKey", [key]);
+        await expectRefused(world, (wallet) => wallet.enrollSigner(key), "WalletInvalidKey", [key]);
         await expectRefused(
           world,
-          (wallet) => wallet.setOwnerKeys([keys.alice, key], 1n),
+          (wallet) => wallet.handToKeySet([keys.alice, key], 1n),
           "WalletInvalidKey",
           [key],
         );
@@ -390,43 +391,43 @@ describe("IntentWallet key-set management", function () {
         const short = concat([verifier, toBeHex(x, 32)]).toLowerCase();
         const long = concat([verifier, toBeHex(x, 32), toBeHex(y, 32), "0x00"]).toLowerCase();
         for (const key of [offCurve, zeroPoint, short, long]) {
-          await expectRefused(world, (wallet) => wallet.addOwnerKey(key), "WalletInvalidKey", [
+          await expectRefused(world, (wallet) => wallet.enrollSigner(key), "WalletInvalidKey", [
             key,
           ]);
         }
       }
     });
 
-    it("WalletInvalidKey: a key naming an address without code, or longer than MAX_KEY_LENGTH", async function () {
+    it("WalletInvalidKey: a key naming an address without code, or longer than 1,044 bytes", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { oneOfThree, passkey, targetAddress, outsider } = world;
-      const maxLength = Number(await oneOfThree.wallet.MAX_KEY_LENGTH());
+      const maxLength = 1044; // the wallet's longest key: a verifier and 1,024 bytes
       expect(maxLength).to.equal(20 + 1024);
       const point = concat([toBeHex(passkey.publicKey.x, 32), toBeHex(passkey.publicKey.y, 32)]);
       const noCode = concat([outsider.address, point]).toLowerCase();
       const tooLong = concat([targetAddress, new Uint8Array(maxLength - 19)]).toLowerCase();
       for (const key of [noCode, tooLong]) {
-        await expectRefused(world, (wallet) => wallet.addOwnerKey(key), "WalletInvalidKey", [key]);
+        await expectRefused(world, (wallet) => wallet.enrollSigner(key), "WalletInvalidKey", [key]);
       }
       // At the limit, naming a contract (not one of the deployment's verifiers): accepted.
       const longest = concat([targetAddress, new Uint8Array(maxLength - 20)]).toLowerCase();
-      await expect(oneOfThree.wallet.connect(world.bob).addOwnerKey(longest))
+      await expect(oneOfThree.wallet.connect(world.bob).enrollSigner(longest))
         .to.emit(oneOfThree.wallet, "OwnerKeyAdded")
         .withArgs(longest);
     });
 
-    it("WalletKeyAlreadyAdded: a key of the set, by addOwnerKey or twice in setOwnerKeys", async function () {
+    it("WalletKeyAlreadyAdded: a key of the set, by enrollSigner or twice in handToKeySet", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { keys } = world;
       await expectRefused(
         world,
-        (wallet) => wallet.addOwnerKey(keys.carol),
+        (wallet) => wallet.enrollSigner(keys.carol),
         "WalletKeyAlreadyAdded",
         [keys.carol],
       );
       await expectRefused(
         world,
-        (wallet) => wallet.setOwnerKeys([keys.passkey, keys.dave, keys.passkey], 1n),
+        (wallet) => wallet.handToKeySet([keys.passkey, keys.dave, keys.passkey], 1n),
         "WalletKeyAlreadyAdded",
         [keys.passkey],
       );
@@ -436,54 +437,54 @@ describe("IntentWallet key-set management", function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { keys } = world;
       for (const key of [keys.outsider, keys.passkey, keys.contract]) {
-        await expectRefused(world, (wallet) => wallet.removeOwnerKey(key), "WalletKeyNotFound", [
+        await expectRefused(world, (wallet) => wallet.unregisterSigner(key), "WalletKeyNotFound", [
           key,
         ]);
       }
     });
 
-    it("WalletInvalidThreshold: 0, above the key count, by setOwnerThreshold or setOwnerKeys", async function () {
+    it("WalletInvalidThreshold: 0, above the key count, by setSigningThreshold or handToKeySet", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { keys } = world;
       await expectRefused(
         world,
-        (wallet) => wallet.setOwnerThreshold(0n),
+        (wallet) => wallet.setSigningThreshold(0n),
         "WalletInvalidThreshold",
         [0n, 3n],
       );
       await expectRefused(
         world,
-        (wallet) => wallet.setOwnerThreshold(4n),
+        (wallet) => wallet.setSigningThreshold(4n),
         "WalletInvalidThreshold",
         [4n, 3n],
       );
       await expectRefused(
         world,
-        (wallet) => wallet.setOwnerThreshold(2n ** 255n),
+        (wallet) => wallet.setSigningThreshold(2n ** 255n),
         "WalletInvalidThreshold",
         [2n ** 255n, 3n],
       );
       await expectRefused(
         world,
-        (wallet) => wallet.setOwnerKeys([keys.alice, keys.passkey], 3n),
+        (wallet) => wallet.handToKeySet([keys.alice, keys.passkey], 3n),
         "WalletInvalidThreshold",
         [3n, 2n],
       );
       await expectRefused(
         world,
-        (wallet) => wallet.setOwnerKeys([keys.alice, keys.passkey], 0n),
+        (wallet) => wallet.handToKeySet([keys.alice, keys.passkey], 0n),
         "WalletInvalidThreshold",
         [0n, 2n],
       );
       await expectRefused(
         world,
-        (wallet) => wallet.setOwnerKeys([], 0n),
+        (wallet) => wallet.handToKeySet([], 0n),
         "WalletInvalidThreshold",
         [0n, 0n],
       );
       await expectRefused(
         world,
-        (wallet) => wallet.setOwnerKeys([], 1n),
+        (wallet) => wallet.handToKeySet([], 1n),
         "WalletInvalidThreshold",
         [1n, 0n],
       );
@@ -494,14 +495,14 @@ describe("IntentWallet key-set management", function () {
       const { bob, keys, oneOfThree, multisig, passkeyWallet, passkey, alice } = world;
       // The 2-of-3 can lose one key, not two.
       const first = await keyIntent(world, multisig, {
-        calls: [walletCall(multisig, "removeOwnerKey", [keys.carol])],
+        calls: [walletCall(multisig, "unregisterSigner", [keys.carol])],
       });
       await relayWithKeys(world, multisig, first.intent, [
         secp256k1Entry(alice, first.id),
         secp256k1Entry(bob, first.id),
       ]);
       const second = await keyIntent(world, multisig, {
-        calls: [walletCall(multisig, "removeOwnerKey", [keys.bob])],
+        calls: [walletCall(multisig, "unregisterSigner", [keys.bob])],
       });
       const reason = multisig.wallet.interface.encodeErrorResult("WalletCallReverted", [
         0n,
@@ -521,11 +522,11 @@ describe("IntentWallet key-set management", function () {
       });
 
       // The 1-of-3, directly: two keys go, the last stays.
-      await oneOfThree.wallet.connect(bob).removeOwnerKey(keys.alice);
-      await oneOfThree.wallet.connect(bob).removeOwnerKey(keys.carol);
+      await oneOfThree.wallet.connect(bob).unregisterSigner(keys.alice);
+      await oneOfThree.wallet.connect(bob).unregisterSigner(keys.carol);
       await expectRefused(
         world,
-        (wallet) => wallet.removeOwnerKey(keys.bob),
+        (wallet) => wallet.unregisterSigner(keys.bob),
         "WalletInvalidThreshold",
         [1n, 0n],
       );
@@ -533,7 +534,7 @@ describe("IntentWallet key-set management", function () {
 
       // The passkey's wallet, through its one key's intent.
       const last = await keyIntent(world, passkeyWallet, {
-        calls: [walletCall(passkeyWallet, "removeOwnerKey", [keys.passkey])],
+        calls: [walletCall(passkeyWallet, "unregisterSigner", [keys.passkey])],
       });
       const lastReason = passkeyWallet.wallet.interface.encodeErrorResult("WalletCallReverted", [
         0n,
@@ -549,21 +550,21 @@ describe("IntentWallet key-set management", function () {
       expect(await keySetOf(passkeyWallet)).to.deep.equal({ keys: [keys.passkey], threshold: 1n });
     });
 
-    it("WalletTooManyKeys: the 33rd key, by addOwnerKey or setOwnerKeys", async function () {
+    it("WalletTooManyKeys: the 33rd key, by enrollSigner or handToKeySet", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { oneOfThree, bob, keys } = world;
-      expect(await oneOfThree.wallet.MAX_OWNER_KEYS()).to.equal(32n);
+
       const more = Array.from({ length: 30 }, (_, index) =>
         addressKey(new Wallet(ethers.id(`extra key ${index}`)).address),
       );
-      for (const key of more.slice(0, 28)) await oneOfThree.wallet.connect(bob).addOwnerKey(key);
+      for (const key of more.slice(0, 28)) await oneOfThree.wallet.connect(bob).enrollSigner(key);
       // 32 keys: the last one fits.
-      await oneOfThree.wallet.connect(bob).addOwnerKey(more[28]);
-      expect((await oneOfThree.wallet.ownerKeys())[0]).to.have.length(32);
+      await oneOfThree.wallet.connect(bob).enrollSigner(more[28]);
+      expect((await oneOfThree.wallet.listKeys())[0]).to.have.length(32);
 
       await expectRefused(
         world,
-        (wallet) => wallet.addOwnerKey(keys.passkey),
+        (wallet) => wallet.enrollSigner(keys.passkey),
         "WalletTooManyKeys",
         [32n],
       );
@@ -571,12 +572,12 @@ describe("IntentWallet key-set management", function () {
       expect(thirtyThree).to.have.length(33);
       await expectRefused(
         world,
-        (wallet) => wallet.setOwnerKeys(thirtyThree, 1n),
+        (wallet) => wallet.handToKeySet(thirtyThree, 1n),
         "WalletTooManyKeys",
         [32n],
       );
       // Even a key already in the set: the count is checked first.
-      await expectRefused(world, (wallet) => wallet.addOwnerKey(keys.alice), "WalletTooManyKeys", [
+      await expectRefused(world, (wallet) => wallet.enrollSigner(keys.alice), "WalletTooManyKeys", [
         32n,
       ]);
     });

@@ -490,7 +490,7 @@ describe("IntentWallet relays signed by a key set", function () {
         const assertion = passkey.assert(id);
         // The same assertion with the low s verifies: only the half of s differs.
         expect(
-          await passkeyWallet.wallet.isOwnerSignature(
+          await passkeyWallet.wallet.isOwnerAuthorized(
             id,
             encodeKeySignatures([{ key: keys.passkey, signature: handEncodedWebAuthn(assertion) }]),
           ),
@@ -740,7 +740,7 @@ describe("IntentWallet relays signed by a key set", function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { alice, bob, carol, keys, multisig } = world;
       const removal = await keyIntent(world, multisig, {
-        calls: [walletCall(multisig, "removeOwnerKey", [keys.carol])],
+        calls: [walletCall(multisig, "unregisterSigner", [keys.carol])],
         salt: 1n,
       });
       await expect(

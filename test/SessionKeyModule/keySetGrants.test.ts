@@ -117,7 +117,7 @@ describe("SessionKeyModule grants of key-set wallets", function () {
     ]);
     expect(signedGrant.id).to.equal(await module.sessionId(grant));
     expect(
-      await multisig.wallet.isOwnerSignature(signedGrant.id, signedGrant.ownerSignature),
+      await multisig.wallet.isOwnerAuthorized(signedGrant.id, signedGrant.ownerSignature),
     ).to.equal(true);
 
     const first = await placeOrder(sessionWorld, signedGrant);
@@ -264,7 +264,7 @@ describe("SessionKeyModule grants of key-set wallets", function () {
     const grant = await tradingGrant(sessionWorld, {
       permissions: [
         ...exchangePermissions(sessionWorld),
-        { target: multisig.address, functionSignature: "addOwnerKey(bytes)" },
+        { target: multisig.address, functionSignature: "enrollSigner(bytes)" },
       ],
     });
     const signedGrant = signedWith(world, grant, (id) => [
@@ -277,7 +277,7 @@ describe("SessionKeyModule grants of key-set wallets", function () {
     expect(await module.sessionStatus(grant)).to.equal(SessionStatus.Unregistered);
   });
 
-  it("a grant of the 2-of-3 stops working after setOwnerKeys replaces the keys that signed it", async function () {
+  it("a grant of the 2-of-3 stops working after handToKeySet replaces the keys that signed it", async function () {
     const world = await networkHelpers.loadFixture(fixture);
     const { alice, bob, keys, module, multisig } = world;
     const sessionWorld = sessionWorldOf(world, multisig);
@@ -287,7 +287,7 @@ describe("SessionKeyModule grants of key-set wallets", function () {
       secp256k1Entry(bob, id),
     ]);
     const { intent, id } = await keyIntent(world, multisig, {
-      calls: [walletCall(multisig, "setOwnerKeys", [[keys.passkey], 1n])],
+      calls: [walletCall(multisig, "handToKeySet", [[keys.passkey], 1n])],
     });
     await relayWithKeys(world, multisig, intent, [
       secp256k1Entry(alice, id),

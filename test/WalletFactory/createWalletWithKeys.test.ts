@@ -19,6 +19,7 @@ import {
 } from "../../src/sdk/index.js";
 import type { IntentWallet } from "../../typechain-types/index.js";
 import {
+  holdsKey,
   FUNDED_ETH,
   FUNDED_TOKENS,
   IntentStatus,
@@ -116,11 +117,11 @@ describe("WalletFactory.createWalletWithKeys", function () {
       expect(await ethers.provider.getCode(pending.address)).to.equal(
         getCloneRuntimeCode({ implementation: implementationAddress, owner: world.factoryAddress }),
       );
-      const [keys, threshold] = await pending.wallet.ownerKeys();
+      const [keys, threshold] = await pending.wallet.listKeys();
       expect([...keys]).to.deep.equal(pending.keys);
       expect(threshold).to.equal(pending.threshold);
       expect(await pending.wallet.owner()).to.equal(ethers.ZeroAddress);
-      expect(await pending.wallet.isOwnerKey(addressKey(world.factoryAddress))).to.equal(false);
+      expect(await holdsKey(pending.wallet, addressKey(world.factoryAddress))).to.equal(false);
       // The funds sent before are there.
       expect(await world.token.balanceOf(pending.address)).to.equal(FUNDED_TOKENS);
       expect(await ethers.provider.getBalance(pending.address)).to.equal(FUNDED_ETH);
@@ -173,7 +174,7 @@ describe("WalletFactory.createWalletWithKeys", function () {
       )
         .to.be.revertedWithCustomError(factory, "FactoryWalletExists")
         .withArgs(pending.address);
-      const [keys, threshold] = await pending.wallet.ownerKeys();
+      const [keys, threshold] = await pending.wallet.listKeys();
       expect([...keys]).to.deep.equal(pending.keys);
       expect(threshold).to.equal(pending.threshold);
     });

@@ -163,7 +163,7 @@ export async function deployKeySetWorld(ethers: HardhatEthers): Promise<KeySetWo
   for (const key of [alice, bob, carol, dave, outsider]) {
     await world.owner.sendTransaction({ to: key.address, value: 10n * 10n ** 18n });
   }
-  const [p256Verifier, webAuthnVerifier] = await world.implementation.keyVerifiers();
+  const [p256Verifier, webAuthnVerifier] = await world.implementation.passkeyVerifiers();
   const verifiers: KeyVerifiers = { p256: p256Verifier, webAuthn: webAuthnVerifier };
   const passkey = new SoftwarePasskey();
   const strangerPasskey = new SoftwarePasskey();
@@ -384,7 +384,7 @@ export async function snapshotOf(
   world: Pick<KeySetWorld, "ethers" | "target" | "token">,
   wallet: Pick<KeySetWallet, "wallet" | "address">,
 ): Promise<WalletSnapshot> {
-  const [keys, threshold] = await wallet.wallet.ownerKeys();
+  const [keys, threshold] = await wallet.wallet.listKeys();
   return {
     pings: await world.target.pings(),
     tokens: await world.token.balanceOf(wallet.address),
@@ -403,4 +403,13 @@ export async function expectNothingChanged(
 ): Promise<void> {
   expect(await wallet.wallet.intentStatus(id), "receipt status").to.equal(IntentStatus.None);
   expect(await snapshotOf(world, wallet)).to.deep.equal(before);
+}
+
+/** Whether `key` is in `wallet`'s key set, as `listKeys()` returns it (lower-case hex). */
+export async function holdsKey(
+  wallet: { listKeys(): Promise<[string[], bigint]> },
+  key: string,
+): Promise<boolean> {
+  const [keys] = await wallet.listKeys();
+  return keys.map((held) => held.toLowerCase()).includes(key.toLowerCase());
 }
