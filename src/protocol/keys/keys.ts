@@ -33,6 +33,9 @@ export type OwnerKeyDescription =
 /** Bytes of a P-256 or WebAuthn key: the verifier (20), x (32), y (32). */
 export const P256_KEY_BYTES = 84;
 
+/** The longest key a key set takes: a verifier and a 1,024-byte public key (`MAX_KEY_LENGTH`). */
+export const MAX_OWNER_KEY_BYTES = 20 + 1024;
+
 /**
  * The key of an address: an EOA (secp256k1) or an ERC-1271 contract. Lower-case hex, as the
  * wallet returns keys.

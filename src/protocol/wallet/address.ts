@@ -1,4 +1,4 @@
-import { concat, getAddress, getCreate2Address, keccak256, toBeHex } from "ethers";
+import { AbiCoder, concat, getAddress, getCreate2Address, keccak256, toBeHex } from "ethers";
 import { InvalidParameterError } from "../errors/invalidParameterError.js";
 
 /**
@@ -115,4 +115,50 @@ export function computeWalletAddress({
     toBeHex(salt, 32),
     keccak256(getCloneInitCode({ implementation, owner })),
   );
+}
+
+export interface ComputeKeySetWalletAddressParameters {
+  /** The `WalletFactory` that deploys the wallet. */
+  factory: string;
+  /** The factory's `implementation()`. */
+  implementation: string;
+  /** The wallet's keys (ERC-7913 signers, hex), in the order given to the factory. */
+  keys: readonly string[];
+  /** How many of the keys must sign. */
+  threshold: bigint;
+  /** The key set's salt, in [0, 2^256). */
+  salt: bigint;
+}
+
+/**
+ * The address `factory` deploys the wallet of the key set (`keys`, `threshold`) and `salt` at:
+ * CREATE2 of the clone naming the factory (which hands the wallet to the key set as it creates
+ * it), with the salt `keccak256(abi.encode(keccak256(abi.encode(keys, threshold)), salt))`.
+ * Computed locally; equals the factory's `walletAddressWithKeys(keys, threshold, salt)`.
+ *
+ * @example
+ * const address = computeKeySetWalletAddress({ factory, implementation, keys: [alice, bob], threshold: 2n, salt: 0n });
+ */
+export function computeKeySetWalletAddress({
+  factory,
+  implementation,
+  keys,
+  threshold,
+  salt,
+}: ComputeKeySetWalletAddressParameters): ComputeWalletAddressReturnType {
+  for (const [name, value] of [
+    ["threshold", threshold],
+    ["salt", salt],
+  ] as const) {
+    if (value < 0n || value >= 2n ** 256n)
+      throw new InvalidParameterError({
+        parameter: name,
+        shortMessage: `${name} ${value} is not a uint256`,
+      });
+  }
+  const coder = AbiCoder.defaultAbiCoder();
+  const keySetHash = keccak256(coder.encode(["bytes[]", "uint256"], [keys, threshold]));
+  const create2Salt = keccak256(coder.encode(["bytes32", "uint256"], [keySetHash, salt]));
+  const initCode = getCloneInitCode({ implementation, owner: factory });
+  return getCreate2Address(getAddress(factory), create2Salt, keccak256(initCode));
 }
