@@ -233,9 +233,22 @@ export type RevertVerdict =
   | { kind: "wait"; status: WaitingStatus }
   | { kind: "hold" };
 
+/**
+ * The wallet's refusals of the key set a creating relay (`createWalletWithKeysAndRelay`) hands
+ * it: a bad `create`, never to be relayed.
+ */
+export const KEY_SET_CREATION_ERRORS: ReadonlySet<string> = new Set([
+  "WalletInvalidKey",
+  "WalletKeyAlreadyAdded",
+  "WalletInvalidThreshold",
+  "WalletTooManyKeys",
+]);
+
 /** Classifies a decoded revert of `relay` (see docs/relayer-api.md). */
 export function classifyRevert(error: AnyContractRevertError | undefined): RevertVerdict {
   if (error === undefined) return { kind: "hold" };
+  if (KEY_SET_CREATION_ERRORS.has(error.errorName))
+    return { kind: "refuse", code: "invalid_field" };
   if (error.contract === "SessionKeyModule") return { kind: "refuse", code: "invalid_signature" };
   switch (error.errorName) {
     case "IntentInvalidSignature":
@@ -246,12 +259,7 @@ export function classifyRevert(error: AnyContractRevertError | undefined): Rever
     case "WalletModuleNotInstalled":
     case "IntentTargetForbidden":
       return { kind: "refuse", code: "invalid_signature" };
-    // A key set the factory can't hand a wallet to (through `createWalletWithKeysAndRelay`).
-    case "WalletInvalidKey":
-    case "WalletKeyAlreadyAdded":
-    case "WalletInvalidThreshold":
-    case "WalletTooManyKeys":
-      return { kind: "refuse", code: "invalid_field" };
+
     case "IntentExpired":
       return { kind: "refuse", code: "expired" };
     case "IntentAlreadyRelayed":

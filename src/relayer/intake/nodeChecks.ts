@@ -6,6 +6,7 @@ import {
   chainNow,
   classifyRevert,
   dependencyState,
+  KEY_SET_CREATION_ERRORS,
   onChainStatus,
   walletAt,
   type RelayRevert,
@@ -122,14 +123,6 @@ function revertRefusal(signed: SignedIntent, code: RefusalCode, revert: RelayRev
   }
   return { code, message, details: { error: revert.error?.errorName } };
 }
-
-/** The wallet's refusals of the key set a creating relay hands it (`setOwnerKeys`). */
-const KEY_SET_CREATION_ERRORS = new Set([
-  "WalletInvalidKey",
-  "WalletKeyAlreadyAdded",
-  "WalletInvalidThreshold",
-  "WalletTooManyKeys",
-]);
 
 /**
  * Check 15: not expired by the chain's time, which it tells.
