@@ -133,6 +133,9 @@ export interface RelayRevert {
   reason: IntentReason;
 }
 
+/** What a signature checked ahead of the wallet comes to: it authorizes the ID, or the relay's revert. */
+export type SignatureCheck = { kind: "ok" } | RelayRevert;
+
 /** What a simulated relay says about an intent. */
 export type Simulation = { kind: "ok"; callsSucceed: boolean } | RelayRevert;
 
@@ -155,6 +158,17 @@ export function relayRevertOf(errorOrData: unknown): RelayRevert {
       details: { revertData: findRevertData(errorOrData) ?? "0x" },
     },
   };
+}
+
+/**
+ * The revert of the wallet's custom error `name` with `args`, as a simulated relay reports it:
+ * what a check made ahead of the wallet answers when it finds what the wallet would.
+ *
+ * @example
+ * const revert = walletRevert("IntentKeyNotInSet", [signed.id, key]);
+ */
+export function walletRevert(name: string, args: unknown[]): RelayRevert {
+  return relayRevertOf(walletInterface.encodeErrorResult(name, args));
 }
 
 /**
@@ -219,15 +233,33 @@ export type RevertVerdict =
   | { kind: "wait"; status: WaitingStatus }
   | { kind: "hold" };
 
+/**
+ * The wallet's refusals of the key set a creating relay (`createWalletWithKeysAndRelay`) hands
+ * it: a bad `create`, never to be relayed.
+ */
+export const KEY_SET_CREATION_ERRORS: ReadonlySet<string> = new Set([
+  "WalletInvalidKey",
+  "WalletKeyAlreadyAdded",
+  "WalletInvalidThreshold",
+  "WalletTooManyKeys",
+]);
+
 /** Classifies a decoded revert of `relay` (see docs/relayer-api.md). */
 export function classifyRevert(error: AnyContractRevertError | undefined): RevertVerdict {
   if (error === undefined) return { kind: "hold" };
+  if (KEY_SET_CREATION_ERRORS.has(error.errorName))
+    return { kind: "refuse", code: "invalid_field" };
   if (error.contract === "SessionKeyModule") return { kind: "refuse", code: "invalid_signature" };
   switch (error.errorName) {
     case "IntentInvalidSignature":
+    case "IntentKeySignatureInvalid":
+    case "IntentKeyNotInSet":
+    case "IntentKeyRepeated":
+    case "IntentBelowThreshold":
     case "WalletModuleNotInstalled":
     case "IntentTargetForbidden":
       return { kind: "refuse", code: "invalid_signature" };
+
     case "IntentExpired":
       return { kind: "refuse", code: "expired" };
     case "IntentAlreadyRelayed":

@@ -128,7 +128,7 @@ export class SpendingPolicy {
     const remedy =
       factory === undefined
         ? "this relayer creates no wallets: deploy it first"
-        : `submit the intent with \`create\` ({ factory: ${factory}, owner, salt }) and this relayer deploys it with its first intent`;
+        : `submit the intent with \`create\` ({ factory: ${factory}, owner, salt }, or { factory: ${factory}, keys, threshold, salt } for a key set) and this relayer deploys it with its first intent`;
     return {
       code: "wallet_not_served",
       message: `this relayer does not serve wallet ${wallet}: it has no code (not deployed yet); ${remedy}`,

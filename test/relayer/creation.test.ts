@@ -11,6 +11,7 @@ import {
   RelayerClient,
   signIntent,
   type SignedIntent,
+  type WalletCreation,
 } from "../../src/sdk/index.js";
 import { ERC1271Owner__factory, IntentWallet__factory } from "../../typechain-types/index.js";
 import { fundedCounterfactual, signForCounterfactual } from "../helpers/counterfactual.js";
@@ -244,7 +245,7 @@ describe("Relayer creates a wallet with its first intent (create), on a real har
 
   /** `createWalletAndRelay` of `signed` with its own `create`. */
   function creationCalldata(signed: SignedIntent): string {
-    const { owner, salt } = signed.create!;
+    const { owner, salt } = signed.create as WalletCreation;
     return world.factory.interface.encodeFunctionData("createWalletAndRelay", [
       owner,
       salt,

@@ -133,7 +133,8 @@ describe("deploy on first use at the intake: checks of create that need no node"
     const node = refusingNode();
     const { create: _create, ...withoutCreate } = signed;
 
-    expect(await checkCreation({ provider: node }, withoutCreate)).to.equal(undefined);
+    const simulate = () => expect.fail("nothing to simulate without create");
+    expect(await checkCreation({ provider: node }, withoutCreate, simulate)).to.equal(undefined);
     expect(node.reads).to.equal(0);
   });
 });

@@ -144,7 +144,7 @@ describe("Relayer refuses wallets it cannot create or does not serve, on a real 
       `wallet ${wallet.address}: it has no code (not deployed yet)`,
     );
     expect(error.shortMessage).to.include(
-      `submit the intent with \`create\` ({ factory: ${factory}, owner, salt })`,
+      `submit the intent with \`create\` ({ factory: ${factory}, owner, salt }, or { factory: ${factory}, keys, threshold, salt } for a key set)`,
     );
     expect(error.errorDetails).to.deep.equal({ wallet: wallet.address });
   });

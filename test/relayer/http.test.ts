@@ -509,7 +509,7 @@ describe("relayer HTTP server", function () {
       },
       {
         name: "a signature of an unknown kind",
-        body: { ...wire, signature: `0x02${signed.signature.slice(4)}` },
+        body: { ...wire, signature: `0x03${signed.signature.slice(4)}` },
         status: 400,
         code: "invalid_field",
         fieldPath: "signature",

@@ -99,7 +99,7 @@ describe("SpendingPolicy.checkServed: the served factory's wallets", function ()
 
     expect(refusal?.code).to.equal("wallet_not_served");
     expect(refusal?.message).to.equal(
-      `this relayer does not serve wallet ${world.undeployed}: it has no code (not deployed yet); submit the intent with \`create\` ({ factory: ${world.factoryAddress}, owner, salt }) and this relayer deploys it with its first intent`,
+      `this relayer does not serve wallet ${world.undeployed}: it has no code (not deployed yet); submit the intent with \`create\` ({ factory: ${world.factoryAddress}, owner, salt }, or { factory: ${world.factoryAddress}, keys, threshold, salt } for a key set) and this relayer deploys it with its first intent`,
     );
   });
 

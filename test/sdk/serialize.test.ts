@@ -497,11 +497,11 @@ describe("serializeSignedIntent / parseSignedIntent", function () {
         name: "empty signature",
         mutate: (d) => (d.signature = "0x"),
         path: "signature",
-        reason: /^must start with kind byte 0x00 \(owner\) or 0x01 \(module\)/,
+        reason: /^must start with kind byte 0x00 \(owner\), 0x01 \(module\) or 0x02 \(key set\)/,
       },
       {
         name: "signature of unknown kind",
-        mutate: (d) => (d.signature = "0x02" + "11".repeat(65)),
+        mutate: (d) => (d.signature = "0x03" + "11".repeat(65)),
         path: "signature",
         reason: /^must start with kind byte/,
       },

@@ -2,10 +2,13 @@ import { z } from "zod";
 
 import type { InvalidDocumentErrorParameters } from "../errors/invalidDocumentError.js";
 import { InvalidSignedIntentError } from "../errors/invalidDocumentErrors.js";
+import { MAX_OWNER_KEY_BYTES } from "../keys/keySet.js";
+import { MAX_OWNER_KEYS } from "../keys/keySetSignature.js";
 import {
   address,
   arrayOf,
   bytes32,
+  hex,
   hexBytes,
   relaySignature,
   strictObject,
@@ -14,7 +17,8 @@ import {
 import { decodeDocument, encodeDocument } from "../schema/document.js";
 import { showValue } from "../schema/show.js";
 import { getIntentId } from "./hash.js";
-import type { SignedIntent } from "./types.js";
+import type { KeySetWalletCreation, SignedIntent, WalletCreation } from "./types.js";
+import { isKeySetCreation } from "./types.js";
 
 /** The version of the JSON form of a signed intent that this SDK writes and reads. */
 export const SIGNED_INTENT_JSON_VERSION = 2;
@@ -28,7 +32,55 @@ export type SerializableSignedIntent = SignedIntent & { epoch?: bigint };
 
 const callJson = strictObject({ to: address, value: uint256(), data: hexBytes });
 const dependencyJson = strictObject({ wallet: address, id: bytes32 });
-const walletCreationJson = strictObject({ factory: address, owner: address, salt: uint256() });
+/** A key of a key set: an address (20 bytes), or a verifier and a public key. */
+const ownerKeyJson = hex((key) => {
+  const bytes = (key.length - 2) / 2;
+  if (bytes >= 20 && bytes <= MAX_OWNER_KEY_BYTES) return undefined;
+  return `expected a key of 20 to ${MAX_OWNER_KEY_BYTES} bytes (an address, or a verifier and a public key), got ${bytes} bytes`;
+});
+
+/**
+ * A wallet's creation: `{ factory, owner, salt }` for a wallet of one owner, or
+ * `{ factory, keys, threshold, salt }` for one owned by a key set; one form, not both.
+ */
+const walletCreationJson = strictObject({
+  factory: address,
+  owner: address.optional(),
+  keys: arrayOf(ownerKeyJson)
+    .min(1, "a key set has at least one key")
+    .max(MAX_OWNER_KEYS, `a key set has at most ${MAX_OWNER_KEYS} keys`)
+    .optional(),
+  threshold: uint256(1n).optional(),
+  salt: uint256(),
+}).check((context) => {
+  const problem = creationFormProblem(context.value);
+  if (problem !== undefined) {
+    context.issues.push({ code: "custom", ...problem, input: context.value });
+  }
+});
+
+/** Why `create` is neither form, at which field: owner alone, or keys with threshold. */
+function creationFormProblem(create: {
+  owner?: unknown;
+  keys?: unknown;
+  threshold?: unknown;
+}): { path: string[]; message: string } | undefined {
+  const { owner, keys, threshold } = create;
+  if (owner !== undefined && (keys !== undefined || threshold !== undefined)) {
+    const extra = keys !== undefined ? "keys" : "threshold";
+    return {
+      path: [extra],
+      message: "give owner (one owner) or keys and threshold (a key set), not both",
+    };
+  }
+  if (owner !== undefined) return undefined;
+  if (keys === undefined && threshold === undefined) {
+    return { path: ["owner"], message: "missing field (or keys and threshold, for a key set)" };
+  }
+  if (keys === undefined) return { path: ["keys"], message: "missing field (with threshold)" };
+  if (threshold === undefined) return { path: ["threshold"], message: "missing field (with keys)" };
+  return undefined;
+}
 const intentJson = strictObject({
   calls: arrayOf(callJson).min(1, "an intent needs at least one call"),
   dependencies: arrayOf(dependencyJson),
@@ -44,7 +96,8 @@ const intentJson = strictObject({
  * codec: `decode` reads JSON into a signed intent, `z.encode` writes one. Every integer is a
  * decimal string (JSON numbers are doubles), addresses are checksummed or lowercase (checksummed
  * when read), hex is whole bytes (lowercase when read), `epoch` is optional (absent: 0), and so
- * is `create` (how to deploy a wallet that does not exist yet; not part of the ID). The body of
+ * is `create` (how to deploy a wallet that does not exist yet, for one owner or a key set; not
+ * part of the ID). The body of
  * `POST /v1/intents`, and what the relayer stores. `parseSignedIntent` adds the version check
  * and the ID check.
  *
@@ -92,7 +145,7 @@ export function toSignedIntentJson(signed: SerializableSignedIntent): SignedInte
     intent: intentFields(intent),
     id,
     signature,
-    ...(create === undefined ? {} : { create: pick(create, ["factory", "owner", "salt"]) }),
+    ...(create === undefined ? {} : { create: creationFields(create) }),
   };
   return encodeDocument(signedIntentJsonSchema, document, invalidSignedIntent);
 }
@@ -112,6 +165,23 @@ function intentFields(intent: SignedIntent["intent"]): unknown {
     maxGasPrice,
     minGasLimit,
   };
+}
+
+/** The fields of `create`'s form, nothing else it might carry. */
+function creationFields(create: WalletCreation | KeySetWalletCreation): unknown {
+  if (typeof create !== "object" || create === null) return create;
+  return isKeySetCreation(create)
+    ? pick(create, ["factory", "keys", "threshold", "salt"])
+    : pick(create, ["factory", "owner", "salt"]);
+}
+
+/** A decoded `create` as its form: one owner, or a key set (the schema checked it is one of them). */
+function creationOf(
+  create: z.output<typeof walletCreationJson>,
+): WalletCreation | KeySetWalletCreation {
+  const { factory, owner, keys, threshold, salt } = create;
+  if (owner !== undefined) return { factory, owner, salt };
+  return { factory, keys: keys!, threshold: threshold!, salt };
 }
 
 function pick(value: unknown, keys: string[]): unknown {
@@ -143,7 +213,8 @@ export function serializeSignedIntent(signed: SerializableSignedIntent): string 
  * unknown fields, at every level; addresses (checksummed or lowercase; returned checksummed);
  * hex of whole bytes (returned lowercase); integers as decimal strings without sign or leading
  * zeros, at most 2^256 - 1; `chainId > 0`; at least one call; 32-byte IDs; a signature that
- * starts with a known kind byte; `create`, when present, with its factory, owner and salt; and
+ * starts with a known kind byte; `create`, when present, with its factory, owner and salt, or
+ * its factory, keys (1 to 32) and threshold (at least 1) and salt; and
  * that `id` is the intent's ID on `wallet`, `chainId` and `epoch` (0 when absent). Whether
  * `create` deploys `wallet` is not checked here: that needs the factory's implementation (a
  * relayer checks it). Throws an `InvalidSignedIntentError` naming the first bad field
@@ -178,7 +249,7 @@ export function parseSignedIntent(json: string | unknown): SerializableSignedInt
   return {
     ...signed,
     ...(epoch === undefined ? {} : { epoch }),
-    ...(create === undefined ? {} : { create }),
+    ...(create === undefined ? {} : { create: creationOf(create) }),
   };
 }
 

@@ -49,6 +49,38 @@ export interface WalletCreation {
   salt: bigint;
 }
 
+/**
+ * How a wallet owned by a key set is created when it does not exist yet: `factory`'s
+ * `createWalletWithKeysAndRelay(keys, threshold, salt, intent, signature)` deploys it at the
+ * address `walletAddressWithKeys(keys, threshold, salt)` (which commits to the keys and the
+ * threshold), hands it to the key set, then relays the intent. Not part of the intent's ID.
+ *
+ * @example
+ * const create: KeySetWalletCreation = { factory, keys: [addressKey(alice), passkey], threshold: 1n, salt: 0n };
+ */
+export interface KeySetWalletCreation {
+  /** The `WalletFactory` that deploys the wallet. */
+  factory: string;
+  /** The wallet's keys (ERC-7913 signers, see `OwnerKey`), distinct; who signs its first intents. */
+  keys: string[];
+  /** How many of the keys must sign, from 1 to `keys.length`. */
+  threshold: bigint;
+  /** The key set's salt, in [0, 2^256). */
+  salt: bigint;
+}
+
+/**
+ * Whether `create` creates a wallet owned by a key set (rather than by one owner).
+ *
+ * @example
+ * const route = isKeySetCreation(create) ? "createWalletWithKeysAndRelay" : "createWalletAndRelay";
+ */
+export function isKeySetCreation(
+  create: WalletCreation | KeySetWalletCreation,
+): create is KeySetWalletCreation {
+  return "keys" in create;
+}
+
 /** An intent with its ID and relay signature: what a relayer takes. */
 export interface SignedIntent {
   intent: Intent;
@@ -59,8 +91,11 @@ export interface SignedIntent {
   id: string;
   /** The relay signature, kind byte included, ready for `relay(intent, signature)`. */
   signature: string;
-  /** How to create `wallet` if it does not exist yet (deploy on first use); not part of `id`. */
-  create?: WalletCreation;
+  /**
+   * How to create `wallet` if it does not exist yet (deploy on first use): for one owner or for
+   * a key set; not part of `id`.
+   */
+  create?: WalletCreation | KeySetWalletCreation;
 }
 
 /** EIP-712 types of an intent (format v2), as the wallet hashes them. */

@@ -1,4 +1,4 @@
-import { concat, dataLength, isHexString, Signature, toBeHex } from "ethers";
+import { concat, dataLength, dataSlice, getBytes, isHexString, Signature, toBeHex } from "ethers";
 
 import { InvalidParameterError } from "../errors/invalidParameterError.js";
 import { checkKeyHex, type OwnerKey } from "./keys.js";
@@ -91,4 +91,48 @@ function normalizedEcdsa(signature: string, parameter: string): string {
       cause,
     });
   }
+}
+
+/**
+ * The signatures a key-set signature's entries (without the kind byte 0x02) hold, in order, read
+ * as the wallet reads them (`OwnerKeySignatures`): `{ secp256k1 }` for a `0x00` entry (its 65
+ * bytes as given, not checked: the wallet recovers its key), `{ key, signature }` for a `0x01`
+ * entry, keys and signatures lower-case hex. Throws an `InvalidParameterError` where the wallet
+ * finds them malformed: an unknown entry kind, a length past the end, more than
+ * `MAX_OWNER_KEYS` entries. No entries (`0x`) is an empty list.
+ *
+ * @example
+ * const signatures = decodeKeySignatures(dataSlice(signed.signature, 1)); // [{ secp256k1: "0x…" }, …]
+ */
+export function decodeKeySignatures(entries: string): KeySignature[] {
+  const bytes = getBytes(entries);
+  const signatures: KeySignature[] = [];
+  const fail = (at: number, why: string): never => {
+    throw new InvalidParameterError({
+      parameter: "entries",
+      shortMessage: `key-set signature entry at byte ${at} is malformed: ${why}`,
+    });
+  };
+  let offset = 0;
+  while (offset < bytes.length) {
+    if (signatures.length === MAX_OWNER_KEYS) fail(offset, `more than ${MAX_OWNER_KEYS} entries`);
+    const kind = bytes[offset];
+    if (kind === 0x00) {
+      if (offset + 66 > bytes.length) fail(offset, "a secp256k1 entry is 66 bytes");
+      signatures.push({ secp256k1: dataSlice(bytes, offset + 1, offset + 66) });
+      offset += 66;
+      continue;
+    }
+    if (kind !== 0x01) fail(offset, `unknown entry kind ${kind}`);
+    const keyStart = offset + 3;
+    if (keyStart > bytes.length) fail(offset, "no key length");
+    const keyEnd = keyStart + ((bytes[offset + 1] << 8) | bytes[offset + 2]);
+    if (keyEnd + 2 > bytes.length) fail(offset, "the key passes the end");
+    const signatureEnd = keyEnd + 2 + ((bytes[keyEnd] << 8) | bytes[keyEnd + 1]);
+    if (signatureEnd > bytes.length) fail(offset, "the signature passes the end");
+    const key = dataSlice(bytes, keyStart, keyEnd);
+    signatures.push({ key, signature: dataSlice(bytes, keyEnd + 2, signatureEnd) });
+    offset = signatureEnd;
+  }
+  return signatures;
 }

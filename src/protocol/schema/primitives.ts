@@ -216,19 +216,22 @@ export const bytes32 = hex((bytes) =>
 );
 
 /**
- * A relay signature: kind byte 0x00 (owner) then the owner's signature, or 0x01 then a 20-byte
- * module address and the module's data.
+ * A relay signature: kind byte 0x00 (owner) then the owner's signature, 0x01 then a 20-byte
+ * module address and the module's data, or 0x02 then the entries of keys of the wallet's key set.
  *
  * @example
  * relaySignature.parse("0x00" + ownerSignature.slice(2));
  */
 export const relaySignature = hex((signature) => {
   const kind = signature.slice(2, 4);
-  if (kind !== "00" && kind !== "01") {
-    return `must start with kind byte 0x00 (owner) or 0x01 (module) (got ${showValue(signature)})`;
+  if (kind !== "00" && kind !== "01" && kind !== "02") {
+    return `must start with kind byte 0x00 (owner), 0x01 (module) or 0x02 (key set) (got ${showValue(signature)})`;
   }
   if (kind === "01" && signature.length < 2 + 2 * 21) {
     return "a module signature (0x01) must name the module's 20-byte address";
+  }
+  if (kind === "02" && signature.length === 4) {
+    return "a key-set signature (0x02) must carry at least one key's signature";
   }
   return undefined;
 });

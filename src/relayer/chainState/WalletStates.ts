@@ -77,7 +77,8 @@ export class WalletStates {
   /**
    * Reads `key`'s state at the follower's head, then applies the events of the blocks the
    * follower read meanwhile. Read again when those blocks are no longer kept, or when the
-   * address was forgotten meanwhile (its owner changed, it was created): at most three times.
+   * address was forgotten meanwhile (its owner or key set changed, it was created): at most
+   * three times.
    */
   async #load(key: string): Promise<WalletState> {
     for (let attempt = 1; ; attempt++) {
@@ -118,8 +119,11 @@ export class WalletStates {
     for (const event of events) {
       const key = event.wallet.toLowerCase();
       const state = this.#states.get(key);
-      if (event.kind === "created" || event.kind === "ownerChanged") {
-        if (state?.kind !== "wallet" || event.kind === "ownerChanged") this.forget(key);
+      if (event.kind === "created") {
+        if (state?.kind !== "wallet") this.forget(key);
+      } else if (event.kind === "ownerChanged" || event.kind === "keysChanged") {
+        // Who may sign changed (an owner, or a key set's keys or threshold): read it again.
+        this.forget(key);
       } else if (state !== undefined && event.blockNumber > state.loadedAt) {
         applyEvent(state, event);
       }

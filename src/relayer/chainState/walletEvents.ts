@@ -7,6 +7,7 @@ import { walletInterface } from "../chainReads.js";
 const factoryInterface = WalletFactory__factory.createInterface();
 const sessionInterface = SessionKeyModule__factory.createInterface();
 const WALLET_CREATED = factoryInterface.getEvent("WalletCreated")!.topicHash;
+const WALLET_CREATED_WITH_KEYS = factoryInterface.getEvent("WalletCreatedWithKeys")!.topicHash;
 /** A session module's revocations: they name the wallet, whose module intents must be checked again. */
 const SESSION_EVENTS = new Map(
   ["SessionRevoked", "AllSessionsRevoked"].map((name) => [
@@ -25,8 +26,11 @@ export type WalletEvent =
   | { kind: "canceled"; wallet: string; id: string }
   | { kind: "invalidated"; wallet: string; epoch: bigint }
   | { kind: "ownerChanged"; wallet: string; owner: string }
+  /** A key joined or left the wallet's key set, or its threshold moved: who may sign changed. */
+  | { kind: "keysChanged"; wallet: string }
   | { kind: "modulesChanged"; wallet: string }
-  | { kind: "created"; factory: string; wallet: string; owner: string; salt: bigint };
+  /** `owner` is absent for a wallet created owned by a key set (`WalletCreatedWithKeys`). */
+  | { kind: "created"; factory: string; wallet: string; owner?: string; salt: bigint };
 
 /** A decoded event with the block and the transaction it was mined in. */
 export type ChainEvent = WalletEvent & { blockNumber: number; transactionHash: string };
@@ -36,14 +40,17 @@ const EVENT_NAMES = [
   "IntentCanceled",
   "IntentsInvalidated",
   "OwnerChanged",
+  "OwnerKeyAdded",
+  "OwnerKeyRemoved",
+  "OwnerThresholdChanged",
   "ModuleInstalled",
   "ModuleUninstalled",
   "ModuleEpochAdvanced",
 ] as const;
 
 /**
- * The topic0 of every event the follower reads: the wallets' receipts, epochs, owners and
- * modules, and the factory's `WalletCreated`.
+ * The topic0 of every event the follower reads: the wallets' receipts, epochs, owners, key sets
+ * and modules, and the factory's `WalletCreated` and `WalletCreatedWithKeys`.
  *
  * @example
  * const logs = await provider.getLogs({ fromBlock, toBlock, topics: [FOLLOWED_TOPICS] });
@@ -51,6 +58,7 @@ const EVENT_NAMES = [
 export const FOLLOWED_TOPICS: string[] = [
   ...EVENT_NAMES.map((name) => walletInterface.getEvent(name)!.topicHash),
   WALLET_CREATED,
+  WALLET_CREATED_WITH_KEYS,
   ...SESSION_EVENTS.keys(),
 ];
 
@@ -76,6 +84,10 @@ function decode(log: Log): WalletEvent | undefined {
     const { wallet: address, owner, salt } = created.args;
     return { kind: "created", factory: wallet, wallet: address, owner, salt };
   }
+  if (log.topics[0] === WALLET_CREATED_WITH_KEYS) {
+    const { wallet: address, salt } = factoryInterface.parseLog(log)!.args;
+    return { kind: "created", factory: wallet, wallet: address, salt };
+  }
   if (SESSION_EVENTS.has(log.topics[0])) {
     return { kind: "modulesChanged", wallet: sessionInterface.parseLog(log)!.args.wallet };
   }
@@ -95,6 +107,10 @@ function decode(log: Log): WalletEvent | undefined {
       return { kind: "invalidated", wallet, epoch: parsed.args.epoch };
     case "OwnerChanged":
       return { kind: "ownerChanged", wallet, owner: parsed.args.newOwner };
+    case "OwnerKeyAdded":
+    case "OwnerKeyRemoved":
+    case "OwnerThresholdChanged":
+      return { kind: "keysChanged", wallet };
     case "ModuleInstalled":
     case "ModuleUninstalled":
     case "ModuleEpochAdvanced":

@@ -26,6 +26,10 @@ export interface WalletState {
   kind: "wallet" | "undeployed" | "other";
   /** The block the state was read at; events of later blocks were applied. */
   loadedAt: number;
+  /**
+   * The wallet's `owner()`: its one owner, or the zero address when a key set owns it (then no
+   * owner signature, kind 0x00, authorizes anything; key-set signatures are the node's to judge).
+   */
   owner?: string;
   /** Whether the owner has code (an ERC-1271 owner the node must be asked about). */
   ownerIsContract?: boolean;
@@ -89,8 +93,8 @@ export async function readWalletState(
 
 /**
  * Applies one followed event of `state`'s address to it; returns `false` when the state can no
- * longer be kept current from events (its owner changed, or it was created) and must be read
- * again.
+ * longer be kept current from events (its owner or key set changed, or it was created) and must
+ * be read again.
  *
  * @example
  * if (!applyEvent(state, event)) states.forget(state.address);

@@ -1,6 +1,6 @@
 import type { Provider } from "ethers";
 
-import type { SignedIntent } from "../../protocol/intent/types.js";
+import { isKeySetCreation, type SignedIntent } from "../../protocol/intent/types.js";
 import type { SpendingPolicy } from "../policy.js";
 import type { Outcome, Refusal } from "../refusal.js";
 import { checkCreateField } from "./createField.js";
@@ -35,21 +35,27 @@ export async function checkServedOrCreatable(
  * Checks 12 to 14 for a wallet still to be created: `undefined` when there is nothing to create
  * (no `create`, or the wallet has code by now: `create` is then ignored and the usual checks
  * follow). Else, as the wallet will be on its creation: its intent epoch is 0 (a higher `epoch`
- * is `invalid_field`), no ID is consumed, and the owner signature is `create.owner`'s
- * (`checkCreationSignature`). Needs `checkServedOrCreatable` to have passed.
+ * is `invalid_field`), no ID is consumed, and for one owner the owner signature is
+ * `create.owner`'s (`checkCreationSignature`, decided here). For a key set, `simulate` decides:
+ * the simulated creating relay, whose revert names what the factory or the wallet refuses (a key
+ * the set can't take, a signature the set doesn't accept). Needs `checkServedOrCreatable` to
+ * have passed.
  *
  * @example
- * const created = await checkCreation({ provider }, signed);
+ * const created = await checkCreation({ provider }, signed, () => checkSignature(context, signed));
  * const authorized = created ?? (await checkSignature(context, signed));
  */
 export async function checkCreation(
   { provider }: { provider: Provider },
   signed: SignedIntent,
+  simulate: () => Promise<Outcome<{ notYetValid: boolean }>>,
 ): Promise<Outcome<{ notYetValid: boolean }> | undefined> {
   const { create } = signed;
   if (create === undefined || (await provider.getCode(signed.wallet)) !== "0x") return undefined;
-  const refusal =
-    checkCreationEpoch(signed) ?? (await checkCreationSignature(provider, signed, create.owner));
+  const epoch = checkCreationEpoch(signed);
+  if (epoch !== undefined) return { ok: false, refusal: epoch };
+  if (isKeySetCreation(create)) return simulate();
+  const refusal = await checkCreationSignature(provider, signed, create.owner);
   return refusal === undefined ? { ok: true, notYetValid: false } : { ok: false, refusal };
 }
 

@@ -2,15 +2,20 @@ import { getAddress, type Provider } from "ethers";
 
 import { WalletFactory__factory } from "../../../typechain-types/factories/contracts/WalletFactory__factory.js";
 import { creationRelayGasFloor, relayGasFloor } from "../../protocol/chain/gasRule.js";
-import type { SignedIntent, WalletCreation } from "../../protocol/intent/types.js";
+import {
+  isKeySetCreation,
+  type KeySetWalletCreation,
+  type SignedIntent,
+  type WalletCreation,
+} from "../../protocol/intent/types.js";
 import { relayCalldata } from "../chainReads.js";
 
 const factoryInterface = WalletFactory__factory.createInterface();
 
 /**
  * Where a relay of one intent alone goes and with what: `relayPacked()` on its wallet, or, for a
- * wallet still to be created, `createWalletAndRelay(owner, salt, intent, signature)` on its
- * factory (`creates`). The simulation, the estimate and the transaction use the same route.
+ * wallet still to be created, the factory's `createWalletAndRelay` or
+ * `createWalletWithKeysAndRelay` (`creates`, see `creationRoute`). The simulation, the estimate and the transaction use the same route.
  *
  * @example
  * const { to, data } = await relayRouteOf(provider, signed);
@@ -55,18 +60,32 @@ export function walletRoute(signed: SignedIntent): RelayRoute {
 }
 
 /**
- * `createWalletAndRelay(owner, salt, intent, signature)` of `signed` on `create.factory`.
+ * The factory's call that creates `signed`'s wallet and relays it, on `create.factory`:
+ * `createWalletAndRelay(owner, salt, intent, signature)` for one owner,
+ * `createWalletWithKeysAndRelay(keys, threshold, salt, intent, signature)` for a key set.
  *
  * @example
  * const { to, data } = creationRoute(signed, signed.create!); // to: the factory
  */
-export function creationRoute(signed: SignedIntent, create: WalletCreation): RelayRoute {
-  const data = factoryInterface.encodeFunctionData("createWalletAndRelay", [
-    create.owner,
-    create.salt,
-    signed.intent,
-    signed.signature,
-  ]);
+export function creationRoute(
+  signed: SignedIntent,
+  create: WalletCreation | KeySetWalletCreation,
+): RelayRoute {
+  const { intent, signature } = signed;
+  const data = isKeySetCreation(create)
+    ? factoryInterface.encodeFunctionData("createWalletWithKeysAndRelay", [
+        create.keys,
+        create.threshold,
+        create.salt,
+        intent,
+        signature,
+      ])
+    : factoryInterface.encodeFunctionData("createWalletAndRelay", [
+        create.owner,
+        create.salt,
+        intent,
+        signature,
+      ]);
   return { to: getAddress(create.factory), data, creates: true };
 }
 
@@ -82,7 +101,8 @@ export function routeGasFloor(route: RelayRoute, intent: SignedIntent["intent"])
 }
 
 /**
- * Whether the factory's answer to a simulated `createWalletAndRelay` says the calls succeeded;
+ * Whether the factory's answer to a simulated `createWalletAndRelay` or
+ * `createWalletWithKeysAndRelay` (both answer `(wallet, success)`) says the calls succeeded;
  * `undefined` for an answer that is none (no factory at the address).
  *
  * @example

@@ -1,8 +1,11 @@
 import type { Provider } from "ethers";
 
+import { WalletFactory__factory } from "../../../typechain-types/factories/contracts/WalletFactory__factory.js";
 import type { SignedIntent } from "../../protocol/intent/types.js";
 import { relayRevertOf, simulateRelay, type Simulation } from "../chainReads.js";
 import { decodeCreationResult, relayRouteOf, type RelayRoute } from "./relayRoute.js";
+
+const factoryInterface = WalletFactory__factory.createInterface();
 
 /**
  * A simulated relay (`Simulation`), and whether it went through the factory, which deploys the
@@ -16,8 +19,9 @@ export type RoutedSimulation = Simulation & { creates: boolean };
 /**
  * Simulates the relay of `signed` alone from `from` with eth_call, at block `blockTag` (latest
  * by default), by the route it would be sent by (`relayRouteOf`): `relayPacked()` on its
- * wallet (`simulateRelay`), or the factory's `createWalletAndRelay` for a wallet still to be
- * created, whose reverts are the wallet's own errors, decoded alike.
+ * wallet (`simulateRelay`), or the factory's creating relay (`createWalletAndRelay`, or
+ * `createWalletWithKeysAndRelay` for a key set) for a wallet still to be created, whose reverts
+ * are the wallet's own errors, decoded alike.
  *
  * @example
  * const simulation = await simulateRelayRoute(provider, record.signed, sender.address);
@@ -35,7 +39,7 @@ export async function simulateRelayRoute(
   return { ...(await simulateCreation(provider, route, from, blockTag)), creates: true };
 }
 
-/** `createWalletAndRelay` simulated; an answer that is none holds the intent, saying why. */
+/** The creating relay simulated; an answer that is none holds the intent, saying why. */
 async function simulateCreation(
   provider: Provider,
   route: RelayRoute,
@@ -50,6 +54,7 @@ async function simulateCreation(
   }
   const callsSucceed = decodeCreationResult(answer);
   if (callsSucceed !== undefined) return { kind: "ok", callsSucceed };
-  const message = `factory ${route.to} gave no answer of createWalletAndRelay: it holds no WalletFactory`;
+  const called = factoryInterface.parseTransaction({ data: route.data })?.name;
+  const message = `factory ${route.to} gave no answer of ${called}: it holds no WalletFactory`;
   return { kind: "revert", error: undefined, reason: { code: "simulation_failed", message } };
 }

@@ -11,9 +11,17 @@ import {
 import { IIntentValidator__factory } from "../../../typechain-types/factories/contracts/interfaces/IIntentValidator__factory.js";
 import { isContractRevertError } from "../../protocol/errors/contractRevertError.js";
 import { MODULE_SIGNATURE_KIND, OWNER_SIGNATURE_KIND } from "../../protocol/intent/signature.js";
+import { KEY_SET_SIGNATURE_KIND } from "../../protocol/keys/keySetSignature.js";
 import type { SignedIntent } from "../../protocol/intent/types.js";
 import { recoverSigner } from "./ecdsa.js";
-import { relayRevertOf, walletAt, walletInterface, type RelayRevert } from "../chainReads.js";
+import {
+  relayRevertOf,
+  walletAt,
+  walletRevert,
+  type RelayRevert,
+  type SignatureCheck,
+} from "../chainReads.js";
+import { checkKeySetSignatureAhead, keySetOf } from "./keySetAhead.js";
 
 const validatorInterface = IIntentValidator__factory.createInterface();
 const VALIDATED = validatorInterface.getFunction("validateIntent")!.selector;
@@ -23,18 +31,17 @@ const erc1271Interface = new Interface([
 ]);
 const ERC1271_VALID = erc1271Interface.getFunction("isValidSignature")!.selector;
 
-/** What `checkSignatureAhead` decides: the signature authorizes the ID, or the relay's revert. */
-export type SignatureCheck = { kind: "ok" } | RelayRevert;
-
 /**
  * Whether `signed.signature` authorizes its ID on its wallet, decided as the wallet will decide
  * it, for an intent whose simulated relay stops at `IntentNotYetValid` before the signature is
  * read (a scheduled intent). The owner's ECDSA signature is recovered here; an ERC-1271 owner or
  * a validator module is asked through eth_call from the wallet, as the wallet asks it, at the
  * chain's time now (a session that has not started yet but will have by `validAfter` is no
- * reason to refuse); a module's intent may call neither the wallet nor an installed module.
- * Answers `ok`, or the revert the relay would end with (`IntentInvalidSignature`,
- * `WalletModuleNotInstalled`, the module's own error, `IntentTargetForbidden`).
+ * reason to refuse); a module's intent may call neither the wallet nor an installed module; a
+ * key-set signature is checked entry by entry against the wallet's key set, or the one `create`
+ * hands a wallet still to be created (`checkKeySetSignatureAhead`). Answers `ok`, or the revert
+ * the relay would end with (`IntentInvalidSignature`, `WalletModuleNotInstalled`, the module's
+ * own error, `IntentTargetForbidden`, the key set's errors).
  *
  * @example
  * const check = await checkSignatureAhead(provider, signed);
@@ -51,6 +58,11 @@ export async function checkSignatureAhead(
   if (kind === MODULE_SIGNATURE_KIND && dataLength(signed.signature) >= 21) {
     const module = getAddress(dataSlice(signed.signature, 1, 21));
     return checkModuleSignature(provider, signed, module, dataSlice(signed.signature, 21));
+  }
+  if (kind === KEY_SET_SIGNATURE_KIND) {
+    const keySet = await keySetOf(provider, signed);
+    // A wallet of one owner takes no key-set signature: the wallet finds it invalid.
+    if (keySet !== undefined) return checkKeySetSignatureAhead(provider, signed, keySet);
   }
   return walletRevert("IntentInvalidSignature", [signed.id]);
 }
@@ -167,9 +179,4 @@ function sessionStartsBy(revert: RelayRevert, validAfter: bigint): boolean {
 /** Whether `answer` is exactly one word holding `selector`, left-aligned (an ABI-encoded `bytes4`). */
 function isMagicWord(answer: string, selector: string): boolean {
   return answer.toLowerCase() === toBeHex(BigInt(selector) << 224n, 32);
-}
-
-/** The revert of the wallet's custom error `name` with `args`, as a simulated relay reports it. */
-function walletRevert(name: string, args: unknown[]): RelayRevert {
-  return relayRevertOf(walletInterface.encodeErrorResult(name, args));
 }

@@ -6,11 +6,13 @@ import {
   chainNow,
   classifyRevert,
   dependencyState,
+  KEY_SET_CREATION_ERRORS,
   onChainStatus,
-  simulateRelay,
   walletAt,
+  type RelayRevert,
 } from "../chainReads.js";
-import type { Outcome, Refusal } from "../refusal.js";
+import type { Outcome, Refusal, RefusalCode } from "../refusal.js";
+import { simulateRelayRoute } from "../creation/simulateRoute.js";
 import type { IntentStore } from "../store/IntentStore.js";
 import { checkCreation } from "../creation/intake.js";
 import { checkSignatureAhead } from "./checkSignatureAhead.js";
@@ -75,10 +77,11 @@ export async function checkNotConsumed(
 }
 
 /**
- * Check 14: the wallet decides. A simulated relay that fails on the signature, a module or a
- * target is refused. Before its `validAfter` the relay stops at `IntentNotYetValid`, ahead of
- * the signature: then the signature is checked ahead, as the wallet will check it. Tells
- * whether the wallet said the intent is not yet valid.
+ * Check 14: the wallet decides. A simulated relay (by its route: through the factory for a
+ * key-set wallet still to be created) that fails on the signature, a module, a target or a key
+ * set is refused. Before its `validAfter` the relay stops at `IntentNotYetValid`, ahead of the
+ * signature: then the signature is checked ahead, as the wallet will check it. Tells whether
+ * the wallet said the intent is not yet valid.
  *
  * @example
  * const outcome = await checkSignature(context, signed);
@@ -89,7 +92,7 @@ export async function checkSignature(
   signed: SignedIntent,
 ): Promise<Outcome<{ notYetValid: boolean }>> {
   const { provider, relayerAddress } = context;
-  const simulation = await simulateRelay(provider, signed, relayerAddress);
+  const simulation = await simulateRelayRoute(provider, signed, relayerAddress);
   const notYetValid =
     simulation.kind === "revert" && simulation.error?.errorName === "IntentNotYetValid";
   const outcome = notYetValid ? await checkSignatureAhead(provider, signed) : simulation;
@@ -101,15 +104,24 @@ export async function checkSignature(
     const expiration = await checkExpiration(context, signed);
     if (!expiration.ok) return expiration;
   }
-  const refusal: Refusal =
-    verdict.code === "invalid_signature"
-      ? invalidSignatureRefusal(signed, outcome.reason.message)
-      : {
-          code: verdict.code,
-          message: outcome.reason.message,
-          details: { error: outcome.error?.errorName },
-        };
-  return { ok: false, refusal };
+  return { ok: false, refusal: revertRefusal(signed, verdict.code, outcome) };
+}
+
+/**
+ * The refusal of a relay the wallet (or, creating it, the factory) refuses with `code`: a bad
+ * signature names who signed it; a key set the factory can't hand a wallet to is a bad `create`.
+ */
+function revertRefusal(signed: SignedIntent, code: RefusalCode, revert: RelayRevert): Refusal {
+  const { message } = revert.reason;
+  if (code === "invalid_signature") return invalidSignatureRefusal(signed, message);
+  if (code === "invalid_field" && KEY_SET_CREATION_ERRORS.has(revert.error?.errorName ?? "")) {
+    return {
+      code,
+      message: `create: ${message}`,
+      details: { path: "create", reason: message, error: revert.error?.errorName },
+    };
+  }
+  return { code, message, details: { error: revert.error?.errorName } };
 }
 
 /**
@@ -136,7 +148,7 @@ async function checkAuthorized(
   context: CheckContext,
   signed: SignedIntent,
 ): Promise<Outcome<{ notYetValid: boolean }>> {
-  const creation = await checkCreation(context, signed);
+  const creation = await checkCreation(context, signed, () => checkSignature(context, signed));
   if (creation !== undefined) return creation;
   const early = (await checkEpoch(context, signed)) ?? (await checkNotConsumed(context, signed));
   if (early !== undefined) return { ok: false, refusal: early };

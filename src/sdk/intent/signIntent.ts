@@ -3,6 +3,7 @@ import { toOwnerSignature } from "../../protocol/intent/signature.js";
 import type {
   Intent,
   IntentDomainParameters,
+  KeySetWalletCreation,
   SignedIntent,
   WalletCreation,
 } from "../../protocol/intent/types.js";
@@ -41,7 +42,7 @@ export async function signIntent({
   signer: TypedDataSignerLike;
   intent: Intent;
   /** How to create the wallet if it does not exist yet; carried by the signed intent as is. */
-  create?: WalletCreation;
+  create?: WalletCreation | KeySetWalletCreation;
 } & IntentDomainParameters): Promise<SignedIntent> {
   const signed = await signTypedIntent(signer, intent, domain, toOwnerSignature);
   return create === undefined ? signed : { ...signed, create };
