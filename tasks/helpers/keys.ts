@@ -1,0 +1,127 @@
+import { dataLength, getAddress } from "ethers";
+
+import {
+  addressKey,
+  MAX_OWNER_KEY_BYTES,
+  MAX_OWNER_KEYS,
+  type OwnerKey,
+  type OwnerKeyDescription,
+} from "../../src/sdk/index.js";
+import { printFields } from "./output.js";
+import { parseAddress, parseUint, splitList } from "./parse.js";
+
+/** `0x` and whole bytes of hex. */
+const HEX_BYTES = /^0x(?:[0-9a-fA-F]{2})+$/;
+
+/**
+ * A key of a key set from option `name`'s value: an address (checksummed or all lowercase),
+ * or the full hex of an ERC-7913 key (a verifier's address followed by its public key, such as
+ * a passkey's `verifier ‖ x ‖ y`). Lower-case hex, as the wallet returns keys.
+ *
+ * @example
+ * parseOwnerKey("0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "--key"); // "0x70997970c5…"
+ */
+export function parseOwnerKey(value: string, name: string): OwnerKey {
+  const text = value.trim();
+  if (!HEX_BYTES.test(text) || dataLength(text) < 20) {
+    throw new Error(
+      `${name}: ${JSON.stringify(text)} is not a key: give an address, or the key's full hex (a verifier's address then its public key)`,
+    );
+  }
+  if (dataLength(text) === 20) return addressKey(parseAddress(text, name));
+  if (dataLength(text) > MAX_OWNER_KEY_BYTES) {
+    throw new Error(
+      `${name}: the key has ${dataLength(text)} bytes, more than the ${MAX_OWNER_KEY_BYTES} a key set accepts`,
+    );
+  }
+  return text.toLowerCase();
+}
+
+/**
+ * The keys of a key set from a comma list (`--keys`): 1 to `MAX_OWNER_KEYS` distinct keys, each
+ * read by `parseOwnerKey`.
+ *
+ * @example
+ * parseOwnerKeys("0xf39F…,0x7099…,0x3C44…", "--keys"); // three address keys
+ */
+export function parseOwnerKeys(value: string, name: string): OwnerKey[] {
+  const entries = splitList(value);
+  if (entries.length === 0) throw new Error(`${name}: give at least one key`);
+  if (entries.length > MAX_OWNER_KEYS) {
+    throw new Error(
+      `${name}: ${entries.length} keys, more than the ${MAX_OWNER_KEYS} a key set holds`,
+    );
+  }
+  const keys = entries.map((entry, index) => parseOwnerKey(entry, `${name} entry ${index + 1}`));
+  keys.forEach((key, index) => {
+    const first = keys.indexOf(key);
+    if (first !== index) {
+      throw new Error(`${name}: entries ${first + 1} and ${index + 1} are the same key ${key}`);
+    }
+  });
+  return keys;
+}
+
+/**
+ * A threshold from option `name`'s value: how many distinct keys must sign, from 1 to `keyCount`.
+ *
+ * @example
+ * parseThreshold("2", "--threshold", 3); // 2n
+ */
+export function parseThreshold(value: string, name: string, keyCount: number): bigint {
+  const threshold = parseUint(value, name);
+  if (threshold === 0n) {
+    throw new Error(`${name} 0: at least one key must sign (a threshold is 1 or more)`);
+  }
+  if (threshold > BigInt(keyCount)) {
+    throw new Error(
+      `${name} ${threshold}: more than the ${keyCount} key${keyCount === 1 ? "" : "s"} that could sign`,
+    );
+  }
+  return threshold;
+}
+
+/**
+ * One line for a key: its kind and what identifies it.
+ *
+ * @example
+ * describeKeyLine({ kind: "address", address }); // "address   0xf39F…"
+ */
+export function describeKeyLine(key: OwnerKeyDescription): string {
+  const kind = key.kind.padEnd(8);
+  switch (key.kind) {
+    case "address":
+      return `${kind}  ${key.address}`;
+    case "p256":
+    case "webAuthn":
+      return `${kind}  x ${hex32(key.publicKey.x)} y ${hex32(key.publicKey.y)} (verifier ${key.verifier})`;
+    case "erc7913":
+      return `${kind}  verifier ${getAddress(key.verifier)} key ${key.publicKey}`;
+  }
+}
+
+/** Who may sign for a wallet, as the tasks print it. */
+export interface PrintedKeySet {
+  threshold: bigint;
+  described: readonly OwnerKeyDescription[];
+}
+
+/**
+ * Prints the threshold (`2 of 3 keys`) and one `key N  kind  ...` line per key.
+ *
+ * @example
+ * printKeySet({ threshold: 2n, described });
+ */
+export function printKeySet({ threshold, described }: PrintedKeySet): void {
+  const count = described.length;
+  const fields: Record<string, string> = {
+    threshold: `${threshold} of ${count} key${count === 1 ? "" : "s"}`,
+  };
+  described.forEach((key, index) => (fields[`key ${index + 1}`] = describeKeyLine(key)));
+  printFields(fields);
+}
+
+/** A 32-byte coordinate as hex. */
+function hex32(value: bigint): string {
+  return `0x${value.toString(16).padStart(64, "0")}`;
+}
