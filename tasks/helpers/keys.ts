@@ -1,4 +1,4 @@
-import { dataLength, getAddress } from "ethers";
+import { dataLength } from "ethers";
 
 import {
   addressKey,
@@ -82,27 +82,22 @@ export function parseThreshold(value: string, name: string, keyCount: number): b
 }
 
 /**
- * One line for a key: its kind and what identifies it.
+ * One line for a key: its kind, then its address, or its full hex (a verifier's address then
+ * its public key), which `wallet remove-key --key` takes as printed.
  *
  * @example
- * describeKeyLine({ kind: "address", address }); // "address   0xf39F…"
+ * describeKeyLine(key, { kind: "address", address }); // "address   0xf39F…"
  */
-export function describeKeyLine(key: OwnerKeyDescription): string {
-  const kind = key.kind.padEnd(8);
-  switch (key.kind) {
-    case "address":
-      return `${kind}  ${key.address}`;
-    case "p256":
-    case "webAuthn":
-      return `${kind}  x ${hex32(key.publicKey.x)} y ${hex32(key.publicKey.y)} (verifier ${key.verifier})`;
-    case "erc7913":
-      return `${kind}  verifier ${getAddress(key.verifier)} key ${key.publicKey}`;
-  }
+export function describeKeyLine(key: OwnerKey, described: OwnerKeyDescription): string {
+  const kind = described.kind.padEnd(8);
+  return `${kind}  ${described.kind === "address" ? described.address : key}`;
 }
 
 /** Who may sign for a wallet, as the tasks print it. */
 export interface PrintedKeySet {
+  keys: readonly OwnerKey[];
   threshold: bigint;
+  /** What each key is, in the order of `keys`. */
   described: readonly OwnerKeyDescription[];
 }
 
@@ -110,18 +105,15 @@ export interface PrintedKeySet {
  * Prints the threshold (`2 of 3 keys`) and one `key N  kind  ...` line per key.
  *
  * @example
- * printKeySet({ threshold: 2n, described });
+ * printKeySet({ keys, threshold: 2n, described });
  */
-export function printKeySet({ threshold, described }: PrintedKeySet): void {
-  const count = described.length;
+export function printKeySet({ keys, threshold, described }: PrintedKeySet): void {
+  const count = keys.length;
   const fields: Record<string, string> = {
     threshold: `${threshold} of ${count} key${count === 1 ? "" : "s"}`,
   };
-  described.forEach((key, index) => (fields[`key ${index + 1}`] = describeKeyLine(key)));
+  keys.forEach(
+    (key, index) => (fields[`key ${index + 1}`] = describeKeyLine(key, described[index])),
+  );
   printFields(fields);
-}
-
-/** A 32-byte coordinate as hex. */
-function hex32(value: bigint): string {
-  return `0x${value.toString(16).padStart(64, "0")}`;
 }

@@ -63,7 +63,8 @@ export async function counterfactualWallet(
  * implementation names: the wallet need not exist yet.
  *
  * @example
- * printKeySet({ threshold, described: await describeDeploymentKeys(network, wallet.keySetDeployment!) });
+ * const keySet = wallet.keySetDeployment!;
+ * printKeySet({ ...keySet, described: await describeDeploymentKeys(network, keySet) });
  */
 export async function describeDeploymentKeys(
   network: TaskNetwork,

@@ -39,7 +39,7 @@ export default taskAction(
     if (keySet !== null) {
       const { keys, threshold, salt } = keySet;
       printFields({ wallet: wallet.address, salt, deployed });
-      printKeySet({ threshold, described: await describeDeploymentKeys(network, keySet) });
+      printKeySet({ keys, threshold, described: await describeDeploymentKeys(network, keySet) });
       return {
         address: wallet.address,
         keys: [...keys],

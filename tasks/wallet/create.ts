@@ -34,10 +34,7 @@ export default taskAction(async (args: WalletDeploymentArguments, hre) => {
     printFields({ wallet: wallet.address, owner, salt, status });
   } else {
     printFields({ wallet: wallet.address, salt: keySet.salt, status });
-    printKeySet({
-      threshold: keySet.threshold,
-      described: await describeDeploymentKeys(network, keySet),
-    });
+    printKeySet({ ...keySet, described: await describeDeploymentKeys(network, keySet) });
   }
   return {
     address: wallet.address,

@@ -36,6 +36,6 @@ export default taskAction(async (args: WalletKeysArguments, hre): Promise<Wallet
         ? "a key set"
         : "one address (`wallet add-key` turns it into a key set of it and the new key)",
   });
-  printKeySet({ threshold, described });
+  printKeySet({ keys, threshold, described });
   return { wallet, ownedBy: owner === null ? "keySet" : "address", keys, described, threshold };
 });

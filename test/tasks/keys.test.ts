@@ -213,7 +213,7 @@ describe("Hardhat key tasks", function () {
       expect(value).to.deep.include({ wallet: world.wallet, keys, threshold: 2n });
       expect(await keysOf(world.wallet)).to.deep.equal({ keys, threshold: 2n });
       expect(stdout).to.match(/threshold\s+2 of 4 keys/);
-      expect(stdout).to.match(new RegExp(`key 4\\s+webAuthn\\s+x 0x[0-9a-f]{64} y 0x[0-9a-f]{64}`));
+      expect(stdout).to.match(new RegExp(`key 4\\s+webAuthn\\s+${passkey.key}$`, "m"));
       const transaction = await ethers.provider.getTransaction(value.transactionHash);
       expect(transaction!.from).to.equal(relayer.address);
     });
