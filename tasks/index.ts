@@ -59,14 +59,39 @@ const walletSalt = {
 };
 const wallet = optional("wallet", "The wallet's address");
 
+const keys = optional(
+  "keys",
+  "Instead of --owner: the comma list of a key set's keys (addresses, or a key's full hex)",
+);
+const threshold = optional("threshold", "With --keys: how many of the keys must sign");
+
+// The options of the tasks that change a wallet's keys by an owner intent.
+const keyedWallet = optional("wallet", "The wallet whose keys change");
+const signers = optional(
+  "signers",
+  "Comma list of the account indices whose keys sign the intent (default: the --signer account)",
+);
+const keyFiles = optional(
+  "keyFiles",
+  "Comma list of files, each holding a signing key's private key (0x and 64 hex digits)",
+);
+const relaySigner = signer(
+  "relays the intent and pays its gas (and signs it when --signers and --key-files are not given)",
+);
+
 const walletTasks = [
-  emptyTask("wallet", "Create IntentWallet wallets or print their addresses").build(),
+  emptyTask(
+    "wallet",
+    "Create IntentWallet wallets, print their addresses, manage their keys",
+  ).build(),
 
   task(
     ["wallet", "address"],
-    "Print a wallet's counterfactual address (owner, salt); sends nothing",
+    "Print a wallet's counterfactual address (owner or key set, salt); sends nothing",
   )
     .addOption(owner)
+    .addOption(keys)
+    .addOption(threshold)
     .addOption(walletSalt)
     .addOption(signer("is the default owner"))
     .addOption(factory)
@@ -76,11 +101,54 @@ const walletTasks = [
 
   task(["wallet", "create"], "Deploy a wallet through the factory; does nothing if it exists")
     .addOption(owner)
+    .addOption(keys)
+    .addOption(threshold)
     .addOption(walletSalt)
     .addOption(signer("pays for the deployment (and is the default owner)"))
     .addOption(factory)
     .addOption(implementation)
     .setAction(() => import("./wallet/create.js"))
+    .build(),
+
+  task(
+    ["wallet", "keys"],
+    "Print who signs for a wallet: its keys, each with its kind, and the threshold",
+  )
+    .addOption(wallet)
+    .setAction(() => import("./wallet/keys.js"))
+    .build(),
+
+  task(["wallet", "add-key"], "Add a key to a wallet's key set by an owner intent, and relay it")
+    .addOption(keyedWallet)
+    .addOption(signers)
+    .addOption(keyFiles)
+    .addOption(relaySigner)
+    .addOption(optional("key", "The key to add: an address, or a key's full hex (a passkey's)"))
+    .setAction(() => import("./wallet/addKey.js"))
+    .build(),
+
+  task(
+    ["wallet", "remove-key"],
+    "Remove a key from a wallet's key set by an owner intent, and relay it",
+  )
+    .addOption(keyedWallet)
+    .addOption(signers)
+    .addOption(keyFiles)
+    .addOption(relaySigner)
+    .addOption(optional("key", "The key to remove: an address, or a key's full hex"))
+    .setAction(() => import("./wallet/removeKey.js"))
+    .build(),
+
+  task(
+    ["wallet", "threshold"],
+    "Set how many of a wallet's keys must sign, by an owner intent, and relay it",
+  )
+    .addOption(keyedWallet)
+    .addOption(signers)
+    .addOption(keyFiles)
+    .addOption(relaySigner)
+    .addOption(optional("threshold", "How many distinct keys must sign from now on"))
+    .setAction(() => import("./wallet/threshold.js"))
     .build(),
 ];
 

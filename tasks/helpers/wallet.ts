@@ -1,12 +1,25 @@
-import { WalletClient } from "../../src/sdk/index.js";
+import {
+  describeOwnerKey,
+  readKeyVerifiers,
+  WalletClient,
+  type KeySetWalletDeployment,
+  type OwnerKeyDescription,
+} from "../../src/sdk/index.js";
 import { signerAt, type TaskNetwork } from "./connect.js";
 import { resolveFactory, type ContractOptions } from "./contracts.js";
+import { parseOwnerKeys, parseThreshold } from "./keys.js";
 import { parseAddress } from "./parse.js";
 
-/** The options that name a wallet by its deployment: owner, owner's salt, factory. */
+/**
+ * The options that name a wallet by its deployment: owner (or key set), salt, factory.
+ */
 export interface WalletDeploymentArguments extends ContractOptions {
   /** The owner; defaults to the `signer` account. */
   owner?: string;
+  /** Instead of an owner: the comma list of the key set's keys (addresses or full hex). */
+  keys?: string;
+  /** With `keys`: how many of them must sign. */
+  threshold?: string;
   salt: bigint;
   /** The account that sends the task's transactions (and the default owner). */
   signer: number;
@@ -14,8 +27,9 @@ export interface WalletDeploymentArguments extends ContractOptions {
 
 /**
  * The counterfactual wallet of `--owner` (default: the `--signer` account) and `--salt` from the
- * resolved factory. With `send`, connected to the signer (who pays for what the task sends);
- * otherwise to the provider, and no account is needed when `--owner` is given.
+ * resolved factory, or, with `--keys` and `--threshold`, of that key set and `--salt`. With
+ * `send`, connected to the signer (who pays for what the task sends); otherwise to the
+ * provider, and no account is needed when `--owner` or `--keys` is given.
  *
  * @example
  * const wallet = await counterfactualWallet(network, args, { send: false });
@@ -26,15 +40,63 @@ export async function counterfactualWallet(
   args: WalletDeploymentArguments,
   { send }: { send: boolean },
 ): Promise<WalletClient> {
-  const needsSigner = send || args.owner === undefined;
+  const keySet = readKeySetOptions(args);
+  const needsSigner = send || (args.owner === undefined && keySet === undefined);
   const signer = needsSigner ? await signerAt(network.ethers, args.signer) : undefined;
-  const owner = args.owner === undefined ? signer!.address : parseAddress(args.owner, "--owner");
+  const runner = signer ?? network.ethers.provider;
   const { factory, implementation } = await resolveFactory(network, args);
-  return WalletClient.counterfactual({
-    factory,
-    implementation,
-    owner,
-    salt: args.salt,
-    runner: signer ?? network.ethers.provider,
+  if (keySet !== undefined) {
+    return WalletClient.counterfactualWithKeys({
+      factory,
+      implementation,
+      ...keySet,
+      salt: args.salt,
+      runner,
+    });
+  }
+  const owner = args.owner === undefined ? signer!.address : parseAddress(args.owner, "--owner");
+  return WalletClient.counterfactual({ factory, implementation, owner, salt: args.salt, runner });
+}
+
+/**
+ * What each key of a key-set deployment is (`describeOwnerKey`), with the verifiers its
+ * implementation names: the wallet need not exist yet.
+ *
+ * @example
+ * const keySet = wallet.keySetDeployment!;
+ * printKeySet({ ...keySet, described: await describeDeploymentKeys(network, keySet) });
+ */
+export async function describeDeploymentKeys(
+  network: TaskNetwork,
+  { implementation, keys }: KeySetWalletDeployment,
+): Promise<OwnerKeyDescription[]> {
+  const verifiers = await readKeyVerifiers({
+    wallet: implementation,
+    runner: network.ethers.provider,
   });
+  return keys.map((key) => describeOwnerKey({ key, verifiers }));
+}
+
+/** `--keys` and `--threshold` read together, or `undefined` for a one-owner wallet. */
+function readKeySetOptions(
+  args: WalletDeploymentArguments,
+): { keys: string[]; threshold: bigint } | undefined {
+  if (args.keys === undefined) {
+    if (args.threshold !== undefined) {
+      throw new Error("--threshold counts keys of a key set: give the keys with --keys");
+    }
+    return undefined;
+  }
+  if (args.owner !== undefined) {
+    throw new Error(
+      "give either --owner (one address owns the wallet) or --keys (a key set), not both",
+    );
+  }
+  const keys = parseOwnerKeys(args.keys, "--keys");
+  if (args.threshold === undefined) {
+    throw new Error(
+      `--threshold: required with --keys (how many of the ${keys.length} keys must sign)`,
+    );
+  }
+  return { keys, threshold: parseThreshold(args.threshold, "--threshold", keys.length) };
 }

@@ -1,6 +1,4 @@
-import { readFile } from "node:fs/promises";
-
-import { Wallet, isHexString } from "ethers";
+import type { Wallet } from "ethers";
 
 import {
   buildIntent,
@@ -16,6 +14,7 @@ import { checkIntentWindow } from "../helpers/intentWindow.js";
 import { note } from "../helpers/output.js";
 import { parseAddress } from "../helpers/parse.js";
 import { parseSignedGrant } from "../../src/sdk/index.js";
+import { readPrivateKeyFile } from "../helpers/signingKeys.js";
 import { taskAction } from "../helpers/taskAction.js";
 
 /** The options of `session sign-intent`: the intent (as for `intent sign`, without `--wallet`), the grant and the key. */
@@ -102,17 +101,7 @@ async function readSessionKey(path: string | undefined): Promise<Wallet> {
   if (path === undefined) {
     throw new Error("--key-file: required (a file holding the session key's private key)");
   }
-  let text: string;
-  try {
-    text = (await readFile(path, "utf8")).trim();
-  } catch (error) {
-    throw new Error(`--key-file ${path}: cannot read it (${(error as Error).message})`);
-  }
-  if (!isHexString(text, 32)) {
-    // Never echo the file: it may hold a key in another format.
-    throw new Error(`--key-file ${path}: expected a private key, 0x and 64 hex digits`);
-  }
-  return new Wallet(text);
+  return readPrivateKeyFile(path, "--key-file");
 }
 
 /** Throws if `--intent-file` names a wallet other than the grant's. */

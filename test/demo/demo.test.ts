@@ -43,6 +43,7 @@ describe("the demo", function () {
     const { code, output } = run;
     expect(output, output).to.include("Every step behaved as told.");
     expect(output).to.not.include("✘");
+    expect(output).to.include("IntentBelowThreshold(id=0x");
     for (const step of [
       "1. Deploy",
       "2. A wallet known before it exists",
@@ -54,6 +55,9 @@ describe("the demo", function () {
       "8. A call outside the grant is refused",
       "9. The owner revokes the session",
       "10. A second session expires by time",
+      "11. A passkey-owned wallet",
+      "12. A 2-of-3 treasury: one signature is refused, two relay",
+      "13. The treasury adds a passkey as a fourth key",
     ]) {
       expect(output).to.include(step);
     }
