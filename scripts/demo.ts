@@ -24,7 +24,6 @@ import {
   addressKey,
   buildIntent,
   buildSessionGrant,
-  ContractRevertError,
   createSessionKey,
   dependencyOn,
   installModuleCall,
@@ -107,6 +106,7 @@ check(await wallet.isDeployed(), `deployed by the factory (gas ${created.receipt
 step("3. The relayer service starts, on this same in-process chain");
 const relayerConfig = relayerConfigSchema.parse({
   RELAYER_IMPLEMENTATION: deployment.implementation,
+  RELAYER_FACTORY: deployment.factory, // it creates this factory's wallets with their first intent
   RELAYER_BATCHER: deployment.batcher,
   RELAYER_DB_PATH: join(mkdtempSync(join(tmpdir(), "intentwallet-demo-")), "relayer.db"),
   RELAYER_PORT: "0",
@@ -380,24 +380,24 @@ console.log(
 );
 check(/SessionExpired/.test(expiredRefusal?.message ?? ""), "refused: SessionExpired");
 
-/**
- * Relays an intent signed by keys of a key set: account #0 sends it (relayPacked, or
- * createWalletWithKeysAndRelay for a counterfactual wallet, which deploys it on the way). The
- * relayer service does not take key-set signatures yet; once it does (and creates key-set
- * wallets), the body becomes `return (await submitAndReport(signed, label)).status === "relayed";`.
- */
-async function relayKeySigned(wallet: WalletClient, signed: SignedIntent, label: string) {
-  const { success, deployed, receipt } = await wallet.connect(deployer).relay(signed);
-  const how = deployed ? "deployed the wallet and relayed" : "relayed";
-  console.log(`   ${label}: ${short(signed.id)} ${how} directly, gas ${receipt.gasUsed}`);
-  return success;
+/** Relays an intent signed by keys of a key set through the relayer; whether it relayed. */
+async function relayKeySigned(signed: SignedIntent, label: string) {
+  return (await submitAndReport(signed, label)).status === "relayed";
 }
 
 /** Signs an intent of `calls` for `wallet` with `signers`, keys of its key set. */
 async function signWithKeys(wallet: WalletClient, signers: KeySigner[], calls: Call[]) {
   const intent = buildIntent({ calls, now: await now() });
   const epoch = await wallet.epoch();
-  return signIntentWithKeys({ signers, intent, wallet: wallet.address, chainId, epoch });
+  // The wallet's creation rides along: the relayer creates it with its first intent.
+  return signIntentWithKeys({
+    signers,
+    intent,
+    wallet: wallet.address,
+    chainId,
+    epoch,
+    create: wallet.creation,
+  });
 }
 
 /** A passkey made in code, and its key in a key set (it names the deployment's verifier). */
@@ -434,7 +434,7 @@ check(!(await passkeyWallet.isDeployed()), "no code at the wallet's address yet"
 const dave = Wallet.createRandom().address;
 const passkeyPayment = await signWithKeys(passkeyWallet, [phone.signer], [pay(dave, 15n * TOKEN)]);
 check(
-  await relayKeySigned(passkeyWallet, passkeyPayment, "payment signed by the passkey"),
+  await relayKeySigned(passkeyPayment, "payment signed by the passkey"),
   "relayed: the wallet was deployed and paid in one transaction",
 );
 check((await token.balanceOf(dave)) === 15n * TOKEN, "Dave received 15 tokens");
@@ -464,18 +464,15 @@ console.log(
 const erin = Wallet.createRandom().address;
 const payErin = [pay(erin, 200n * TOKEN)];
 const byLaptopAlone = await signWithKeys(treasury, [secp256k1KeySigner(laptop)], payErin);
-const belowThreshold = await treasury
-  .connect(deployer)
-  .relay(byLaptopAlone)
-  .then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-const decoded = belowThreshold instanceof ContractRevertError ? belowThreshold : undefined;
-console.log(`   signed by the laptop alone → ${decoded?.message ?? String(belowThreshold)}`);
+const belowThreshold = await refusalOf(byLaptopAlone);
+console.log(
+  `   signed by the laptop alone → ${belowThreshold?.status} ${belowThreshold?.code}: ${belowThreshold?.shortMessage}`,
+);
 check(
-  decoded?.errorName === "IntentBelowThreshold" && decoded.args[1] === 1n && decoded.args[2] === 2n,
-  "refused: IntentBelowThreshold (1 signature, threshold 2)",
+  /IntentBelowThreshold\(id=0x[0-9a-f]+, signatures=1, threshold=2\)/.test(
+    belowThreshold?.shortMessage ?? "",
+  ),
+  "refused by the relayer: IntentBelowThreshold (1 signature, threshold 2)",
 );
 const byLaptopAndVault = await signWithKeys(
   treasury,
@@ -483,7 +480,7 @@ const byLaptopAndVault = await signWithKeys(
   payErin,
 );
 check(
-  await relayKeySigned(treasury, byLaptopAndVault, "signed by the laptop and the vault"),
+  await relayKeySigned(byLaptopAndVault, "signed by the laptop and the vault"),
   "relayed with two of the three keys",
 );
 check((await token.balanceOf(erin)) === 200n * TOKEN, "Erin received 200 tokens");
@@ -496,7 +493,7 @@ const addPasskey = await signWithKeys(
   [addOwnerKeyCall({ wallet: treasury.address, key: desk.key })],
 );
 check(
-  await relayKeySigned(treasury, addPasskey, "add the passkey, signed by the tablet and the vault"),
+  await relayKeySigned(addPasskey, "add the passkey, signed by the tablet and the vault"),
   "the key change relayed",
 );
 const treasuryKeys = await readOwnerKeys({ wallet: treasury.address, runner: ethers.provider });
@@ -517,7 +514,7 @@ const byPasskeyAndTablet = await signWithKeys(
   [pay(frank, 50n * TOKEN)],
 );
 check(
-  await relayKeySigned(treasury, byPasskeyAndTablet, "signed by the passkey and the tablet"),
+  await relayKeySigned(byPasskeyAndTablet, "signed by the passkey and the tablet"),
   "relayed: the new passkey counts toward the threshold",
 );
 check((await token.balanceOf(frank)) === 50n * TOKEN, "Frank received 50 tokens");

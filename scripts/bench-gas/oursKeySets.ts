@@ -38,7 +38,7 @@ interface KeySetWallet {
 
 /** Row "passkey transfer": a wallet whose only key is a WebAuthn passkey. */
 export async function passkeyTransfer(ours: Ours, sequence: Sequence): Promise<bigint> {
-  const passkey = new SoftwarePasskey();
+  const passkey = new SoftwarePasskey(sequence.newKey().privateKey); // fixed, as every key here
   const implementation = await ours.world.ethers.getContractAt(
     "IntentWallet",
     await ours.factory.implementation(),

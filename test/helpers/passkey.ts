@@ -1,12 +1,9 @@
-import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { createHash } from "node:crypto";
 
+import { p256 } from "@noble/curves/nist";
 import { concat, getBytes, hexlify, toBeHex } from "ethers";
 
-import {
-  p256PublicKeyFromSpki,
-  type P256PublicKey,
-  type WebAuthnAssertion,
-} from "../../src/protocol/index.js";
+import { type P256PublicKey, type WebAuthnAssertion } from "../../src/protocol/index.js";
 
 /** What a test may change in an assertion, to make it as a faulty or hostile authenticator would. */
 export interface AssertionOptions {
@@ -23,17 +20,24 @@ export interface AssertionOptions {
 /**
  * A passkey made in code, signing exactly as an authenticator does: the authenticator data
  * (`sha256(rpId) ‖ flags ‖ counter`), the client data JSON with the digest as base64url
- * challenge, and a DER P-256 signature of `authenticatorData ‖ sha256(clientDataJSON)`.
+ * challenge, and a DER P-256 signature of `authenticatorData ‖ sha256(clientDataJSON)`, its s
+ * in either half of the order as an authenticator's. Signatures are deterministic (RFC 6979), so a
+ * passkey made from a fixed private key signs the same bytes on every run (the gas benchmark's).
  */
 export class SoftwarePasskey {
   readonly publicKey: P256PublicKey;
-  private readonly privateKey: KeyObject;
+  private readonly privateKey: Uint8Array;
   private counter = 0;
 
-  constructor() {
-    const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    this.privateKey = pair.privateKey;
-    this.publicKey = p256PublicKeyFromSpki(pair.publicKey.export({ format: "der", type: "spki" }));
+  /** @param privateKey 32 bytes, hex; a random key when absent. */
+  constructor(privateKey?: string) {
+    this.privateKey =
+      privateKey === undefined ? p256.utils.randomPrivateKey() : getBytes(privateKey);
+    const point = p256.getPublicKey(this.privateKey, false); // 04 ‖ x ‖ y
+    this.publicKey = {
+      x: BigInt(hexlify(point.subarray(1, 33))),
+      y: BigInt(hexlify(point.subarray(33, 65))),
+    };
   }
 
   /** An assertion of `digest` (32 bytes, hex), as `navigator.credentials.get` returns it. */
@@ -52,14 +56,14 @@ export class SoftwarePasskey {
       crossOrigin: false,
     });
     const signed = concat([authenticatorData, sha256(Buffer.from(clientDataJSON))]);
-    const signature = sign("sha256", getBytes(signed), {
-      key: this.privateKey,
-      dsaEncoding: "der",
+    const signature = p256.sign(getBytes(sha256(getBytes(signed))), this.privateKey, {
+      lowS: false,
+      prehash: false,
     });
     return {
       authenticatorData,
       clientDataJSON: hexlify(Buffer.from(clientDataJSON)),
-      signature: hexlify(signature),
+      signature: hexlify(signature.toDERRawBytes()),
     };
   }
 }

@@ -401,7 +401,7 @@ describe("key sets through the SDK: bad input", function () {
   });
 
   describe("WalletClient of a key-set wallet", function () {
-    it("answers before deployment: no owner, its keys, epoch 0, and no creation for a relayer", async function () {
+    it("answers before deployment: no owner, its keys, epoch 0, and its creation for a relayer", async function () {
       const wallet = WalletClient.counterfactualWithKeys({
         factory: FACTORY,
         implementation: IMPLEMENTATION,
@@ -420,7 +420,7 @@ describe("key sets through the SDK: bad input", function () {
           salt: 3n,
         }),
       );
-      expect(wallet.creation).to.equal(undefined);
+      expect(wallet.creation).to.deep.equal({ factory: FACTORY, keys, threshold: 2n, salt: 3n });
       expect(wallet.deployment).to.equal(null);
       expect(wallet.keySetDeployment).to.deep.include({ keys, threshold: 2n, salt: 3n });
       expect(await wallet.owner()).to.equal(ZeroAddress);

@@ -77,6 +77,7 @@ export function decodeWalletEvent(log: Log): WalletEvent | undefined {
   }
 }
 
+/** A factory's or a session module's event, else the wallet's own. */
 function decode(log: Log): WalletEvent | undefined {
   const wallet = log.address;
   if (log.topics[0] === WALLET_CREATED) {
@@ -91,6 +92,12 @@ function decode(log: Log): WalletEvent | undefined {
   if (SESSION_EVENTS.has(log.topics[0])) {
     return { kind: "modulesChanged", wallet: sessionInterface.parseLog(log)!.args.wallet };
   }
+  return decodeOwnEvent(log);
+}
+
+/** An event the wallet itself emits. */
+function decodeOwnEvent(log: Log): WalletEvent | undefined {
+  const wallet = log.address;
   const parsed = walletInterface.parseLog(log);
   switch (parsed?.name) {
     case "IntentRelayed":

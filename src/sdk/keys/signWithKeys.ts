@@ -1,5 +1,11 @@
 import { getIntentId, getReplaySafeHash } from "../../protocol/intent/hash.js";
-import type { Intent, IntentDomainParameters, SignedIntent } from "../../protocol/intent/types.js";
+import type {
+  Intent,
+  IntentDomainParameters,
+  KeySetWalletCreation,
+  SignedIntent,
+  WalletCreation,
+} from "../../protocol/intent/types.js";
 import { InvalidParameterError } from "../../protocol/errors/invalidParameterError.js";
 import type { KeySet } from "../../protocol/keys/keySet.js";
 import type { KeySignature } from "../../protocol/keys/keySetSignature.js";
@@ -75,6 +81,11 @@ export async function signTypedDataWithKeys({
 export type SignIntentWithKeysParameters = KeySignersParameters &
   IntentDomainParameters & {
     intent: Intent;
+    /**
+     * The wallet's creation, for a wallet that does not exist yet: a relayer creates it with
+     * this first intent (`WalletClient.creation`).
+     */
+    create?: WalletCreation | KeySetWalletCreation;
   };
 
 /**
@@ -95,6 +106,7 @@ export async function signIntentWithKeys({
   signers,
   keySet,
   intent,
+  create,
   ...domain
 }: SignIntentWithKeysParameters): Promise<SignedIntent> {
   const id = getIntentId({ intent, ...domain });
@@ -109,6 +121,7 @@ export async function signIntentWithKeys({
     epoch: domain.epoch ?? 0n,
     id,
     signature: combineKeySignatures({ id, signatures, ...(keySet ? { keySet } : {}) }),
+    ...(create === undefined ? {} : { create }),
   };
 }
 

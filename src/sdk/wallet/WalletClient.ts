@@ -13,7 +13,12 @@ import { WalletFactory__factory } from "../../../typechain-types/factories/contr
 import type { IntentWallet } from "../../../typechain-types/contracts/IntentWallet.js";
 import { intentReceiptStatus, type IntentReceiptStatus } from "../../protocol/chain/enums.js";
 import { encodeRelayPacked } from "../../protocol/intent/packed.js";
-import type { Call, SignedIntent, WalletCreation } from "../../protocol/intent/types.js";
+import type {
+  Call,
+  KeySetWalletCreation,
+  SignedIntent,
+  WalletCreation,
+} from "../../protocol/intent/types.js";
 import { addressKey, type OwnerKey } from "../../protocol/keys/keys.js";
 import { checkKeySet, type KeySet } from "../../protocol/keys/keySet.js";
 import { computeKeySetWalletAddress, computeWalletAddress } from "../../protocol/wallet/address.js";
@@ -250,16 +255,21 @@ export class WalletClient {
   //////////////////////////////////////////////////////////////*/
 
   /**
-   * How a relayer creates this wallet with its first intent (`factory`, `owner`, `salt`), for
-   * `signIntent({ ..., create })`; `undefined` for a client made with `at`, and for one made with
-   * `counterfactualWithKeys` (a relayer creates one-owner wallets only: `deploy()` it, or relay its
-   * first intent with this client). A relayer ignores it once the wallet exists, so it may be sent
-   * with every intent.
+   * How a relayer creates this wallet with its first intent, for `signIntent({ ..., create })` or
+   * `signIntentWithKeys({ ..., create })`: `{ factory, owner, salt }` for a client made with
+   * `counterfactual`, `{ factory, keys, threshold, salt }` for one made with
+   * `counterfactualWithKeys`; `undefined` for a client made with `at`. A relayer ignores it once
+   * the wallet exists, so it may be sent with every intent.
    *
    * @example
    * const signed = await signIntent({ signer: owner, intent, wallet: wallet.address, chainId, create: wallet.creation });
    */
-  get creation(): WalletCreation | undefined {
+  get creation(): WalletCreation | KeySetWalletCreation | undefined {
+    const keySet = this.keySetDeployment;
+    if (keySet !== null) {
+      const { factory, keys, threshold, salt } = keySet;
+      return { factory, keys: [...keys], threshold, salt };
+    }
     const deployment = this.deployment;
     if (deployment === null) return undefined;
     return { factory: deployment.factory, owner: deployment.owner, salt: deployment.salt };
