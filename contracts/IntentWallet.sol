@@ -456,24 +456,21 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
             if (!_isOwnerSignature(_ownerOf(header), id, signature[1:])) revert IntentInvalidSignature(id);
             return false;
         }
-        return _checkKeyOrModuleSignature(header, id, calls, signature);
-    }
-
-    /// @dev `_checkSignature` for the kinds other than the one-address owner's: the key set's
-    ///      entries, or a module's data. Apart, so that the owner's path stays as short as it was.
-    function _checkKeyOrModuleSignature(
-        Header memory header,
-        bytes32 id,
-        Call[] memory calls,
-        bytes calldata signature
-    ) private returns (bool byModule) {
-        if (signature.length != 0 && signature[0] == SIGNED_BY_KEYS && header.ownerMode == OWNER_KEYS) {
-            _checkKeySignatures(id, signature[1:]);
+        if (signature.length < 21 || signature[0] != SIGNED_BY_MODULE) {
+            _checkKeySetSignature(header, id, signature);
             return false;
         }
-        if (signature.length < 21 || signature[0] != SIGNED_BY_MODULE) revert IntentInvalidSignature(id);
         _checkModuleSignature(header, id, calls, address(bytes20(signature[1:21])), signature[21:]);
         return true;
+    }
+
+    /// @dev Reverts unless `signature` is a key-set signature (`0x02 ‖ entries`) of a wallet owned by
+    ///      a key set that authorizes `id`; apart, so that the other kinds' paths stay as they were.
+    function _checkKeySetSignature(Header memory header, bytes32 id, bytes calldata signature) private view {
+        if (signature.length == 0 || signature[0] != SIGNED_BY_KEYS || header.ownerMode != OWNER_KEYS) {
+            revert IntentInvalidSignature(id);
+        }
+        _checkKeySignatures(id, signature[1:]);
     }
 
     /// @dev Reverts unless `module` is installed and authorizes `id` given `data`.
