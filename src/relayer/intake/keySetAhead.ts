@@ -10,6 +10,7 @@ import {
 
 import { InvalidParameterError } from "../../protocol/errors/invalidParameterError.js";
 import { isKeySetCreation, type SignedIntent } from "../../protocol/intent/types.js";
+import type { KeySet } from "../../protocol/keys/keySet.js";
 import { decodeKeySignatures, type KeySignature } from "../../protocol/keys/keySetSignature.js";
 import { walletAt, walletRevert, type SignatureCheck } from "../chainReads.js";
 import { recoverSigner } from "./ecdsa.js";
@@ -21,17 +22,6 @@ const verifierInterface = new Interface([
 ]);
 const ERC1271_VALID = verifierInterface.getFunction("isValidSignature")!.selector;
 const ERC7913_VALID = verifierInterface.getFunction("verify")!.selector;
-
-/**
- * A wallet's key set: its keys (ERC-7913 signers, hex) and how many must sign.
- *
- * @example
- * const keySet: KeySet = { keys: [addressKey(alice), addressKey(bob)], threshold: 2n };
- */
-export interface KeySet {
-  keys: readonly string[];
-  threshold: bigint;
-}
 
 /**
  * The key set that judges `signed`'s key-set signature: the one its `create` hands a wallet that
