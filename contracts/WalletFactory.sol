@@ -44,7 +44,7 @@ contract WalletFactory is IWalletFactory {
     }
 
     /// @inheritdoc IWalletFactory
-    function createWalletWithKeys(
+    function deployWalletWithKeys(
         bytes[] calldata keys,
         uint256 threshold,
         uint256 salt
@@ -53,7 +53,7 @@ contract WalletFactory is IWalletFactory {
     }
 
     /// @inheritdoc IWalletFactory
-    function createWalletWithKeysAndRelay(
+    function launchWalletWithKeysAndRelay(
         bytes[] calldata keys,
         uint256 threshold,
         uint256 salt,
@@ -61,12 +61,14 @@ contract WalletFactory is IWalletFactory {
         bytes calldata signature
     ) external returns (address wallet, bool success) {
         wallet = _create2Address(_walletInitCode(address(this)), uint256(_keySetSalt(keys, threshold, salt)));
-        if (wallet.code.length == 0) _createWalletWithKeys(keys, threshold, salt);
+        if (wallet.code.length == 0 || IIntentWallet(wallet).owner() == address(this)) {
+            _createWalletWithKeys(keys, threshold, salt);
+        }
         success = IIntentWallet(wallet).relay(intent, signature);
     }
 
     /// @inheritdoc IWalletFactory
-    function walletAddressWithKeys(
+    function walletWithKeysAddress(
         bytes[] calldata keys,
         uint256 threshold,
         uint256 salt
@@ -78,9 +80,7 @@ contract WalletFactory is IWalletFactory {
     ///      cost a cold account read on every creation): CREATE2 fails if the wallet exists, and
     ///      the error says so.
     function _createWallet(address owner, uint256 salt) private returns (address wallet) {
-        // The factory is the transient owner of key-set wallets only: a wallet naming it, created
-        // here, would never be handed to anyone.
-        if (owner == address(0) || owner == address(this)) revert FactoryInvalidOwner(owner);
+        if (owner == address(0)) revert FactoryInvalidOwner(owner);
         bytes memory initCode = _walletInitCode(owner);
         assembly ("memory-safe") {
             wallet := create2(0, add(initCode, 0x20), mload(initCode), salt)
@@ -90,7 +90,9 @@ contract WalletFactory is IWalletFactory {
     }
 
     /// @dev Deploys a clone naming this factory as its owner at the key set's address, then hands
-    ///      it to the key set, in one call.
+    ///      it to the key set, in one call. A clone naming this factory that someone deployed there
+    ///      first (`createWallet(factory, thatSalt)`) is handed over all the same: the address
+    ///      commits to the keys, so it can only ever go to this key set.
     function _createWalletWithKeys(
         bytes[] calldata keys,
         uint256 threshold,
@@ -98,10 +100,14 @@ contract WalletFactory is IWalletFactory {
     ) private returns (address wallet) {
         bytes memory initCode = _walletInitCode(address(this));
         bytes32 create2Salt = _keySetSalt(keys, threshold, salt);
-        assembly ("memory-safe") {
-            wallet := create2(0, add(initCode, 0x20), mload(initCode), create2Salt)
+        wallet = _create2Address(initCode, uint256(create2Salt));
+        if (wallet.code.length == 0) {
+            assembly ("memory-safe") {
+                wallet := create2(0, add(initCode, 0x20), mload(initCode), create2Salt)
+            }
+        } else if (IIntentWallet(wallet).owner() != address(this)) {
+            revert FactoryWalletExists(wallet);
         }
-        if (wallet == address(0)) revert FactoryWalletExists(_create2Address(initCode, uint256(create2Salt)));
         IIntentWallet(wallet).handToKeySet(keys, threshold);
         emit WalletCreatedWithKeys(wallet, keccak256(abi.encode(keys, threshold)), salt);
     }

@@ -19,7 +19,7 @@ interface IWalletFactory {
     /// @notice The implementation has no code.
     error FactoryInvalidImplementation(address implementation);
 
-    /// @notice A wallet needs an owner: neither the zero address nor the factory can be one.
+    /// @notice A wallet needs an owner: the zero address can't be one.
     error FactoryInvalidOwner(address owner);
 
     /// @notice The wallet at `wallet` exists already (CREATE2 found its address taken).
@@ -59,23 +59,27 @@ interface IWalletFactory {
     /// @notice Deploys the wallet owned by the key set (`keys`, `threshold`) with `salt`: a clone
     ///         whose code names this factory, which hands the wallet to the key set in the same
     ///         call (`IIntentWallet.handToKeySet`), so nobody else can ever act as its owner.
-    /// @dev The address commits to the keys and the threshold: see `walletAddressWithKeys`. Reverts
-    ///      with `FactoryWalletExists` if it exists already, and with the wallet's errors for a bad
-    ///      key set (`WalletInvalidKey`, `WalletKeyAlreadyAdded`, `WalletInvalidThreshold`, ...).
+    /// @dev The address commits to the keys and the threshold: see `walletWithKeysAddress`. A clone
+    ///      naming this factory deployed there before (with `createWallet(factory, salt)`, which
+    ///      anyone can call) is still the factory's: it is handed to the key set all the same, so
+    ///      nobody can take a key set's address first. Reverts with `FactoryWalletExists` if the
+    ///      wallet exists and belongs to its key set already, and with the wallet's errors for a
+    ///      bad key set (`WalletInvalidKey`, `WalletKeyAlreadyAdded`, `WalletInvalidThreshold`, ...).
     /// @param keys The keys (ERC-7913 signers), distinct.
     /// @param threshold How many must sign, from 1 to `keys.length`.
     /// @param salt Any number, so one key set can have many wallets.
     /// @return wallet The wallet's address.
-    function createWalletWithKeys(
+    function deployWalletWithKeys(
         bytes[] calldata keys,
         uint256 threshold,
         uint256 salt
     ) external returns (address wallet);
 
-    /// @notice Deploys the key-set wallet unless it exists, then relays the intent.
+    /// @notice Deploys the key-set wallet unless it exists (handing over a clone naming this factory
+    ///         found at its address, as `deployWalletWithKeys` does), then relays the intent.
     /// @return wallet The wallet's address.
     /// @return success Whether the intent's calls succeeded.
-    function createWalletWithKeysAndRelay(
+    function launchWalletWithKeysAndRelay(
         bytes[] calldata keys,
         uint256 threshold,
         uint256 salt,
@@ -86,7 +90,7 @@ interface IWalletFactory {
     /// @notice The address the wallet of the key set (`keys`, `threshold`) and `salt` has or will
     ///         have: CREATE2 of a clone naming this factory, with the salt
     ///         `keccak256(abi.encode(keccak256(abi.encode(keys, threshold)), salt))`.
-    function walletAddressWithKeys(
+    function walletWithKeysAddress(
         bytes[] calldata keys,
         uint256 threshold,
         uint256 salt

@@ -1,5 +1,5 @@
 /**
- * Ours, owned by key sets: wallets created by `createWalletWithKeys` (not measured), each then
+ * Ours, owned by key sets: wallets created by `deployWalletWithKeys` (not measured), each then
  * relaying one funded transfer signed by its keys, sent as `relayPacked` like the owner rows.
  * Their keys and addresses come from their own sequence, so these rows never move the others.
  */
@@ -83,8 +83,8 @@ async function createKeySetWallet(
 ): Promise<KeySetWallet> {
   const { factory, world } = ours;
   const salt = ours.nextWalletSalt++;
-  await (await factory.connect(world.relayer).createWalletWithKeys(keys, threshold, salt)).wait();
-  const address = await factory.walletAddressWithKeys(keys, threshold, salt);
+  await (await factory.connect(world.relayer).deployWalletWithKeys(keys, threshold, salt)).wait();
+  const address = await factory.walletWithKeysAddress(keys, threshold, salt);
   await world.token.mint(address, INITIAL_TOKENS);
   return { address, signers };
 }

@@ -234,7 +234,7 @@ export type RevertVerdict =
   | { kind: "hold" };
 
 /**
- * The wallet's refusals of the key set a creating relay (`createWalletWithKeysAndRelay`) hands
+ * The wallet's refusals of the key set a creating relay (`launchWalletWithKeysAndRelay`) hands
  * it: a bad `create`, never to be relayed.
  */
 export const KEY_SET_CREATION_ERRORS: ReadonlySet<string> = new Set([

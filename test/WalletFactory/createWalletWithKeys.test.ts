@@ -64,10 +64,10 @@ function keySetWalletAddress(
 
 /*
  * Key-set wallets from the factory: at an address that commits to the keys, the threshold and the
- * salt; handed to the set in the creating call; never squatted by a wallet the factory owns;
- * created with their first intent by `createWalletWithKeysAndRelay`.
+ * salt; handed to the set in the creating call, even over a clone naming the factory deployed first;
+ * created with their first intent by `launchWalletWithKeysAndRelay`.
  */
-describe("WalletFactory.createWalletWithKeys", function () {
+describe("WalletFactory.deployWalletWithKeys", function () {
   async function fixture() {
     const world = await deployKeySetWorld(ethers);
     const { keys } = world;
@@ -75,7 +75,7 @@ describe("WalletFactory.createWalletWithKeys", function () {
     // A 2-of-3 set with a passkey, not deployed yet, funded at its address.
     const keySet = [keys.alice, keys.passkey, keys.carol];
     const threshold = 2n;
-    const counterfactual = await world.factory.walletAddressWithKeys(keySet, threshold, SALT);
+    const counterfactual = await world.factory.walletWithKeysAddress(keySet, threshold, SALT);
     await world.token.mint(counterfactual, FUNDED_TOKENS);
     await world.owner.sendTransaction({ to: counterfactual, value: FUNDED_ETH });
     const wallet = (await ethers.getContractAt(
@@ -95,7 +95,7 @@ describe("WalletFactory.createWalletWithKeys", function () {
   type World = Awaited<ReturnType<typeof fixture>>;
 
   describe("the address", function () {
-    it("is walletAddressWithKeys, equal to the off-chain CREATE2 computation", async function () {
+    it("is walletWithKeysAddress, equal to the off-chain CREATE2 computation", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { factory, implementationAddress, pending } = world;
       expect(pending.address).to.equal(
@@ -103,7 +103,7 @@ describe("WalletFactory.createWalletWithKeys", function () {
       );
       expect(await ethers.provider.getCode(pending.address)).to.equal("0x");
 
-      const tx = factory.createWalletWithKeys(pending.keys, pending.threshold, SALT);
+      const tx = factory.deployWalletWithKeys(pending.keys, pending.threshold, SALT);
       await expect(tx)
         .to.emit(factory, "WalletCreatedWithKeys")
         .withArgs(pending.address, keySetHash(pending.keys, pending.threshold), SALT);
@@ -142,7 +142,7 @@ describe("WalletFactory.createWalletWithKeys", function () {
       ];
       const addresses = new Set([pending.address]);
       for (const [what, variantKeys, threshold, salt] of variants) {
-        const address = await factory.walletAddressWithKeys(variantKeys, threshold, salt);
+        const address = await factory.walletWithKeysAddress(variantKeys, threshold, salt);
         expect(addresses.has(address), what).to.equal(false);
         addresses.add(address);
         expect(address, what).to.equal(keySetWalletAddress(world, variantKeys, threshold, salt));
@@ -155,7 +155,7 @@ describe("WalletFactory.createWalletWithKeys", function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { implementationAddress, pending } = world;
       const otherFactory = await ethers.deployContract("WalletFactory", [implementationAddress]);
-      const otherAddress = await otherFactory.walletAddressWithKeys(
+      const otherAddress = await otherFactory.walletWithKeysAddress(
         pending.keys,
         pending.threshold,
         SALT,
@@ -168,9 +168,9 @@ describe("WalletFactory.createWalletWithKeys", function () {
     it("a second creation reverts with FactoryWalletExists, changing nothing", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { factory, outsider, pending } = world;
-      await factory.createWalletWithKeys(pending.keys, pending.threshold, SALT);
+      await factory.deployWalletWithKeys(pending.keys, pending.threshold, SALT);
       await expect(
-        factory.connect(outsider).createWalletWithKeys(pending.keys, pending.threshold, SALT),
+        factory.connect(outsider).deployWalletWithKeys(pending.keys, pending.threshold, SALT),
       )
         .to.be.revertedWithCustomError(factory, "FactoryWalletExists")
         .withArgs(pending.address);
@@ -223,19 +223,19 @@ describe("WalletFactory.createWalletWithKeys", function () {
         ["33 keys", tooMany, 1n, "WalletTooManyKeys", [32n]],
       ];
       for (const [what, badKeys, threshold, error, args] of cases) {
-        const address = await factory.walletAddressWithKeys(badKeys, threshold, SALT);
-        await expect(factory.createWalletWithKeys(badKeys, threshold, SALT), what)
+        const address = await factory.walletWithKeysAddress(badKeys, threshold, SALT);
+        await expect(factory.deployWalletWithKeys(badKeys, threshold, SALT), what)
           .to.be.revertedWithCustomError(implementation, error)
           .withArgs(...args);
         expect(await ethers.provider.getCode(address), what).to.equal("0x");
       }
     });
 
-    it("createWallet and createWalletAndRelay with the factory as owner revert FactoryInvalidOwner (no squatting)", async function () {
+    it("hands a wallet someone deployed first at the set's address, naming the factory, to the set (no squatting)", async function () {
       const world = await networkHelpers.loadFixture(fixture);
-      const { factory, factoryAddress, outsider, pending, alice, bob } = world;
-      // The CREATE2 salt of the pending key-set wallet: createWallet(factory, thatSalt) would
-      // deploy a factory-owned clone at its very address.
+      const { factory, factoryAddress, outsider, pending, alice, carol } = world;
+      // The CREATE2 salt of the pending key-set wallet: createWallet(factory, thatSalt) deploys a
+      // factory-owned clone at its very address.
       const create2Salt = BigInt(
         keccak256(
           AbiCoder.defaultAbiCoder().encode(
@@ -245,33 +245,58 @@ describe("WalletFactory.createWalletWithKeys", function () {
         ),
       );
       expect(await factory.walletAddress(factoryAddress, create2Salt)).to.equal(pending.address);
-      await expect(factory.connect(outsider).createWallet(factoryAddress, create2Salt))
-        .to.be.revertedWithCustomError(factory, "FactoryInvalidOwner")
-        .withArgs(factoryAddress);
-      const { intent, id } = await keyIntent(world, pending, { calls: [pingCall(world)] });
-      await expect(
-        factory
-          .connect(outsider)
-          .createWalletAndRelay(
-            factoryAddress,
-            create2Salt,
-            intent,
-            toKeySetSignature([secp256k1Entry(alice, id), secp256k1Entry(bob, id)]),
-          ),
-      )
-        .to.be.revertedWithCustomError(factory, "FactoryInvalidOwner")
-        .withArgs(factoryAddress);
-      expect(await ethers.provider.getCode(pending.address)).to.equal("0x");
+      await factory.connect(outsider).createWallet(factoryAddress, create2Salt);
+      expect(await pending.wallet.owner()).to.equal(factoryAddress);
 
-      // The set's own creation still works.
-      await expect(factory.createWalletWithKeys(pending.keys, pending.threshold, SALT)).to.emit(
-        factory,
-        "WalletCreatedWithKeys",
+      // The set's creation takes the wallet over: the set owns it, and it relays the set's intents.
+      await expect(
+        factory.connect(outsider).deployWalletWithKeys(pending.keys, pending.threshold, SALT),
+      )
+        .to.emit(factory, "WalletCreatedWithKeys")
+        .withArgs(pending.address, keySetHash(pending.keys, pending.threshold), SALT);
+      expect(await pending.wallet.owner()).to.equal(ethers.ZeroAddress);
+      const [keys, threshold] = await pending.wallet.listKeys();
+      expect([keys, threshold]).to.deep.equal([pending.keys, pending.threshold]);
+      const { intent, id } = await keyIntent(world, pending, { calls: [pingCall(world)] });
+      await pending.wallet
+        .connect(outsider)
+        .relay(intent, toKeySetSignature([secp256k1Entry(alice, id), secp256k1Entry(carol, id)]));
+      expect(await pending.wallet.intentStatus(id)).to.equal(1n);
+
+      // Once the set owns it, nobody can create it again, and another set's keys can't take it.
+      await expect(factory.deployWalletWithKeys(pending.keys, pending.threshold, SALT))
+        .to.be.revertedWithCustomError(factory, "FactoryWalletExists")
+        .withArgs(pending.address);
+    });
+
+    it("launchWalletWithKeysAndRelay takes over a squatted address and relays in the same transaction", async function () {
+      const world = await networkHelpers.loadFixture(fixture);
+      const { factory, factoryAddress, outsider, pending, alice, carol } = world;
+      const create2Salt = BigInt(
+        keccak256(
+          AbiCoder.defaultAbiCoder().encode(
+            ["bytes32", "uint256"],
+            [keySetHash(pending.keys, pending.threshold), SALT],
+          ),
+        ),
       );
+      await factory.connect(outsider).createWallet(factoryAddress, create2Salt);
+      const { intent, id } = await keyIntent(world, pending, { calls: [pingCall(world)] });
+      await factory
+        .connect(outsider)
+        .launchWalletWithKeysAndRelay(
+          pending.keys,
+          pending.threshold,
+          SALT,
+          intent,
+          toKeySetSignature([secp256k1Entry(alice, id), secp256k1Entry(carol, id)]),
+        );
+      expect(await pending.wallet.owner()).to.equal(ethers.ZeroAddress);
+      expect(await pending.wallet.intentStatus(id)).to.equal(1n);
     });
   });
 
-  describe("createWalletWithKeysAndRelay", function () {
+  describe("launchWalletWithKeysAndRelay", function () {
     /** A transfer of `amount` from the pending wallet to the outsider, signed by alice and the passkey. */
     async function signedTransfer(world: World, amount: bigint, salt = 0n) {
       const { alice, passkey, keys, outsider, pending } = world;
@@ -288,13 +313,13 @@ describe("WalletFactory.createWalletWithKeys", function () {
 
     function createAndRelay(
       world: World,
-      intent: Parameters<World["factory"]["createWalletWithKeysAndRelay"]>[3],
+      intent: Parameters<World["factory"]["launchWalletWithKeysAndRelay"]>[3],
       signature: string,
     ) {
       const { factory, relayer, pending } = world;
       return factory
         .connect(relayer)
-        .createWalletWithKeysAndRelay(pending.keys, pending.threshold, SALT, intent, signature);
+        .launchWalletWithKeysAndRelay(pending.keys, pending.threshold, SALT, intent, signature);
     }
 
     it("creates the wallet and relays its first intent in one transaction", async function () {
@@ -304,7 +329,7 @@ describe("WalletFactory.createWalletWithKeys", function () {
 
       const [predicted, success] = await factory
         .connect(relayer)
-        .createWalletWithKeysAndRelay.staticCall(
+        .launchWalletWithKeysAndRelay.staticCall(
           pending.keys,
           pending.threshold,
           SALT,
@@ -327,7 +352,7 @@ describe("WalletFactory.createWalletWithKeys", function () {
     it("only relays when the wallet exists already", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { factory, factoryAddress, outsider, token, pending } = world;
-      await factory.connect(outsider).createWalletWithKeys(pending.keys, pending.threshold, SALT);
+      await factory.connect(outsider).deployWalletWithKeys(pending.keys, pending.threshold, SALT);
       for (const salt of [1n, 2n]) {
         const { intent, id, signature } = await signedTransfer(world, salt, salt);
         const tx = createAndRelay(world, intent, signature);
@@ -362,7 +387,7 @@ describe("WalletFactory.createWalletWithKeys", function () {
     it("refuses an intent signed by the same keys for another salt's wallet", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       const { alice, passkey, keys, factory, pending } = world;
-      const otherAddress = await factory.walletAddressWithKeys(
+      const otherAddress = await factory.walletWithKeysAddress(
         pending.keys,
         pending.threshold,
         SALT + 1n,

@@ -66,8 +66,8 @@ describe("a passkey in a real browser (Chromium, WebAuthn)", function () {
       verifiers: { p256, webAuthn },
       publicKey: p256PublicKeyFromSpki(credential.spki),
     });
-    await world.factory.createWalletWithKeys([key], 1n, SALT);
-    const walletAddress = await world.factory.walletAddressWithKeys([key], 1n, SALT);
+    await world.factory.deployWalletWithKeys([key], 1n, SALT);
+    const walletAddress = await world.factory.walletWithKeysAddress([key], 1n, SALT);
     const wallet = (await ethers.getContractAt(
       "IntentWallet",
       walletAddress,

@@ -142,8 +142,8 @@ export async function createKeySetWallet(
   threshold: bigint,
   salt = 0n,
 ): Promise<KeySetWallet> {
-  await world.factory.createWalletWithKeys(keys, threshold, salt);
-  const address = await world.factory.walletAddressWithKeys(keys, threshold, salt);
+  await world.factory.deployWalletWithKeys(keys, threshold, salt);
+  const address = await world.factory.walletWithKeysAddress(keys, threshold, salt);
   const wallet = (await world.ethers.getContractAt(
     "IntentWallet",
     address,

@@ -91,7 +91,7 @@ describe("Relayer accepts intents signed by key sets, on a real hardhat node", f
   /** Deploys the wallet of (`keys`, `threshold`) through the factory; its address, checked against the SDK's. */
   async function createKeySetWallet(keys: OwnerKey[], threshold: bigint): Promise<string> {
     const deployer = world.factory.connect(nodeAccount(0, world.provider));
-    await (await deployer.createWalletWithKeys(keys, threshold, 0n)).wait();
+    await (await deployer.deployWalletWithKeys(keys, threshold, 0n)).wait();
     const address = computeKeySetWalletAddress({
       factory: await world.factory.getAddress(),
       implementation: world.implementation,
@@ -99,7 +99,7 @@ describe("Relayer accepts intents signed by key sets, on a real hardhat node", f
       threshold,
       salt: 0n,
     });
-    expect(await world.factory.walletAddressWithKeys(keys, threshold, 0n)).to.equal(address);
+    expect(await world.factory.walletWithKeysAddress(keys, threshold, 0n)).to.equal(address);
     return address;
   }
 
@@ -302,7 +302,7 @@ describe("Relayer accepts intents signed by key sets, on a real hardhat node", f
       return { address, create };
     }
 
-    it("deploys a wallet holding no ETH through createWalletWithKeysAndRelay and reports it relayed", async function () {
+    it("deploys a wallet holding no ETH through launchWalletWithKeysAndRelay and reports it relayed", async function () {
       const keys = [keyOf(alice), passkeyKey];
       const { address, create } = counterfactual(keys, 1n, 7n);
       const signed = await keySetIntent(address, 30n, (intentId) => [webAuthn(intentId)], {
@@ -314,7 +314,7 @@ describe("Relayer accepts intents signed by key sets, on a real hardhat node", f
 
       const transaction = (await world.provider.getTransaction(final.txHash!))!;
       expect(transaction.to).to.equal(factory);
-      const selector = world.factory.interface.getFunction("createWalletWithKeysAndRelay").selector;
+      const selector = world.factory.interface.getFunction("launchWalletWithKeysAndRelay").selector;
       expect(dataSlice(transaction.data, 0, 4)).to.equal(selector);
       expect(await world.provider.getBalance(address)).to.equal(0n);
       const [onChainKeys, threshold] = await IntentWallet__factory.connect(
@@ -329,7 +329,7 @@ describe("Relayer accepts intents signed by key sets, on a real hardhat node", f
     it("refuses 400 at create a key set whose threshold is above its number of keys", async function () {
       // The SDK refuses to compute this address; the factory answers it all the same.
       const keys = [keyOf(alice)];
-      const address = await world.factory.walletAddressWithKeys(keys, 2n, 8n);
+      const address = await world.factory.walletWithKeysAddress(keys, 2n, 8n);
       const create: KeySetWalletCreation = { factory, keys, threshold: 2n, salt: 8n };
       const signed = await keySetIntent(address, 31n, (intentId) => [ecdsa(alice, intentId)], {
         create,

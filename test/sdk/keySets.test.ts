@@ -130,7 +130,7 @@ describe("key sets through the SDK", function () {
   }
 
   describe("computeKeySetWalletAddress", function () {
-    it("equals the factory's walletAddressWithKeys for random key sets, thresholds and salts", async function () {
+    it("equals the factory's walletWithKeysAddress for random key sets, thresholds and salts", async function () {
       const world = await networkHelpers.loadFixture(fixture);
       for (let i = 0; i < 40; i += 1) {
         const draw = (tag: string) => BigInt(keccakText(`key set address ${i} ${tag}`));
@@ -150,7 +150,7 @@ describe("key sets through the SDK", function () {
           salt,
         };
         expect(computeKeySetWalletAddress(parameters), `set ${i}`).to.equal(
-          await world.factory.walletAddressWithKeys(keys, threshold, salt),
+          await world.factory.walletWithKeysAddress(keys, threshold, salt),
         );
       }
     });

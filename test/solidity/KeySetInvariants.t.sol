@@ -642,7 +642,7 @@ contract KeySetInvariantsTest is KeyPool {
     function _createWallet(uint256 n, uint256 m, uint256 salt) private returns (IntentWallet) {
         bytes[] memory keys = new bytes[](n);
         for (uint256 i; i < n; ++i) keys[i] = abi.encodePacked(_poolAddress(i));
-        return IntentWallet(payable(factory.createWalletWithKeys(keys, m, salt)));
+        return IntentWallet(payable(factory.deployWalletWithKeys(keys, m, salt)));
     }
 
     /// @dev An intent of `keySet` that pings the target once, and its ID.

@@ -86,10 +86,10 @@ describe("Hardhat key tasks", function () {
   }
 
   describe("wallet create and wallet address with --keys", function () {
-    it("creates the 2-of-3 wallet at the factory's walletAddressWithKeys, which wallet address printed before", async function () {
+    it("creates the 2-of-3 wallet at the factory's walletWithKeysAddress, which wallet address printed before", async function () {
       const world = await networkHelpers.loadFixture(deployContracts);
       const keys = world.members.map(addressKey);
-      const expected = await world.factory.walletAddressWithKeys(keys, 2n, 5n);
+      const expected = await world.factory.walletWithKeysAddress(keys, 2n, 5n);
       const options = { ...world.contracts, keys: world.keysOption, threshold: "2", salt: 5n };
 
       const before = await runTask<KeySetWalletAddressResult>(["wallet", "address"], options);

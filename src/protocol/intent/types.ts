@@ -51,8 +51,8 @@ export interface WalletCreation {
 
 /**
  * How a wallet owned by a key set is created when it does not exist yet: `factory`'s
- * `createWalletWithKeysAndRelay(keys, threshold, salt, intent, signature)` deploys it at the
- * address `walletAddressWithKeys(keys, threshold, salt)` (which commits to the keys and the
+ * `launchWalletWithKeysAndRelay(keys, threshold, salt, intent, signature)` deploys it at the
+ * address `walletWithKeysAddress(keys, threshold, salt)` (which commits to the keys and the
  * threshold), hands it to the key set, then relays the intent. Not part of the intent's ID.
  *
  * @example
@@ -73,7 +73,7 @@ export interface KeySetWalletCreation {
  * Whether `create` creates a wallet owned by a key set (rather than by one owner).
  *
  * @example
- * const route = isKeySetCreation(create) ? "createWalletWithKeysAndRelay" : "createWalletAndRelay";
+ * const route = isKeySetCreation(create) ? "launchWalletWithKeysAndRelay" : "createWalletAndRelay";
  */
 export function isKeySetCreation(
   create: WalletCreation | KeySetWalletCreation,

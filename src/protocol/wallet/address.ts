@@ -131,7 +131,7 @@ export type ComputeKeySetWalletAddressReturnType = string;
  * CREATE2 of the clone whose code names the factory itself (which hands the wallet to the key
  * set in the same call), with the salt `keccak256(abi.encode(getKeySetHash({ keys, threshold }),
  * salt))`. Computed locally, so the wallet can receive funds before it exists; equals the
- * factory's `walletAddressWithKeys(keys, threshold, salt)`. Throws an `InvalidParameterError` for
+ * factory's `walletWithKeysAddress(keys, threshold, salt)`. Throws an `InvalidParameterError` for
  * a key set the contracts refuse (`checkKeySet`) or a salt out of range.
  *
  * @example

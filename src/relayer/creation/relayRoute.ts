@@ -15,7 +15,7 @@ const factoryInterface = WalletFactory__factory.createInterface();
 /**
  * Where a relay of one intent alone goes and with what: `relayPacked()` on its wallet, or, for a
  * wallet still to be created, the factory's `createWalletAndRelay` or
- * `createWalletWithKeysAndRelay` (`creates`, see `creationRoute`). The simulation, the estimate and the transaction use the same route.
+ * `launchWalletWithKeysAndRelay` (`creates`, see `creationRoute`). The simulation, the estimate and the transaction use the same route.
  *
  * @example
  * const { to, data } = await relayRouteOf(provider, signed);
@@ -62,7 +62,7 @@ export function walletRoute(signed: SignedIntent): RelayRoute {
 /**
  * The factory's call that creates `signed`'s wallet and relays it, on `create.factory`:
  * `createWalletAndRelay(owner, salt, intent, signature)` for one owner,
- * `createWalletWithKeysAndRelay(keys, threshold, salt, intent, signature)` for a key set.
+ * `launchWalletWithKeysAndRelay(keys, threshold, salt, intent, signature)` for a key set.
  *
  * @example
  * const { to, data } = creationRoute(signed, signed.create!); // to: the factory
@@ -73,7 +73,7 @@ export function creationRoute(
 ): RelayRoute {
   const { intent, signature } = signed;
   const data = isKeySetCreation(create)
-    ? factoryInterface.encodeFunctionData("createWalletWithKeysAndRelay", [
+    ? factoryInterface.encodeFunctionData("launchWalletWithKeysAndRelay", [
         create.keys,
         create.threshold,
         create.salt,
@@ -102,7 +102,7 @@ export function routeGasFloor(route: RelayRoute, intent: SignedIntent["intent"])
 
 /**
  * Whether the factory's answer to a simulated `createWalletAndRelay` or
- * `createWalletWithKeysAndRelay` (both answer `(wallet, success)`) says the calls succeeded;
+ * `launchWalletWithKeysAndRelay` (both answer `(wallet, success)`) says the calls succeeded;
  * `undefined` for an answer that is none (no factory at the address).
  *
  * @example

@@ -20,7 +20,7 @@ export type RoutedSimulation = Simulation & { creates: boolean };
  * Simulates the relay of `signed` alone from `from` with eth_call, at block `blockTag` (latest
  * by default), by the route it would be sent by (`relayRouteOf`): `relayPacked()` on its
  * wallet (`simulateRelay`), or the factory's creating relay (`createWalletAndRelay`, or
- * `createWalletWithKeysAndRelay` for a key set) for a wallet still to be created, whose reverts
+ * `launchWalletWithKeysAndRelay` for a key set) for a wallet still to be created, whose reverts
  * are the wallet's own errors, decoded alike.
  *
  * @example

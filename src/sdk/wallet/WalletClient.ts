@@ -42,7 +42,7 @@ export interface CounterfactualWalletParameters extends WalletDeployment {
 
 /**
  * Where a wallet owned by a key set comes from: the factory deploys it for (`keys`, `threshold`,
- * `salt`) with `createWalletWithKeys`, at `computeKeySetWalletAddress`.
+ * `salt`) with `deployWalletWithKeys`, at `computeKeySetWalletAddress`.
  */
 export interface KeySetWalletDeployment extends KeySet {
   /** The `WalletFactory` that deploys the wallet. */
@@ -202,7 +202,7 @@ export class WalletClient {
   /**
    * A client for the wallet of the key set (`keys`, `threshold`) and `salt` from `factory`,
    * deployed or not. Its address is computed locally (`computeKeySetWalletAddress`); `deploy()`
-   * and a first `relay` (of an intent the keys signed) deploy it with `createWalletWithKeys`.
+   * and a first `relay` (of an intent the keys signed) deploy it with `deployWalletWithKeys`.
    * Throws an `InvalidParameterError` for a key set the wallet would refuse (`checkKeySet`).
    *
    * @example
@@ -597,7 +597,7 @@ export class WalletClient {
   private sendCreate(overrides: NonPayableOverrides): Promise<ContractTransactionResponse> {
     const keySet = this.keySetDeployment;
     if (keySet !== null) {
-      return WalletFactory__factory.connect(keySet.factory, this.runner).createWalletWithKeys(
+      return WalletFactory__factory.connect(keySet.factory, this.runner).deployWalletWithKeys(
         [...keySet.keys],
         keySet.threshold,
         keySet.salt,
@@ -622,7 +622,7 @@ export class WalletClient {
       return WalletFactory__factory.connect(
         keySet.factory,
         this.runner,
-      ).createWalletWithKeysAndRelay(
+      ).launchWalletWithKeysAndRelay(
         [...keySet.keys],
         keySet.threshold,
         keySet.salt,
