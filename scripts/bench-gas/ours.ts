@@ -237,7 +237,7 @@ async function signedIntent(
 }
 
 /** Sends `signed` from the relayer as `relayPacked` calldata, the form a relayer sends. */
-function relayPacked(world: World, signed: SignedIntent) {
+export function relayPacked(world: World, signed: SignedIntent) {
   return world.relayer.sendTransaction({ to: signed.wallet, data: encodeRelayPacked(signed) });
 }
 

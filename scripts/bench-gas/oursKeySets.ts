@@ -10,7 +10,6 @@ import type { Wallet } from "ethers";
 import {
   addressKey,
   buildIntent,
-  encodeRelayPacked,
   encodeWebAuthnSignature,
   getIntentId,
   toKeySetSignature,
@@ -18,7 +17,7 @@ import {
   type KeySignature,
 } from "../../src/sdk/index.js";
 import { SoftwarePasskey } from "../../test/helpers/passkey.js";
-import type { Ours } from "./ours.js";
+import { relayPacked, type Ours } from "./ours.js";
 import {
   FIXED_EXPIRATION,
   INITIAL_TOKENS,
@@ -104,10 +103,8 @@ async function keySetTransfer(
   });
   const id = getIntentId({ intent, wallet: wallet.address, chainId: world.chainId, epoch: 0n });
   const signature = toKeySetSignature(wallet.signers.map((sign) => sign(id)));
-  const data = encodeRelayPacked({ intent, signature });
-  const gas = await measureTransfers(world, wallet.address, [to], () =>
-    world.relayer.sendTransaction({ to: wallet.address, data }),
-  );
+  const signed = { intent, wallet: wallet.address, chainId: world.chainId, id, signature };
+  const gas = await measureTransfers(world, wallet.address, [to], () => relayPacked(world, signed));
   const contract = await world.ethers.getContractAt("IntentWallet", wallet.address);
   assert.equal(await contract.intentStatus(id), 1n);
   return gas;

@@ -1,10 +1,8 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
-import { p256 } from "@noble/curves/nist";
 import { expect } from "chai";
 import {
   AbiCoder,
   Wallet,
-  concat,
   getBytes,
   hexlify,
   id as keccakText,
@@ -31,11 +29,10 @@ import {
   type KeySignature,
   type KeyVerifiers,
   type OwnerKey,
-  type P256PublicKey,
   type WebAuthnAssertion,
 } from "../../src/sdk/index.js";
 import type { ERC1271Owner, IntentWallet } from "../../typechain-types/index.js";
-import { SoftwarePasskey, type AssertionOptions } from "./passkey.js";
+import { SoftwareP256Key, SoftwarePasskey, type AssertionOptions } from "./passkey.js";
 import { deployWalletWorld, type WalletWorld } from "./walletFixture.js";
 
 /*
@@ -56,27 +53,6 @@ export const ERC1271_INVALID = "0xffffffff";
 /** Tokens and ETH each key-set wallet of the world holds. */
 export const FUNDED_TOKENS = 1_000n * 10n ** 18n;
 export const FUNDED_ETH = 10n ** 18n;
-
-/** A raw P-256 key made in code: signs 32-byte digests as they are (no hashing), low s. */
-export class SoftwareP256Key {
-  readonly publicKey: P256PublicKey;
-  private readonly privateKey: Uint8Array;
-
-  constructor(seed: string) {
-    this.privateKey = getBytes(keccakText(seed));
-    const point = p256.getPublicKey(this.privateKey, false); // 04 ‖ x ‖ y
-    this.publicKey = {
-      x: BigInt(hexlify(point.subarray(1, 33))),
-      y: BigInt(hexlify(point.subarray(33, 65))),
-    };
-  }
-
-  /** `r ‖ s` (64 bytes, hex) of `digest`, as the P-256 verifier takes it. */
-  sign(digest: string): string {
-    const signature = p256.sign(getBytes(digest), this.privateKey, { lowS: true, prehash: false });
-    return concat([toBeHex(signature.r, 32), toBeHex(signature.s, 32)]);
-  }
-}
 
 /** A wallet owned by a key set, with the set it was created with. */
 export interface KeySetWallet {
@@ -167,7 +143,7 @@ export async function deployKeySetWorld(ethers: HardhatEthers): Promise<KeySetWo
   const verifiers: KeyVerifiers = { p256: p256Verifier, webAuthn: webAuthnVerifier };
   const passkey = new SoftwarePasskey();
   const strangerPasskey = new SoftwarePasskey();
-  const p256Signer = new SoftwareP256Key("IntentWallet key-set test: raw P-256 key");
+  const p256Signer = new SoftwareP256Key(keccakText("IntentWallet key-set test: raw P-256 key"));
   const contractKey = (await ethers.deployContract("ERC1271Owner", [
     dave.address,
   ])) as unknown as ERC1271Owner;

@@ -1,5 +1,4 @@
-import { p256 } from "@noble/curves/nist";
-import { hexlify, toBigInt } from "ethers";
+import { hexlify } from "ethers";
 
 import {
   p256Key,
@@ -10,20 +9,13 @@ import {
   type KeyVerifiers,
   type OwnerKey,
 } from "../../src/sdk/index.js";
-import { SoftwarePasskey } from "./passkey.js";
+import { SoftwareP256Key, SoftwarePasskey } from "./passkey.js";
 
-/** A raw P-256 key held by `@noble/curves`: its key in a set, and its `KeySigner`. */
+/** A raw P-256 key made in code (`SoftwareP256Key`): its key in a set, and its `KeySigner`. */
 export function rawP256Key(verifiers: KeyVerifiers): { key: OwnerKey; signer: KeySigner } {
-  const privateKey = p256.utils.randomPrivateKey();
-  const point = p256.getPublicKey(privateKey, false);
-  const key = p256Key({
-    verifiers,
-    publicKey: { x: toBigInt(point.subarray(1, 33)), y: toBigInt(point.subarray(33, 65)) },
-  });
-  const signer = p256KeySigner({
-    key,
-    signDigest: (digest) => p256.sign(digest, privateKey, { lowS: true, prehash: false }),
-  });
+  const p256Signer = new SoftwareP256Key();
+  const key = p256Key({ verifiers, publicKey: p256Signer.publicKey });
+  const signer = p256KeySigner({ key, signDigest: (digest) => p256Signer.signDigest(digest) });
   return { key, signer };
 }
 

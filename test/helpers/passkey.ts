@@ -3,7 +3,11 @@ import { createHash } from "node:crypto";
 import { p256 } from "@noble/curves/nist";
 import { concat, getBytes, hexlify, toBeHex } from "ethers";
 
-import { type P256PublicKey, type WebAuthnAssertion } from "../../src/protocol/index.js";
+import {
+  encodeP256Signature,
+  type P256PublicKey,
+  type WebAuthnAssertion,
+} from "../../src/protocol/index.js";
 
 /** What a test may change in an assertion, to make it as a faulty or hostile authenticator would. */
 export interface AssertionOptions {
@@ -33,11 +37,7 @@ export class SoftwarePasskey {
   constructor(privateKey?: string) {
     this.privateKey =
       privateKey === undefined ? p256.utils.randomPrivateKey() : getBytes(privateKey);
-    const point = p256.getPublicKey(this.privateKey, false); // 04 ‖ x ‖ y
-    this.publicKey = {
-      x: BigInt(hexlify(point.subarray(1, 33))),
-      y: BigInt(hexlify(point.subarray(33, 65))),
-    };
+    this.publicKey = publicKeyOf(this.privateKey);
   }
 
   /** An assertion of `digest` (32 bytes, hex), as `navigator.credentials.get` returns it. */
@@ -66,6 +66,39 @@ export class SoftwarePasskey {
       signature: hexlify(signature.toDERRawBytes()),
     };
   }
+}
+
+/**
+ * A raw P-256 key made in code (not a passkey): signs 32-byte digests as they are, no hashing, as
+ * a secure enclave or an HSM does; deterministic (RFC 6979).
+ */
+export class SoftwareP256Key {
+  readonly publicKey: P256PublicKey;
+  private readonly privateKey: Uint8Array;
+
+  /** @param privateKey 32 bytes, hex; a random key when absent. */
+  constructor(privateKey?: string) {
+    this.privateKey =
+      privateKey === undefined ? p256.utils.randomPrivateKey() : getBytes(privateKey);
+    this.publicKey = publicKeyOf(this.privateKey);
+  }
+
+  /** `r` and `s` of `digest` (s in the lower half). */
+  signDigest(digest: Uint8Array | string): { r: bigint; s: bigint } {
+    const { r, s } = p256.sign(getBytes(digest), this.privateKey, { lowS: true, prehash: false });
+    return { r, s };
+  }
+
+  /** `r ‖ s` (64 bytes, hex) of `digest`, as the P-256 verifier takes it. */
+  sign(digest: string): string {
+    return encodeP256Signature(this.signDigest(digest));
+  }
+}
+
+/** The public key of a P-256 private key: its uncompressed point `04 ‖ x ‖ y`, as x and y. */
+function publicKeyOf(privateKey: Uint8Array): P256PublicKey {
+  const point = p256.getPublicKey(privateKey, false);
+  return { x: BigInt(hexlify(point.subarray(1, 33))), y: BigInt(hexlify(point.subarray(33, 65))) };
 }
 
 /** sha256 of `bytes`, hex. */

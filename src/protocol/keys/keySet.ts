@@ -32,12 +32,7 @@ export function checkKeySet({ keys, threshold }: KeySet): void {
     });
   const seen = new Set<string>();
   keys.forEach((key, index) => {
-    checkKeyHex(key, `keys[${index}]`);
-    if (dataLength(key) > MAX_OWNER_KEY_BYTES)
-      throw new InvalidParameterError({
-        parameter: `keys[${index}]`,
-        shortMessage: `keys[${index}] has ${dataLength(key)} bytes, more than the ${MAX_OWNER_KEY_BYTES} a key set accepts`,
-      });
+    checkOwnerKey(key, `keys[${index}]`);
     if (seen.has(key.toLowerCase()))
       throw new InvalidParameterError({
         parameter: `keys[${index}]`,
@@ -49,6 +44,22 @@ export function checkKeySet({ keys, threshold }: KeySet): void {
     throw new InvalidParameterError({
       parameter: "threshold",
       shortMessage: `threshold ${String(threshold)} is not a bigint from 1 to the ${keys.length} keys`,
+    });
+}
+
+/**
+ * Throws an `InvalidParameterError` on `parameter` unless `key` can join a key set as far as its
+ * bytes go: hex of 20 to `MAX_OWNER_KEY_BYTES` bytes.
+ *
+ * @example
+ * checkOwnerKey(passkey, "key");
+ */
+export function checkOwnerKey(key: OwnerKey, parameter: string): void {
+  checkKeyHex(key, parameter);
+  if (dataLength(key) > MAX_OWNER_KEY_BYTES)
+    throw new InvalidParameterError({
+      parameter,
+      shortMessage: `${parameter} has ${dataLength(key)} bytes, more than the ${MAX_OWNER_KEY_BYTES} a key set accepts`,
     });
 }
 

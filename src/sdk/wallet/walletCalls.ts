@@ -1,9 +1,9 @@
 import { IntentWallet__factory } from "../../../typechain-types/factories/contracts/IntentWallet__factory.js";
 import { InvalidParameterError } from "../../protocol/errors/invalidParameterError.js";
 import type { Call } from "../../protocol/intent/types.js";
-import { checkKeySet, MAX_OWNER_KEY_BYTES, type KeySet } from "../../protocol/keys/keySet.js";
+import { checkKeySet, checkOwnerKey, type KeySet } from "../../protocol/keys/keySet.js";
 import { MAX_OWNER_KEYS } from "../../protocol/keys/keySetSignature.js";
-import { checkKeyHex, type OwnerKey } from "../../protocol/keys/keys.js";
+import type { OwnerKey } from "../../protocol/keys/keys.js";
 
 const walletInterface = IntentWallet__factory.createInterface();
 
@@ -180,16 +180,6 @@ export function setOwnerKeysCall({ wallet, keys, threshold }: SetOwnerKeysCallPa
     wallet,
     walletInterface.encodeFunctionData("handToKeySet", [[...keys], threshold]),
   );
-}
-
-/** Throws an `InvalidParameterError` unless `key` is hex of 20 to `MAX_OWNER_KEY_BYTES` bytes. */
-function checkOwnerKey(key: OwnerKey, parameter: string): void {
-  checkKeyHex(key, parameter);
-  if ((key.length - 2) / 2 > MAX_OWNER_KEY_BYTES)
-    throw new InvalidParameterError({
-      parameter,
-      shortMessage: `${parameter} has ${(key.length - 2) / 2} bytes, more than the ${MAX_OWNER_KEY_BYTES} a key set accepts`,
-    });
 }
 
 /** A call, without value, of the wallet to itself. */
