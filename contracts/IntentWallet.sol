@@ -6,7 +6,7 @@ import {IERC1155Receiver} from "@openzeppelin/contracts/token/ERC1155/IERC1155Re
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ERC7913P256Verifier} from "@openzeppelin/contracts/utils/cryptography/verifiers/ERC7913P256Verifier.sol";
-import {ERC7913WebAuthnVerifier} from "@openzeppelin/contracts/utils/cryptography/verifiers/ERC7913WebAuthnVerifier.sol";
+import {PasskeyVerifier} from "./verifiers/PasskeyVerifier.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
@@ -136,7 +136,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     constructor() {
         _implementation = address(this);
         _p256Verifier = address(new ERC7913P256Verifier());
-        _webAuthnVerifier = address(new ERC7913WebAuthnVerifier());
+        _webAuthnVerifier = address(new PasskeyVerifier());
     }
 
     /// @notice Accepts ETH.
@@ -517,7 +517,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         bytes calldata signature
     ) private view returns (OwnerKeySignatures.Verdict memory) {
         WalletStorage storage $ = _storage();
-        return OwnerKeySignatures.check($.keys, $.keyThreshold, hash, signature);
+        return OwnerKeySignatures.check($.keys, $.keyThreshold, hash, signature, _webAuthnVerifier);
     }
 
     /// @dev The deployment's verifiers for P-256 keys and passkeys.

@@ -1,4 +1,4 @@
-import { AbiCoder, concat, getBytes, hexlify, isHexString, toBeHex, toUtf8String } from "ethers";
+import { concat, getBytes, hexlify, isHexString, toBeHex, toUtf8String } from "ethers";
 
 import { InvalidParameterError } from "../errors/invalidParameterError.js";
 import type { P256PublicKey } from "./keys.js";
@@ -7,10 +7,16 @@ import type { P256PublicKey } from "./keys.js";
 export const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
 /**
- * The fields of OpenZeppelin's `WebAuthn.WebAuthnAuth`, encoded as a parameter list (no leading
- * tuple offset): how `WebAuthn.tryDecodeAuth` reads it.
+ * How WebAuthn serializes an assertion's client data up to its challenge: the wallet rebuilds this
+ * start and the challenge, and takes the client data only from the challenge's closing quote.
  */
-const WEB_AUTHN_AUTH_FIELDS = ["bytes32", "bytes32", "uint256", "uint256", "bytes", "string"];
+export const WEB_AUTHN_CLIENT_DATA_START = '{"type":"webauthn.get","challenge":"';
+
+/** Characters of a 32-byte challenge in base64url, without padding: what the wallet rebuilds. */
+const CHALLENGE_CHARACTERS = 43;
+
+/** The longest authenticator data the compact form holds (its length is a uint16). */
+const MAX_AUTHENTICATOR_DATA_LENGTH = 0xffff;
 
 /** Bytes, as hex or as the browser gives them. */
 export type BytesInput = string | Uint8Array | ArrayBuffer;
@@ -26,24 +32,41 @@ export interface WebAuthnAssertion {
 }
 
 /**
- * A passkey's signature as the wallet takes it: `WebAuthnAuth`'s fields ABI-encoded, with `r` and `s`
- * read from the DER signature (`s` moved to the lower half, as the chain requires; both halves
- * verify), and the indexes of `"type":"webauthn.get"` and `"challenge":"` in the client data.
+ * A passkey's signature as the wallet and its passkey verifier take it, packed:
+ * `r (32) ‖ s (32) ‖ authenticatorDataLength (2) ‖ authenticatorData ‖ the client data after its
+ * challenge`. `r` and `s` come from the DER signature (`s` moved to the lower half, as the chain
+ * requires; both halves verify). The client data must start as WebAuthn serializes it,
+ * `{"type":"webauthn.get","challenge":"` and 43 base64url characters (a 32-byte challenge): the
+ * wallet rebuilds that start from the digest it checks, so it is not sent, and an assertion of
+ * another digest fails there. Throws an `InvalidParameterError` for client data that starts
+ * otherwise, and for authenticator data shorter than 37 or longer than 65,535 bytes.
  *
  * @example
  * const credential = await navigator.credentials.get({ publicKey: { challenge: getBytes(id), allowCredentials } });
  * const signature = encodeWebAuthnSignature(credential.response);
  */
 export function encodeWebAuthnSignature(assertion: WebAuthnAssertion): string {
-  const clientDataJSON = toUtf8String(bytesOf(assertion.clientDataJSON, "clientDataJSON"));
+  const clientData = bytesOf(assertion.clientDataJSON, "clientDataJSON");
+  const authenticatorData = bytesOf(assertion.authenticatorData, "authenticatorData");
   const { r, s } = parseDerSignature(bytesOf(assertion.signature, "signature"));
-  return AbiCoder.defaultAbiCoder().encode(WEB_AUTHN_AUTH_FIELDS, [
+  const challengeEnd = WEB_AUTHN_CLIENT_DATA_START.length + CHALLENGE_CHARACTERS;
+  const start = new TextDecoder().decode(clientData.subarray(0, challengeEnd + 1));
+  if (!/^\{"type":"webauthn\.get","challenge":"[A-Za-z0-9_-]{43}"$/.test(start))
+    throw new InvalidParameterError({
+      parameter: "clientDataJSON",
+      shortMessage: `clientDataJSON does not start with ${WEB_AUTHN_CLIENT_DATA_START} and a 43-character challenge`,
+    });
+  if (authenticatorData.length < 37 || authenticatorData.length > MAX_AUTHENTICATOR_DATA_LENGTH)
+    throw new InvalidParameterError({
+      parameter: "authenticatorData",
+      shortMessage: `authenticatorData is ${authenticatorData.length} bytes, not 37 to ${MAX_AUTHENTICATOR_DATA_LENGTH}`,
+    });
+  return concat([
     toBeHex(r, 32),
     toBeHex(lowS(s), 32),
-    indexIn(clientDataJSON, '"challenge":"'),
-    indexIn(clientDataJSON, '"type":"webauthn.get"'),
-    hexlify(bytesOf(assertion.authenticatorData, "authenticatorData")),
-    clientDataJSON,
+    toBeHex(authenticatorData.length, 2),
+    authenticatorData,
+    clientData.subarray(challengeEnd),
   ]);
 }
 
@@ -170,17 +193,6 @@ export function p256PublicKeyFromSpki(spki: BytesInput): P256PublicKey {
 /** `s` in the lower half of the order. */
 function lowS(s: bigint): bigint {
   return s > P256_ORDER / 2n ? P256_ORDER - s : s;
-}
-
-/** Where `needle` starts in `json`, counted in UTF-8 bytes as the contract counts them. */
-function indexIn(json: string, needle: string): bigint {
-  const at = json.indexOf(needle);
-  if (at < 0)
-    throw new InvalidParameterError({
-      parameter: "clientDataJSON",
-      shortMessage: `clientDataJSON has no ${needle}`,
-    });
-  return BigInt(new TextEncoder().encode(json.slice(0, at)).length);
 }
 
 /** `input` as bytes: hex, a `Uint8Array` or an `ArrayBuffer` (as browsers return them). */
