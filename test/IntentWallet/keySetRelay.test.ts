@@ -430,9 +430,7 @@ describe("IntentWallet relays signed by a key set", function () {
         const world = await networkHelpers.loadFixture(fixture);
         const { passkey, keys, passkeyWallet } = world;
         const { intent, id, before } = await pingIntent(world, passkeyWallet);
-        const signature = handEncodedWebAuthn(passkey.assert(id, { type: "webauthn.create" }), {
-          typeNeedle: '"type":"webauthn.create"',
-        });
+        const signature = handEncodedWebAuthn(passkey.assert(id, { type: "webauthn.create" }));
         await expect(
           relayWithKeys(world, passkeyWallet, intent, [{ key: keys.passkey, signature }]),
         )

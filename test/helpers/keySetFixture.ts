@@ -1,10 +1,9 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
 import {
-  AbiCoder,
   Wallet,
+  concat,
   getBytes,
-  hexlify,
   id as keccakText,
   toBeHex,
   toUtf8String,
@@ -287,36 +286,29 @@ export function p256Entry(signer: SoftwareP256Key, key: OwnerKey, digest: string
 }
 
 /**
- * A passkey's signature encoded by hand (the SDK's `encodeWebAuthnSignature` would refuse or fix
- * these): `s` left as it is or moved to the upper half (`highS`), and the type index pointing at
- * `typeNeedle` (`"type":"webauthn.get"` by default).
+ * A passkey's signature in the wallet's compact form, encoded by hand where the SDK's
+ * `encodeWebAuthnSignature` would refuse or fix it: `r ‖ s ‖ authenticatorDataLength (2) ‖
+ * authenticatorData ‖ the client data after its challenge`, whatever the client data's start (a
+ * `webauthn.create` type passes here), and `s` left in the lower half or moved to the upper one
+ * (`highS`).
  */
 export function handEncodedWebAuthn(
   assertion: WebAuthnAssertion,
-  {
-    highS = false,
-    typeNeedle = '"type":"webauthn.get"',
-  }: { highS?: boolean; typeNeedle?: string } = {},
+  { highS = false }: { highS?: boolean } = {},
 ): string {
-  const clientDataJSON = toUtf8String(getBytes(assertion.clientDataJSON as string));
+  const clientData = getBytes(assertion.clientDataJSON as string);
+  const authenticatorData = getBytes(assertion.authenticatorData as string);
   const { r, s } = parseDerSignature(assertion.signature);
   const low = s > P256_ORDER / 2n ? P256_ORDER - s : s;
-  const byteIndex = (needle: string) => {
-    const at = clientDataJSON.indexOf(needle);
-    expect(at, `${needle} in the client data`).to.be.at.least(0);
-    return BigInt(Buffer.byteLength(clientDataJSON.slice(0, at)));
-  };
-  return AbiCoder.defaultAbiCoder().encode(
-    ["bytes32", "bytes32", "uint256", "uint256", "bytes", "string"],
-    [
-      toBeHex(r, 32),
-      toBeHex(highS ? P256_ORDER - low : low, 32),
-      byteIndex('"challenge":"'),
-      byteIndex(typeNeedle),
-      hexlify(getBytes(assertion.authenticatorData as string)),
-      clientDataJSON,
-    ],
-  );
+  const challengeAt = toUtf8String(clientData).indexOf('"challenge":"');
+  expect(challengeAt, "a challenge in the client data").to.be.at.least(0);
+  return concat([
+    toBeHex(r, 32),
+    toBeHex(highS ? P256_ORDER - low : low, 32),
+    toBeHex(authenticatorData.length, 2),
+    authenticatorData,
+    clientData.subarray(challengeAt + '"challenge":"'.length + 43),
+  ]);
 }
 
 /*//////////////////////////////////////////////////////////////
