@@ -130,9 +130,9 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
 
     /// @dev Locks the implementation: it has no owner, so it can never be used as a wallet. Clones
     ///      delegate to it with their own storage and their owner in their own code. Deploys the
-    ///      two ERC-7913 verifiers that key sets name for P-256 keys and passkeys (OpenZeppelin's),
-    ///      at the implementation's CREATE addresses of nonces 1 and 2: wherever the implementation
-    ///      is, they are.
+    ///      two ERC-7913 verifiers that key sets name for P-256 keys (OpenZeppelin's) and passkeys
+    ///      (`PasskeyVerifier`), at the implementation's CREATE addresses of nonces 1 and 2:
+    ///      wherever the implementation is, they are.
     constructor() {
         _implementation = address(this);
         _p256Verifier = address(new ERC7913P256Verifier());

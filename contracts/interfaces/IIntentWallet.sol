@@ -299,9 +299,10 @@ interface IIntentWallet {
     function listKeys() external view returns (bytes[] memory keys, uint256 threshold);
 
     /// @notice The ERC-7913 verifiers that P-256 keys and WebAuthn passkeys of a key set name:
-    ///         OpenZeppelin's `ERC7913P256Verifier` and `ERC7913WebAuthnVerifier`, deployed by the
-    ///         implementation's constructor (its CREATE nonces 1 and 2). A passkey's key is
-    ///         `webAuthn ‖ x ‖ y`.
+    ///         OpenZeppelin's `ERC7913P256Verifier` and the wallet's `PasskeyVerifier`, deployed by
+    ///         the implementation's constructor (its CREATE nonces 1 and 2). A passkey's key is
+    ///         `webAuthn ‖ x ‖ y`; wallets check passkeys naming it themselves where the chain has
+    ///         the P-256 precompile.
     function passkeyVerifiers() external view returns (address p256, address webAuthn);
 
     /// @notice Whether `signature` is the owner's signature of `digest` itself (not of

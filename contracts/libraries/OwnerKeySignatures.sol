@@ -17,14 +17,16 @@ import {PasskeySignatures} from "./PasskeySignatures.sol";
 ///        the address it recovers, so it is not repeated.
 ///      - `0x01 ‖ keyLength (2, big-endian) ‖ key ‖ signatureLength (2) ‖ signature`: any key. For
 ///        a 20-byte key, its 65-byte ECDSA signature or its ERC-1271 bytes; for a key naming the
-///        P-256 verifier, `r ‖ s`; for one naming the WebAuthn verifier, `abi.encode` of OpenZeppelin's
-///        `WebAuthn.WebAuthnAuth`; for another verifier, what its ERC-7913 `verify` takes.
+///        P-256 verifier, `r ‖ s`; for one naming the passkey verifier, the compact assertion of
+///        `PasskeySignatures`; for another verifier, what its ERC-7913 `verify` takes.
 ///      Each entry is checked in order: repeated key, then membership, then the signature, so an
-///      outsider's key never reaches a verifier. Keys other than addresses are checked by the
-///      verifier they name through OpenZeppelin's `SignatureChecker` (ERC-7913); the deployment's
-///      are OpenZeppelin's `ERC7913P256Verifier` (`P256`, which uses the P-256 precompile where the
-///      chain has it) and `ERC7913WebAuthnVerifier` (`WebAuthn`, which requires the user-present and
-///      user-verified flags, the challenge, the type `webauthn.get` and a low s).
+///      outsider's key never reaches a verifier. A passkey naming the deployment's passkey
+///      verifier is checked here, by `PasskeySignatures` and the P-256 precompile, saving the
+///      call; other keys, and passkeys where the chain has no precompile, are checked by the
+///      verifier they name through OpenZeppelin's `SignatureChecker` (ERC-7913). The deployment's
+///      verifiers are OpenZeppelin's `ERC7913P256Verifier` (`P256`, which uses the P-256
+///      precompile where the chain has it) and `PasskeyVerifier` (`PasskeySignatures`: the checks
+///      of OpenZeppelin's `WebAuthn.verify`).
 library OwnerKeySignatures {
     using EnumerableSet for EnumerableSet.BytesSet;
 
@@ -186,7 +188,12 @@ library OwnerKeySignatures {
         if (
             keyLength == P256_KEY_LENGTH &&
             address(bytes20(keyHead)) == passkeyVerifier &&
-            PasskeySignatures.verifyByPrecompile(hash, entrySignature, _word(signature, offset + 23), _word(signature, offset + 55))
+            PasskeySignatures.verifyByPrecompile(
+                hash,
+                entrySignature,
+                _word(signature, offset + 23),
+                _word(signature, offset + 55)
+            )
         ) return true;
         return SignatureChecker.isValidSignatureNow(key, hash, entrySignature);
     }

@@ -37,6 +37,9 @@ library PasskeySignatures {
     uint256 private constant START_LENGTH = 36;
     uint256 private constant START_AND_CHALLENGE_LENGTH = 79;
 
+    /// @dev `"`, which closes the challenge: the first byte of the client data sent.
+    bytes1 private constant QUOTE = 0x22;
+
     /// @dev Flags an assertion must have: user present and user verified.
     bytes1 private constant REQUIRED_FLAGS = WebAuthn.AUTH_DATA_FLAGS_UP | WebAuthn.AUTH_DATA_FLAGS_UV;
 
@@ -94,7 +97,7 @@ library PasskeySignatures {
         if (
             authenticatorDataLength < MIN_AUTHENTICATOR_DATA_LENGTH ||
             end >= signature.length ||
-            quote != '"' ||
+            quote != QUOTE ||
             !_flagsAccepted(flags)
         ) return (false, 0);
         (bytes32 head, bytes32 tail) = ChallengeBase64.encode(challenge);

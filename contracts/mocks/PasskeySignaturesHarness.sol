@@ -12,7 +12,12 @@ import {PasskeySignatures} from "../libraries/PasskeySignatures.sol";
 ///         must agree with, for differential tests.
 contract PasskeySignaturesHarness {
     /// @notice `PasskeySignatures.verify` of a compact signature.
-    function verifyCompact(bytes32 challenge, bytes calldata signature, bytes32 x, bytes32 y) external view returns (bool) {
+    function verifyCompact(
+        bytes32 challenge,
+        bytes calldata signature,
+        bytes32 x,
+        bytes32 y
+    ) external view returns (bool) {
         return PasskeySignatures.verify(challenge, signature, x, y);
     }
 

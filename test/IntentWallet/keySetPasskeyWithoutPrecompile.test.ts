@@ -32,12 +32,20 @@ describe("IntentWallet passkeys on a chain without the P-256 precompile", functi
   }
 
   async function pingIntent(world: KeySetWorld) {
-    const { intent, id } = await keyIntent(world, world.passkeyWallet, { calls: [pingCall(world)], salt: 0n });
+    const { intent, id } = await keyIntent(world, world.passkeyWallet, {
+      calls: [pingCall(world)],
+      salt: 0n,
+    });
     return { intent, id, before: await snapshotOf(world, world.passkeyWallet) };
   }
 
   it("runs on a chain where 0x100 answers nothing", async function () {
-    expect(await ethers.provider.call({ to: "0x0000000000000000000000000000000000000100", data: PRECOMPILE_PROBE })).to.equal("0x");
+    expect(
+      await ethers.provider.call({
+        to: "0x0000000000000000000000000000000000000100",
+        data: PRECOMPILE_PROBE,
+      }),
+    ).to.equal("0x");
   });
 
   it("relays a passkey's intent through the passkey verifier's Solidity P-256", async function () {
@@ -45,7 +53,9 @@ describe("IntentWallet passkeys on a chain without the P-256 precompile", functi
     const { passkey, keys, passkeyWallet } = world;
     const { intent, id } = await pingIntent(world);
     const pings = await world.target.pings();
-    await expect(relayWithKeys(world, passkeyWallet, intent, [passkeyEntry(passkey, keys.passkey, id)]))
+    await expect(
+      relayWithKeys(world, passkeyWallet, intent, [passkeyEntry(passkey, keys.passkey, id)]),
+    )
       .to.emit(passkeyWallet.wallet, "IntentRelayed")
       .withArgs(id, world.relayer.address, true);
     expect(await passkeyWallet.wallet.intentStatus(id)).to.equal(IntentStatus.Succeeded);

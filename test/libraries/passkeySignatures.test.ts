@@ -5,7 +5,11 @@ import { expect } from "chai";
 import { concat, getBytes, hexlify, toBeHex, toUtf8String } from "ethers";
 import { network } from "hardhat";
 
-import { P256_ORDER, encodeWebAuthnSignature, parseDerSignature } from "../../src/protocol/index.js";
+import {
+  P256_ORDER,
+  encodeWebAuthnSignature,
+  parseDerSignature,
+} from "../../src/protocol/index.js";
 import type { PasskeySignaturesHarness } from "../../typechain-types/index.js";
 import { handEncodedWebAuthn } from "../helpers/keySetFixture.js";
 import { Prng, randomBytes32 } from "../helpers/randomIntents.js";
@@ -44,9 +48,12 @@ function randomCase(rng: Prng): Case {
     origin,
     crossOrigin: rng.chance(1, 4),
   };
-  if (rng.chance(1, 5)) fields.other_keys_can_be_added_here = "do not compare clientDataJSON against a template";
+  if (rng.chance(1, 5))
+    fields.other_keys_can_be_added_here = "do not compare clientDataJSON against a template";
   const clientData = new TextEncoder().encode(JSON.stringify(fields));
-  const extensions = rng.chance(3, 10) ? getBytes(randomBytes32(rng)).subarray(0, rng.int(1, 32)) : new Uint8Array();
+  const extensions = rng.chance(3, 10)
+    ? getBytes(randomBytes32(rng)).subarray(0, rng.int(1, 32))
+    : new Uint8Array();
   const authenticatorData = concat([
     randomBytes32(rng),
     toBeHex(FLAGS[rng.int(0, FLAGS.length - 1)]!, 1),
@@ -55,7 +62,10 @@ function randomCase(rng: Prng): Case {
   ]);
   if (rng.chance(1, 10)) clientData[clientData.length - 2] ^= 0x01; // changed after signing
   const message = sha256(getBytes(concat([authenticatorData, sha256(clientData)])));
-  const signed = p256.sign(message, getBytes(toBeHex(privateKey, 32)), { lowS: rng.chance(1, 2), prehash: false });
+  const signed = p256.sign(message, getBytes(toBeHex(privateKey, 32)), {
+    lowS: rng.chance(1, 2),
+    prehash: false,
+  });
   return {
     challenge,
     x: hexlify(point.subarray(1, 33)),
@@ -94,7 +104,12 @@ describe("PasskeySignatures (the wallet's compact passkey check)", function () {
   it("encodes every challenge in base64url exactly as OpenZeppelin's Base64 does", async function () {
     const { harness } = await networkHelpers.loadFixture(fixture);
     const rng = new Prng(0xb64);
-    const challenges = [`0x${"00".repeat(32)}`, `0x${"ff".repeat(32)}`, `0x${"fb".repeat(32)}`, `0x${"3e".repeat(32)}`];
+    const challenges = [
+      `0x${"00".repeat(32)}`,
+      `0x${"ff".repeat(32)}`,
+      `0x${"fb".repeat(32)}`,
+      `0x${"3e".repeat(32)}`,
+    ];
     for (let i = 0; i < 96; i++) challenges.push(randomBytes32(rng));
     for (const challenge of challenges) {
       const ours = await harness.base64Url(challenge);
@@ -117,10 +132,26 @@ describe("PasskeySignatures (the wallet's compact passkey check)", function () {
         },
         { highS: testCase.s > P256_ORDER / 2n },
       );
-      const expected = await harness.verifyOpenZeppelin(testCase.challenge, openZeppelinAuth(testCase), testCase.x, testCase.y);
+      const expected = await harness.verifyOpenZeppelin(
+        testCase.challenge,
+        openZeppelinAuth(testCase),
+        testCase.x,
+        testCase.y,
+      );
       const label = `case ${i}: ${JSON.stringify(testCase, (_, value) => (typeof value === "bigint" ? value.toString() : value))}`;
-      expect(await harness.verifyCompact(testCase.challenge, compact, testCase.x, testCase.y), label).to.equal(expected);
-      expect(await harness.verifyCompactByPrecompile(testCase.challenge, compact, testCase.x, testCase.y), label).to.equal(expected);
+      expect(
+        await harness.verifyCompact(testCase.challenge, compact, testCase.x, testCase.y),
+        label,
+      ).to.equal(expected);
+      expect(
+        await harness.verifyCompactByPrecompile(
+          testCase.challenge,
+          compact,
+          testCase.x,
+          testCase.y,
+        ),
+        label,
+      ).to.equal(expected);
       if (expected) valid += 1;
     }
     // The seeds must exercise both answers, or the comparison proves little.
@@ -134,7 +165,12 @@ describe("PasskeySignatures (the wallet's compact passkey check)", function () {
       const testCase = randomCase(rng);
       const auth = openZeppelinAuth(testCase);
       const lowS = testCase.s > P256_ORDER / 2n ? P256_ORDER - testCase.s : testCase.s;
-      const expected = await harness.verifyOpenZeppelin(testCase.challenge, { ...auth, s: toBeHex(lowS, 32) }, testCase.x, testCase.y);
+      const expected = await harness.verifyOpenZeppelin(
+        testCase.challenge,
+        { ...auth, s: toBeHex(lowS, 32) },
+        testCase.x,
+        testCase.y,
+      );
       let encoded: string;
       try {
         encoded = encodeWebAuthnSignature({
@@ -144,12 +180,18 @@ describe("PasskeySignatures (the wallet's compact passkey check)", function () {
         });
       } catch {
         // Only a client data that does not start as WebAuthn serializes an assertion is refused.
-        expect(toUtf8String(testCase.clientDataJSON)).to.not.match(/^\{"type":"webauthn\.get","challenge":"/);
+        expect(toUtf8String(testCase.clientDataJSON)).to.not.match(
+          /^\{"type":"webauthn\.get","challenge":"/,
+        );
         expect(expected).to.equal(false);
         continue;
       }
-      expect(await harness.verifyCompact(testCase.challenge, encoded, testCase.x, testCase.y)).to.equal(expected);
-      expect(await harness.verifyCompact(randomBytes32(rng), encoded, testCase.x, testCase.y)).to.equal(false);
+      expect(
+        await harness.verifyCompact(testCase.challenge, encoded, testCase.x, testCase.y),
+      ).to.equal(expected);
+      expect(
+        await harness.verifyCompact(randomBytes32(rng), encoded, testCase.x, testCase.y),
+      ).to.equal(false);
       expect(parseDerSignature(der(testCase.r, testCase.s)).r).to.equal(testCase.r);
     }
   });
@@ -158,18 +200,30 @@ describe("PasskeySignatures (the wallet's compact passkey check)", function () {
     const { harness } = await networkHelpers.loadFixture(fixture);
     const rng = new Prng(0xbad);
     let testCase = randomCase(rng);
-    while (!(await harness.verifyOpenZeppelin(testCase.challenge, openZeppelinAuth(testCase), testCase.x, testCase.y)))
+    while (
+      !(await harness.verifyOpenZeppelin(
+        testCase.challenge,
+        openZeppelinAuth(testCase),
+        testCase.x,
+        testCase.y,
+      ))
+    )
       testCase = randomCase(rng);
     const compact = getBytes(
       handEncodedWebAuthn(
-        { authenticatorData: testCase.authenticatorData, clientDataJSON: testCase.clientDataJSON, signature: der(testCase.r, testCase.s) },
+        {
+          authenticatorData: testCase.authenticatorData,
+          clientDataJSON: testCase.clientDataJSON,
+          signature: der(testCase.r, testCase.s),
+        },
         { highS: testCase.s > P256_ORDER / 2n },
       ),
     );
     const { challenge, x, y } = testCase;
     expect(await harness.verifyCompact(challenge, compact, x, y)).to.equal(true);
     const broken: Uint8Array[] = [];
-    for (const length of [0, 1, 64, 65, 66, 102, 103, 104, compact.length - 1]) broken.push(compact.subarray(0, length));
+    for (const length of [0, 1, 64, 65, 66, 102, 103, 104, compact.length - 1])
+      broken.push(compact.subarray(0, length));
     broken.push(concat([compact, "0x00"]) as unknown as Uint8Array);
     for (const lengthField of [0, 36, 0xffff, compact.length - 66, compact.length]) {
       const changed = Uint8Array.from(compact);
@@ -177,7 +231,8 @@ describe("PasskeySignatures (the wallet's compact passkey check)", function () {
       changed[65] = lengthField & 0xff;
       broken.push(changed);
     }
-    for (let i = 0; i < 24; i++) broken.push(getBytes(randomBytes32(rng)).subarray(0, rng.int(0, 32)));
+    for (let i = 0; i < 24; i++)
+      broken.push(getBytes(randomBytes32(rng)).subarray(0, rng.int(0, 32)));
     for (let i = 0; i < 24; i++) {
       const flipped = Uint8Array.from(compact);
       flipped[rng.int(0, flipped.length - 1)] ^= 1 << rng.int(0, 7);
@@ -185,7 +240,10 @@ describe("PasskeySignatures (the wallet's compact passkey check)", function () {
     }
     for (const bytes of broken) {
       expect(await harness.verifyCompact(challenge, bytes, x, y), hexlify(bytes)).to.equal(false);
-      expect(await harness.verifyCompactByPrecompile(challenge, bytes, x, y), hexlify(bytes)).to.equal(false);
+      expect(
+        await harness.verifyCompactByPrecompile(challenge, bytes, x, y),
+        hexlify(bytes),
+      ).to.equal(false);
     }
   });
 });

@@ -13,7 +13,7 @@ export type OwnerKey = string;
 export interface KeyVerifiers {
   /** OpenZeppelin's `ERC7913P256Verifier`: raw P-256 keys. */
   p256: string;
-  /** OpenZeppelin's `ERC7913WebAuthnVerifier`: WebAuthn passkeys. */
+  /** The wallet's `PasskeyVerifier` (ERC-7913): WebAuthn passkeys, in `encodeWebAuthnSignature`'s compact form. */
   webAuthn: string;
 }
 
