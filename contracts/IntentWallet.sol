@@ -11,11 +11,13 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
+import {KeySetAdmin} from "./KeySetAdmin.sol";
 import {IIntentValidator} from "./interfaces/IIntentValidator.sol";
 import {IIntentWallet} from "./interfaces/IIntentWallet.sol";
 import {AbiIntent} from "./libraries/AbiIntent.sol";
 import {BoundedReturnData} from "./libraries/BoundedReturnData.sol";
 import {Call, Dependency, Intent, IntentHashing} from "./libraries/IntentHashing.sol";
+import {IntentWalletStorage, WalletStorage} from "./libraries/IntentWalletStorage.sol";
 import {OwnerKeySignatures} from "./libraries/OwnerKeySignatures.sol";
 import {PackedIntent} from "./libraries/PackedIntent.sol";
 
@@ -25,8 +27,9 @@ import {PackedIntent} from "./libraries/PackedIntent.sol";
 ///         in its code; owned by that owner, another one address, or a key set with a threshold.
 /// @dev State lives in ERC-7201 namespaced storage. A relay reads two slots, the header (intent
 ///      epoch, module count, one cached module, module epoch) and the intent's receipt, and writes
-///      the receipt once. The wallet never delegatecalls and has no SELFDESTRUCT: every call of an
-///      intent is a plain CALL made by the wallet.
+///      the receipt once. Every call of an intent is a plain CALL made by the wallet, and it has no
+///      SELFDESTRUCT. Its only DELEGATECALL runs `KeySetAdmin`, deployed by the implementation's
+///      constructor, for owner changes and key management, after the caller was checked.
 contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Receiver {
     using EnumerableSet for EnumerableSet.BytesSet;
 
@@ -37,13 +40,6 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @notice The most revert data of one call kept in `WalletCallReverted` and `IntentFailed`.
     uint256 public constant MAX_REVERT_DATA = 256;
 
-    /// @dev The most keys a key set holds: 32.
-    uint256 private constant MAX_OWNER_KEYS = OwnerKeySignatures.MAX_ENTRIES;
-
-    /// @dev The longest key a key set accepts, 1,044 bytes: a verifier and a public key of up to
-    ///      1,024 bytes (an RSA key fits).
-    uint256 private constant MAX_KEY_LENGTH = 20 + 1024;
-
     /// @dev First byte of a relay signature: the owner signed the ID.
     bytes1 private constant SIGNED_BY_OWNER = 0x00;
 
@@ -53,11 +49,10 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @dev First byte of a relay signature: keys of the wallet's key set signed the ID.
     bytes1 private constant SIGNED_BY_KEYS = 0x02;
 
-    /// @dev Who owns the wallet (`WalletStorage.ownerMode`): the first owner in the clone's code,
-    ///      the one address `changeOwner` set, or the key set.
-    uint8 private constant OWNER_IN_CODE = 0;
-    uint8 private constant OWNER_CHANGED = 1;
-    uint8 private constant OWNER_KEYS = 2;
+    /// @dev Who owns the wallet (see `IntentWalletStorage`).
+    uint8 private constant OWNER_IN_CODE = IntentWalletStorage.OWNER_IN_CODE;
+    uint8 private constant OWNER_CHANGED = IntentWalletStorage.OWNER_CHANGED;
+    uint8 private constant OWNER_KEYS = IntentWalletStorage.OWNER_KEYS;
 
     /// @dev Most a CALL can charge before EIP-150's 63/64 split: cold account (2,600), value
     ///      transfer (9,000) and new account (25,000); plus a margin for the opcodes between the
@@ -79,28 +74,6 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @custom:storage-location erc7201:intentwallet.storage.IntentWallet
-    struct WalletStorage {
-        // The header: one slot that every relay reads, and the only one besides the receipt.
-        uint32 epoch;
-        // Who owns the wallet: OWNER_IN_CODE until `changeOwner` (OWNER_CHANGED) or a key set (OWNER_KEYS).
-        uint8 ownerMode;
-        // How many modules are installed.
-        uint16 moduleCount;
-        // One installed module (or zero), so that relays it validates need no module read.
-        address cachedModule;
-        // Given to validator modules with every intent they validate; moved by `advanceModuleEpoch`.
-        uint32 moduleEpoch;
-        // How many keys of the set must sign; read only when `ownerMode` is OWNER_KEYS.
-        uint8 keyThreshold;
-        // The owner set by `changeOwner`; read only when `ownerMode` is OWNER_CHANGED.
-        address changedOwner;
-        mapping(bytes32 id => IntentReceipt) receipts;
-        mapping(address module => bool) modules;
-        // The key set (ERC-7913 signers); empty unless `ownerMode` is OWNER_KEYS.
-        EnumerableSet.BytesSet keys;
-    }
-
     /// @dev What a relay needs of the header slot.
     struct Header {
         uint32 epoch;
@@ -109,9 +82,6 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         address cachedModule;
         uint32 moduleEpoch;
     }
-
-    /// @dev keccak256(abi.encode(uint256(keccak256("intentwallet.storage.IntentWallet")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STORAGE_LOCATION = 0xeaed0808e4d28157af1ac47c2a3073cd360637305de8411ec956cb7051ecbf00;
 
     /// @dev Where the first owner sits in a wallet's code: right after the 45 bytes of the ERC-1167
     ///      proxy, as `WalletFactory` deploys it (OpenZeppelin's `Clones` with immutable arguments).
@@ -124,6 +94,9 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     address private immutable _p256Verifier;
     address private immutable _webAuthnVerifier;
 
+    /// @dev The code of owner changes and key management, run with DELEGATECALL (see `KeySetAdmin`).
+    address private immutable _keySetAdmin;
+
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTION
     //////////////////////////////////////////////////////////////*/
@@ -132,11 +105,14 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     ///      delegate to it with their own storage and their owner in their own code. Deploys the
     ///      two ERC-7913 verifiers that key sets name for P-256 keys (OpenZeppelin's) and passkeys
     ///      (`PasskeyVerifier`), at the implementation's CREATE addresses of nonces 1 and 2:
-    ///      wherever the implementation is, they are.
+    ///      wherever the implementation is, they are. Then `KeySetAdmin` (nonce 3), the owner
+    ///      changes' code that wallets run on their storage.
     constructor() {
         _implementation = address(this);
-        _p256Verifier = address(new ERC7913P256Verifier());
-        _webAuthnVerifier = address(new PasskeyVerifier());
+        address p256Verifier = address(new ERC7913P256Verifier());
+        address webAuthnVerifier = address(new PasskeyVerifier());
+        (_p256Verifier, _webAuthnVerifier) = (p256Verifier, webAuthnVerifier);
+        _keySetAdmin = address(new KeySetAdmin(p256Verifier, webAuthnVerifier));
     }
 
     /// @notice Accepts ETH.
@@ -205,45 +181,28 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IIntentWallet
-    function changeOwner(address newOwner) external onlyOwnerOrSelf {
-        if (newOwner == address(0) || newOwner == address(this)) revert WalletInvalidOwner(newOwner);
-        address previousOwner = _owner();
-        WalletStorage storage $ = _storage();
-        _clearKeys($);
-        ($.ownerMode, $.changedOwner) = (OWNER_CHANGED, newOwner);
-        emit OwnerChanged(previousOwner, newOwner);
+    function changeOwner(address) external onlyOwnerOrSelf {
+        _runKeySetAdmin();
     }
 
     /// @inheritdoc IIntentWallet
-    function enrollSigner(bytes calldata key) external onlyOwnerOrSelf {
-        WalletStorage storage $ = _storage();
-        if ($.ownerMode != OWNER_KEYS) _moveOwnerToKeys($);
-        _addKey($, key);
+    function enrollSigner(bytes calldata) external onlyOwnerOrSelf {
+        _runKeySetAdmin();
     }
 
     /// @inheritdoc IIntentWallet
-    function unregisterSigner(bytes calldata key) external onlyOwnerOrSelf {
-        WalletStorage storage $ = _storage();
-        if ($.ownerMode != OWNER_KEYS) _moveOwnerToKeys($);
-        if (!$.keys.remove(key)) revert WalletKeyNotFound(key);
-        _checkThreshold($.keyThreshold, $.keys.length());
-        emit OwnerKeyRemoved(key);
+    function unregisterSigner(bytes calldata) external onlyOwnerOrSelf {
+        _runKeySetAdmin();
     }
 
     /// @inheritdoc IIntentWallet
-    function setSigningThreshold(uint256 threshold) external onlyOwnerOrSelf {
-        WalletStorage storage $ = _storage();
-        if ($.ownerMode != OWNER_KEYS) _moveOwnerToKeys($);
-        _setThreshold($, threshold);
+    function setSigningThreshold(uint256) external onlyOwnerOrSelf {
+        _runKeySetAdmin();
     }
 
     /// @inheritdoc IIntentWallet
-    function handToKeySet(bytes[] calldata keys, uint256 threshold) external onlyOwnerOrSelf {
-        WalletStorage storage $ = _storage();
-        _clearKeys($);
-        $.ownerMode = OWNER_KEYS;
-        for (uint256 i; i < keys.length; ++i) _addKey($, keys[i]);
-        _setThreshold($, threshold);
+    function handToKeySet(bytes[] calldata, uint256) external onlyOwnerOrSelf {
+        _runKeySetAdmin();
     }
 
     /// @inheritdoc IIntentWallet
@@ -520,11 +479,6 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         return OwnerKeySignatures.check($.keys, $.keyThreshold, hash, signature, _webAuthnVerifier);
     }
 
-    /// @dev The deployment's verifiers for P-256 keys and passkeys.
-    function _verifiers() private view returns (OwnerKeySignatures.Verifiers memory) {
-        return OwnerKeySignatures.Verifiers({p256: _p256Verifier, webAuthn: _webAuthnVerifier});
-    }
-
     /// @dev A module-validated intent may not call the wallet itself (owner change, module change,
     ///      cancel) nor any installed module (its own grants, other modules' state). With one module
     ///      installed and cached in the header, that is two comparisons per call and no read.
@@ -656,44 +610,20 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         if (!soleKey || !$.keys.contains(abi.encodePacked(msg.sender))) revert WalletUnauthorized(msg.sender);
     }
 
-    /// @dev Makes the one-address owner the key set {owner} with threshold 1, before a key change.
-    function _moveOwnerToKeys(WalletStorage storage $) private {
-        bytes memory ownerKey = abi.encodePacked(_owner());
-        ($.ownerMode, $.keyThreshold) = (OWNER_KEYS, 1);
-        $.keys.add(ownerKey);
-        emit OwnerKeyAdded(ownerKey);
-        emit OwnerThresholdChanged(1);
-    }
-
-    /// @dev Adds `key` to the set, checked.
-    function _addKey(WalletStorage storage $, bytes calldata key) private {
-        if (!OwnerKeySignatures.isValidKey(key, address(this), _verifiers(), MAX_KEY_LENGTH))
-            revert WalletInvalidKey(key);
-        if ($.keys.length() == MAX_OWNER_KEYS) revert WalletTooManyKeys(MAX_OWNER_KEYS);
-        if (!$.keys.add(key)) revert WalletKeyAlreadyAdded(key);
-        emit OwnerKeyAdded(key);
-    }
-
-    /// @dev Sets the threshold, checked against the set's size.
-    function _setThreshold(WalletStorage storage $, uint256 threshold) private {
-        _checkThreshold(threshold, $.keys.length());
-        $.keyThreshold = uint8(threshold); // threshold <= keys <= MAX_OWNER_KEYS < 256: no truncation
-        emit OwnerThresholdChanged(threshold);
-    }
-
-    /// @dev Reverts unless 1 <= `threshold` <= `keys`.
-    function _checkThreshold(uint256 threshold, uint256 keys) private pure {
-        if (threshold == 0 || threshold > keys) revert WalletInvalidThreshold(threshold, keys);
-    }
-
-    /// @dev Empties the key set (at most `MAX_OWNER_KEYS` keys), each removal announced.
-    function _clearKeys(WalletStorage storage $) private {
-        for (uint256 i = $.keys.length(); i > 0; --i) {
-            bytes memory key = $.keys.at(i - 1);
-            $.keys.remove(key);
-            emit OwnerKeyRemoved(key);
+    /// @dev Runs the calling function in `KeySetAdmin`, on this wallet's storage, with the
+    ///      current owner appended to the calldata; returns nothing, or bubbles its revert.
+    function _runKeySetAdmin() private {
+        address admin = _keySetAdmin;
+        address currentOwner = _owner();
+        assembly ("memory-safe") {
+            let data := mload(0x40)
+            calldatacopy(data, 0, calldatasize())
+            mstore(add(data, calldatasize()), shl(96, currentOwner))
+            if iszero(delegatecall(gas(), admin, data, add(calldatasize(), 20), 0, 0)) {
+                returndatacopy(data, 0, returndatasize())
+                revert(data, returndatasize())
+            }
         }
-        $.keyThreshold = 0;
     }
 
     /// @dev The owner (see `_ownerOf`).
@@ -718,8 +648,9 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     /// @dev The header slot, read with one SLOAD; the shifts follow `WalletStorage`'s packing.
     function _header() private view returns (Header memory header) {
         uint256 word;
+        WalletStorage storage $ = _storage();
         assembly ("memory-safe") {
-            word := sload(STORAGE_LOCATION)
+            word := sload($.slot)
         }
         header.epoch = uint32(word);
         header.ownerMode = uint8(word >> 32);
@@ -729,9 +660,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     }
 
     /// @dev The wallet's ERC-7201 storage.
-    function _storage() private pure returns (WalletStorage storage $) {
-        assembly ("memory-safe") {
-            $.slot := STORAGE_LOCATION
-        }
+    function _storage() private pure returns (WalletStorage storage) {
+        return IntentWalletStorage.load();
     }
 }

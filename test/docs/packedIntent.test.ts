@@ -295,7 +295,7 @@ describe("docs/intents.md: the packed form", function () {
       // The dependency `0xabab…ab` stands for an intent relayed before: its receipt, written in
       // the wallet's storage (ERC-7201 namespace, receipts at its third slot), says Succeeded.
       const namespace = /STORAGE_LOCATION = (0x[0-9a-f]{64});/.exec(
-        read("contracts/IntentWallet.sol"),
+        read("contracts/libraries/IntentWalletStorage.sol"),
       );
       const receiptSlot = keccak256(
         AbiCoder.defaultAbiCoder().encode(
