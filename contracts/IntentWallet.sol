@@ -452,7 +452,11 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
     function _isOwnerSignature(address signer, bytes32 hash, bytes calldata signature) private view returns (bool) {
         (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(hash, signature);
         if (error == ECDSA.RecoverError.NoError && recovered == signer) return true;
-        return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, hash, signature);
+        // A delegated EOA is its own owner: its code is this code, not a signer to ask.
+        return
+            signer != address(this) &&
+            signer.code.length != 0 &&
+            SignatureChecker.isValidERC1271SignatureNowCalldata(signer, hash, signature);
     }
 
     /// @dev Reverts, with the error of the first failure, unless keys of the set at the threshold
@@ -634,7 +638,10 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
 
     /// @dev The owner: the first owner, read from the clone's own code (20 bytes after the proxy),
     ///      so an unchanged owner costs no storage read; or the one `changeOwner` set; or none
-    ///      (the zero address) under a key set. Reverts on the implementation, which has no owner.
+    ///      (the zero address) under a key set. An EOA that delegates to the implementation
+    ///      (EIP-7702) has only its 23-byte delegation as code, nothing where a clone's owner sits
+    ///      (factory clones never have a zero owner): it is its own owner, from its first use, with
+    ///      nothing to initialize. Reverts on the implementation, which has no owner.
     function _ownerOf(Header memory header) private view returns (address current) {
         if (address(this) == _implementation) revert WalletImplementationLocked();
         if (header.ownerMode != OWNER_IN_CODE) {
@@ -643,6 +650,7 @@ contract IntentWallet is IIntentWallet, IERC1271, IERC721Receiver, IERC1155Recei
         assembly ("memory-safe") {
             extcodecopy(address(), 0, CLONE_OWNER_OFFSET, 20)
             current := shr(96, mload(0))
+            current := or(current, mul(iszero(current), address()))
         }
     }
 
