@@ -18,6 +18,8 @@ export * from "./session/hash.js";
 export * from "./session/canonicalSignature.js";
 export * from "./session/dangerousSelectors.js";
 export * from "./wallet/address.js";
+export * from "./wallet/delegation.js";
+export * from "./wallet/authorization.js";
 export * from "./keys/index.js";
 export * from "./relayerApi/types.js";
 export * from "./relayerApi/schemas.js";

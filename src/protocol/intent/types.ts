@@ -1,3 +1,5 @@
+import type { WalletAuthorization } from "../wallet/authorization.js";
+
 /** One call of an intent: the wallet calls `to` with `value` wei and `data`. */
 export interface Call {
   to: string;
@@ -96,6 +98,11 @@ export interface SignedIntent {
    * a key set; not part of `id`.
    */
   create?: WalletCreation | KeySetWalletCreation;
+  /**
+   * How to make `wallet`, an EOA, a wallet on first use: its EIP-7702 authorization of the
+   * implementation, sent with the intent in one type-4 transaction; not part of `id`.
+   */
+  authorization?: WalletAuthorization;
 }
 
 /** EIP-712 types of an intent (format v2), as the wallet hashes them. */
