@@ -11,6 +11,7 @@
 import * as eoa from "./eoa.js";
 import * as erc4337 from "./erc4337.js";
 import * as ours from "./ours.js";
+import * as oursDelegated from "./oursDelegated.js";
 import * as oursKeySets from "./oursKeySets.js";
 import * as ozAccount from "./ozAccount.js";
 import * as safe from "./safe.js";
@@ -142,6 +143,14 @@ async function measureFirstPeers(world: World) {
     ours: await oursKeySets.secp256k1Transfer(o, keySets, 1, 3),
   };
 
+  // Ours on an EOA delegated to the implementation (EIP-7702), from a sequence of its own.
+  const delegated = await oursDelegated.delegatedEoaRows(o, world.sequence("delegatedEoa"));
+  const delegationWithFirstTransfer = {
+    eoa: eoaFresh,
+    ours: delegated.delegationWithFirstTransfer,
+  };
+  const delegatedTransferFunded = { eoa: eoaFunded, ours: delegated.transferFunded };
+
   const figures: Figures = {
     walletCreation,
     creationWithFirstTransfer,
@@ -154,6 +163,8 @@ async function measureFirstPeers(world: World) {
     keySetPasskey,
     keySet2of3,
     keySet1of3,
+    delegationWithFirstTransfer,
+    delegatedTransferFunded,
   };
   return { figures, entryPoint, simple: simpleKind };
 }

@@ -221,7 +221,7 @@ async function newWallet(ours: Ours, owner: Wallet) {
 }
 
 /** An owner intent of `wallet` paying each recipient, signed. */
-async function signedIntent(
+export async function signedIntent(
   ours: Ours,
   owner: Wallet,
   wallet: string,

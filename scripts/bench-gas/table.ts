@@ -51,6 +51,11 @@ export const ROWS = [
   { key: "keySetPasskey", operation: "transfer signed by a passkey, funded" },
   { key: "keySet2of3", operation: "transfer signed by 2 of 3 secp256k1 keys, funded" },
   { key: "keySet1of3", operation: "transfer signed by 1 secp256k1 key of 3, funded" },
+  {
+    key: "delegationWithFirstTransfer",
+    operation: "EOA delegation (EIP-7702) + first transfer (fresh)",
+  },
+  { key: "delegatedTransferFunded", operation: "ERC-20 transfer on a delegated EOA, funded" },
 ] as const;
 
 export type Column = "eoa" | (typeof COLUMNS)[number]["key"];
@@ -89,6 +94,10 @@ export function printTable(chainId: bigint, figures: Figures): void {
   console.log(
     `\nsession-key intent over the same owner intent (funded): +${fmt(session.registered)} once registered, +${fmt(session.grantCarried)} with the grant carried`,
   );
+  const delegated = delegatedOverClone(figures);
+  console.log(
+    `delegated EOA's relayed transfer over the clone's (funded): ${delegated < 0n ? "" : "+"}${fmt(delegated)}`,
+  );
   const keys = keySetsOverOwnerIntent(figures);
   console.log(
     `key-set intent over the same one-owner intent (funded): passkey +${fmt(keys.passkey)}, 2 of 3 +${fmt(keys.twoOfThree)}, 1 key of 3 +${fmt(keys.oneOfThree)}`,
@@ -103,6 +112,11 @@ function keySetsOverOwnerIntent(figures: Figures) {
     twoOfThree: figures.keySet2of3.ours! - ownerIntent,
     oneOfThree: figures.keySet1of3.ours! - ownerIntent,
   };
+}
+
+/** What a delegated EOA's relayed transfer costs over the same transfer on a clone (negative: less). */
+function delegatedOverClone(figures: Figures): bigint {
+  return figures.delegatedTransferFunded.ours! - figures.transferFunded.ours!;
 }
 
 /** A figure with its overhead over the EOA, per operation when the row is several. */
@@ -158,6 +172,7 @@ export function benchJson(chainId: bigint, figures: Figures) {
     keySetsOverOwnerIntent: Object.fromEntries(
       Object.entries(keySetsOverOwnerIntent(figures)).map(([name, gas]) => [name, Number(gas)]),
     ),
+    delegatedOverCloneTransfer: Number(delegatedOverClone(figures)),
   };
 }
 
