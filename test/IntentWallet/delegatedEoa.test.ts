@@ -11,9 +11,12 @@ import { network } from "hardhat";
 
 import {
   buildIntent,
+  buildSessionGrant,
   encodeRelayPacked,
   getIntentId,
   getReplaySafeHash,
+  signSessionGrant,
+  signSessionIntent,
   toKeySetSignature,
   toOwnerSignature,
   type Call,
@@ -259,6 +262,71 @@ describe("IntentWallet on an EOA delegated to it (EIP-7702)", function () {
     await expect(relayAtEoa(world, intent, toKeySetSignature(both)))
       .to.emit(world.eoaWallet, "IntentRelayed")
       .withArgs(id, world.sender.address, true);
+  });
+
+  it("trades with a session key its own key granted, the grant carried in the first session intent", async function () {
+    const world = await networkHelpers.loadFixture(delegatedFixture);
+    const module = await ethers.deployContract("SessionKeyModule");
+    const exchange = await ethers.deployContract("MockExchange");
+    const moduleAddress = await module.getAddress();
+    const exchangeAddress = await exchange.getAddress();
+    await world.owner.sendTransaction({ to: world.eoa.address, value: 10n ** 18n });
+    await (await world.eoaWallet.connect(world.eoa).installModule(moduleAddress)).wait();
+    const sessionKey = new Wallet(keccakText("IntentWallet EIP-7702 test: the app's session key"));
+    const block = await ethers.provider.getBlock("latest");
+    const grant = buildSessionGrant({
+      wallet: world.eoa.address,
+      app: "trade.example.com",
+      sessionKey: sessionKey.address,
+      permissions: [{ target: exchangeAddress, functionSignature: "placeOrder(uint256,uint256)" }],
+      validUntil: BigInt(block!.timestamp) + 3600n,
+    });
+    const carry = await signSessionGrant({
+      signer: world.eoa,
+      grant,
+      module: moduleAddress,
+      chainId: world.chainId,
+    });
+    const order = exchange.interface.encodeFunctionData("placeOrder", [1n, 2n]);
+    const signed = await signSessionIntent({
+      sessionKey,
+      intent: buildIntent({
+        now: BigInt(block!.timestamp),
+        calls: [{ to: exchangeAddress, value: 0n, data: order }],
+        salt: 21n,
+      }),
+      wallet: world.eoa.address,
+      chainId: world.chainId,
+      module: moduleAddress,
+      carry,
+    });
+    await expect(relayAtEoa(world, signed.intent, signed.signature))
+      .to.emit(world.eoaWallet, "IntentRelayed")
+      .withArgs(signed.id, world.sender.address, true);
+    // A stranger's grant for the same key is refused.
+    const strangerCarry = await signSessionGrant({
+      signer: Wallet.createRandom(),
+      grant,
+      module: moduleAddress,
+      chainId: world.chainId,
+    });
+    const forged = await signSessionIntent({
+      sessionKey,
+      intent: buildIntent({
+        now: BigInt(block!.timestamp),
+        calls: [{ to: exchangeAddress, value: 0n, data: order }],
+        salt: 22n,
+      }),
+      wallet: world.eoa.address,
+      chainId: world.chainId,
+      module: moduleAddress,
+      carry: { ...strangerCarry, grant: { ...grant, salt: grant.salt + 1n } },
+    });
+    await expect(relayAtEoa(world, forged.intent, forged.signature)).to.be.revertedWithCustomError(
+      module,
+      "GrantInvalidOwnerSignature",
+    );
+    expect(await world.eoaWallet.intentStatus(forged.id)).to.equal(IntentStatus.None);
   });
 
   it("survives a re-delegation away and back: its receipts still refuse a replay", async function () {
