@@ -24,6 +24,9 @@ contract KeySetAdmin {
     ///      1,024 bytes (an RSA key fits).
     uint256 private constant MAX_KEY_LENGTH = 20 + 1024;
 
+    /// @dev Bytes of an EIP-7702 delegation, an EOA's code: `0xef0100 ‖ address`.
+    uint256 private constant DELEGATION_LENGTH = 23;
+
     /// @dev This contract's own address: it runs only in a wallet's context.
     address private immutable _self;
 
@@ -102,7 +105,7 @@ contract KeySetAdmin {
             p256: _p256Verifier,
             webAuthn: _webAuthnVerifier
         });
-        if (!OwnerKeySignatures.isValidKey(key, address(this), verifiers, MAX_KEY_LENGTH)) {
+        if (!OwnerKeySignatures.isValidKey(key, _unsignableSelf(), verifiers, MAX_KEY_LENGTH)) {
             revert IIntentWallet.WalletInvalidKey(key);
         }
         if ($.keys.length() == MAX_OWNER_KEYS) revert IIntentWallet.WalletTooManyKeys(MAX_OWNER_KEYS);
@@ -130,6 +133,12 @@ contract KeySetAdmin {
             emit IIntentWallet.OwnerKeyRemoved(key);
         }
         $.keyThreshold = 0;
+    }
+
+    /// @dev The wallet's own address when it cannot sign (a clone: a key set may not name it), or
+    ///      zero for an EOA delegated here (EIP-7702: its 23-byte code), whose own key signs.
+    function _unsignableSelf() private view returns (address) {
+        return address(this).code.length == DELEGATION_LENGTH ? address(0) : address(this);
     }
 
     /// @dev The wallet's one-address owner, which it appended to the calldata it forwarded.

@@ -329,6 +329,26 @@ describe("IntentWallet on an EOA delegated to it (EIP-7702)", function () {
     expect(await world.eoaWallet.intentStatus(forged.id)).to.equal(IntentStatus.None);
   });
 
+  it("hands itself to a key set that names its own address, which a clone's set may not", async function () {
+    const world = await networkHelpers.loadFixture(delegatedFixture);
+    await world.owner.sendTransaction({ to: world.eoa.address, value: 10n ** 18n });
+    const second = new Wallet(keccakText("IntentWallet EIP-7702 test: a second key"));
+    await (
+      await world.eoaWallet.connect(world.eoa).handToKeySet([world.eoa.address, second.address], 2n)
+    ).wait();
+    const [keys, threshold] = await world.eoaWallet.listKeys();
+    expect(keys.map((key) => key.toLowerCase())).to.deep.equal([
+      world.eoa.address.toLowerCase(),
+      second.address.toLowerCase(),
+    ]);
+    expect(threshold).to.equal(2n);
+    await expect(
+      world.wallet.connect(world.owner).handToKeySet([world.walletAddress, second.address], 1n),
+    )
+      .to.be.revertedWithCustomError(world.wallet, "WalletInvalidKey")
+      .withArgs(world.walletAddress.toLowerCase());
+  });
+
   it("survives a re-delegation away and back: its receipts still refuse a replay", async function () {
     const world = await networkHelpers.loadFixture(delegatedFixture);
     const { intent, id } = await intentFor(world, world.eoa.address, [pingCall(world)], 5n);
