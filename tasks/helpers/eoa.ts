@@ -1,4 +1,4 @@
-import type { AbstractSigner } from "ethers";
+import { BaseWallet, type AbstractSigner } from "ethers";
 
 import { signWalletAuthorization, type WalletAuthorization } from "../../src/sdk/index.js";
 import { signerAt, type TaskNetwork } from "./connect.js";
@@ -18,6 +18,8 @@ export interface EoaKey {
   address: string;
   /** `account #7`, `key file eoa.key`. */
   label: string;
+  /** The option that named it: `--eoa 7`, `--key-file eoa.key`. */
+  option: string;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function readEoaKey(network: TaskNetwork, args: EoaArguments): Prom
       signer: wallet.connect(network.ethers.provider),
       address: wallet.address,
       label: `key file ${args.keyFile}`,
+      option: `--key-file ${args.keyFile}`,
     };
   }
   const index = args.eoa!.trim();
@@ -48,12 +51,13 @@ export async function readEoaKey(network: TaskNetwork, args: EoaArguments): Prom
   const signer = await signerAt(network.ethers, Number(index)).catch((error: Error) => {
     throw new Error(error.message.replace(/^--signer /, "--eoa "));
   });
-  return { signer, address: signer.address, label: `account #${index}` };
+  return { signer, address: signer.address, label: `account #${index}`, option: `--eoa ${index}` };
 }
 
 /**
  * The EOA's authorization of `implementation`, on the network's chain at the EOA's next nonce.
- * An account whose key only the node holds cannot sign one: the error says to use its key file.
+ * A network account whose key only the node holds cannot sign one: the error says to name the
+ * EOA by its key file instead.
  *
  * @example
  * const authorization = await authorizeImplementation(eoa, implementation);
@@ -62,11 +66,13 @@ export async function authorizeImplementation(
   eoa: EoaKey,
   implementation: string,
 ): Promise<WalletAuthorization> {
+  const sign = () => signWalletAuthorization({ signer: eoa.signer, implementation });
+  if (eoa.signer instanceof BaseWallet) return sign();
   try {
-    return await signWalletAuthorization({ signer: eoa.signer, implementation });
+    return await sign();
   } catch (error) {
     throw new Error(
-      `${eoa.label} (${eoa.address}) cannot sign an authorization here (${(error as Error).message}): the network holds its key; write the key to a file and pass --key-file`,
+      `${eoa.option}: the network holds the key of ${eoa.label} (${eoa.address}) and signs no EIP-7702 authorization with it: write the key to a file and pass --key-file instead (${(error as Error).message})`,
       { cause: error },
     );
   }

@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { Wallet, id as keccakId } from "ethers";
+import { Wallet, id as keccakId, type AbstractSigner } from "ethers";
 import hre from "hardhat";
 
 import { getDelegationCode, type SignedIntent } from "../../src/sdk/index.js";
 import { runTask, taskFailure } from "../helpers/taskRunner.js";
+import { authorizeImplementation } from "../../tasks/helpers/eoa.js";
 import type { IntentRelayResult } from "../../tasks/intent/relay.js";
 import type { WalletCreateResult } from "../../tasks/wallet/create.js";
 import type { WalletDelegateResult } from "../../tasks/wallet/delegate.js";
@@ -164,6 +165,31 @@ describe("Hardhat EOA tasks (EIP-7702)", function () {
         `key file ${world.keyFile} (${world.fileEoa.address}) has contract code (not a delegation): only an EOA can be delegated`,
       );
       expect(await ethers.provider.getBlockNumber()).to.equal(blockBefore);
+    });
+  });
+
+  describe("authorizeImplementation", function () {
+    it("says to use a key file when the network holds the account's key and signs no authorization", async function () {
+      const world = await networkHelpers.loadFixture(deployContracts);
+      // What an account of `--network localhost` (remote accounts) answers.
+      const remote = {
+        authorize: () => Promise.reject(new Error("HHE20014: remote accounts")),
+      } as unknown as AbstractSigner;
+      const eoa = {
+        signer: remote,
+        address: world.accountEoa.address,
+        label: "account #7",
+        option: "--eoa 7",
+      };
+
+      let message = "";
+      await authorizeImplementation(eoa, world.implementation).catch((error: Error) => {
+        message = error.message;
+      });
+
+      expect(message).to.equal(
+        `--eoa 7: the network holds the key of account #7 (${world.accountEoa.address}) and signs no EIP-7702 authorization with it: write the key to a file and pass --key-file instead (HHE20014: remote accounts)`,
+      );
     });
   });
 
