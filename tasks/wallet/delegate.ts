@@ -1,4 +1,5 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { TransactionReceipt } from "ethers";
 
 import {
   fromWalletAuthorization,
@@ -50,40 +51,51 @@ export default taskAction(
       );
     }
     const implementation = await resolveImplementation(network, args);
-    const code = getDelegationCode(implementation);
-    const kind = await readWalletKind(network.ethers.provider, eoa.address, implementation);
-    if (kind === "delegated") {
-      printFields({ eoa: eoa.address, code, status: "already delegated: nothing sent" });
-      return {
-        address: eoa.address,
-        implementation,
-        code,
-        alreadyDelegated: true,
-        transactionHash: null,
-      };
-    }
-    await refuseContract(network.ethers.provider, eoa, kind);
+    const { provider } = network.ethers;
+    const kind = await readWalletKind(provider, eoa.address, implementation);
+    if (kind === "delegated") return report(eoa, implementation, null);
+    await refuseContract(provider, eoa, kind);
     const receipt = await sendDelegation(payer, eoa, implementation);
-    const after = await network.ethers.provider.getCode(eoa.address);
-    if (after.toLowerCase() !== code) {
-      throw new Error(
-        `transaction ${receipt.hash} left ${eoa.address} with code ${after}, not its delegation: the chain ignored the authorization`,
-      );
-    }
-    printFields({
-      eoa: eoa.address,
-      code,
-      status: `delegated in ${receipt.hash} (block ${receipt.blockNumber}, gas ${receipt.gasUsed}), paid by ${payer.address}`,
-    });
-    return {
-      address: eoa.address,
-      implementation,
-      code,
-      alreadyDelegated: false,
-      transactionHash: receipt.hash,
-    };
+    await requireDelegated(provider, eoa, implementation, receipt.hash);
+    return report(eoa, implementation, receipt);
   },
 );
+
+/** Prints what was done (`receipt`; `null` when nothing was sent) and returns it. */
+function report(
+  eoa: EoaKey,
+  implementation: string,
+  receipt: TransactionReceipt | null,
+): WalletDelegateResult {
+  const code = getDelegationCode(implementation);
+  const status =
+    receipt === null
+      ? "already delegated: nothing sent"
+      : `delegated in ${receipt.hash} (block ${receipt.blockNumber}, gas ${receipt.gasUsed}), paid by ${receipt.from}`;
+  printFields({ eoa: eoa.address, code, status });
+  return {
+    address: eoa.address,
+    implementation,
+    code,
+    alreadyDelegated: receipt === null,
+    transactionHash: receipt?.hash ?? null,
+  };
+}
+
+/** Throws unless the EOA's code is its delegation to `implementation` after `transaction`. */
+async function requireDelegated(
+  provider: TaskNetwork["ethers"]["provider"],
+  eoa: EoaKey,
+  implementation: string,
+  transaction: string,
+): Promise<void> {
+  const code = await provider.getCode(eoa.address);
+  if (code.toLowerCase() !== getDelegationCode(implementation)) {
+    throw new Error(
+      `transaction ${transaction} left ${eoa.address} with code ${code}, not its delegation: the chain ignored the authorization`,
+    );
+  }
+}
 
 /**
  * Throws unless the EOA has no code or a delegation elsewhere (which it may leave): an address

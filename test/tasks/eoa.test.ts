@@ -97,6 +97,12 @@ describe("Hardhat EOA tasks (EIP-7702)", function () {
       expect(await ethers.provider.getBalance(payer.address)).to.be.lessThan(payerBalance);
       expect(stdout).to.match(new RegExp(`^eoa\\s+${world.fileEoa.address}$`, "m"));
       expect(stdout).to.match(new RegExp(`^code\\s+${code}$`, "m"));
+      expect(stdout).to.match(
+        new RegExp(
+          `^status\\s+delegated in ${value.transactionHash} .*, paid by ${payer.address}$`,
+          "m",
+        ),
+      );
     });
 
     it("does nothing, and says so, when the EOA is delegated to the implementation already", async function () {
