@@ -150,6 +150,43 @@ const walletTasks = [
     .addOption(optional("threshold", "How many distinct keys must sign from now on"))
     .setAction(() => import("./wallet/threshold.js"))
     .build(),
+
+  task(
+    ["wallet", "delegate"],
+    "Make an EOA a wallet at its own address (EIP-7702), paid by --signer; does nothing if it is one",
+  )
+    .addOption(optional("eoa", "The index of the network account that is the EOA (or --key-file)"))
+    .addOption(
+      optionalFile(
+        "keyFile",
+        "Instead of --eoa: a file holding the EOA's private key (0x and 64 hex digits)",
+      ),
+    )
+    .addOption(
+      signer("sends the type-4 transaction and pays its gas (not the EOA: it needs no ETH)"),
+    )
+    .addOption(
+      optional(
+        "implementation",
+        "The IntentWallet implementation (default: the one recorded in deployments/<chainId>.json)",
+      ),
+    )
+    .setAction(() => import("./wallet/delegate.js"))
+    .build(),
+
+  task(
+    ["wallet", "kind"],
+    "Print what an address is to the implementation: clone, delegated, none or other",
+  )
+    .addOption(optional("address", "The address to read"))
+    .addOption(
+      optional(
+        "implementation",
+        "The IntentWallet implementation (default: the one recorded in deployments/<chainId>.json)",
+      ),
+    )
+    .setAction(() => import("./wallet/kind.js"))
+    .build(),
 ];
 
 const intentTasks = [

@@ -147,3 +147,31 @@ function staleRecordHint(network: DeploymentTarget): string {
   if (network.simulated) return ` (${deployAdvice(network)})`;
   return ` (a restarted local node forgets its contracts: ${deployAdvice(network)} again)`;
 }
+
+/**
+ * The IntentWallet implementation: `--implementation`, or the one in `deployments/<chainId>.json`.
+ * Checks that it has code, so an EOA is never delegated to an empty address.
+ *
+ * @example
+ * const implementation = await resolveImplementation(network, args);
+ */
+export async function resolveImplementation(
+  network: TaskNetwork,
+  options: ContractOptions,
+  source: DeploymentSource = {},
+): Promise<string> {
+  const { ethers, chainId } = network;
+  if (options.implementation !== undefined) {
+    const implementation = parseAddress(options.implementation, "--implementation");
+    await requireCode(ethers, implementation, `--implementation ${implementation}`);
+    return implementation;
+  }
+  const deployment = await requireDeployment(network, "--implementation", source);
+  await requireCode(
+    ethers,
+    deployment.implementation,
+    `the implementation ${deployment.implementation} recorded for chain ${chainId}`,
+    staleRecordHint(network),
+  );
+  return deployment.implementation;
+}
