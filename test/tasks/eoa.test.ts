@@ -7,6 +7,7 @@ import { Wallet, id as keccakId, type AbstractSigner } from "ethers";
 import hre from "hardhat";
 
 import { getDelegationCode, type SignedIntent } from "../../src/sdk/index.js";
+import { snapshotRepositoryRecord } from "../helpers/deploymentRecord.js";
 import { runTask, taskFailure } from "../helpers/taskRunner.js";
 import { authorizeImplementation } from "../../tasks/helpers/eoa.js";
 import type { IntentRelayResult } from "../../tasks/intent/relay.js";
@@ -160,9 +161,16 @@ describe("Hardhat EOA tasks (EIP-7702)", function () {
       expect(await delegate({ eoa: "7", implementation: empty })).to.equal(
         `--implementation ${empty} has no code on this chain`,
       );
-      expect(await taskFailure(["wallet", "delegate"], { eoa: "7" })).to.match(
-        /^no deployment recorded for chain 31337: .*, or pass --implementation$/,
-      );
+      // Without a record of chain 31337 (a developer's node may have left one: set it aside).
+      const record = await snapshotRepositoryRecord();
+      await rm(record.file, { force: true });
+      try {
+        expect(await taskFailure(["wallet", "delegate"], { eoa: "7" })).to.match(
+          /^no deployment recorded for chain 31337: .*, or pass --implementation$/,
+        );
+      } finally {
+        await record.restore();
+      }
       await networkHelpers.setCode(
         world.fileEoa.address,
         await ethers.provider.getCode(await world.target.getAddress()),
