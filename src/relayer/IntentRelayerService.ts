@@ -12,6 +12,7 @@ import { refused, type Outcome, type Refusal, type Refused } from "./refusal.js"
 import { chainNow, chainNowAt } from "./chainReads.js";
 import { DEFAULT_MAX_EXPIRATION_SECONDS, DEFAULT_MAX_PENDING_PER_WALLET } from "./config.js";
 import { checkServedOrCreatable } from "./creation/intake.js";
+import { checkDelegation } from "./delegation/intake.js";
 import { readHealth } from "./healthReads.js";
 import { isRpcUnreachable, RpcTimeoutError, rpcUnavailable, withDeadline } from "./rpcDeadline.js";
 import { checkFromKeptState, type KeptStateContext } from "./intake/keptStateChecks.js";
@@ -194,11 +195,18 @@ export class IntentRelayerService implements RelayerService {
     return checkServedOrCreatable(policy, signed, provider);
   }
 
-  /** Checks 12 to 17, from the kept state when it decides, else from the node; the status to accept the intent in. */
+  /**
+   * An EOA's `authorization` (`checkDelegation`), then checks 12 to 17, from the kept state when
+   * it decides, else from the node; the status to accept the intent in.
+   */
   async #check(
     signed: SignedIntent,
     now: number,
   ): Promise<Outcome<{ status: "queued" | "scheduled" }>> {
+    const { provider, chainId } = this.#context;
+    const implementation = this.#p.policy.implementation;
+    const delegation = await checkDelegation({ provider, chainId, implementation }, signed);
+    if (delegation !== undefined) return { ok: false, refusal: delegation };
     const kept =
       this.#kept === undefined ? undefined : await checkFromKeptState(this.#kept, signed);
     const checked = kept ?? (await checkOnNode(this.#context, signed));

@@ -5,6 +5,7 @@ import {
   type WaitingStatus,
 } from "../chainReads.js";
 import { simulateRelayRoute } from "../creation/simulateRoute.js";
+import { delegationProblemAtSend } from "../delegation/sendCheck.js";
 import type { IntentReason, IntentRecord } from "../types.js";
 import type { IntentRecorder } from "./recorder.js";
 import type { RelaySubmitter } from "./relaySubmitter.js";
@@ -193,8 +194,9 @@ export class IntentAdvancer {
   }
 
   /**
-   * Simulates the relay of `record` alone (through its factory when it creates its wallet),
-   * then submits it (at the node's estimate), holds it (its calls would fail), lets it wait, or
+   * Simulates the relay of `record` alone (through its factory when it creates its wallet; as
+   * if delegated when it delegates its EOA, which is rejected first if its authorization no
+   * longer holds: `delegationProblemAtSend`), then submits it (at the node's estimate), holds it (its calls would fail), lets it wait, or
    * rejects it; whether it was submitted.
    *
    * @example
@@ -203,6 +205,11 @@ export class IntentAdvancer {
   async submitAlone(record: IntentRecord): Promise<boolean> {
     const { relays, recorder } = this.#p;
     const { provider, sender } = relays;
+    const undelegatable = await delegationProblemAtSend(provider, record.signed);
+    if (undelegatable !== undefined) {
+      await recorder.final(record, "rejected", undelegatable);
+      return false;
+    }
     const simulation = await simulateRelayRoute(provider, record.signed, sender.address);
     if (simulation.kind === "ok" && simulation.callsSucceed) return relays.submit(record);
     if (simulation.kind === "ok")
@@ -227,9 +234,13 @@ export class IntentAdvancer {
   }
 }
 
-/** Whether `record` carries its wallet's creation and the wallet is no wallet of ours yet (no epoch to read). */
+/**
+ * Whether `record` carries its wallet's creation or an EOA's authorization and the wallet is no
+ * wallet of ours yet (no epoch to read): it is sent alone.
+ */
 async function creates(record: IntentRecord, context: TickContext): Promise<boolean> {
-  if (record.signed.create === undefined) return false;
+  const { create, authorization } = record.signed;
+  if (create === undefined && authorization === undefined) return false;
   return (await context.view.epoch(record.signed.wallet)) === undefined;
 }
 
