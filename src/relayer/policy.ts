@@ -118,18 +118,17 @@ export class SpendingPolicy {
     if (await this.#isOurs(wallet, code, provider)) return undefined;
     return {
       code: "wallet_not_served",
-      message: `this relayer does not serve wallet ${wallet}: ${this.#otherCode(code)}`,
+      message: `this relayer does not serve wallet ${wallet}${this.#otherDelegation(code)}`,
       details: { wallet },
     };
   }
 
-  /** What the code of an unserved wallet is, for its refusal. */
-  #otherCode(code: string): string {
-    if (code.toLowerCase().startsWith("0xef0100") && code.length === 2 + 2 * 23) {
-      const delegate = `0x${code.slice(8)}`;
-      return `it is an EOA delegated to ${delegate}, not to the implementation ${this.#implementation ?? "(none served)"}`;
-    }
-    return "its code is not that of a wallet it serves";
+  /** For the refusal of an EOA delegated to another contract: to which; else nothing. */
+  #otherDelegation(code: string): string {
+    const delegation = /^0xef0100([0-9a-f]{40})$/i.exec(code);
+    if (delegation === null) return "";
+    const served = this.#implementation ?? "(none served)";
+    return `: it is an EOA delegated to ${checksummed(`0x${delegation[1]}`)}, not to the implementation ${served}`;
   }
 
   /**
