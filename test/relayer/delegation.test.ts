@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { id, Wallet } from "ethers";
+import { id, Wallet, ZeroAddress } from "ethers";
 
 import { toSignedIntentJson } from "../../src/protocol/intent/json.js";
 import { getDelegationCode } from "../../src/protocol/wallet/delegation.js";
@@ -327,6 +327,65 @@ describe("Relayer delegates EOAs with their first intent (EIP-7702), on a real h
     expect(finals[0].txHash).to.equal(finals[1].txHash);
     const transaction = (await world.provider.getTransaction(finals[0].txHash!))!;
     expect(transaction.to).to.equal(world.batcher);
+  });
+
+  /**
+   * Submits the first intent of a fresh EOA with its authorization, made to wait for the gas
+   * price; runs `meanwhile` while it waits, then brings the price down. Its final status and
+   * the EOA.
+   */
+  async function firstIntentAfter(label: string, meanwhile: (eoa: Wallet) => Promise<void>) {
+    const eoa = freshEoa(label);
+    const maxGasPrice = await raiseGasPrice();
+    salt += 1n;
+    const signed = await sign(
+      eoa,
+      { calls: [pingCall(world, 100n + salt)], maxGasPrice },
+      await authorize(eoa),
+    );
+    await client.submit(signed);
+    await followIntent(client, signed.id, [], ["waiting_gas_price"]);
+    await meanwhile(eoa);
+    await lowerGasPrice(maxGasPrice);
+    return { final: await followIntent(client, signed.id), eoa };
+  }
+
+  it("relays without its authorization a first intent whose EOA was delegated to the implementation before it was sent", async function () {
+    const { final, eoa } = await firstIntentAfter("delegated meanwhile", (eoa) =>
+      delegateDirectly(eoa, world.implementation),
+    );
+
+    expect(final.status, describeStatus(final)).to.equal("relayed");
+    const transaction = (await world.provider.getTransaction(final.txHash!))!;
+    expect(transaction.type).to.not.equal(4);
+    expect(await world.provider.getCode(eoa.address)).to.equal(
+      getDelegationCode(world.implementation),
+    );
+  });
+
+  it("rejects, sending nothing, a first intent whose EOA was delegated elsewhere before it was sent", async function () {
+    const { final } = await firstIntentAfter("elsewhere meanwhile", (eoa) =>
+      delegateDirectly(eoa, world.targetAddress),
+    );
+
+    expect(final.status).to.equal("rejected");
+    expect(final.txHash).to.equal(undefined);
+    expect(final.reason?.code).to.equal("wallet_not_served");
+    expect(final.reason?.message).to.match(/delegated elsewhere/);
+  });
+
+  it("rejects, sending nothing, a first intent whose EOA's nonce moved before it was sent", async function () {
+    const { final, eoa } = await firstIntentAfter("nonce moved", async (eoa) => {
+      await delegateDirectly(eoa, world.implementation);
+      await delegateDirectly(eoa, ZeroAddress); // undelegated: no code again, at nonce 2
+    });
+
+    expect(await world.provider.getCode(eoa.address)).to.equal("0x");
+    expect(final.status).to.equal("rejected");
+    expect(final.txHash).to.equal(undefined);
+    expect(final.reason?.code).to.equal("invalid_field");
+    expect(final.reason?.details?.path).to.equal("authorization");
+    expect(final.reason?.message).to.match(/nonce 0 is not the next nonce of EOA .* \(2\)/);
   });
 
   /** Raises the network's gas price; a `maxGasPrice` below it. */

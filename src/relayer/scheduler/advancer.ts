@@ -164,9 +164,19 @@ export class IntentAdvancer {
     await recorder.set(record, { status });
   }
 
-  /** Rejects `record` if its relay, simulated now, is refused for good; whether it did. */
+  /**
+   * Rejects `record` if its EOA's authorization no longer holds (`delegationProblemAtSend`) or
+   * its relay, simulated now, is refused for good; whether it did.
+   */
   async #rejectedBySimulation(record: IntentRecord): Promise<boolean> {
     const { provider, sender } = this.#p.relays;
+    const undelegatable = await delegationProblemAtSend(provider, record.signed).catch(
+      () => undefined, // the node did not answer: checked again before it is sent
+    );
+    if (undelegatable !== undefined) {
+      await this.#p.recorder.final(record, "rejected", undelegatable);
+      return true;
+    }
     const simulation = await simulateRelayRoute(provider, record.signed, sender.address).catch(
       () => undefined, // the node did not answer: nothing learned, it is simulated again
     );
