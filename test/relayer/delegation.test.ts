@@ -329,6 +329,48 @@ describe("Relayer delegates EOAs with their first intent (EIP-7702), on a real h
     expect(transaction.to).to.equal(world.batcher);
   });
 
+  it("relays an EOA's first intent with a clone's in one type-4 batch that carries the EOA's authorization", async function () {
+    const eoa = freshEoa("first use batched");
+    const maxGasPrice = await raiseGasPrice();
+    const ofEoa = await sign(
+      eoa,
+      { calls: [pingCall(world, 16n)], maxGasPrice },
+      await authorize(eoa),
+    );
+    salt += 1n;
+    const ofClone = await signIntent({
+      signer: world.owners[0],
+      intent: buildIntent({
+        salt,
+        now: await latestTimestamp(world),
+        calls: [pingCall(world, 17n)],
+        maxGasPrice,
+      }),
+      wallet: world.wallets[0],
+      chainId: world.chainId,
+    });
+    for (const signed of [ofEoa, ofClone]) {
+      await client.submit(signed);
+      await followIntent(client, signed.id, [], ["waiting_gas_price"]);
+    }
+    await lowerGasPrice(maxGasPrice);
+    const finals = await Promise.all(
+      [ofEoa, ofClone].map((signed) => followIntent(client, signed.id)),
+    );
+
+    for (const final of finals) expect(final.status, describeStatus(final)).to.equal("relayed");
+    expect(finals[0].txHash).to.equal(finals[1].txHash);
+    const transaction = (await world.provider.getTransaction(finals[0].txHash!))!;
+    expect(transaction.to).to.equal(world.batcher);
+    expect(transaction.type).to.equal(4);
+    expect(transaction.authorizationList?.map((auth) => auth.address)).to.deep.equal([
+      world.implementation,
+    ]);
+    expect(await world.provider.getCode(eoa.address)).to.equal(
+      getDelegationCode(world.implementation),
+    );
+  });
+
   /**
    * Submits the first intent of a fresh EOA with its authorization, made to wait for the gas
    * price; runs `meanwhile` while it waits, then brings the price down. Its final status and

@@ -170,13 +170,10 @@ export class IntentAdvancer {
    */
   async #rejectedBySimulation(record: IntentRecord): Promise<boolean> {
     const { provider, sender } = this.#p.relays;
-    const undelegatable = await delegationProblemAtSend(provider, record.signed).catch(
-      () => undefined, // the node did not answer: checked again before it is sent
+    const undelegatable = await this.#rejectedUndelegatable(record).catch(
+      () => false, // the node did not answer: checked again before it is sent
     );
-    if (undelegatable !== undefined) {
-      await this.#p.recorder.final(record, "rejected", undelegatable);
-      return true;
-    }
+    if (undelegatable) return true;
     const simulation = await simulateRelayRoute(provider, record.signed, sender.address).catch(
       () => undefined, // the node did not answer: nothing learned, it is simulated again
     );
@@ -199,6 +196,7 @@ export class IntentAdvancer {
     onReady?: () => void,
   ): Promise<boolean> {
     if (onReady === undefined || (await creates(record, context))) return this.submitAlone(record);
+    if (await this.#rejectedUndelegatable(record)) return false;
     onReady();
     return true;
   }
@@ -215,11 +213,7 @@ export class IntentAdvancer {
   async submitAlone(record: IntentRecord): Promise<boolean> {
     const { relays, recorder } = this.#p;
     const { provider, sender } = relays;
-    const undelegatable = await delegationProblemAtSend(provider, record.signed);
-    if (undelegatable !== undefined) {
-      await recorder.final(record, "rejected", undelegatable);
-      return false;
-    }
+    if (await this.#rejectedUndelegatable(record)) return false;
     const simulation = await simulateRelayRoute(provider, record.signed, sender.address);
     if (simulation.kind === "ok" && simulation.callsSucceed) return relays.submit(record);
     if (simulation.kind === "ok")
@@ -234,6 +228,18 @@ export class IntentAdvancer {
     return false;
   }
 
+  /**
+   * Rejects `record` if it carries an EOA's authorization that no longer holds
+   * (`delegationProblemAtSend`: the EOA delegated elsewhere, or its nonce moved); whether it did.
+   */
+  async #rejectedUndelegatable(record: IntentRecord): Promise<boolean> {
+    const { provider } = this.#p.relays;
+    const problem = await delegationProblemAtSend(provider, record.signed);
+    if (problem === undefined) return false;
+    await this.#p.recorder.final(record, "rejected", problem);
+    return true;
+  }
+
   /** Re-simulates later; rejects with `reason` once the hold time is over. */
   async #hold(record: IntentRecord, reason: IntentReason): Promise<boolean> {
     const now = Date.now();
@@ -245,12 +251,11 @@ export class IntentAdvancer {
 }
 
 /**
- * Whether `record` carries its wallet's creation or an EOA's authorization and the wallet is no
- * wallet of ours yet (no epoch to read): it is sent alone.
+ * Whether `record` carries its wallet's creation and the wallet is no wallet of ours yet (no
+ * epoch to read): it is sent alone. (An EOA's authorization is carried by a batch too.)
  */
 async function creates(record: IntentRecord, context: TickContext): Promise<boolean> {
-  const { create, authorization } = record.signed;
-  if (create === undefined && authorization === undefined) return false;
+  if (record.signed.create === undefined) return false;
   return (await context.view.epoch(record.signed.wallet)) === undefined;
 }
 
