@@ -207,6 +207,33 @@ describe("Relayer delegates EOAs with their first intent (EIP-7702), on a real h
     expect(transaction.type).to.not.equal(4);
   });
 
+  it("schedules an EOA's first intent whose validAfter is to come, its key's signature checked ahead, and relays it then", async function () {
+    const eoa = freshEoa("scheduled");
+    const validAfter = (await latestTimestamp(world)) + 30n;
+    const signed = await sign(
+      eoa,
+      { calls: [pingCall(world, 18n)], validAfter },
+      await authorize(eoa),
+    );
+    const forged = await signIntent({
+      signer: freshEoa("not the eoa"),
+      intent: signed.intent,
+      wallet: eoa.address,
+      chainId: world.chainId,
+    });
+
+    const forgedRefusal = await refused({ ...forged, authorization: signed.authorization });
+    const { status } = await client.submit(signed);
+    await world.provider.send("evm_increaseTime", [60]);
+    await world.provider.send("evm_mine", []);
+    const final = await followIntent(client, signed.id);
+
+    expect([forgedRefusal.status, forgedRefusal.code]).to.deep.equal([400, "invalid_signature"]);
+    expect(status).to.equal("scheduled");
+    expect(final.status, describeStatus(final)).to.equal("relayed");
+    expect((await world.provider.getTransaction(final.txHash!))!.type).to.equal(4);
+  });
+
   it("refuses 400 at authorization an authorization of another implementation", async function () {
     const eoa = freshEoa("other implementation");
     const authorization = await authorize(eoa, { implementation: world.targetAddress });
