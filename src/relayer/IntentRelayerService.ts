@@ -181,14 +181,16 @@ export class IntentRelayerService implements RelayerService {
 
   /**
    * Check 10's serving policy: a wallet its kept state shows to be a clone of the served
-   * implementation needs only the factory's word (remembered once given); anything else, and
-   * any intent with `create`, is the policy's (`checkServedOrCreatable`).
+   * implementation needs only the factory's word (remembered once given); anything else (a
+   * delegated EOA too: its code may change with no event), and any intent with `create`, is the
+   * policy's (`checkServedOrCreatable`).
    */
   async #checkServed(signed: SignedIntent, provider: Provider): Promise<Refusal | undefined> {
     const { policy } = this.#p;
     if (this.#kept !== undefined && signed.create === undefined) {
       const state = await this.#kept.states.get(signed.wallet);
-      if (state.kind === "wallet" && (await policy.servesClone(signed.wallet, provider))) {
+      const clone = state.kind === "wallet" && state.delegated !== true;
+      if (clone && (await policy.servesClone(signed.wallet, provider))) {
         return undefined;
       }
     }

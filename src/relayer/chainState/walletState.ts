@@ -31,6 +31,11 @@ export interface WalletState {
    * owner signature, kind 0x00, authorizes anything; key-set signatures are the node's to judge).
    */
   owner?: string;
+  /**
+   * Whether the wallet is an EOA delegated to the implementation (EIP-7702) rather than a clone:
+   * it may delegate elsewhere with no event, so whether it is served is read from its code.
+   */
+  delegated?: boolean;
   /** Whether the owner has code (an ERC-1271 owner the node must be asked about). */
   ownerIsContract?: boolean;
   intentEpoch: bigint;
@@ -76,7 +81,15 @@ export async function readWalletState(
     provider.getLogs({ address, fromBlock: 0, toBlock: blockTag, topics: [RECEIPT_TOPICS] }),
   ]);
   const ownerIsContract = await isContractOwner(provider, address, owner, blockTag);
-  const state: WalletState = { ...base, kind: "wallet", owner, ownerIsContract, intentEpoch };
+  const delegated = implementation !== undefined && isDelegated(code, implementation);
+  const state: WalletState = {
+    ...base,
+    kind: "wallet",
+    delegated,
+    owner,
+    ownerIsContract,
+    intentEpoch,
+  };
   for (const log of logs) {
     const event = decodeWalletEvent(log);
     if (event === undefined) continue;
@@ -87,6 +100,11 @@ export async function readWalletState(
     });
   }
   return state;
+}
+
+/** Whether `code` is that of an EOA delegated to `implementation`. */
+function isDelegated(code: string, implementation: string): boolean {
+  return getWalletKind({ code, implementation }) === "delegated";
 }
 
 /** Whether `code` is that of a clone of `implementation` or an EOA delegated to it. */
