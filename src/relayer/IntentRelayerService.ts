@@ -8,14 +8,14 @@ import type {
   SubmitOutcome,
 } from "./http/RelayerService.js";
 import type { SpendingPolicy } from "./policy.js";
-import { refused, type Outcome, type Refusal, type Refused } from "./refusal.js";
+import { refused, type Outcome, type Refused } from "./refusal.js";
 import { chainNow, chainNowAt } from "./chainReads.js";
 import { DEFAULT_MAX_EXPIRATION_SECONDS, DEFAULT_MAX_PENDING_PER_WALLET } from "./config.js";
-import { checkServedOrCreatable } from "./creation/intake.js";
 import { checkDelegation } from "./delegation/intake.js";
 import { readHealth } from "./healthReads.js";
 import { isRpcUnreachable, RpcTimeoutError, rpcUnavailable, withDeadline } from "./rpcDeadline.js";
 import { checkFromKeptState, type KeptStateContext } from "./intake/keptStateChecks.js";
+import { checkServing } from "./intake/servingCheck.js";
 import { checkChain, checkHorizon, checkPending, checkWindow } from "./intake/frontChecks.js";
 import { checkOnNode, type CheckContext } from "./intake/nodeChecks.js";
 import type { FollowedChain } from "./chainState/followedChain.js";
@@ -153,7 +153,7 @@ export class IntentRelayerService implements RelayerService {
     const maxPending = this.#p.maxPendingPerWallet ?? DEFAULT_MAX_PENDING_PER_WALLET;
     const refusal =
       (await checkPending(store, signed.wallet, maxPending)) ??
-      (await reads(this.#checkServed(signed, provider)));
+      (await reads(checkServing({ policy: this.#p.policy, kept: this.#kept }, signed, provider)));
     return refusal === undefined ? undefined : { ok: false, refusal };
   }
 
@@ -177,24 +177,6 @@ export class IntentRelayerService implements RelayerService {
     return this.#kept === undefined
       ? chainNow(this.#p.provider)
       : Promise.resolve(chainNowAt(this.#kept.follower.head));
-  }
-
-  /**
-   * Check 10's serving policy: a wallet its kept state shows to be a clone of the served
-   * implementation needs only the factory's word (remembered once given); anything else (a
-   * delegated EOA too: its code may change with no event), and any intent with `create`, is the
-   * policy's (`checkServedOrCreatable`).
-   */
-  async #checkServed(signed: SignedIntent, provider: Provider): Promise<Refusal | undefined> {
-    const { policy } = this.#p;
-    if (this.#kept !== undefined && signed.create === undefined) {
-      const state = await this.#kept.states.get(signed.wallet);
-      const clone = state.kind === "wallet" && state.delegated !== true;
-      if (clone && (await policy.servesClone(signed.wallet, provider))) {
-        return undefined;
-      }
-    }
-    return checkServedOrCreatable(policy, signed, provider);
   }
 
   /**
