@@ -8,13 +8,14 @@ import type {
   SubmitOutcome,
 } from "./http/RelayerService.js";
 import type { SpendingPolicy } from "./policy.js";
-import { refused, type Outcome, type Refusal, type Refused } from "./refusal.js";
+import { refused, type Outcome, type Refused } from "./refusal.js";
 import { chainNow, chainNowAt } from "./chainReads.js";
 import { DEFAULT_MAX_EXPIRATION_SECONDS, DEFAULT_MAX_PENDING_PER_WALLET } from "./config.js";
-import { checkServedOrCreatable } from "./creation/intake.js";
+import { checkDelegation } from "./delegation/intake.js";
 import { readHealth } from "./healthReads.js";
 import { isRpcUnreachable, RpcTimeoutError, rpcUnavailable, withDeadline } from "./rpcDeadline.js";
 import { checkFromKeptState, type KeptStateContext } from "./intake/keptStateChecks.js";
+import { checkServing } from "./intake/servingCheck.js";
 import { checkChain, checkHorizon, checkPending, checkWindow } from "./intake/frontChecks.js";
 import { checkOnNode, type CheckContext } from "./intake/nodeChecks.js";
 import type { FollowedChain } from "./chainState/followedChain.js";
@@ -152,7 +153,7 @@ export class IntentRelayerService implements RelayerService {
     const maxPending = this.#p.maxPendingPerWallet ?? DEFAULT_MAX_PENDING_PER_WALLET;
     const refusal =
       (await checkPending(store, signed.wallet, maxPending)) ??
-      (await reads(this.#checkServed(signed, provider)));
+      (await reads(checkServing({ policy: this.#p.policy, kept: this.#kept }, signed, provider)));
     return refusal === undefined ? undefined : { ok: false, refusal };
   }
 
@@ -179,26 +180,17 @@ export class IntentRelayerService implements RelayerService {
   }
 
   /**
-   * Check 10's serving policy: a wallet its kept state shows to be a clone of the served
-   * implementation needs only the factory's word (remembered once given); anything else, and
-   * any intent with `create`, is the policy's (`checkServedOrCreatable`).
+   * An EOA's `authorization` (`checkDelegation`), then checks 12 to 17, from the kept state when
+   * it decides, else from the node; the status to accept the intent in.
    */
-  async #checkServed(signed: SignedIntent, provider: Provider): Promise<Refusal | undefined> {
-    const { policy } = this.#p;
-    if (this.#kept !== undefined && signed.create === undefined) {
-      const state = await this.#kept.states.get(signed.wallet);
-      if (state.kind === "wallet" && (await policy.servesClone(signed.wallet, provider))) {
-        return undefined;
-      }
-    }
-    return checkServedOrCreatable(policy, signed, provider);
-  }
-
-  /** Checks 12 to 17, from the kept state when it decides, else from the node; the status to accept the intent in. */
   async #check(
     signed: SignedIntent,
     now: number,
   ): Promise<Outcome<{ status: "queued" | "scheduled" }>> {
+    const { provider, chainId } = this.#context;
+    const implementation = this.#p.policy.implementation;
+    const delegation = await checkDelegation({ provider, chainId, implementation }, signed);
+    if (delegation !== undefined) return { ok: false, refusal: delegation };
     const kept =
       this.#kept === undefined ? undefined : await checkFromKeptState(this.#kept, signed);
     const checked = kept ?? (await checkOnNode(this.#context, signed));

@@ -3,7 +3,7 @@
  * use, encoding a batch, simulating it at the gas limit it will be sent with, and reading what a
  * mined batch skipped.
  */
-import { getAddress, type Provider, type TransactionReceipt } from "ethers";
+import { getAddress, type Authorization, type Provider, type TransactionReceipt } from "ethers";
 import { z } from "zod";
 
 import { IntentBatcher__factory } from "../../typechain-types/factories/contracts/IntentBatcher__factory.js";
@@ -129,7 +129,8 @@ export function encodeRelayBatch(intents: readonly SignedIntent[]): string {
 /**
  * How many entries of a batch would be relayed with calls that succeed: `relayBatch` simulated
  * with eth_call from
- * `from` with exactly `gasLimit`, the limit it will be sent with. `eth_estimateGas` must not be
+ * `from` with exactly `gasLimit`, the limit it will be sent with (and the authorizations of its
+ * EOAs still to delegate, which the call applies as the type-4 transaction will). `eth_estimateGas` must not be
  * used instead: the batch never reverts because of an entry, so the lowest limit that does not
  * revert may be one at which the last entries are skipped for want of gas.
  */
@@ -139,14 +140,20 @@ export async function simulateBatch({
   from,
   data,
   gasLimit,
+  authorizationList = [],
 }: {
   provider: Provider;
   batcher: string;
   from: string;
   data: string;
   gasLimit: bigint;
+  /** The EIP-7702 authorizations the batch carries, applied in the call as in the transaction. */
+  authorizationList?: Authorization[];
 }): Promise<number> {
-  const answer = await provider.call({ to: batcher, from, data, gasLimit });
+  const call = { to: batcher, from, data, gasLimit };
+  const answer = await provider.call(
+    authorizationList.length === 0 ? call : { ...call, type: 4, authorizationList },
+  );
   const [relayed, failed] = batcherInterface.decodeFunctionResult("relayBatch", answer);
   // An entry relayed with failing calls would be burnt (its intent consumed as Failed), which
   // the relayer never does: it counts as not relayed.

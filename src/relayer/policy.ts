@@ -1,6 +1,6 @@
 import type { Provider } from "ethers";
 
-import { isWalletCode } from "../protocol/wallet/address.js";
+import { getWalletKind } from "../protocol/wallet/delegation.js";
 import type { ServedFactory } from "./creation/createField.js";
 import { FactoryWallets } from "./creation/factoryWallets.js";
 import { MemoryRateCounter } from "./rates/MemoryRateCounter.js";
@@ -86,23 +86,51 @@ export class SpendingPolicy {
   }
 
   /**
-   * `wallet_not_served` for a wallet that is neither allowed nor deployed and ours: a clone of
-   * our implementation, created by our factory when there is one. A wallet with no code yet is
-   * told to come with `create` (the served factory then deploys it on its first relay).
+   * The implementation whose clones and delegated EOAs are served; `undefined`: none (only the
+   * allow-list is).
+   *
+   * @example
+   * const refusal = checkAuthorizationField(signed, { implementation: policy.implementation, chainId });
    */
-  async checkServed(wallet: string, provider: Provider): Promise<Refusal | undefined> {
+  get implementation(): string | undefined {
+    return this.#implementation;
+  }
+
+  /**
+   * `wallet_not_served` for a wallet that is neither allowed nor ours: a clone of our
+   * implementation (created by our factory when there is one), or an EOA delegated to it with
+   * EIP-7702. A wallet with no code yet is told to come with `create` (the served factory then
+   * deploys it on its first relay) or, for an EOA, with its `authorization`; an intent that
+   * carries `authorization` passes here with no code (`delegatable`), its authorization checked
+   * once the submission is counted.
+   *
+   * @example
+   * const refusal = await policy.checkServed(signed.wallet, provider, { delegatable: signed.authorization !== undefined });
+   */
+  async checkServed(
+    wallet: string,
+    provider: Provider,
+    { delegatable = false }: { delegatable?: boolean } = {},
+  ): Promise<Refusal | undefined> {
     if (this.#allowed.has(checksummed(wallet))) return undefined;
     const code = await provider.getCode(wallet);
-    if (code === "0x") return this.#notDeployed(wallet);
+    if (code === "0x") return delegatable ? undefined : this.#notDeployed(wallet);
     if (await this.#isOurs(wallet, code, provider)) return undefined;
     return {
       code: "wallet_not_served",
-      message: `this relayer does not serve wallet ${wallet}`,
+      message: `this relayer does not serve wallet ${wallet}${this.#otherDelegation(code)}`,
       details: { wallet },
     };
   }
 
-  /** Whether `code`, deployed at `wallet`, is a wallet this policy serves. */
+  /** For the refusal of an EOA delegated to another contract: to which; else nothing. */
+  #otherDelegation(code: string): string {
+    const delegation = /^0xef0100([0-9a-f]{40})$/i.exec(code);
+    if (delegation === null) return "";
+    const served = this.#implementation ?? "(none served)";
+    return `: it is an EOA delegated to ${checksummed(`0x${delegation[1]}`)}, not to the implementation ${served}`;
+  }
+
   /**
    * Whether a deployed clone of the served implementation (its code checked by the caller) is
    * served: on the allow-list, or created by the served factory (asked of the node once, then
@@ -116,10 +144,17 @@ export class SpendingPolicy {
     return this.#factoryWallets === undefined || this.#factoryWallets.includes(wallet, provider);
   }
 
+  /**
+   * Whether `code`, at `wallet`, is a wallet this policy serves: an EOA delegated to the served
+   * implementation (EIP-7702: the EOA's own key owns it, whoever made it), or a clone of it that
+   * `servesClone`.
+   */
   async #isOurs(wallet: string, code: string, provider: Provider): Promise<boolean> {
     const implementation = this.#implementation;
-    if (implementation === undefined || !isWalletCode({ code, implementation })) return false;
-    return this.servesClone(wallet, provider);
+    if (implementation === undefined) return false;
+    const kind = getWalletKind({ code, implementation });
+    if (kind === "delegated") return true;
+    return kind === "clone" && this.servesClone(wallet, provider);
   }
 
   /** The refusal of a wallet that has no code: what would make it served. */
@@ -129,9 +164,13 @@ export class SpendingPolicy {
       factory === undefined
         ? "this relayer creates no wallets: deploy it first"
         : `submit the intent with \`create\` ({ factory: ${factory}, owner, salt }, or { factory: ${factory}, keys, threshold, salt } for a key set) and this relayer deploys it with its first intent`;
+    const delegate =
+      this.#implementation === undefined
+        ? ""
+        : `; for an EOA, submit its first intent with its \`authorization\` of ${this.#implementation} (EIP-7702) and this relayer delegates it with that intent`;
     return {
       code: "wallet_not_served",
-      message: `this relayer does not serve wallet ${wallet}: it has no code (not deployed yet); ${remedy}`,
+      message: `this relayer does not serve wallet ${wallet}: it has no code (not deployed yet); ${remedy}${delegate}`,
       details: { wallet },
     };
   }

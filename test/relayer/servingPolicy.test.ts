@@ -99,7 +99,7 @@ describe("SpendingPolicy.checkServed: the served factory's wallets", function ()
 
     expect(refusal?.code).to.equal("wallet_not_served");
     expect(refusal?.message).to.equal(
-      `this relayer does not serve wallet ${world.undeployed}: it has no code (not deployed yet); submit the intent with \`create\` ({ factory: ${world.factoryAddress}, owner, salt }, or { factory: ${world.factoryAddress}, keys, threshold, salt } for a key set) and this relayer deploys it with its first intent`,
+      `this relayer does not serve wallet ${world.undeployed}: it has no code (not deployed yet); submit the intent with \`create\` ({ factory: ${world.factoryAddress}, owner, salt }, or { factory: ${world.factoryAddress}, keys, threshold, salt } for a key set) and this relayer deploys it with its first intent; for an EOA, submit its first intent with its \`authorization\` of ${world.implementation} (EIP-7702) and this relayer delegates it with that intent`,
     );
   });
 
@@ -112,7 +112,7 @@ describe("SpendingPolicy.checkServed: the served factory's wallets", function ()
     );
 
     expect(refusal?.message).to.match(
-      /it has no code \(not deployed yet\); this relayer creates no wallets: deploy it first$/,
+      /it has no code \(not deployed yet\); this relayer creates no wallets: deploy it first; for an EOA, submit its first intent with its `authorization` of 0x[0-9a-fA-F]{40} \(EIP-7702\)/,
     );
   });
 

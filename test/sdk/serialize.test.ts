@@ -13,6 +13,7 @@ import {
   serializeSignedIntent,
   type SerializableSignedIntent,
 } from "../../src/protocol/intent/json.js";
+import { toWalletAuthorization } from "../../src/protocol/wallet/authorization.js";
 
 const UINT256_MAX = 2n ** 256n - 1n;
 
@@ -282,7 +283,7 @@ describe("serializeSignedIntent / parseSignedIntent", function () {
         mutate: (d) => (d.relayer = "me"),
         path: "relayer",
         reason:
-          /^unknown field \(expected only version, wallet, chainId, epoch, intent, id, signature, create\)$/,
+          /^unknown field \(expected only version, wallet, chainId, epoch, intent, id, signature, create, authorization\)$/,
       },
       {
         name: "unknown intent field",
@@ -577,6 +578,63 @@ describe("serializeSignedIntent / parseSignedIntent", function () {
         .to.throw(InvalidSignedIntentError, /at id: does not match the intent/)
         .with.property("path", "id");
     });
+  });
+
+  describe("authorization (an EOA's EIP-7702 authorization)", function () {
+    /** An intent of `eoa`'s own address with its authorization of `implementation`. */
+    async function withAuthorization() {
+      const eoa = new Wallet(keccakId("serialize eoa"));
+      const implementation = getAddress(toBeHex(0x1234n, 20));
+      const signed = await signIntent({
+        signer: eoa,
+        intent: buildIntent({ calls: [{ to: implementation }] }),
+        wallet: eoa.address,
+        chainId: 31337n,
+      });
+      const authorization = toWalletAuthorization(
+        await eoa.authorize({ address: implementation, nonce: 7n, chainId: 31337n }),
+      );
+      return { ...signed, authorization };
+    }
+
+    it("round trips it, its integers as decimal strings, outside the ID", async function () {
+      const signed = await withAuthorization();
+
+      const json = serializeSignedIntent(signed);
+
+      expect(parseSignedIntent(json)).to.deep.equal(signed);
+      expect(JSON.parse(json).authorization).to.deep.include({ chainId: "31337", nonce: "7" });
+    });
+
+    it("refuses it beside create, at authorization", async function () {
+      const signed = await withAuthorization();
+      const create = { factory: signed.authorization.address, owner: signed.wallet, salt: 0n };
+
+      const both = {
+        ...JSON.parse(serializeSignedIntent(signed)),
+        create: { ...create, salt: "0" },
+      };
+      const error = parseError(both);
+
+      expect(error.path).to.equal("authorization");
+      expect(error.reason).to.match(/not both/);
+    });
+
+    const malformed: [string, (a: Record<string, unknown>) => void, string][] = [
+      ["yParity 2", (a) => (a.yParity = 2), "authorization.yParity"],
+      ["a nonce of 65 bits", (a) => (a.nonce = (2n ** 64n).toString()), "authorization.nonce"],
+      ["a chainId as a number", (a) => (a.chainId = 31337), "authorization.chainId"],
+      ["r of 2 bytes", (a) => (a.r = "0x1234"), "authorization.r"],
+      ["a missing s", (a) => delete a.s, "authorization.s"],
+      ["an unknown field", (a) => (a.v = 27), "authorization.v"],
+    ];
+    for (const [name, mutate, path] of malformed) {
+      it(`refuses ${name} at ${path}`, async function () {
+        const document = JSON.parse(serializeSignedIntent(await withAuthorization()));
+        mutate(document.authorization);
+        expect(parseError(document).path).to.equal(path);
+      });
+    }
   });
 
   describe("intent IDs", function () {

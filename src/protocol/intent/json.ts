@@ -12,11 +12,13 @@ import {
   hexBytes,
   relaySignature,
   strictObject,
+  uint,
   uint256,
 } from "../schema/primitives.js";
 import { decodeDocument, encodeDocument } from "../schema/document.js";
 import { showValue } from "../schema/show.js";
 import { getIntentId } from "./hash.js";
+import type { WalletAuthorization } from "../wallet/authorization.js";
 import type { KeySetWalletCreation, SignedIntent, WalletCreation } from "./types.js";
 import { isKeySetCreation } from "./types.js";
 
@@ -81,6 +83,28 @@ function creationFormProblem(create: {
   if (threshold === undefined) return { path: ["threshold"], message: "missing field (with keys)" };
   return undefined;
 }
+/** An integer of `bits` bits kept as its decimal string once read, as `WalletAuthorization` holds it. */
+function decimalText(bits: number) {
+  return z.codec(uint(bits), z.string(), {
+    decode: (value) => value.toString(10),
+    encode: (text) => BigInt(text),
+  });
+}
+
+/**
+ * An EOA's EIP-7702 authorization (`WalletAuthorization`): the chain (decimal, "0" for every
+ * chain), the delegate, the EOA's nonce (decimal, 64 bits), and the signature's `yParity`
+ * (0 or 1), `r` and `s` (32 bytes each).
+ */
+const walletAuthorizationJson = strictObject({
+  chainId: decimalText(256),
+  address,
+  nonce: decimalText(64),
+  yParity: z.union([z.literal(0), z.literal(1)], { error: "expected the number 0 or 1" }),
+  r: bytes32,
+  s: bytes32,
+});
+
 const intentJson = strictObject({
   calls: arrayOf(callJson).min(1, "an intent needs at least one call"),
   dependencies: arrayOf(dependencyJson),
@@ -97,7 +121,8 @@ const intentJson = strictObject({
  * decimal string (JSON numbers are doubles), addresses are checksummed or lowercase (checksummed
  * when read), hex is whole bytes (lowercase when read), `epoch` is optional (absent: 0), and so
  * is `create` (how to deploy a wallet that does not exist yet, for one owner or a key set; not
- * part of the ID). The body of
+ * part of the ID), and so is `authorization` (an EOA's EIP-7702 authorization of the
+ * implementation, to make it a wallet on first use; not part of the ID). The body of
  * `POST /v1/intents`, and what the relayer stores. `parseSignedIntent` adds the version check
  * and the ID check.
  *
@@ -113,12 +138,15 @@ export const signedIntentJsonSchema = strictObject({
   id: bytes32,
   signature: relaySignature,
   create: walletCreationJson.optional(),
+  authorization: walletAuthorizationJson.optional(),
 });
 
 /** A call in JSON: the value as a decimal string. */
 export type CallJson = z.input<typeof callJson>;
 /** A dependency in JSON. */
 export type DependencyJson = z.input<typeof dependencyJson>;
+/** An EIP-7702 authorization in JSON. */
+export type WalletAuthorizationJson = z.input<typeof walletAuthorizationJson>;
 /** A wallet's creation in JSON: the salt as a decimal string. */
 export type WalletCreationJson = z.input<typeof walletCreationJson>;
 /** An intent in JSON: every integer as a decimal string. */
@@ -136,7 +164,7 @@ export type SignedIntentJson = z.input<typeof signedIntentJsonSchema>;
  * const body = JSON.stringify(toSignedIntentJson(signed));
  */
 export function toSignedIntentJson(signed: SerializableSignedIntent): SignedIntentJson {
-  const { intent, wallet, chainId, id, signature, epoch, create } = signed;
+  const { intent, wallet, chainId, id, signature, epoch, create, authorization } = signed;
   const document = {
     version: SIGNED_INTENT_JSON_VERSION,
     wallet,
@@ -146,6 +174,7 @@ export function toSignedIntentJson(signed: SerializableSignedIntent): SignedInte
     id,
     signature,
     ...(create === undefined ? {} : { create: creationFields(create) }),
+    ...(authorization === undefined ? {} : { authorization: authorizationFields(authorization) }),
   };
   return encodeDocument(signedIntentJsonSchema, document, invalidSignedIntent);
 }
@@ -173,6 +202,11 @@ function creationFields(create: WalletCreation | KeySetWalletCreation): unknown 
   return isKeySetCreation(create)
     ? pick(create, ["factory", "keys", "threshold", "salt"])
     : pick(create, ["factory", "owner", "salt"]);
+}
+
+/** The fields of an authorization, nothing else it might carry. */
+function authorizationFields(authorization: WalletAuthorization): unknown {
+  return pick(authorization, ["chainId", "address", "nonce", "yParity", "r", "s"]);
 }
 
 /** A decoded `create` as its form: one owner, or a key set (the schema checked it is one of them). */
@@ -214,7 +248,9 @@ export function serializeSignedIntent(signed: SerializableSignedIntent): string 
  * hex of whole bytes (returned lowercase); integers as decimal strings without sign or leading
  * zeros, at most 2^256 - 1; `chainId > 0`; at least one call; 32-byte IDs; a signature that
  * starts with a known kind byte; `create`, when present, with its factory, owner and salt, or
- * its factory, keys (1 to 32) and threshold (at least 1) and salt; and
+ * its factory, keys (1 to 32) and threshold (at least 1) and salt; `authorization`, when
+ * present, with its chainId, address, nonce (64 bits), yParity (0 or 1), r and s, and never
+ * with `create`; and
  * that `id` is the intent's ID on `wallet`, `chainId` and `epoch` (0 when absent). Whether
  * `create` deploys `wallet` is not checked here: that needs the factory's implementation (a
  * relayer checks it). Throws an `InvalidSignedIntentError` naming the first bad field
@@ -235,7 +271,13 @@ export function parseSignedIntent(json: string | unknown): SerializableSignedInt
     typeof json === "string" ? decodeDocument(z.unknown(), json, invalidSignedIntent) : json;
   checkVersion(document);
   const decoded = decodeDocument(signedIntentJsonSchema, document, invalidSignedIntent);
-  const { version: _version, epoch, create, ...signed } = decoded;
+  const { version: _version, epoch, create, authorization, ...signed } = decoded;
+  if (create !== undefined && authorization !== undefined) {
+    fail(
+      "authorization",
+      "give create (to deploy a wallet) or authorization (to delegate an EOA to the implementation), not both",
+    );
+  }
   const expectedId = getIntentId({ ...signed, epoch: epoch ?? 0n });
   if (signed.id !== expectedId) {
     throw new InvalidSignedIntentError({
@@ -250,6 +292,7 @@ export function parseSignedIntent(json: string | unknown): SerializableSignedInt
     ...signed,
     ...(epoch === undefined ? {} : { epoch }),
     ...(create === undefined ? {} : { create: creationOf(create) }),
+    ...(authorization === undefined ? {} : { authorization }),
   };
 }
 

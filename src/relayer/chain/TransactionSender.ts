@@ -177,8 +177,17 @@ export class TransactionSender {
   ): Promise<SentTransaction | undefined> {
     const core = this.#core;
     const { to, data, gasLimit, intentIds, maxFeeCapPerGas, value = 0n } = parameters;
+    const { authorizationList } = parameters;
     const nonce = core.requireNextNonce();
-    const request = { to: getAddress(to), data, value, gasLimit, nonce, ...fees };
+    const request = {
+      to: getAddress(to),
+      data,
+      value,
+      gasLimit,
+      nonce,
+      ...fees,
+      authorizationList,
+    };
     const record = await core.signAndRecord({ ...request, intentIds, cap: maxFeeCapPerGas });
     core.broadcasting.add(record.hash);
     const result = await core

@@ -40,6 +40,9 @@ export class Replacer {
         ...fees,
         legacy,
         intentIds: newest.intentIds,
+        ...(parsed.authorizationList === null
+          ? {}
+          : { authorizationList: parsed.authorizationList }),
         cap,
       });
     } catch (error) {

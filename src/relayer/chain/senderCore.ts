@@ -104,9 +104,13 @@ export class SenderCore {
   async #sign(parameters: SignParameters, gasLimit: bigint): Promise<TransactionRecord> {
     const { to, data, value, nonce, legacy, maxFeePerGas, maxPriorityFeePerGas } = parameters;
     const common = { chainId: this.chainId, nonce, to, data, value, gasLimit };
-    const request: TransactionRequest = legacy
-      ? { ...common, type: 0, gasPrice: maxFeePerGas }
-      : { ...common, type: 2, maxFeePerGas, maxPriorityFeePerGas };
+    const { authorizationList = [] } = parameters;
+    const request: TransactionRequest =
+      authorizationList.length > 0
+        ? { ...common, type: 4, maxFeePerGas, maxPriorityFeePerGas, authorizationList }
+        : legacy
+          ? { ...common, type: 0, gasPrice: maxFeePerGas }
+          : { ...common, type: 2, maxFeePerGas, maxPriorityFeePerGas };
     const raw = await this.signer.signTransaction(request);
     return {
       hash: Transaction.from(raw).hash!,

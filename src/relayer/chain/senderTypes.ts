@@ -1,4 +1,4 @@
-import type { Provider, TransactionReceipt, TransactionRequest } from "ethers";
+import type { Authorization, Provider, TransactionReceipt, TransactionRequest } from "ethers";
 
 import type { IntentStore } from "../store/IntentStore.js";
 import { errorMessage, type BroadcastErrorKind } from "./broadcastErrors.js";
@@ -90,6 +90,11 @@ export interface SendTransactionParameters {
   maxFeeCapPerGas: bigint;
   /** Wei sent along; default 0. */
   value?: bigint;
+  /**
+   * EIP-7702 authorizations to carry: when there is one, the transaction is of type 4 (and
+   * every replacement keeps them).
+   */
+  authorizationList?: Authorization[];
 }
 
 /**
@@ -223,6 +228,8 @@ export interface SignParameters extends TransactionFees {
   nonce: number;
   legacy: boolean;
   intentIds: string[];
+  /** EIP-7702 authorizations: a type-4 transaction when there is one. */
+  authorizationList?: Authorization[];
   /** `undefined`: no cap (a filler). */
   cap: bigint | undefined;
 }

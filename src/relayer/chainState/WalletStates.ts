@@ -124,6 +124,9 @@ export class WalletStates {
       } else if (event.kind === "ownerChanged" || event.kind === "keysChanged") {
         // Who may sign changed (an owner, or a key set's keys or threshold): read it again.
         this.forget(key);
+      } else if (state?.kind === "undeployed") {
+        // A wallet's event from an address kept without code: an EOA delegated meanwhile.
+        this.forget(key);
       } else if (state !== undefined && event.blockNumber > state.loadedAt) {
         applyEvent(state, event);
       }

@@ -1,7 +1,7 @@
 import type { Provider } from "ethers";
 
 import { IntentStatus, type IntentStatusCode } from "../../protocol/chain/enums.js";
-import { isWalletCode } from "../../protocol/wallet/address.js";
+import { getWalletKind } from "../../protocol/wallet/delegation.js";
 import { walletAt, walletInterface } from "../chainReads.js";
 import { decodeWalletEvent, type ChainEvent } from "./walletEvents.js";
 
@@ -17,8 +17,8 @@ export interface KnownReceipt {
 
 /**
  * What the relayer knows of one address it was asked to serve, read at block `loadedAt` and
- * kept current since by the followed events: a wallet of the served implementation with its
- * owner, intent epoch and every consumed ID; an address with no code yet (`undeployed`); or
+ * kept current since by the followed events: a wallet of the served implementation (a clone,
+ * or an EOA delegated to it with EIP-7702) with its owner, intent epoch and every consumed ID; an address with no code yet (`undeployed`); or
  * code of another kind (`other`), which only the node can judge.
  */
 export interface WalletState {
@@ -31,6 +31,11 @@ export interface WalletState {
    * owner signature, kind 0x00, authorizes anything; key-set signatures are the node's to judge).
    */
   owner?: string;
+  /**
+   * Whether the wallet is an EOA delegated to the implementation (EIP-7702) rather than a clone:
+   * it may delegate elsewhere with no event, so whether it is served is read from its code.
+   */
+  delegated?: boolean;
   /** Whether the owner has code (an ERC-1271 owner the node must be asked about). */
   ownerIsContract?: boolean;
   intentEpoch: bigint;
@@ -68,17 +73,23 @@ export async function readWalletState(
     modulesChangedAt: 0,
   };
   if (code === "0x") return { ...base, kind: "undeployed" };
-  if (implementation === undefined || !isWalletCode({ code, implementation })) {
-    return { ...base, kind: "other" };
-  }
+  if (!isServedWalletCode(code, implementation)) return { ...base, kind: "other" };
   const wallet = walletAt(address, provider);
   const [owner, intentEpoch, logs] = await Promise.all([
     wallet.owner({ blockTag }),
     wallet.intentEpoch({ blockTag }),
     provider.getLogs({ address, fromBlock: 0, toBlock: blockTag, topics: [RECEIPT_TOPICS] }),
   ]);
-  const ownerIsContract = (await provider.getCode(owner, blockTag)) !== "0x";
-  const state: WalletState = { ...base, kind: "wallet", owner, ownerIsContract, intentEpoch };
+  const ownerIsContract = await isContractOwner(provider, address, owner, blockTag);
+  const delegated = implementation !== undefined && isDelegated(code, implementation);
+  const state: WalletState = {
+    ...base,
+    kind: "wallet",
+    delegated,
+    owner,
+    ownerIsContract,
+    intentEpoch,
+  };
   for (const log of logs) {
     const event = decodeWalletEvent(log);
     if (event === undefined) continue;
@@ -91,15 +102,43 @@ export async function readWalletState(
   return state;
 }
 
+/** Whether `code` is that of an EOA delegated to `implementation`. */
+function isDelegated(code: string, implementation: string): boolean {
+  return getWalletKind({ code, implementation }) === "delegated";
+}
+
+/** Whether `code` is that of a clone of `implementation` or an EOA delegated to it. */
+function isServedWalletCode(code: string, implementation: string | undefined): boolean {
+  if (implementation === undefined) return false;
+  const kind = getWalletKind({ code, implementation });
+  return kind === "clone" || kind === "delegated";
+}
+
+/**
+ * Whether the wallet's owner signs through ERC-1271: it has code and is not the wallet itself
+ * (a delegated EOA owns itself, and its own key signs, as the wallet checks it).
+ */
+async function isContractOwner(
+  provider: Provider,
+  wallet: string,
+  owner: string,
+  blockTag: number,
+): Promise<boolean> {
+  if (owner.toLowerCase() === wallet.toLowerCase()) return false;
+  return (await provider.getCode(owner, blockTag)) !== "0x";
+}
+
 /**
  * Applies one followed event of `state`'s address to it; returns `false` when the state can no
- * longer be kept current from events (its owner or key set changed, or it was created) and must
- * be read again.
+ * longer be kept current from events (its owner or key set changed, or it was created, or an
+ * address kept without code emitted a wallet's event: an EOA delegated meanwhile) and must be
+ * read again.
  *
  * @example
  * if (!applyEvent(state, event)) states.forget(state.address);
  */
 export function applyEvent(state: WalletState, event: ChainEvent): boolean {
+  if (state.kind === "undeployed") return false;
   switch (event.kind) {
     case "relayed": {
       const status = event.success ? IntentStatus.Succeeded : IntentStatus.Failed;

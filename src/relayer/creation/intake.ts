@@ -15,7 +15,8 @@ import { checkCreationSignature } from "./creationSignature.js";
 
 /**
  * Check 10's serving policy. Without `create`: the policy's `checkServed` (a wallet with no code
- * is refused, told to send `create`). With it: `create` must deploy `wallet` through the served
+ * is refused, told to send `create`, unless the intent carries an EOA's `authorization`, which
+ * is checked once the submission is counted: `checkDelegation`). With it: `create` must deploy `wallet` through the served
  * factory, checked locally (`checkCreateField`, no JSON-RPC call); then the wallet is served,
  * deployed or not, since only that factory can put code at that CREATE2 address.
  *
@@ -27,7 +28,10 @@ export async function checkServedOrCreatable(
   signed: SignedIntent,
   provider: Provider,
 ): Promise<Refusal | undefined> {
-  if (signed.create === undefined) return policy.checkServed(signed.wallet, provider);
+  if (signed.create === undefined) {
+    const delegatable = signed.authorization !== undefined;
+    return policy.checkServed(signed.wallet, provider, { delegatable });
+  }
   return checkCreateField(signed, policy.servedFactory);
 }
 

@@ -1,4 +1,4 @@
-import { getAddress, type Provider } from "ethers";
+import { getAddress, type Authorization, type Provider } from "ethers";
 
 import { WalletFactory__factory } from "../../../typechain-types/factories/contracts/WalletFactory__factory.js";
 import { creationRelayGasFloor, relayGasFloor } from "../../protocol/chain/gasRule.js";
@@ -8,7 +8,17 @@ import {
   type SignedIntent,
   type WalletCreation,
 } from "../../protocol/intent/types.js";
+import {
+  fromWalletAuthorization,
+  type WalletAuthorization,
+} from "../../protocol/wallet/authorization.js";
 import { relayCalldata } from "../chainReads.js";
+
+/**
+ * Intrinsic gas EIP-7702 charges per authorization in a type-4 transaction
+ * (`PER_EMPTY_ACCOUNT_COST`), added to the gas rule's floor of a delegating relay.
+ */
+const PER_AUTHORIZATION_GAS = 25_000n;
 
 const factoryInterface = WalletFactory__factory.createInterface();
 
@@ -26,12 +36,18 @@ export interface RelayRoute {
   data: string;
   /** Whether the relay goes through the factory, which deploys the wallet first. */
   creates: boolean;
+  /**
+   * The EOA's EIP-7702 authorization, for a relay that delegates its wallet first (sent in a
+   * type-4 transaction); `undefined` otherwise.
+   */
+  authorization?: Authorization;
 }
 
 /**
  * The route of a relay of `signed` alone, at block `blockTag` (latest by default): through its
- * factory when it carries `create` and its wallet has no code there, else on its wallet. An
- * intent without `create` costs no JSON-RPC call.
+ * factory when it carries `create` and its wallet has no code there; on its wallet with its
+ * EIP-7702 authorization when it carries `authorization` and its wallet (an EOA) has no code
+ * there; else on its wallet. An intent with neither costs no JSON-RPC call.
  *
  * @example
  * const route = await relayRouteOf(provider, record.signed);
@@ -42,11 +58,26 @@ export async function relayRouteOf(
   signed: SignedIntent,
   blockTag?: number,
 ): Promise<RelayRoute> {
-  const { create } = signed;
-  if (create === undefined || (await provider.getCode(signed.wallet, blockTag)) !== "0x") {
-    return walletRoute(signed);
-  }
-  return creationRoute(signed, create);
+  const { create, authorization } = signed;
+  if (create === undefined && authorization === undefined) return walletRoute(signed);
+  if ((await provider.getCode(signed.wallet, blockTag)) !== "0x") return walletRoute(signed);
+  return create !== undefined
+    ? creationRoute(signed, create)
+    : delegationRoute(signed, authorization!);
+}
+
+/**
+ * `relayPacked()` of `signed` on its wallet, an EOA with no code yet, carrying the EOA's
+ * authorization, which delegates it to the implementation in the same (type-4) transaction.
+ *
+ * @example
+ * const { to, authorization } = delegationRoute(signed, signed.authorization!); // to: signed.wallet
+ */
+export function delegationRoute(
+  signed: SignedIntent,
+  authorization: WalletAuthorization,
+): RelayRoute {
+  return { ...walletRoute(signed), authorization: fromWalletAuthorization(authorization) };
 }
 
 /**
@@ -91,13 +122,14 @@ export function creationRoute(
 
 /**
  * The gas rule's least gas limit for `route`: `creationRelayGasFloor` through the factory,
- * `relayGasFloor` on the wallet.
+ * `relayGasFloor` on the wallet, plus EIP-7702's intrinsic gas for an authorization carried.
  *
  * @example
  * const floor = routeGasFloor(route, signed.intent);
  */
 export function routeGasFloor(route: RelayRoute, intent: SignedIntent["intent"]): bigint {
-  return route.creates ? creationRelayGasFloor(intent) : relayGasFloor(intent);
+  const floor = route.creates ? creationRelayGasFloor(intent) : relayGasFloor(intent);
+  return route.authorization === undefined ? floor : floor + PER_AUTHORIZATION_GAS;
 }
 
 /**

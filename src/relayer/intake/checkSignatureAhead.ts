@@ -21,6 +21,7 @@ import {
   type RelayRevert,
   type SignatureCheck,
 } from "../chainReads.js";
+import { delegates } from "../delegation/intake.js";
 import { checkKeySetSignatureAhead, keySetOf } from "./keySetAhead.js";
 
 const validatorInterface = IIntentValidator__factory.createInterface();
@@ -39,7 +40,8 @@ const ERC1271_VALID = erc1271Interface.getFunction("isValidSignature")!.selector
  * chain's time now (a session that has not started yet but will have by `validAfter` is no
  * reason to refuse); a module's intent may call neither the wallet nor an installed module; a
  * key-set signature is checked entry by entry against the wallet's key set, or the one `create`
- * hands a wallet still to be created (`checkKeySetSignatureAhead`). Answers `ok`, or the revert
+ * hands a wallet still to be created (`checkKeySetSignatureAhead`); an EOA still to be delegated
+ * takes only its own key's signature (`checkDelegatingSignature`). Answers `ok`, or the revert
  * the relay would end with (`IntentInvalidSignature`, `WalletModuleNotInstalled`, the module's
  * own error, `IntentTargetForbidden`, the key set's errors).
  *
@@ -52,6 +54,7 @@ export async function checkSignatureAhead(
   signed: SignedIntent,
 ): Promise<SignatureCheck> {
   const kind = dataLength(signed.signature) === 0 ? "0x" : dataSlice(signed.signature, 0, 1);
+  if (await delegates(provider, signed)) return checkDelegatingSignature(signed, kind);
   if (kind === OWNER_SIGNATURE_KIND) {
     return checkOwnerSignature(provider, signed, dataSlice(signed.signature, 1));
   }
@@ -64,6 +67,17 @@ export async function checkSignatureAhead(
     // A wallet of one owner takes no key-set signature: the wallet finds it invalid.
     if (keySet !== undefined) return checkKeySetSignatureAhead(provider, signed, keySet);
   }
+  return walletRevert("IntentInvalidSignature", [signed.id]);
+}
+
+/**
+ * The signature of an EOA still to be delegated, as the wallet will decide it once delegated:
+ * its owner is the EOA itself, whose key signs (kind `0x00`); it has no module or key set yet.
+ */
+function checkDelegatingSignature(signed: SignedIntent, kind: string): SignatureCheck {
+  const signer =
+    kind === OWNER_SIGNATURE_KIND ? recoverSigner(signed.id, dataSlice(signed.signature, 1)) : "";
+  if (signer === getAddress(signed.wallet)) return { kind: "ok" };
   return walletRevert("IntentInvalidSignature", [signed.id]);
 }
 

@@ -15,6 +15,7 @@ import type { Outcome, Refusal, RefusalCode } from "../refusal.js";
 import { simulateRelayRoute } from "../creation/simulateRoute.js";
 import type { IntentStore } from "../store/IntentStore.js";
 import { checkCreation } from "../creation/intake.js";
+import { delegates } from "../delegation/intake.js";
 import { checkSignatureAhead } from "./checkSignatureAhead.js";
 import { checkDependencies } from "./dependencyChecks.js";
 import {
@@ -142,7 +143,8 @@ export async function checkExpiration(
 
 /**
  * Checks 12 to 14 asking the node; a wallet still to be created (`create`) has its own
- * (`checkCreation`).
+ * (`checkCreation`); an EOA still to be delegated (`authorization`, no code yet) has no epoch
+ * or receipt to read but in its storage: the relay simulated as if delegated decides all three.
  */
 async function checkAuthorized(
   context: CheckContext,
@@ -150,6 +152,7 @@ async function checkAuthorized(
 ): Promise<Outcome<{ notYetValid: boolean }>> {
   const creation = await checkCreation(context, signed, () => checkSignature(context, signed));
   if (creation !== undefined) return creation;
+  if (await delegates(context.provider, signed)) return checkSignature(context, signed);
   const early = (await checkEpoch(context, signed)) ?? (await checkNotConsumed(context, signed));
   if (early !== undefined) return { ok: false, refusal: early };
   return checkSignature(context, signed);

@@ -5,6 +5,7 @@ import {
   type WaitingStatus,
 } from "../chainReads.js";
 import { simulateRelayRoute } from "../creation/simulateRoute.js";
+import { delegationProblemAtSend } from "../delegation/sendCheck.js";
 import type { IntentReason, IntentRecord } from "../types.js";
 import type { IntentRecorder } from "./recorder.js";
 import type { RelaySubmitter } from "./relaySubmitter.js";
@@ -163,9 +164,16 @@ export class IntentAdvancer {
     await recorder.set(record, { status });
   }
 
-  /** Rejects `record` if its relay, simulated now, is refused for good; whether it did. */
+  /**
+   * Rejects `record` if its EOA's authorization no longer holds (`delegationProblemAtSend`) or
+   * its relay, simulated now, is refused for good; whether it did.
+   */
   async #rejectedBySimulation(record: IntentRecord): Promise<boolean> {
     const { provider, sender } = this.#p.relays;
+    const undelegatable = await this.#rejectedUndelegatable(record).catch(
+      () => false, // the node did not answer: checked again before it is sent
+    );
+    if (undelegatable) return true;
     const simulation = await simulateRelayRoute(provider, record.signed, sender.address).catch(
       () => undefined, // the node did not answer: nothing learned, it is simulated again
     );
@@ -188,13 +196,15 @@ export class IntentAdvancer {
     onReady?: () => void,
   ): Promise<boolean> {
     if (onReady === undefined || (await creates(record, context))) return this.submitAlone(record);
+    if (await this.#rejectedUndelegatable(record)) return false;
     onReady();
     return true;
   }
 
   /**
-   * Simulates the relay of `record` alone (through its factory when it creates its wallet),
-   * then submits it (at the node's estimate), holds it (its calls would fail), lets it wait, or
+   * Simulates the relay of `record` alone (through its factory when it creates its wallet; as
+   * if delegated when it delegates its EOA, which is rejected first if its authorization no
+   * longer holds: `delegationProblemAtSend`), then submits it (at the node's estimate), holds it (its calls would fail), lets it wait, or
    * rejects it; whether it was submitted.
    *
    * @example
@@ -203,6 +213,7 @@ export class IntentAdvancer {
   async submitAlone(record: IntentRecord): Promise<boolean> {
     const { relays, recorder } = this.#p;
     const { provider, sender } = relays;
+    if (await this.#rejectedUndelegatable(record)) return false;
     const simulation = await simulateRelayRoute(provider, record.signed, sender.address);
     if (simulation.kind === "ok" && simulation.callsSucceed) return relays.submit(record);
     if (simulation.kind === "ok")
@@ -217,6 +228,18 @@ export class IntentAdvancer {
     return false;
   }
 
+  /**
+   * Rejects `record` if it carries an EOA's authorization that no longer holds
+   * (`delegationProblemAtSend`: the EOA delegated elsewhere, or its nonce moved); whether it did.
+   */
+  async #rejectedUndelegatable(record: IntentRecord): Promise<boolean> {
+    const { provider } = this.#p.relays;
+    const problem = await delegationProblemAtSend(provider, record.signed);
+    if (problem === undefined) return false;
+    await this.#p.recorder.final(record, "rejected", problem);
+    return true;
+  }
+
   /** Re-simulates later; rejects with `reason` once the hold time is over. */
   async #hold(record: IntentRecord, reason: IntentReason): Promise<boolean> {
     const now = Date.now();
@@ -227,7 +250,10 @@ export class IntentAdvancer {
   }
 }
 
-/** Whether `record` carries its wallet's creation and the wallet is no wallet of ours yet (no epoch to read). */
+/**
+ * Whether `record` carries its wallet's creation and the wallet is no wallet of ours yet (no
+ * epoch to read): it is sent alone. (An EOA's authorization is carried by a batch too.)
+ */
 async function creates(record: IntentRecord, context: TickContext): Promise<boolean> {
   if (record.signed.create === undefined) return false;
   return (await context.view.epoch(record.signed.wallet)) === undefined;

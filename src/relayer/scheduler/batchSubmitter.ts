@@ -1,6 +1,8 @@
-import { relayGasFloor } from "../../protocol/chain/gasRule.js";
+import type { Authorization } from "ethers";
+
 import { encodeRelayBatch, simulateBatch } from "../batching.js";
 import { mapConcurrently } from "../concurrency.js";
+import { relayRouteOf, routeGasFloor } from "../creation/relayRoute.js";
 import { LeaseLostError } from "../store/leases.js";
 import type { IntentRecord } from "../types.js";
 import type { RelaySubmitter } from "./relaySubmitter.js";
@@ -16,10 +18,14 @@ const BATCH_GAS_OVERHEAD = 50_000n;
 /** The most gas one batch transaction asks for: below EIP-7825's per-transaction cap (2^24). */
 const MAX_BATCH_GAS = 15_000_000n;
 
-/** An intent ready to send, with the gas limit a relay of its own would get. */
+/**
+ * An intent ready to send, with the gas limit a relay of its own would get, and its EOA's
+ * authorization when its relay delegates the EOA first.
+ */
 interface ReadyEntry {
   record: IntentRecord;
   gasLimit: bigint;
+  authorization?: Authorization;
 }
 
 /**
@@ -42,16 +48,22 @@ export class BatchSubmitter {
 
   /**
    * Sends `records` (oldest first) in batches, each entry given the gas its `minGasLimit`
-   * requires (`relayGasFloor`): no estimate per intent, the batch's one simulation at the limit
+   * requires (`routeGasFloor`: `relayGasFloor`, plus EIP-7702's intrinsic gas for an EOA it
+   * delegates first, whose authorization the batch carries): no estimate per intent, the batch's one simulation at the limit
    * it is sent with says whether every entry relays with its calls succeeding.
    */
   async submitReady(records: IntentRecord[]): Promise<void> {
-    const entries = records.map((record) => ({
-      record,
-      gasLimit: relayGasFloor(record.signed.intent),
-    }));
+    const entries = await mapConcurrently(records, CONCURRENCY, (record) => this.#entryOf(record));
     const batches = groupInBatches(entries, this.maxBatch);
     await mapConcurrently(batches, CONCURRENCY, (batch) => this.#submitBatch(batch));
+  }
+
+  /** `record` as a batch entry: its relay's route (a JSON-RPC read only with an authorization). */
+  async #entryOf(record: IntentRecord): Promise<ReadyEntry> {
+    const route = await relayRouteOf(this.relays.provider, record.signed);
+    const gasLimit = routeGasFloor(route, record.signed.intent);
+    const { authorization } = route;
+    return authorization === undefined ? { record, gasLimit } : { record, gasLimit, authorization };
   }
 
   /**
@@ -67,7 +79,7 @@ export class BatchSubmitter {
       const data = encodeRelayBatch(batch.map((entry) => entry.record.signed));
       let skipped: number;
       try {
-        const relayed = await this.#simulate(data, gasLimit);
+        const relayed = await this.#simulate(batch, data, gasLimit);
         if (relayed === batch.length) return await this.#send(batch, data, gasLimit);
         skipped = await this.#firstSkipped(batch, relayed);
       } catch (error) {
@@ -105,10 +117,22 @@ export class BatchSubmitter {
     });
   }
 
-  /** How many entries the batch `data` relays, simulated at `gasLimit`, the limit it would be sent with. */
-  async #simulate(data: string, gasLimit: bigint): Promise<number> {
+  /**
+   * How many entries the batch `data` of `batch` relays, simulated at `gasLimit`, the limit it
+   * would be sent with, and with its authorizations.
+   */
+  async #simulate(batch: ReadyEntry[], data: string, gasLimit: bigint): Promise<number> {
     const { provider, sender } = this.relays;
-    return simulateBatch({ provider, batcher: this.batcher, from: sender.address, data, gasLimit });
+    const from = sender.address;
+    const authorizationList = authorizationsOf(batch);
+    return simulateBatch({
+      provider,
+      batcher: this.batcher,
+      from,
+      data,
+      gasLimit,
+      authorizationList,
+    });
   }
 
   /**
@@ -123,13 +147,16 @@ export class BatchSubmitter {
       const middle = Math.floor((low + high) / 2);
       const prefix = batch.slice(0, middle);
       const data = encodeRelayBatch(prefix.map((entry) => entry.record.signed));
-      if ((await this.#simulate(data, batchGasLimit(prefix))) === middle) low = middle + 1;
+      if ((await this.#simulate(prefix, data, batchGasLimit(prefix))) === middle) low = middle + 1;
       else high = middle;
     }
     return high - 1;
   }
 
-  /** Sends the batch, capped at the lowest `maxGasPrice` of its intents. */
+  /**
+   * Sends the batch, capped at the lowest `maxGasPrice` of its intents; a type-4 transaction
+   * carrying the authorizations of its EOAs still to delegate, when it has any.
+   */
   async #send(batch: ReadyEntry[], data: string, gasLimit: bigint): Promise<void> {
     const { sender, recorder } = this.relays;
     const ids = batch.map((entry) => entry.record.id);
@@ -138,8 +165,11 @@ export class BatchSubmitter {
       .map((entry) => entry.record.signed.intent.maxGasPrice)
       .reduce((a, b) => (a < b ? a : b));
     try {
+      const authorizationList = authorizationsOf(batch);
       const request = { to: this.batcher, data, gasLimit, intentIds: ids, maxFeeCapPerGas: cap };
-      const { hash } = await sender.send(request);
+      const { hash } = await sender.send(
+        authorizationList.length === 0 ? request : { ...request, authorizationList },
+      );
       recorder.hooks.onSent?.("batch");
       recorder.hooks.onBatchSent?.(batch.length);
       // Together, so that a shared store records them in one statement.
@@ -151,6 +181,19 @@ export class BatchSubmitter {
       recorder.log("warn", "batch submission failed; will retry", { ids, error: String(error) });
     }
   }
+}
+
+/**
+ * The authorizations `batch` carries: one per EOA its entries delegate first (the first entry's:
+ * the EOA's later entries run on it delegated).
+ */
+function authorizationsOf(batch: ReadyEntry[]): Authorization[] {
+  const byWallet = new Map<string, Authorization>();
+  for (const { record, authorization } of batch) {
+    const wallet = record.wallet.toLowerCase();
+    if (authorization !== undefined && !byWallet.has(wallet)) byWallet.set(wallet, authorization);
+  }
+  return [...byWallet.values()];
 }
 
 /** The intent whose lease a refused send had lost, if that was why. */

@@ -17,7 +17,8 @@ const GAS_LIMIT_MARGIN_PERCENT = 25n;
 
 /**
  * Sends one intent alone, at the gas limit docs/relayer-api.md section 8 gives it, its fees
- * capped at the intent's `maxGasPrice`: `relayPacked` on its wallet, or, for a wallet still to
+ * capped at the intent's `maxGasPrice`: `relayPacked` on its wallet (in a type-4 transaction
+ * with the EOA's authorization when it delegates its wallet first), or, for a wallet still to
  * be created, `createWalletAndRelay` on its factory (one such relay per wallet at a time: the
  * wallet's other intents wait for it to exist).
  *
@@ -65,17 +66,26 @@ export class RelaySubmitter {
   /** Sends `record` by `route` and records it `submitted`. */
   async #send(record: IntentRecord, route: RelayRoute, knownGasLimit?: bigint): Promise<boolean> {
     const gasLimit = knownGasLimit ?? (await this.gasLimitOf(record, route));
+    const { authorization } = route;
     const { hash } = await this.sender.send({
       to: route.to,
       data: route.data,
       gasLimit,
       intentIds: [record.id],
       maxFeeCapPerGas: record.signed.intent.maxGasPrice,
+      ...(authorization === undefined ? {} : { authorizationList: [authorization] }),
     });
     this.recorder.hooks.onSent?.("relay");
     this.recorder.solo.delete(record.id);
     await this.markSubmitted(record, hash);
-    const fields = { id: record.id, hash, gasLimit: gasLimit.toString(), creates: route.creates };
+    const delegates = authorization !== undefined;
+    const fields = {
+      id: record.id,
+      hash,
+      gasLimit: gasLimit.toString(),
+      creates: route.creates,
+      delegates,
+    };
     this.recorder.log("info", "relay submitted", fields);
     return true;
   }
@@ -108,8 +118,13 @@ export class RelaySubmitter {
    * calls as failed.
    */
   async gasLimitOf(record: IntentRecord, route = walletRoute(record.signed)): Promise<bigint> {
-    const { to, data } = route;
-    const estimate = await this.provider.estimateGas({ from: this.sender.address, to, data });
+    const { to, data, authorization } = route;
+    const from = this.sender.address;
+    const estimate = await this.provider.estimateGas(
+      authorization === undefined
+        ? { from, to, data }
+        : { from, to, data, type: 4, authorizationList: [authorization] },
+    );
     const margin = estimate + (estimate * GAS_LIMIT_MARGIN_PERCENT) / 100n;
     const floor = routeGasFloor(route, record.signed.intent);
     return margin > floor ? margin : floor;

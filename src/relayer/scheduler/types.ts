@@ -1,4 +1,4 @@
-import type { Provider, TransactionReceipt } from "ethers";
+import type { Authorization, Provider, TransactionReceipt } from "ethers";
 
 import type { SpendingPolicy } from "../policy.js";
 import type { ChainFollower } from "../chainState/follower.js";
@@ -21,6 +21,8 @@ export interface RelaySender {
     gasLimit: bigint;
     intentIds: string[];
     maxFeeCapPerGas: bigint;
+    /** EIP-7702 authorizations: sent in a type-4 transaction when there is one. */
+    authorizationList?: Authorization[];
   }): Promise<{ hash: string; nonce: number }>;
   poll(): Promise<SenderEvent[]>;
   /**
