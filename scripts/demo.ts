@@ -5,7 +5,8 @@
  * waits at the relayer until its validAfter; a trading session granted with one owner
  * signature, used by an app, refused outside its grant, revoked; a second session that expires
  * by time; a wallet owned by a passkey alone; a 2-of-3 treasury that refuses one signature,
- * relays two, and takes a passkey as its fourth key.
+ * relays two, and takes a passkey as its fourth key; an EOA upgraded in place (EIP-7702) by its
+ * first intent, then trading with a session key.
  *
  * Run: `./dev demo` (or `npm run demo`). Exits 0 only if every step behaved as told.
  */
@@ -31,6 +32,7 @@ import {
   readKeyVerifiers,
   readOwnerKeys,
   readSessionState,
+  readWalletKind,
   RelayerClient,
   RelayerError,
   revokeSessionCall,
@@ -39,6 +41,7 @@ import {
   signIntent,
   signIntentWithKeys,
   signSessionGrant,
+  signWalletAuthorization,
   webAuthnKey,
   WalletClient,
   withDependencies,
@@ -518,6 +521,72 @@ check(
   "relayed: the new passkey counts toward the threshold",
 );
 check((await token.balanceOf(frank)) === 50n * TOKEN, "Frank received 50 tokens");
+
+step(
+  "14. An EOA upgraded in place: its first intent carries its authorization; then an app trades",
+);
+const grace = new Wallet(id("demo EOA grace"), ethers.provider);
+check(
+  (await readWalletKind(ethers.provider, grace.address, deployment.implementation)) === "none" &&
+    (await ethers.provider.getBalance(grace.address)) === 0n,
+  "Grace is a plain EOA: no code, no ETH",
+);
+const graceInstall = await signIntent({
+  signer: grace,
+  intent: buildIntent({
+    calls: [installModuleCall({ wallet: grace.address, module: deployment.sessionModule })],
+    now: await now(),
+  }),
+  wallet: grace.address,
+  chainId,
+});
+const graceAuthorization = await signWalletAuthorization({
+  signer: grace,
+  implementation: deployment.implementation,
+});
+const upgraded = await submitAndReport(
+  { ...graceInstall, authorization: graceAuthorization },
+  "install the session module, with Grace's authorization (one type-4 transaction)",
+);
+check(
+  upgraded.status === "relayed",
+  "relayed: Grace's EOA delegated and the module installed at once",
+);
+check(
+  (await readWalletKind(ethers.provider, grace.address, deployment.implementation)) === "delegated",
+  "Grace's address is now a wallet (delegated), with her balance and history",
+);
+const graceKey = createSessionKey();
+const graceGrant = await signSessionGrant({
+  signer: grace,
+  grant: buildSessionGrant({
+    wallet: grace.address,
+    app: "trade.example.com",
+    sessionKey: graceKey.address,
+    permissions,
+    validUntil: (await now()) + 3_600n,
+  }),
+  module: deployment.sessionModule,
+  chainId,
+});
+const graceSession = new SessionSigner({ sessionKey: graceKey, signedGrant: graceGrant });
+const ordersBefore = await exchange.orderCount();
+for (const [index, price] of [200n, 201n].entries()) {
+  const signed = await graceSession.signIntent({
+    ...order(price, 100n + BigInt(index)),
+    expiration: (await now()) + 600n,
+  });
+  await client.submit(signed);
+  const final = await waitAndReport(
+    signed,
+    `Grace's app orders at ${price}${index === 0 ? " (registers the session)" : ""}`,
+  );
+  if (final.status === "relayed") graceSession.markRegistered();
+}
+check(
+  (await exchange.orderCount()) === ordersBefore + 2n,
+  "2 orders made by Grace's EOA, signed by the app's session key",
+);
 
 await relayer.stop();
 console.log(failures === 0 ? "\nEvery step behaved as told." : `\n${failures} step(s) misbehaved.`);
