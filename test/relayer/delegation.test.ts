@@ -323,19 +323,19 @@ describe("Relayer delegates EOAs with their first intent (EIP-7702), on a real h
     }
   });
 
-  it("relays a delegated EOA's intent and a clone's intent in one batch", async function () {
-    const eoa = freshEoa("batched");
-    await delegateDirectly(eoa, world.implementation);
-    // Both wait for the gas price, so they become ready in the same tick once it comes down.
-    const maxGasPrice = await raiseGasPrice();
-    const ofEoa = await sign(eoa, { calls: [pingCall(world, 14n)], maxGasPrice });
+  /**
+   * Submits `ofEoa` and a clone's intent pinging `x`, both signed for `maxGasPrice`: they wait for
+   * the gas price, then go together once it comes down. Expects both relayed in one batch
+   * transaction, and returns it.
+   */
+  async function relayedInOneBatchWithClone(ofEoa: SignedIntent, maxGasPrice: bigint, x: bigint) {
     salt += 1n;
     const ofClone = await signIntent({
       signer: world.owners[0],
       intent: buildIntent({
         salt,
         now: await latestTimestamp(world),
-        calls: [pingCall(world, 15n)],
+        calls: [pingCall(world, x)],
         maxGasPrice,
       }),
       wallet: world.wallets[0],
@@ -349,11 +349,20 @@ describe("Relayer delegates EOAs with their first intent (EIP-7702), on a real h
     const finals = await Promise.all(
       [ofEoa, ofClone].map((signed) => followIntent(client, signed.id)),
     );
-
     for (const final of finals) expect(final.status, describeStatus(final)).to.equal("relayed");
     expect(finals[0].txHash).to.equal(finals[1].txHash);
     const transaction = (await world.provider.getTransaction(finals[0].txHash!))!;
     expect(transaction.to).to.equal(world.batcher);
+    return transaction;
+  }
+
+  it("relays a delegated EOA's intent and a clone's intent in one batch", async function () {
+    const eoa = freshEoa("batched");
+    await delegateDirectly(eoa, world.implementation);
+    // Both wait for the gas price, so they become ready in the same tick once it comes down.
+    const maxGasPrice = await raiseGasPrice();
+    const ofEoa = await sign(eoa, { calls: [pingCall(world, 14n)], maxGasPrice });
+    await relayedInOneBatchWithClone(ofEoa, maxGasPrice, 15n);
   });
 
   it("relays an EOA's first intent with a clone's in one type-4 batch that carries the EOA's authorization", async function () {
@@ -364,31 +373,7 @@ describe("Relayer delegates EOAs with their first intent (EIP-7702), on a real h
       { calls: [pingCall(world, 16n)], maxGasPrice },
       await authorize(eoa),
     );
-    salt += 1n;
-    const ofClone = await signIntent({
-      signer: world.owners[0],
-      intent: buildIntent({
-        salt,
-        now: await latestTimestamp(world),
-        calls: [pingCall(world, 17n)],
-        maxGasPrice,
-      }),
-      wallet: world.wallets[0],
-      chainId: world.chainId,
-    });
-    for (const signed of [ofEoa, ofClone]) {
-      await client.submit(signed);
-      await followIntent(client, signed.id, [], ["waiting_gas_price"]);
-    }
-    await lowerGasPrice(maxGasPrice);
-    const finals = await Promise.all(
-      [ofEoa, ofClone].map((signed) => followIntent(client, signed.id)),
-    );
-
-    for (const final of finals) expect(final.status, describeStatus(final)).to.equal("relayed");
-    expect(finals[0].txHash).to.equal(finals[1].txHash);
-    const transaction = (await world.provider.getTransaction(finals[0].txHash!))!;
-    expect(transaction.to).to.equal(world.batcher);
+    const transaction = await relayedInOneBatchWithClone(ofEoa, maxGasPrice, 17n);
     expect(transaction.type).to.equal(4);
     expect(transaction.authorizationList?.map((auth) => auth.address)).to.deep.equal([
       world.implementation,
