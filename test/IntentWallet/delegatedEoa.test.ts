@@ -15,6 +15,7 @@ import {
   encodeRelayPacked,
   getIntentId,
   getReplaySafeHash,
+  IntentStatus,
   signSessionGrant,
   signSessionIntent,
   toKeySetSignature,
@@ -28,8 +29,6 @@ import { deployWalletWorld, signForWallet, type WalletWorld } from "../helpers/w
 // EIP-7702 (Prague, and osaka, the default here): an EOA delegates its code to the
 // implementation with one signed authorization, and becomes a wallet at its own address.
 const { ethers, networkHelpers } = await network.create();
-
-const IntentStatus = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
 
 interface EoaWorld extends WalletWorld {
   implementationAddress: string;
@@ -288,18 +287,21 @@ describe("IntentWallet on an EOA delegated to it (EIP-7702)", function () {
       chainId: world.chainId,
     });
     const order = exchange.interface.encodeFunctionData("placeOrder", [1n, 2n]);
-    const signed = await signSessionIntent({
-      sessionKey,
-      intent: buildIntent({
-        now: BigInt(block!.timestamp),
-        calls: [{ to: exchangeAddress, value: 0n, data: order }],
-        salt: 21n,
-      }),
-      wallet: world.eoa.address,
-      chainId: world.chainId,
-      module: moduleAddress,
-      carry,
-    });
+    /** An order signed by the session key, carrying `grantCarried`. */
+    const orderIntent = (salt: bigint, grantCarried: typeof carry) =>
+      signSessionIntent({
+        sessionKey,
+        intent: buildIntent({
+          now: BigInt(block!.timestamp),
+          calls: [{ to: exchangeAddress, value: 0n, data: order }],
+          salt,
+        }),
+        wallet: world.eoa.address,
+        chainId: world.chainId,
+        module: moduleAddress,
+        carry: grantCarried,
+      });
+    const signed = await orderIntent(21n, carry);
     await expect(relayAtEoa(world, signed.intent, signed.signature))
       .to.emit(world.eoaWallet, "IntentRelayed")
       .withArgs(signed.id, world.sender.address, true);
@@ -310,17 +312,9 @@ describe("IntentWallet on an EOA delegated to it (EIP-7702)", function () {
       module: moduleAddress,
       chainId: world.chainId,
     });
-    const forged = await signSessionIntent({
-      sessionKey,
-      intent: buildIntent({
-        now: BigInt(block!.timestamp),
-        calls: [{ to: exchangeAddress, value: 0n, data: order }],
-        salt: 22n,
-      }),
-      wallet: world.eoa.address,
-      chainId: world.chainId,
-      module: moduleAddress,
-      carry: { ...strangerCarry, grant: { ...grant, salt: grant.salt + 1n } },
+    const forged = await orderIntent(22n, {
+      ...strangerCarry,
+      grant: { ...grant, salt: grant.salt + 1n },
     });
     await expect(relayAtEoa(world, forged.intent, forged.signature)).to.be.revertedWithCustomError(
       module,

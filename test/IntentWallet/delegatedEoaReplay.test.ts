@@ -3,6 +3,7 @@ import { Wallet, ZeroAddress, concat, id as keccakText } from "ethers";
 import { network } from "hardhat";
 
 import {
+  IntentStatus,
   buildIntent,
   encodeRelayPacked,
   getIntentId,
@@ -72,7 +73,7 @@ describe("IntentWallet on a delegated EOA, across chains", function () {
 
     // Still good on the chain it was signed for.
     await (await onHere.sender.sendTransaction({ to: onHere.eoa.address, data })).wait();
-    expect(await onHere.eoaWallet.intentStatus(id)).to.equal(1n);
+    expect(await onHere.eoaWallet.intentStatus(id)).to.equal(IntentStatus.Succeeded);
   });
 
   it("leaves an EOA without code on another chain when its authorization names this one", async function () {

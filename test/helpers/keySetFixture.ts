@@ -12,6 +12,7 @@ import {
 } from "ethers";
 
 import {
+  IntentStatus,
   addressKey,
   buildIntent,
   encodeRelayPacked,
@@ -42,8 +43,8 @@ import { deployWalletWorld, type WalletWorld } from "./walletFixture.js";
  * `@noble/curves` for raw P-256 digests.
  */
 
-/** Receipt statuses, as in `IIntentWallet.IntentStatus`. */
-export const IntentStatus = { None: 0n, Succeeded: 1n, Failed: 2n, Canceled: 3n } as const;
+/** Receipt statuses, as in `IIntentWallet.IntentStatus`: the SDK's, for the key-set tests. */
+export { IntentStatus };
 
 /** ERC-1271's answers. */
 export const ERC1271_VALID = "0x1626ba7e";
